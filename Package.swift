@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "tpgw",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tpgw", targets: ["tpgw"]),
+        .executable(name: "bce-sim", targets: ["bce-sim"]),
+        .executable(name: "tpgw-bench-server", targets: ["tpgw-bench-server"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "TPGWCore", swiftSettings: swiftSettings),
+        .target(name: "TPGWCrypto", dependencies: ["CCrypto"], swiftSettings: swiftSettings),
+        .target(name: "TPGWHTTP", dependencies: ["TPGWCore"], swiftSettings: swiftSettings),
+        .target(name: "TPGWHTTPClient", dependencies: ["TPGWCore", "CCurl"], swiftSettings: swiftSettings),
+        .target(name: "TPGWStore", dependencies: ["TPGWCore", "CLibPQ"], swiftSettings: swiftSettings),
+        .target(name: "TPGWBCE", dependencies: ["TPGWCore", "TPGWCrypto", "TPGWHTTPClient"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "tpgw",
+            dependencies: ["TPGWCore", "TPGWCrypto", "TPGWHTTP", "TPGWHTTPClient", "TPGWStore", "TPGWBCE"],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "bce-sim", dependencies: ["TPGWCore", "TPGWCrypto", "TPGWHTTP", "TPGWBCE"], swiftSettings: swiftSettings),
+        .executableTarget(name: "tpgw-bench-server", dependencies: ["TPGWCore", "TPGWHTTP"], swiftSettings: swiftSettings),
+        .testTarget(name: "TPGWCoreTests", dependencies: ["TPGWCore", "TPGWCrypto"]),
+        .testTarget(name: "TPGWHTTPTests", dependencies: ["TPGWHTTP"]),
+        .testTarget(name: "TPGWBCETests", dependencies: ["TPGWBCE", "TPGWHTTPClient", "bce-sim"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["tpgw", "bce-sim", "TPGWStore", "TPGWBCE", "TPGWHTTP", "TPGWHTTPClient"]),
+    ]
+)

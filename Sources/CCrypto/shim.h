@@ -1,0 +1,8 @@
+#ifndef TPGW_CCRYPTO_SHIM_H
+#define TPGW_CCRYPTO_SHIM_H
+#include <openssl/hmac.h>
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+#include <openssl/rand.h>
+#include <openssl/crypto.h>
+#endif

@@ -1,0 +1,2 @@
+// Placeholder until the TPGWBCE issue lands.
+package enum TPGWBCEModule { package static let name = "TPGWBCE" }

@@ -1,0 +1,39 @@
+/// The identity of a package across providers: `provider:account:region:id`.
+package struct PackageKey: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
+    package var provider: String
+    package var account: String
+    package var region: String
+    package var id: String
+
+    package init(provider: String, account: String, region: String, id: String) {
+        self.provider = provider
+        self.account = account
+        self.region = region
+        self.id = id
+    }
+
+    /// Parses `bce:prod:bj:tp-87V5cnkwqO`; nil unless exactly four non-empty parts.
+    package init?(_ string: String) {
+        let parts = string.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts.allSatisfy({ !$0.isEmpty }) else { return nil }
+        self.init(provider: String(parts[0]), account: String(parts[1]), region: String(parts[2]), id: String(parts[3]))
+    }
+
+    package var description: String { "\(provider):\(account):\(region):\(id)" }
+    package var source: SourceID { SourceID(provider: provider, account: account, region: region) }
+
+    package static func < (a: PackageKey, b: PackageKey) -> Bool { a.description < b.description }
+
+    package init(from decoder: any Decoder) throws {
+        let s = try decoder.singleValueContainer().decode(String.self)
+        guard let key = PackageKey(s) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a package key: \(s)"))
+        }
+        self = key
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}

@@ -1,0 +1,2 @@
+// Placeholder until the TPGWHTTPClient issue lands.
+package enum TPGWHTTPClientModule { package static let name = "TPGWHTTPClient" }

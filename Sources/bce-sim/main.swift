@@ -1,0 +1,1 @@
+print("bce-sim: not implemented yet")

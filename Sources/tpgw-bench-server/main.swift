@@ -1,0 +1,1 @@
+print("tpgw-bench-server: not implemented yet")

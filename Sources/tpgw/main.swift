@@ -1,0 +1,4 @@
+import Foundation
+import TPGWCore
+
+print("tpgw 0.1.0")
