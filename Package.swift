@@ -31,6 +31,7 @@ let package = Package(
         .testTarget(name: "TPGWCoreTests", dependencies: ["TPGWCore", "TPGWCrypto"]),
         .testTarget(name: "TPGWHTTPTests", dependencies: ["TPGWHTTP"]),
         .testTarget(name: "TPGWBCETests", dependencies: ["TPGWBCE", "TPGWHTTPClient", "bce-sim"]),
+        .testTarget(name: "GatewayTests", dependencies: ["tpgw"]),
         .testTarget(name: "IntegrationTests", dependencies: ["tpgw", "bce-sim", "TPGWStore", "TPGWBCE", "TPGWHTTP", "TPGWHTTPClient"]),
     ]
 )

@@ -1,0 +1,108 @@
+/// A parsed `tpgw` command line.
+enum Command: Equatable {
+    case serve(configPath: String?, migrate: Bool)
+    case migrate(configPath: String?)
+    case keysCreate(configPath: String?, name: String, scopes: [String])
+    case keysList(configPath: String?)
+    case keysRevoke(configPath: String?, name: String)
+    case checkConfig(configPath: String?)
+    case version
+    case help(topic: String?)
+
+    /// Parses arguments (without the program name).
+    /// - Throws: `UsageError` with a message for the user (exit code 2).
+    static func parse(_ args: [String], environment: [String: String]) throws -> Command {
+        var rest = args
+        guard let verb = rest.first else { return .help(topic: nil) }
+        rest.removeFirst()
+        if verb == "--help" || verb == "-h" || verb == "help" { return .help(topic: rest.first) }
+        if verb == "--version" || verb == "version" { return rest.contains("--help") ? .help(topic: "version") : .version }
+        var options = try Options(rest, environment: environment)
+        if options.flags.contains("--help") || options.flags.contains("-h") {
+            return .help(topic: verb == "keys" ? "keys" : verb)
+        }
+        let command: Command
+        switch verb {
+        case "serve":
+            command = .serve(configPath: options.config, migrate: !options.take(flag: "--no-migrate"))
+        case "migrate":
+            command = .migrate(configPath: options.config)
+        case "check-config":
+            command = .checkConfig(configPath: options.config)
+        case "keys":
+            guard let sub = options.positional.first else { throw UsageError("keys: expected create, list or revoke") }
+            options.positional.removeFirst()
+            switch sub {
+            case "create":
+                guard let name = options.take(value: "--name"), !name.isEmpty else { throw UsageError("keys create: --name is required") }
+                let scopeText = options.take(value: "--scope") ?? "read"
+                let scopes = scopeText.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+                let known = ["read", "write", "admin"]
+                if let bad = scopes.first(where: { !known.contains($0) }) {
+                    throw UsageError("keys create: unknown scope \"\(bad)\" (use read, write, admin)")
+                }
+                if scopes.isEmpty { throw UsageError("keys create: --scope needs at least one of read, write, admin") }
+                command = .keysCreate(configPath: options.config, name: name, scopes: scopes)
+            case "list":
+                command = .keysList(configPath: options.config)
+            case "revoke":
+                guard let name = options.positional.first ?? options.take(value: "--name") else {
+                    throw UsageError("keys revoke: give the key's NAME")
+                }
+                if !options.positional.isEmpty { options.positional.removeFirst() }
+                command = .keysRevoke(configPath: options.config, name: name)
+            default:
+                throw UsageError("keys: unknown subcommand \"\(sub)\" (create, list, revoke)")
+            }
+        default:
+            throw UsageError("unknown command \"\(verb)\"; run `tpgw --help`")
+        }
+        try options.finish()
+        return command
+    }
+}
+
+/// A command-line mistake; printed with usage, exit code 2.
+struct UsageError: Error, CustomStringConvertible {
+    var description: String
+    init(_ message: String) { description = message }
+}
+
+/// Splits `--flag`, `--key value`, `--key=value` and positionals.
+private struct Options {
+    var values: [String: String] = [:]
+    var flags: Set<String> = []
+    var positional: [String] = []
+    var config: String?
+
+    static let valued: Set<String> = ["--config", "--name", "--scope"]
+
+    init(_ args: [String], environment: [String: String]) throws {
+        var i = 0
+        while i < args.count {
+            let a = args[i]
+            if a.hasPrefix("--"), let eq = a.firstIndex(of: "=") {
+                values[String(a[..<eq])] = String(a[a.index(after: eq)...])
+            } else if Self.valued.contains(a) {
+                guard i + 1 < args.count else { throw UsageError("\(a) needs a value") }
+                values[a] = args[i + 1]
+                i += 1
+            } else if a.hasPrefix("-") {
+                flags.insert(a)
+            } else {
+                positional.append(a)
+            }
+            i += 1
+        }
+        config = values.removeValue(forKey: "--config") ?? environment["TPGW_CONFIG"]
+    }
+
+    mutating func take(flag: String) -> Bool { flags.remove(flag) != nil }
+    mutating func take(value: String) -> String? { values.removeValue(forKey: value) }
+
+    func finish() throws {
+        if let f = flags.sorted().first { throw UsageError("unknown option \(f)") }
+        if let v = values.keys.sorted().first { throw UsageError("unknown option \(v)") }
+        if let p = positional.first { throw UsageError("unexpected argument \"\(p)\"") }
+    }
+}

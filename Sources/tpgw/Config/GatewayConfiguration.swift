@@ -1,0 +1,133 @@
+import Foundation
+import TPGWCore
+
+/// tpgw's configuration: a JSON file with `TPGW_*` environment overrides.
+///
+/// Unknown keys are errors (a typo must not silently do nothing), and `validate` reports every problem at once.
+struct GatewayConfiguration: Sendable {
+    var listen: String = "0.0.0.0:8080"
+    var databaseURL: String = "postgres://tpgw@localhost:5432/tpgw"
+    var pollIntervalSeconds: Int = 300
+    var publicURL: String?
+    var logLevel: LogLevel = .info
+    var accessLog: Bool = true
+    var migrationsDir: String = "./migrations"
+    var metricsPublic: Bool = true
+    var statusPagePublic: Bool = true
+    var statusPageRefreshSeconds: Int = 60
+    var rateLimitPerSecond: Double = 50
+    var rateLimitBurst: Double = 100
+    var accounts: [AccountConfiguration] = []
+
+    /// Reads and validates the configuration from a file (optional) and the environment.
+    /// - Throws: `ConfigurationError` listing every problem.
+    static func load(path: String?, environment: [String: String]) throws -> GatewayConfiguration {
+        var problems: [String] = []
+        var config = GatewayConfiguration()
+        if let path {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ConfigurationError(problems: ["cannot read configuration file \(path)"])
+            }
+            guard let value = try? JSONValue.parse(Array(data)) else {
+                throw ConfigurationError(problems: ["\(path): not valid JSON"])
+            }
+            guard let dict = value.objectValue else {
+                throw ConfigurationError(problems: ["\(path): the top level must be a JSON object"])
+            }
+            config.apply(dict, problems: &problems)
+        }
+        config.applyEnvironment(environment, problems: &problems)
+        problems += config.validate(environment: environment)
+        if !problems.isEmpty { throw ConfigurationError(problems: problems) }
+        return config
+    }
+
+    /// Structural checks beyond types: ranges, duplicates, resolvable secrets.
+    func validate(environment: [String: String]) -> [String] {
+        var problems: [String] = []
+        if ListenAddress(listen) == nil { problems.append("listen: expected host:port, got \"\(listen)\"") }
+        if !(5...86400).contains(pollIntervalSeconds) { problems.append("pollIntervalSeconds: must be between 5 and 86400") }
+        if let publicURL, URL(string: publicURL)?.scheme == nil { problems.append("publicURL: not an absolute URL") }
+        if rateLimitPerSecond <= 0 { problems.append("rateLimitPerSecond: must be > 0") }
+        if rateLimitBurst < 1 { problems.append("rateLimitBurst: must be >= 1") }
+        var names = Set<String>()
+        for (i, account) in accounts.enumerated() {
+            if !names.insert(account.name).inserted { problems.append("accounts[\(i)].name: duplicate account \"\(account.name)\"") }
+            problems += account.validate(index: i, environment: environment)
+        }
+        return problems
+    }
+
+    private mutating func apply(_ dict: [String: JSONValue], problems: inout [String]) {
+        var reader = JSONObjectReader(dict, path: "", problems: problems)
+        defer { problems = reader.problems }
+        listen = reader.string("listen") ?? listen
+        databaseURL = reader.string("databaseURL") ?? databaseURL
+        pollIntervalSeconds = reader.int("pollIntervalSeconds") ?? pollIntervalSeconds
+        publicURL = reader.string("publicURL") ?? publicURL
+        if let level = reader.string("logLevel") {
+            if let parsed = LogLevel(rawValue: level) { logLevel = parsed } else {
+                reader.problems.append("logLevel: unknown level \"\(level)\" (one of \(LogLevel.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+        }
+        accessLog = reader.bool("accessLog") ?? accessLog
+        migrationsDir = reader.string("migrationsDir") ?? migrationsDir
+        metricsPublic = reader.bool("metricsPublic") ?? metricsPublic
+        statusPagePublic = reader.bool("statusPagePublic") ?? statusPagePublic
+        statusPageRefreshSeconds = reader.int("statusPageRefreshSeconds") ?? statusPageRefreshSeconds
+        rateLimitPerSecond = reader.double("rateLimitPerSecond") ?? rateLimitPerSecond
+        rateLimitBurst = reader.double("rateLimitBurst") ?? rateLimitBurst
+        if let list = reader.array("accounts") {
+            accounts = list.enumerated().compactMap { i, element in
+                guard let object = element.objectValue else {
+                    reader.problems.append("accounts[\(i)]: expected an object")
+                    return nil
+                }
+                var sub = JSONObjectReader(object, path: "accounts[\(i)].", problems: [])
+                let account = AccountConfiguration(reading: &sub)
+                reader.problems += sub.problems
+                return account
+            }
+        }
+        reader.rejectUnknownKeys()
+    }
+
+    private mutating func applyEnvironment(_ env: [String: String], problems: inout [String]) {
+        if let v = env["TPGW_LISTEN"] { listen = v }
+        if let v = env["TPGW_DATABASE_URL"] { databaseURL = v }
+        if let v = env["TPGW_PUBLIC_URL"] { publicURL = v }
+        if let v = env["TPGW_MIGRATIONS_DIR"] { migrationsDir = v }
+        if let v = env["TPGW_LOG_LEVEL"] {
+            if let level = LogLevel(rawValue: v) { logLevel = level } else { problems.append("TPGW_LOG_LEVEL: unknown level \"\(v)\"") }
+        }
+        if let v = env["TPGW_POLL_INTERVAL_SECONDS"] {
+            if let n = Int(v) { pollIntervalSeconds = n } else { problems.append("TPGW_POLL_INTERVAL_SECONDS: not an integer") }
+        }
+        if let v = env["TPGW_ACCESS_LOG"] { accessLog = !["0", "false", "off", "no"].contains(v.lowercased()) }
+    }
+
+    /// Every configured source with its endpoint and effective interval.
+    var sources: [SourceConfiguration] {
+        accounts.flatMap { account in
+            account.regions.map { region in
+                SourceConfiguration(
+                    id: SourceID(provider: account.provider, account: account.name, region: region),
+                    endpoint: account.endpoints[region] ?? "https://eip.\(region).baidubce.com",
+                    pollIntervalSeconds: account.pollIntervalSeconds ?? pollIntervalSeconds)
+            }
+        }
+    }
+}
+
+/// One (account, region) source as configured.
+struct SourceConfiguration: Sendable, Equatable {
+    var id: SourceID
+    var endpoint: String
+    var pollIntervalSeconds: Int
+}
+
+/// Every problem found in a configuration, reported at once.
+struct ConfigurationError: Error, CustomStringConvertible {
+    var problems: [String]
+    var description: String { "invalid configuration:\n" + problems.map { "  - " + $0 }.joined(separator: "\n") }
+}

@@ -1,4 +1,0 @@
-import Foundation
-import TPGWCore
-
-print("tpgw 0.1.0")

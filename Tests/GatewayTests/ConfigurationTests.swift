@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+@testable import tpgw
+
+@Suite struct ConfigurationTests {
+    func write(_ json: String) throws -> String {
+        let path = NSTemporaryDirectory() + "tpgw-config-\(UUID().uuidString).json"
+        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func loadsProductExampleWithEnvironmentOverrides() throws {
+        let path = try write("""
+            {"listen": "0.0.0.0:8080", "databaseURL": "postgres://tpgw@localhost:5432/tpgw", "pollIntervalSeconds": 300,
+             "publicURL": "https://tpgw.example.internal",
+             "accounts": [{"name": "prod", "provider": "bce", "accessKeyId": "AKIDEXAMPLE", "secretAccessKeyEnv": "TPGW_PROD_SECRET",
+               "regions": ["bj", "gz", "su"], "endpoints": {"bj": "http://127.0.0.1:9101"}, "pollIntervalSeconds": 60}]}
+            """)
+        let config = try GatewayConfiguration.load(path: path, environment: ["TPGW_PROD_SECRET": "s3cret", "TPGW_LISTEN": "127.0.0.1:9000"])
+        #expect(config.listen == "127.0.0.1:9000")
+        #expect(config.sources.map(\.endpoint) == ["http://127.0.0.1:9101", "https://eip.gz.baidubce.com", "https://eip.su.baidubce.com"])
+        #expect(config.sources.allSatisfy { $0.pollIntervalSeconds == 60 })
+        #expect(config.accounts[0].resolveSecret(environment: ["TPGW_PROD_SECRET": "s3cret"]) == "s3cret")
+    }
+
+    @Test func reportsEveryProblemAtOnceWithoutEchoingSecrets() throws {
+        let path = try write("""
+            {"listen": 8080, "pollIntervalSeconds": 1, "typo": true,
+             "accounts": [{"name": "a", "accessKeyId": "", "secretAccessKeyEnv": "MISSING", "regions": []},
+                          {"name": "a", "accessKeyId": "AK", "secretAccessKeyEnv": "S", "regions": ["bj"], "endpoints": {"gz": "ftp://x"}}]}
+            """)
+        do {
+            _ = try GatewayConfiguration.load(path: path, environment: ["S": "topsecretvalue"])
+            Issue.record("expected a configuration error")
+        } catch let error as ConfigurationError {
+            let text = error.description
+            for needle in ["listen: expected a string", "pollIntervalSeconds", "typo: unknown key", "accounts[0].accessKeyId",
+                           "MISSING is not set", "accounts[0].regions", "duplicate account", "endpoints.gz"] {
+                #expect(text.contains(needle), "missing \(needle) in \(text)")
+            }
+            #expect(!text.contains("topsecretvalue"))
+        }
+    }
+
+    @Test func rejectsNonJSON() throws {
+        let path = try write("{not json")
+        #expect(throws: ConfigurationError.self) { try GatewayConfiguration.load(path: path, environment: [:]) }
+    }
+}
