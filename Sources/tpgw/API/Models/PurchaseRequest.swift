@@ -1,0 +1,85 @@
+import TPGWCore
+import TPGWCrypto
+
+/// A validated buy or quote request.
+struct PurchaseRequest: Sendable, Equatable {
+    var account: String
+    var region: String
+    var reservationLength: Int
+    var capacity: String
+    var policy: PackagePolicy
+    var lineType: String
+
+    static let fields: Set<String> = ["account", "region", "reservationLength", "capacity", "policy", "lineType"]
+
+    /// Validates a JSON body against the capacity / validity table and the configured accounts and regions.
+    /// - Throws: `AppError(.invalidArgument)` for a body that is not a JSON object; `AppError(.validationFailed)`
+    ///   with one entry per bad field otherwise.
+    static func validate(body: [UInt8], accounts: [String: [String]]) throws -> PurchaseRequest {
+        guard !body.isEmpty else { throw AppError(.invalidArgument, "request body is empty: expected a JSON object") }
+        guard let value = try? JSONValue.parse(body) else { throw AppError(.invalidArgument, "request body is not valid JSON") }
+        guard let object = value.objectValue else {
+            throw AppError(.invalidArgument, "request body must be a JSON object, got \(value.typeName)")
+        }
+        var errors: [AppError.FieldError] = []
+        func bad(_ field: String, _ message: String) { errors.append(.init(field: field, message: message)) }
+        for key in object.keys.sorted() where !fields.contains(key) { bad(key, "unknown field") }
+
+        func string(_ key: String, required: Bool) -> String? {
+            switch object[key] {
+            case nil, .null?:
+                if required { bad(key, "required") }
+                return nil
+            case .string(let s)?:
+                if s.isEmpty { bad(key, "must not be empty") }
+                return s.isEmpty ? nil : s
+            case let other?:
+                bad(key, "expected a string, got \(other.typeName)")
+                return nil
+            }
+        }
+        let account = string("account", required: true)
+        let region = string("region", required: true)
+        let capacity = string("capacity", required: true)
+        let policyText = string("policy", required: false)
+        let lineType = string("lineType", required: false) ?? "WebOutBytes"
+
+        var months: Int?
+        switch object["reservationLength"] {
+        case nil, .null?: bad("reservationLength", "required")
+        case let v?:
+            if let n = v.intValue, CapacityTable.validCapacities[n] != nil { months = n } else {
+                bad("reservationLength", "must be 1, 6 or 12 (months), got \(v.typeName == "number" ? "\(v.doubleValue!)" : v.typeName)")
+            }
+        }
+        var policy = PackagePolicy.fullTime
+        if let policyText {
+            if let p = PackagePolicy(rawValue: policyText) { policy = p } else { bad("policy", "must be fullTime or offPeak") }
+        }
+        if lineType != "WebOutBytes" { bad("lineType", "must be WebOutBytes") }
+        if let account {
+            if let regions = accounts[account] {
+                if let region, !regions.contains(region) {
+                    bad("region", "account \(account) does not watch region \(region); configured: \(regions.joined(separator: ", "))")
+                }
+            } else {
+                bad("account", "unknown account \(account)")
+            }
+        }
+        if let capacity, let months, !CapacityTable.isValid(months: months, capacity: capacity) {
+            bad("capacity", "\(capacity) is not sold for \(months) month(s); valid: \(CapacityTable.validCapacities[months]!.joined(separator: ", "))")
+        }
+        guard errors.isEmpty, let account, let region, let capacity, let months else {
+            throw AppError(.validationFailed, "the request has invalid fields", fieldErrors: errors)
+        }
+        return PurchaseRequest(account: account, region: region, reservationLength: months, capacity: capacity, policy: policy, lineType: lineType)
+    }
+
+    /// A canonical form of the request, for idempotency comparison.
+    var canonical: String { "\(account)|\(region)|\(reservationLength)|\(capacity)|\(policy.rawValue)|\(lineType)" }
+
+    /// The BCE `clientToken` for an idempotency key: deterministic, ASCII, at most 64 characters.
+    static func clientToken(account: String, idempotencyKey: String) -> String {
+        "tpgw-" + String(Crypto.sha256("\(account)\n\(idempotencyKey)").hexString.prefix(48))
+    }
+}
