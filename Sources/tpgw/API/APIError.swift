@@ -1,0 +1,58 @@
+import TPGWCore
+import TPGWHTTP
+
+/// The one place where `AppError.Code` becomes an HTTP status and an RFC 9457 problem body.
+enum APIError {
+    static func status(for code: AppError.Code) -> HTTPStatus {
+        switch code {
+        case .invalidArgument: .badRequest
+        case .validationFailed: .unprocessableContent
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .rateLimited: .tooManyRequests
+        case .payloadTooLarge: .payloadTooLarge
+        case .upstreamUnavailable: .serviceUnavailable
+        case .upstreamRejected: .badGateway
+        case .unavailable: .serviceUnavailable
+        case .internal: .internalServerError
+        }
+    }
+
+    /// The problem+json response for an application error.
+    static func response(for error: AppError, requestID: String, headers: HTTPHeaders = [:]) -> HTTPResponse {
+        let status = status(for: error.code)
+        var s = "{\"type\":\"about:blank\",\"title\":" + JSONString.quote(status.reason) + ",\"status\":" + String(status.code)
+        s += ",\"detail\":" + JSONString.quote(error.message) + ",\"code\":" + JSONString.quote(error.code.rawValue)
+        s += ",\"requestId\":" + JSONString.quote(requestID)
+        if !error.fieldErrors.isEmpty {
+            s += ",\"errors\":[" + error.fieldErrors.map {
+                "{\"field\":" + JSONString.quote($0.field) + ",\"message\":" + JSONString.quote($0.message) + "}"
+            }.joined(separator: ",") + "]"
+        }
+        s += "}"
+        var response = HTTPResponse(status: status, headers: headers, body: Array(s.utf8))
+        response.headers.replaceOrAdd("Content-Type", "application/problem+json")
+        return response
+    }
+}
+
+/// Renders thrown `AppError`s as problem+json; logs their underlying cause with the request id.
+struct APIErrorMiddleware: HTTPMiddleware {
+    func handle(_ request: HTTPRequest, _ context: RequestContext, next: HTTPHandler) async throws -> HTTPResponse {
+        do {
+            return try await next(request, context)
+        } catch let error as AppError {
+            if let underlying = error.underlying {
+                context.logger.warning("request failed", metadata: ["error.code": error.code.rawValue, "error": "\(underlying)"])
+            }
+            var headers: HTTPHeaders = [:]
+            if error.code == .rateLimited, let retry = error.fieldErrors.first(where: { $0.field == "retryAfter" })?.message {
+                headers.add("Retry-After", retry)
+                return APIError.response(for: AppError(.rateLimited, error.message), requestID: context.requestID, headers: headers)
+            }
+            return APIError.response(for: error, requestID: context.requestID, headers: headers)
+        }
+    }
+}
