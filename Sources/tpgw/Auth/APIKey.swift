@@ -23,6 +23,11 @@ enum APIKey {
         Crypto.constantTimeEquals(Array(hash(key).utf8), Array(stored.utf8))
     }
 
+    /// Compares two stored hashes in constant time.
+    static func matchesHash(_ a: String, _ b: String) -> Bool {
+        Crypto.constantTimeEquals(Array(a.utf8), Array(b.utf8))
+    }
+
     /// Whether the given scopes grant `needed`.
     static func grants(_ scopes: [Scope], _ needed: Scope) -> Bool { scopes.contains { $0 >= needed } }
 }
