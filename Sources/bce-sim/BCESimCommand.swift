@@ -1,0 +1,6 @@
+@main
+enum BCESimCommand {
+    static func main() async {
+        print("bce-sim: server part pending")
+    }
+}
