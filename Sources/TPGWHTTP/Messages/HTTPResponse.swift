@@ -5,6 +5,8 @@ package struct HTTPResponse: Sendable {
     package var body: [UInt8]
     /// The matched route template, set by `Router` so the server's access log can name it.
     package var routePattern: String?
+    /// When true the server closes the connection without writing a response (fault injection in bce-sim).
+    package var abortConnection = false
 
     package init(status: HTTPStatus = .ok, headers: HTTPHeaders = [:], body: [UInt8] = []) {
         self.status = status

@@ -361,6 +361,7 @@ final class EventLoop: @unchecked Sendable {
     private func finish(_ connection: Connection, _ response: HTTPResponse) {
         guard !connection.closed else { return }
         connection.inFlight = false
+        if response.abortConnection { closeNow(connection); return }
         if draining { connection.requestKeepAlive = false }
         sendResponse(connection, response)
     }
