@@ -1,0 +1,95 @@
+import Foundation
+
+/// What the draw-order simulation says about one source's pool of active packages.
+package struct PoolForecast: Sendable, Equatable, Codable {
+    /// One package's fate in the simulation.
+    package struct PackageOutcome: Sendable, Equatable, Codable {
+        package var key: PackageKey
+        /// When the simulation drew it empty; nil when it expires first or outlives the horizon.
+        package var exhaustsAt: Date?
+        package var expiresAt: Date
+        /// Bytes left when it expires (or at the horizon); 0 when drawn empty.
+        package var unusedAtExpiryBytes: Int64
+
+        package init(key: PackageKey, exhaustsAt: Date?, expiresAt: Date, unusedAtExpiryBytes: Int64) {
+            self.key = key
+            self.exhaustsAt = exhaustsAt
+            self.expiresAt = expiresAt
+            self.unusedAtExpiryBytes = unusedAtExpiryBytes
+        }
+
+        enum CodingKeys: String, CodingKey { case key, exhaustsAt, expiresAt, unusedAtExpiryBytes }
+
+        package init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            key = try c.decode(PackageKey.self, forKey: .key)
+            exhaustsAt = try c.decodeRFC3339IfPresent(forKey: .exhaustsAt)
+            expiresAt = try c.decodeRFC3339(forKey: .expiresAt)
+            unusedAtExpiryBytes = try c.decode(Int64.self, forKey: .unusedAtExpiryBytes)
+        }
+
+        package func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(key, forKey: .key)
+            try c.encodeRFC3339(exhaustsAt, forKey: .exhaustsAt)
+            try c.encodeRFC3339(expiresAt, forKey: .expiresAt)
+            try c.encode(unusedAtExpiryBytes, forKey: .unusedAtExpiryBytes)
+        }
+    }
+
+    package var source: SourceID
+    /// Sum of the active packages' remaining bytes.
+    package var remainingBytes: Int64
+    package var activePackages: Int
+    /// The pool's demand averaged over a day (see ``PoolDemand``).
+    package var burnBytesPerHour: Double
+    package var demand: PoolDemand
+    package var nextExhaustion: PackageTime?
+    /// When the pool stops covering traffic, i.e. when pay-as-you-go billing starts: the first moment with
+    /// demand and no package that may serve it, or when the last package is gone. Nil beyond the horizon.
+    package var emptyAt: Date?
+    /// Every simulated package, in draw order (off-peak first, then full-time; each by expiry, then purchase).
+    package var packages: [PackageOutcome]
+
+    package init(
+        source: SourceID, remainingBytes: Int64, activePackages: Int, burnBytesPerHour: Double, demand: PoolDemand,
+        nextExhaustion: PackageTime?, emptyAt: Date?, packages: [PackageOutcome]
+    ) {
+        self.source = source
+        self.remainingBytes = remainingBytes
+        self.activePackages = activePackages
+        self.burnBytesPerHour = burnBytesPerHour
+        self.demand = demand
+        self.nextExhaustion = nextExhaustion
+        self.emptyAt = emptyAt
+        self.packages = packages
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case source, remainingBytes, activePackages, burnBytesPerHour, demand, nextExhaustion, emptyAt, packages
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        source = try c.decode(SourceID.self, forKey: .source)
+        remainingBytes = try c.decode(Int64.self, forKey: .remainingBytes)
+        activePackages = try c.decode(Int.self, forKey: .activePackages)
+        burnBytesPerHour = try c.decode(Double.self, forKey: .burnBytesPerHour)
+        demand = try c.decode(PoolDemand.self, forKey: .demand)
+        nextExhaustion = try c.decodeIfPresent(PackageTime.self, forKey: .nextExhaustion)
+        emptyAt = try c.decodeRFC3339IfPresent(forKey: .emptyAt)
+        packages = try c.decode([PackageOutcome].self, forKey: .packages)
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(source, forKey: .source)
+        try c.encode(remainingBytes, forKey: .remainingBytes)
+        try c.encode(activePackages, forKey: .activePackages)
+        try c.encode(burnBytesPerHour, forKey: .burnBytesPerHour)
+        try c.encode(demand, forKey: .demand)
+        try c.encode(nextExhaustion, forKey: .nextExhaustion)
+        try c.encodeRFC3339(emptyAt, forKey: .emptyAt)
+        try c.encode(packages, forKey: .packages)
+    }
+}

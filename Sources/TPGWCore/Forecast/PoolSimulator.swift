@@ -1,0 +1,161 @@
+import Foundation
+
+/// Simulates the cloud's documented draw order over one source's pool to find which package runs out next
+/// and when the pool stops covering traffic. Pure: `now` is passed in.
+///
+/// Draw order (BCE): inside 00:00-08:00 UTC+8 off-peak packages are drawn first, then full-time ones;
+/// outside it only full-time packages are drawn. Within a kind, the earliest expiry first; on a tie the
+/// earliest purchase (then the key, so the order is total).
+///
+/// The simulation is event-driven, not hour-by-hour: it jumps from one event to the next, where an event is
+/// the end of a part of the day (window opens or closes), the package being drawn running empty, or a queue
+/// head expiring. Each package is consumed or dropped once and each day has two parts, so the cost is
+/// O(n log n + n + days of horizon) per pool.
+package enum PoolSimulator {
+    /// Default horizon: a little more than the longest package validity (12 months).
+    package static let defaultHorizon: TimeInterval = 400 * 86400
+
+    /// Simulates the active packages of `source` drawing `demand` from `now` on.
+    /// - Parameters:
+    ///   - packages: the pool's packages; only active ones with bytes left that have not expired take part
+    ///     (others are ignored, so the caller may pass everything it knows about the source).
+    ///   - demand: traffic per hour in and outside the off-peak window (see ``PoolDemand/estimate(packages:forecasts:)``).
+    ///   - horizon: how far to look; events beyond it are reported as nil.
+    package static func simulate(
+        source: SourceID, packages: [PackageState], demand: PoolDemand, now: Date,
+        horizon: TimeInterval = defaultHorizon
+    ) -> PoolForecast {
+        var offPeakEntries: [Entry] = []
+        var fullTimeEntries: [Entry] = []
+        var remainingBytes: Int64 = 0
+        for p in packages where p.status == .active && p.remainingBytes > 0 && p.expiresAt > now {
+            let e = Entry(key: p.key, expiresAt: p.expiresAt, createdAt: p.createdAt, remaining: Double(p.remainingBytes))
+            remainingBytes += p.remainingBytes
+            if p.policy == .offPeak { offPeakEntries.append(e) } else { fullTimeEntries.append(e) }
+        }
+        let activeCount = offPeakEntries.count + fullTimeEntries.count
+        var queues = [Queue(offPeakEntries.sorted(by: Entry.drawsBefore)), Queue(fullTimeEntries.sorted(by: Entry.drawsBefore))]
+        let offPeak = 0
+        let fullTime = 1
+        let end = now.addingTimeInterval(horizon)
+        var t = now
+        var emptyAt: Date?
+        var nextExhaustion: PackageTime?
+
+        while t < end {
+            queues[offPeak].dropExpired(at: t)
+            queues[fullTime].dropExpired(at: t)
+            if queues[offPeak].isEmpty && queues[fullTime].isEmpty {
+                // The pool is empty once its last package is gone (or now, if it started empty).
+                let gone = [queues[offPeak].lastGone, queues[fullTime].lastGone].compactMap { $0 }.max() ?? now
+                if emptyAt == nil { emptyAt = gone }
+                break
+            }
+            let segment = OffPeakWindow.segment(at: t)
+            let rate = segment.inWindow ? demand.windowBytesPerHour : demand.dayBytesPerHour
+            var stop = min(segment.end, end)
+            if let expiry = queues[offPeak].headExpiry { stop = min(stop, expiry) }
+            if let expiry = queues[fullTime].headExpiry { stop = min(stop, expiry) }
+            let drawing: Int? =
+                segment.inWindow
+                ? (!queues[offPeak].isEmpty ? offPeak : (!queues[fullTime].isEmpty ? fullTime : nil))
+                : (!queues[fullTime].isEmpty ? fullTime : nil)
+            guard rate > 0 else {
+                t = stop
+                continue
+            }
+            guard let q = drawing else {
+                if emptyAt == nil { emptyAt = t }  // demand with nothing to serve it: pay-as-you-go
+                t = stop
+                continue
+            }
+            let runOut = t.addingTimeInterval(queues[q].headRemaining / rate * 3600)
+            if runOut <= stop {
+                queues[q].exhaustHead(at: runOut)
+                if nextExhaustion == nil, let key = queues[q].lastExhaustedKey {
+                    nextExhaustion = .init(key: key, at: runOut)
+                }
+                t = runOut
+            } else {
+                queues[q].draw(rate * stop.timeIntervalSince(t) / 3600)
+                t = stop
+            }
+        }
+        // Each queue records outcomes in draw order, so concatenation is the pool's draw order.
+        let outcomes = queues[offPeak].outcomes + queues[offPeak].leftovers + queues[fullTime].outcomes + queues[fullTime].leftovers
+        return PoolForecast(
+            source: source,
+            remainingBytes: remainingBytes,
+            activePackages: activeCount,
+            burnBytesPerHour: demand.averageBytesPerHour,
+            demand: demand,
+            nextExhaustion: nextExhaustion,
+            emptyAt: emptyAt,
+            packages: outcomes)
+    }
+
+    /// The few fields of a package the simulation needs.
+    private struct Entry {
+        let key: PackageKey
+        let expiresAt: Date
+        let createdAt: Date
+        var remaining: Double
+
+        /// Earliest expiry, then earliest purchase, then key (so the order is total).
+        static func drawsBefore(_ a: Entry, _ b: Entry) -> Bool {
+            if a.expiresAt != b.expiresAt { return a.expiresAt < b.expiresAt }
+            if a.createdAt != b.createdAt { return a.createdAt < b.createdAt }
+            // Field by field: `PackageKey.<` builds description strings, too slow for large pools.
+            if a.key.id != b.key.id { return a.key.id < b.key.id }
+            if a.key.account != b.key.account { return a.key.account < b.key.account }
+            if a.key.region != b.key.region { return a.key.region < b.key.region }
+            return a.key.provider < b.key.provider
+        }
+    }
+
+    /// One kind's packages in draw order, with the bytes left in each; `head` is the one drawn now.
+    private struct Queue {
+        var entries: [Entry]
+        var head = 0
+        var outcomes: [PoolForecast.PackageOutcome] = []
+        var lastGone: Date?
+        var lastExhaustedKey: PackageKey?
+
+        init(_ entries: [Entry]) {
+            self.entries = entries
+        }
+
+        var isEmpty: Bool { head >= entries.count }
+        var headExpiry: Date? { isEmpty ? nil : entries[head].expiresAt }
+        var headRemaining: Double { entries[head].remaining }
+
+        mutating func dropExpired(at t: Date) {
+            while !isEmpty, entries[head].expiresAt <= t {
+                let e = entries[head]
+                outcomes.append(.init(key: e.key, exhaustsAt: nil, expiresAt: e.expiresAt, unusedAtExpiryBytes: Int64(e.remaining.rounded())))
+                lastGone = e.expiresAt
+                head += 1
+            }
+        }
+
+        mutating func exhaustHead(at t: Date) {
+            let e = entries[head]
+            outcomes.append(.init(key: e.key, exhaustsAt: t, expiresAt: e.expiresAt, unusedAtExpiryBytes: 0))
+            entries[head].remaining = 0
+            lastGone = t
+            lastExhaustedKey = e.key
+            head += 1
+        }
+
+        mutating func draw(_ bytes: Double) {
+            entries[head].remaining = max(0, entries[head].remaining - bytes)
+        }
+
+        /// Packages still alive at the horizon, with what they have left.
+        var leftovers: [PoolForecast.PackageOutcome] {
+            entries[head...].map {
+                .init(key: $0.key, exhaustsAt: nil, expiresAt: $0.expiresAt, unusedAtExpiryBytes: Int64($0.remaining.rounded()))
+            }
+        }
+    }
+}

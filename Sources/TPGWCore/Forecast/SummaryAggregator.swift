@@ -1,0 +1,71 @@
+import Foundation
+
+/// Totals packages, their forecasts and their pools' forecasts per region, account, policy or status. Pure.
+package enum SummaryAggregator {
+    /// Builds the summary.
+    /// - Parameters:
+    ///   - packages: every package to count (all statuses).
+    ///   - forecasts: per-package forecasts; a package without one counts with no burn and no waste.
+    ///   - pools: pool forecasts, attached to region and account groups (and the total).
+    package static func summarize(
+        packages: [PackageState], forecasts: [PackageKey: PackageForecast], pools: [PoolForecast], groupBy: SummaryGroupBy
+    ) -> Summary {
+        var groups: [String: SummaryGroup] = [:]
+        var total = SummaryGroup(key: "all")
+        for p in packages {
+            let key = groupKey(p, groupBy)
+            var g = groups[key] ?? SummaryGroup(key: key)
+            add(p, forecasts[p.key], to: &g)
+            groups[key] = g
+            add(p, forecasts[p.key], to: &total)
+        }
+        if groupBy.groupsPools {
+            for pool in pools.sorted(by: { $0.source < $1.source }) {
+                let key = groupBy == .region ? pool.source.region : pool.source.account
+                var g = groups[key] ?? SummaryGroup(key: key)
+                attach(pool, to: &g)
+                groups[key] = g
+            }
+        }
+        for pool in pools.sorted(by: { $0.source < $1.source }) { attach(pool, to: &total) }
+        return Summary(groupBy: groupBy, groups: groups.values.sorted { $0.key < $1.key }, total: total)
+    }
+
+    private static func groupKey(_ p: PackageState, _ by: SummaryGroupBy) -> String {
+        switch by {
+        case .region: p.key.region
+        case .account: p.key.account
+        case .policy: p.policy.rawValue
+        case .status: p.status.rawValue
+        }
+    }
+
+    private static func add(_ p: PackageState, _ f: PackageForecast?, to g: inout SummaryGroup) {
+        g.packageCount += 1
+        g.statusCounts.add(p.status)
+        guard p.status == .active else { return }
+        g.capacityBytes += p.capacityBytes
+        g.usedBytes += min(p.usedBytes, p.capacityBytes)
+        g.remainingBytes += p.remainingBytes
+        if let f {
+            g.burnBytesPerHour += f.burnBytesPerHour
+            g.unusedAtExpiryBytes += f.unusedAtExpiryBytes
+            if f.exhaustsBeforeExpiry, let at = f.exhaustsAt {
+                g.earliestExhaustion = earlier(g.earliestExhaustion, PackageTime(key: p.key, at: at))
+            }
+        }
+        g.earliestExpiry = earlier(g.earliestExpiry, PackageTime(key: p.key, at: p.expiresAt))
+    }
+
+    private static func attach(_ pool: PoolForecast, to g: inout SummaryGroup) {
+        g.pools.append(SummaryGroup.Pool(pool))
+        if let at = pool.emptyAt { g.poolEmptyAt = min(g.poolEmptyAt ?? at, at) }
+    }
+
+    /// The earlier of two, ties broken by key so the result does not depend on input order.
+    private static func earlier(_ a: PackageTime?, _ b: PackageTime) -> PackageTime {
+        guard let a else { return b }
+        if a.at != b.at { return a.at < b.at ? a : b }
+        return a.key < b.key ? a : b
+    }
+}
