@@ -1,0 +1,118 @@
+import Foundation
+import TPGWCore
+
+extension PostgresStore {
+    /// Every package's latest state. A listed package is observed at its source's last success; a released one
+    /// at the time it vanished.
+    package func latestPackages() async throws -> [PackageState] {
+        let rows = try await pool.query("""
+            SELECT p.provider, p.account, p.region, p.package_id, p.policy, p.line_type, p.status, p.capacity_bytes, p.used_bytes,
+                   p.created_at, p.activated_at, p.expires_at, coalesce(p.released_at, greatest(s.last_success_at, p.last_seen_at))
+            FROM packages p JOIN sources s ON s.id = p.source_id
+            """, idempotent: true)
+        var out: [PackageState] = []
+        out.reserveCapacity(rows.count)
+        for row in rows {
+            let (provider, account, region, id, policy, lineType, status, capacity, used, created, activated, expires, observed) =
+                try row.decode((String, String, String, String, String, String, String, Int64, Int64, Date, Date?, Date, Date).self)
+            out.append(PackageState(
+                key: PackageKey(provider: provider, account: account, region: region, id: id), policy: PackagePolicy(rawValue: policy) ?? .fullTime,
+                lineType: lineType, status: PackageStatus(rawValue: status) ?? .active, capacityBytes: capacity, usedBytes: used,
+                createdAt: created, activatedAt: activated, expiresAt: expires, observedAt: observed))
+        }
+        return out
+    }
+
+    /// For each active package, its first snapshot at or after `since` (the start of the forecast window), or its
+    /// last one before when none is newer: the baseline a burn rate is measured from.
+    package func forecastBaselines(since: Date) async throws -> [PackageKey: [Snapshot]] {
+        let rows = try await pool.query("""
+            SELECT p.provider, p.account, p.region, p.package_id, b.observed_at, b.used_bytes, b.capacity_bytes, b.status
+            FROM packages p
+            CROSS JOIN LATERAL (
+                (SELECT observed_at, used_bytes, capacity_bytes, status FROM snapshots
+                  WHERE package_pk = p.id AND observed_at >= \(since) ORDER BY observed_at LIMIT 1)
+                UNION ALL
+                (SELECT observed_at, used_bytes, capacity_bytes, status FROM snapshots
+                  WHERE package_pk = p.id AND observed_at < \(since) ORDER BY observed_at DESC LIMIT 1)
+            ) b
+            WHERE p.status = 'active'
+            """, idempotent: true)
+        var out: [PackageKey: [Snapshot]] = [:]
+        for row in rows {
+            let (provider, account, region, id, at, used, capacity, status) =
+                try row.decode((String, String, String, String, Date, Int64, Int64, String).self)
+            out[PackageKey(provider: provider, account: account, region: region, id: id), default: []].append(
+                Snapshot(observedAt: at, usedBytes: used, capacityBytes: capacity, status: PackageStatus(rawValue: status) ?? .active))
+        }
+        return out
+    }
+
+    /// Every source with its poll health.
+    package func sourceHealth() async throws -> [SourceHealthRecord] {
+        let rows = try await pool.query("""
+            SELECT provider, account, region, endpoint, poll_interval_seconds, last_attempt_at, last_success_at,
+                   last_error_code, last_error_message, consecutive_failures, last_latency_ms
+            FROM sources WHERE enabled ORDER BY provider, account, region
+            """, idempotent: true)
+        return try rows.map { row in
+            let (provider, account, region, endpoint, interval, attempt, success, code, message, failures, latency) =
+                try row.decode((String, String, String, String, Int, Date?, Date?, String?, String?, Int, Int?).self)
+            return SourceHealthRecord(
+                id: SourceID(provider: provider, account: account, region: region), endpoint: endpoint, pollIntervalSeconds: interval,
+                lastAttemptAt: attempt, lastSuccessAt: success, lastErrorCode: code, lastErrorMessage: message,
+                consecutiveFailures: failures, lastLatencyMs: latency)
+        }
+    }
+
+    /// A cheap fingerprint of the data behind the read views: changes after every poll and purchase.
+    package func dataVersion() async throws -> String {
+        let rows = try await pool.query("""
+            SELECT (SELECT coalesce(max(id), 0) FROM poll_runs)::text || ':' ||
+                   (SELECT count(*) FROM purchases WHERE state = 'succeeded')::text || ':' ||
+                   (SELECT coalesce(max(last_attempt_at)::text, '') FROM sources)
+            """, idempotent: true)
+        return try rows[0].decode(String.self, at: 0)
+    }
+
+    /// Used-bytes observations of a package between `from` and `to`: raw snapshots where kept, hourly rollups
+    /// (their last value in the hour) where compacted.
+    package func usageObservations(key: PackageKey, from: Date, to: Date) async throws -> [(at: Date, usedBytes: Int64)] {
+        let rows = try await pool.query("""
+            WITH p AS (SELECT id FROM packages WHERE provider = \(key.provider) AND account = \(key.account)
+                       AND region = \(key.region) AND package_id = \(key.id))
+            SELECT observed_at, used_bytes FROM snapshots
+             WHERE package_pk = (SELECT id FROM p) AND observed_at >= \(from) AND observed_at < \(to)
+            UNION ALL
+            SELECT last_observed_at, used_bytes_last FROM snapshot_hourly
+             WHERE package_pk = (SELECT id FROM p) AND hour >= \(from) AND hour < \(to)
+            ORDER BY 1
+            """, idempotent: true)
+        return try rows.map { row in
+            let (at, used) = try row.decode((Date, Int64).self)
+            return (at: at, usedBytes: used)
+        }
+    }
+
+    /// Stores a package just bought, so it is visible before the next poll: its row and a first snapshot.
+    package func recordPurchasedPackage(_ p: PackageState, raw: [UInt8]) async throws {
+        let rawJSON = String(decoding: raw, as: UTF8.self)
+        _ = try await pool.withTransaction { connection in
+            try await connection.query("""
+                WITH src AS (SELECT id FROM sources WHERE provider = \(p.key.provider) AND account = \(p.key.account) AND region = \(p.key.region)),
+                pkg AS (
+                  INSERT INTO packages (source_id, provider, account, region, package_id, policy, line_type, status, capacity_bytes,
+                                        used_bytes, created_at, activated_at, expires_at, first_seen_at, last_seen_at, last_snapshot_at, raw)
+                  SELECT src.id, \(p.key.provider), \(p.key.account), \(p.key.region), \(p.key.id), \(p.policy.rawValue), \(p.lineType),
+                         \(p.status.rawValue), \(p.capacityBytes), \(p.usedBytes), \(p.createdAt), \(p.activatedAt), \(p.expiresAt),
+                         \(p.observedAt), \(p.observedAt), \(p.observedAt), \(rawJSON)::jsonb
+                  FROM src
+                  ON CONFLICT (provider, account, region, package_id) DO NOTHING
+                  RETURNING id)
+                INSERT INTO snapshots (package_pk, observed_at, used_bytes, capacity_bytes, status)
+                SELECT id, \(p.observedAt), \(p.usedBytes), \(p.capacityBytes), \(p.status.rawValue) FROM pkg
+                ON CONFLICT DO NOTHING
+                """)
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import TPGWBCE
+import TPGWCore
+import TPGWHTTP
+import TPGWHTTPClient
+import TPGWStore
+
+/// The gateway's components, built from configuration and wired together (`buildApplication`).
+final class Application: Sendable {
+    let configuration: GatewayConfiguration
+    let logger: Logger
+    let pool: ConnectionPool
+    let store: PostgresStore
+    let migrator: Migrator
+    let httpClient: HTTPClient
+    let bce: BCEClient
+    let endpoints: [String: [String: BCEEndpoint]]
+    let keys: KeyRing
+    let views: ViewStore
+    let router: Router
+
+    /// Builds every component; opens no connection yet.
+    init(configuration: GatewayConfiguration, environment: [String: String], logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let database = PostgresConfiguration(url: configuration.databaseURL)
+        if let problem = database.validate() { throw ConfigurationError(problems: ["databaseURL: \(problem)"]) }
+        pool = ConnectionPool(.init(database: database), logger: logger.with(["component": "db"]))
+        store = PostgresStore(pool: pool, logger: logger)
+        migrator = Migrator(pool: pool, directory: configuration.migrationsDir, logger: logger.with(["component": "migrator"]))
+        httpClient = HTTPClient()
+        bce = BCEClient(httpClient: httpClient, logger: logger.with(["component": "bce"]))
+        var endpoints: [String: [String: BCEEndpoint]] = [:]
+        for account in configuration.accounts {
+            guard let secret = account.resolveSecret(environment: environment) else {
+                throw ConfigurationError(problems: ["account \(account.name): secret access key not available"])
+            }
+            let credentials = BCECredentials(accessKeyID: account.accessKeyId, secretAccessKey: secret)
+            for region in account.regions {
+                endpoints[account.name, default: [:]][region] = BCEEndpoint(
+                    account: account.name, region: region, credentials: credentials, baseURL: account.endpoints[region])
+            }
+        }
+        self.endpoints = endpoints
+        let store = store
+        keys = KeyRing(load: {
+            try await store.apiKeys(includeRevoked: false).map {
+                StoredAPIKey(id: $0.id, name: $0.name, keyHash: $0.keyHash, scopes: $0.scopes.compactMap(Scope.init(rawValue:)),
+                             createdAt: $0.createdAt, lastUsedAt: $0.lastUsedAt, revokedAt: $0.revokedAt)
+            }
+        })
+        let configured = configuration.sources
+        views = ViewStore(
+            load: {
+                let now = Date()
+                async let packages = store.latestPackages()
+                async let history = store.forecastBaselines(since: now.addingTimeInterval(-86400))
+                async let health = store.sourceHealth()
+                return GatewayView.Input(packages: try await packages, history: try await history,
+                                         sources: Application.sourceStatuses(configured: configured, health: try await health, now: now))
+            },
+            probe: { try await store.dataVersion() },
+            logger: logger.with(["component": "view"]))
+        router = Router()
+    }
+
+    /// Joins configured sources with their stored health; a configured source never polled is `pending`.
+    static func sourceStatuses(configured: [SourceConfiguration], health: [SourceHealthRecord], now: Date) -> [SourceStatus] {
+        let byID = Dictionary(health.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return configured.map { source in
+            let h = byID[source.id]
+            return SourceStatus(
+                id: source.id, endpoint: source.endpoint,
+                state: SourceStatus.state(lastSuccessAt: h?.lastSuccessAt, lastAttemptAt: h?.lastAttemptAt, consecutiveFailures: h?.consecutiveFailures ?? 0,
+                                          interval: TimeInterval(source.pollIntervalSeconds), now: now),
+                lastSuccessAt: h?.lastSuccessAt, lastAttemptAt: h?.lastAttemptAt, lastErrorCode: h?.lastErrorCode,
+                lastErrorMessage: h?.lastErrorMessage, consecutiveFailures: h?.consecutiveFailures ?? 0, latencyMs: h?.lastLatencyMs)
+        }
+    }
+
+    /// Registers every route and the middleware chain.
+    func registerRoutes(refresh: @escaping @Sendable (String?, String?) async throws -> [RefreshOutcome]) {
+        let auth = Authenticator(keys: keys, limiter: RateLimiter(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst))
+        router.add(middleware: APIErrorMiddleware())
+        HealthRoutes(store: store, migrator: migrator).register(on: router)
+        PackageRoutes(views: views, store: store, auth: auth).register(on: router)
+        SummaryRoutes(views: views, auth: auth, refresh: refresh).register(on: router)
+        PurchaseRoutes(store: store, bce: bce, endpoints: endpoints, views: views, auth: auth, logger: logger.with(["component": "purchase"]))
+            .register(on: router)
+    }
+
+    /// The HTTP server configuration from `listen` and the defaults.
+    func serverConfiguration() throws -> HTTPServer.Configuration {
+        guard let address = ListenAddress(configuration.listen) else {
+            throw ConfigurationError(problems: ["listen: expected host:port"])
+        }
+        var c = HTTPServer.Configuration(host: address.host, port: address.port)
+        c.accessLog = configuration.accessLog
+        return c
+    }
+
+    /// Stops background work and closes connections.
+    func shutdown() async {
+        await pool.close()
+        await httpClient.shutdown()
+    }
+}
