@@ -1,0 +1,32 @@
+/// One row of a `PostgresResult`, decoded by position or name.
+///
+/// ```swift
+/// let (id, used, seenAt) = try row.decode((String, Int64, Date?).self)
+/// ```
+package struct PostgresRow: Sendable {
+    let result: PostgresResult
+    let index: Int
+
+    /// The value at `column` (0-based) as `T`.
+    package func decode<T: PostgresDecodable>(_ type: T.Type = T.self, at column: Int) throws(PostgresError) -> T {
+        try result.withCell(row: index, column: column) { bytes throws(PostgresError) in try T.decode(postgresText: bytes) }
+    }
+
+    /// The value of the column named `name` as `T`.
+    package func decode<T: PostgresDecodable>(_ type: T.Type = T.self, named name: String) throws(PostgresError) -> T {
+        guard let column = result.columns.firstIndex(of: name) else {
+            throw PostgresError(.decoding, "no column named \(name)")
+        }
+        return try decode(type, at: column)
+    }
+
+    /// All columns, left to right, as a tuple of the given types.
+    package func decode<each T: PostgresDecodable>(_ types: (repeat each T).Type) throws(PostgresError) -> (repeat each T) {
+        var column = 0
+        func next<U: PostgresDecodable>(_ type: U.Type) throws(PostgresError) -> U {
+            defer { column += 1 }
+            return try decode(type, at: column)
+        }
+        return (repeat try next((each T).self))
+    }
+}
