@@ -124,5 +124,12 @@ final class RawClient: @unchecked Sendable {
         return buffer
     }
 
+    /// Whether bytes (or EOF) are ready within `seconds`.
+    func waitReadable(seconds: Double) -> Bool {
+        if !buffer.isEmpty { return true }
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&p, 1, Int32(seconds * 1000)) > 0
+    }
+
     func shutdownWrite() { Glibc.shutdown(fd, Int32(SHUT_WR)) }
 }
