@@ -56,7 +56,12 @@ import Testing
                 let elapsed = Date().timeIntervalSince(start)
                 #expect(elapsed > 0.1 && elapsed < 0.6, "closed after \(elapsed)s")
             }
-            #expect(server.connectionCount == 0)
+            var count = server.connectionCount
+            for _ in 0..<20 where count != 0 {
+                try await Task.sleep(for: .milliseconds(10))
+                count = server.connectionCount
+            }
+            #expect(count == 0)
         }
     }
 

@@ -483,8 +483,8 @@ final class EventLoop: @unchecked Sendable {
         guard !connection.closed else { return }
         connection.closed = true
         connections[connection.fd] = nil
-        close(connection.fd)  // also removes it from the epoll set
         core.releaseConnection()
+        close(connection.fd)  // also removes it from the epoll set
     }
 
     // MARK: - Timeouts
