@@ -56,21 +56,32 @@ package struct HTTPRequest: Sendable {
 
     /// Splits a request-target into raw path and query; absolute-form targets lose scheme and authority.
     package static func split(target: String) -> (path: String, query: String?) {
-        var rest = Substring(target)
-        if !rest.hasPrefix("/"), let schemeEnd = rest.range(of: "://") {
-            let afterScheme = rest[schemeEnd.upperBound...]
-            if let slash = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" }) {
-                rest = afterScheme[slash...]
-            } else {
-                rest = "/"
+        let utf8 = target.utf8
+        var pathStart = utf8.startIndex
+        if utf8.first != UInt8(ascii: "/") {
+            // Absolute form: skip "scheme://authority".
+            var i = utf8.startIndex
+            var found = false
+            while i != utf8.endIndex {
+                if utf8[i] == UInt8(ascii: ":"), utf8.index(i, offsetBy: 3, limitedBy: utf8.endIndex) != nil,
+                   utf8[utf8.index(after: i)] == UInt8(ascii: "/"), utf8[utf8.index(i, offsetBy: 2)] == UInt8(ascii: "/") {
+                    found = true
+                    i = utf8.index(i, offsetBy: 3)
+                    break
+                }
+                i = utf8.index(after: i)
+            }
+            if found {
+                while i != utf8.endIndex && utf8[i] != UInt8(ascii: "/") && utf8[i] != UInt8(ascii: "?") { i = utf8.index(after: i) }
+                pathStart = i
             }
         }
-        if let q = rest.firstIndex(of: "?") {
-            var path = String(rest[..<q])
-            if path.isEmpty { path = "/" }
-            return (path, String(rest[rest.index(after: q)...]))
+        guard let q = utf8[pathStart...].firstIndex(of: UInt8(ascii: "?")) else {
+            let path = String(target[pathStart...])
+            return (path.isEmpty ? "/" : path, nil)
         }
-        return (String(rest), nil)
+        let path = String(target[pathStart..<q])
+        return (path.isEmpty ? "/" : path, String(target[target.utf8.index(after: q)...]))
     }
 }
 

@@ -167,56 +167,52 @@ package struct RequestParser: Sendable {
         }
     }
 
-    /// Finds the next line (terminated by LF, optional CR before it). Lines split across calls go to `partialLine`.
+    /// Finds the next line (terminated by LF, optionally CR LF). A line split across calls is kept in
+    /// `partialLine`. Errors are reported at the byte that causes them, in order, so feeding the same
+    /// bytes in any split gives the same result: a CR not followed by LF is invalid; more than `limit`
+    /// content bytes is too long.
     private mutating func takeLine(_ input: UnsafeRawBufferPointer, _ pos: inout Int, limit: Int) -> LineResult {
         let start = pos
         let count = input.count
-        if partialLine.isEmpty && !partialLineHasCR {
-            var i = start
-            while i < count {
-                let c = input[i]
-                if c == 0x0A {
-                    var end = i
-                    if end > start && input[end - 1] == 0x0D { end -= 1 }
-                    if end - start > limit { return .tooLong }
-                    // A CR anywhere else in the line is malformed.
-                    if let base = input.baseAddress, memchr(base + start, 0x0D, end - start) != nil { return .invalid }
-                    pos = i + 1
-                    return .line(UnsafeRawBufferPointer(rebasing: input[start..<end]))
-                }
-                i += 1
+        let buffered = !partialLine.isEmpty || partialLineHasCR
+        // Fast path: the whole line is in `input`, ends in (CR)LF, has no other CR and fits.
+        if !buffered, let base = input.baseAddress, start < count,
+           let lf = memchr(base + start, 0x0A, count - start) {
+            let lfIndex = base.distance(to: UnsafeRawPointer(lf))
+            var end = lfIndex
+            if end > start && input[end - 1] == 0x0D { end -= 1 }
+            if end - start <= limit && (end == start || memchr(base + start, 0x0D, end - start) == nil) {
+                pos = lfIndex + 1
+                return .line(UnsafeRawBufferPointer(rebasing: input[start..<end]))
             }
-            // No terminator yet: keep the bytes.
-            var pending = count - start
-            var hasCR = false
-            if pending > 0 && input[count - 1] == 0x0D { pending -= 1; hasCR = true }
-            if pending > limit { return .tooLong }
-            partialLine.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[start..<(start + pending)]))
-            partialLineHasCR = hasCR
-            pos = count
-            return .incomplete
         }
-        // Continue a buffered line.
+        // Byte by byte, continuing any buffered part.
+        var length = partialLine.count
+        var hasCR = partialLineHasCR
         var i = start
         while i < count {
             let c = input[i]
             if c == 0x0A {
+                let contentEnd = hasCR ? i - 1 : i
                 pos = i + 1
-                if partialLine.contains(0x0D) { return .invalid }
+                if !buffered {
+                    return .line(UnsafeRawBufferPointer(rebasing: input[start..<max(start, contentEnd)]))
+                }
+                if contentEnd > start { partialLine.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[start..<contentEnd])) }
                 return .bufferedLine
             }
-            if partialLineHasCR {
-                // The CR we held back was not followed by LF.
-                return .invalid
-            }
+            if hasCR { return .invalid }
             if c == 0x0D {
-                partialLineHasCR = true
+                hasCR = true
             } else {
-                partialLine.append(c)
-                if partialLine.count > limit { return .tooLong }
+                length += 1
+                if length > limit { return .tooLong }
             }
             i += 1
         }
+        let contentEnd = hasCR ? count - 1 : count
+        if contentEnd > start { partialLine.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[start..<contentEnd])) }
+        partialLineHasCR = hasCR
         pos = count
         return .incomplete
     }

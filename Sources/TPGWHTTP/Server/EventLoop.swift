@@ -235,8 +235,9 @@ final class EventLoop: @unchecked Sendable {
     // MARK: - Reading
 
     private func handleEvents(_ events: UInt32, _ connection: Connection) {
-        if events & (Epoll.EPOLLRDHUP | Epoll.EPOLLHUP | Epoll.EPOLLERR) != 0 && events & Epoll.EPOLLIN == 0 {
-            connection.readable = true
+        if events & (Epoll.EPOLLRDHUP | Epoll.EPOLLHUP) != 0 {
+            // The peer sent FIN: answer what was received, then close.
+            connection.peerClosed = true
         }
         if events & (Epoll.EPOLLIN | Epoll.EPOLLRDHUP | Epoll.EPOLLHUP | Epoll.EPOLLERR) != 0 {
             connection.readable = true
@@ -266,8 +267,13 @@ final class EventLoop: @unchecked Sendable {
                 if errno == EINTR { continue }
                 connection.readable = false
                 if errno != EAGAIN && errno != EWOULDBLOCK { closeNow(connection) }
-                return
+                break
             }
+        }
+        if connection.peerClosed && !connection.readable && !connection.closed && !connection.inFlight
+            && !connection.hasPendingOutput {
+            // The peer will send nothing more and nothing is owed to it.
+            closeNow(connection)
         }
     }
 
@@ -449,8 +455,8 @@ final class EventLoop: @unchecked Sendable {
             pending.withUnsafeBytes { process(connection, $0) }
             if connection.closed || connection.inFlight || connection.hasPendingOutput { return }
         }
-        if connection.peerClosed {
-            if connection.parser.isIdle { closeNow(connection) }
+        if connection.peerClosed && !connection.readable {
+            closeNow(connection)
             return
         }
         if draining && connection.isIdle {
@@ -478,8 +484,8 @@ final class EventLoop: @unchecked Sendable {
         guard !connection.closed else { return }
         connection.closed = true
         connections[connection.fd] = nil
-        close(connection.fd)  // also removes it from the epoll set
         core.releaseConnection()
+        close(connection.fd)  // also removes it from the epoll set
     }
 
     // MARK: - Timeouts
