@@ -45,7 +45,11 @@ struct Simulator: Sendable {
         self.lastSettled = realNow
         for (n, region) in configuration.regions.enumerated() {
             var r = Region(rng: SimRandom(seed: configuration.seed &* 1_000_003 &+ UInt64(n) &+ 1))
-            for _ in 0..<configuration.packagesPerRegion { Self.addGenerated(to: &r, now: realNow) }
+            var attempts = 0
+            while r.order.count < configuration.packagesPerRegion && attempts < configuration.packagesPerRegion * 4 {
+                Self.addGenerated(to: &r, now: realNow)
+                attempts += 1
+            }
             regions[region] = r
         }
     }
