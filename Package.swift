@@ -28,6 +28,7 @@ let package = Package(
         .executableTarget(
             name: "bce-sim", dependencies: ["TPGWCore", "TPGWCrypto", "TPGWHTTP", "TPGWBCE"], swiftSettings: swiftSettings),
         .executableTarget(name: "tpgw-bench-server", dependencies: ["TPGWCore", "TPGWHTTP"], swiftSettings: swiftSettings),
+        .executableTarget(name: "tpgw-bench-metrics", dependencies: ["TPGWCore"], path: "bench/metrics", swiftSettings: swiftSettings),
         .testTarget(name: "TPGWCoreTests", dependencies: ["TPGWCore", "TPGWCrypto"]),
         .testTarget(name: "TPGWHTTPTests", dependencies: ["TPGWHTTP"]),
         .testTarget(name: "TPGWBCETests", dependencies: ["TPGWBCE", "TPGWHTTPClient", "bce-sim"], exclude: ["Fixtures"]),
