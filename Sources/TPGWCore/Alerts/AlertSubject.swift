@@ -47,7 +47,30 @@ package enum AlertSubject: Sendable, Hashable, Codable, CustomStringConvertible,
         return nil
     }
 
-    package static func < (a: AlertSubject, b: AlertSubject) -> Bool { a.description < b.description }
+    /// Packages, then pools, then sources; then provider, account, region and id. Field by field, so sorting
+    /// many conditions builds no strings.
+    package static func < (a: AlertSubject, b: AlertSubject) -> Bool {
+        if a.rank != b.rank { return a.rank < b.rank }
+        let (x, y) = (a.source, b.source)
+        if x.provider != y.provider { return x.provider < y.provider }
+        if x.account != y.account { return x.account < y.account }
+        if x.region != y.region { return x.region < y.region }
+        return (a.packageKey?.id ?? "") < (b.packageKey?.id ?? "")
+    }
+
+    /// A string that sorts like `<` (fields joined by a byte below every printable character).
+    var sortKey: String {
+        let s = source
+        return "\(rank)\u{1}\(s.provider)\u{1}\(s.account)\u{1}\(s.region)\u{1}\(packageKey?.id ?? "")"
+    }
+
+    private var rank: Int {
+        switch self {
+        case .package: 0
+        case .pool: 1
+        case .source: 2
+        }
+    }
 
     package init(from decoder: any Decoder) throws {
         let s = try decoder.singleValueContainer().decode(String.self)

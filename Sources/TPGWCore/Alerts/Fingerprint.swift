@@ -11,10 +11,27 @@ package struct Fingerprint: Sendable, Hashable, Codable, CustomStringConvertible
     }
 
     package init(budgetID: String, ruleIndex: Int, kind: AlertRule.Kind, subject: AlertSubject) {
+        // Hashes the bytes of "<budgetID>|<ruleIndex>|<kind>|<subject>" piece by piece, without building it.
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in "\(budgetID)|\(ruleIndex)|\(kind.rawValue)|\(subject)".utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
+        func feed(_ s: String) {
+            for byte in s.utf8 {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x0000_0100_0000_01b3
+            }
+        }
+        let source = subject.source
+        let prefix: String
+        switch subject {
+        case .package: prefix = "package"
+        case .pool: prefix = "pool"
+        case .source: prefix = "source"
+        }
+        for piece in [budgetID, "|", String(ruleIndex), "|", kind.rawValue, "|", prefix, ":", source.provider, ":", source.account, ":", source.region] {
+            feed(piece)
+        }
+        if let key = subject.packageKey {
+            feed(":")
+            feed(key.id)
         }
         let hex = String(hash, radix: 16)
         value = String(repeating: "0", count: 16 - hex.count) + hex

@@ -162,4 +162,37 @@ import Testing
                        AlertSourceHealth(source: gz, lastSuccessAt: nil, watchedSince: now - day)]
         #expect(evaluate(.sourceStale(afterMinutes: 5), [], sources: sources, scope: BudgetScope(package: "bce:prod:gz:b")).map(\.subject) == [.source(gz)])
     }
+
+    /// Every rule kind over 20,000 packages in 30 sources (`TPGW_BENCH_PACKAGES` to change; 100,000 for the
+    /// figure in the report), most of them breaching one rule or more, far more than in practice: the alert engine runs
+    /// this after every poll.
+    @Test func largeDeployment_evaluatesQuickly() throws {
+        let n = ProcessInfo.processInfo.environment["TPGW_BENCH_PACKAGES"].flatMap(Int.init) ?? 20_000
+        let budget = try Budget.decodeValidated(from: Data(BudgetTests.productExample.replacingOccurrences(
+            of: #""scope": {"account": "prod", "region": "bj", "policy": "fullTime", "package": "bce:prod:bj:tp-87V5cnkwqO"}, "#, with: "").utf8))
+        var packages: [PackageState] = []
+        var forecasts: [PackageKey: PackageForecast] = [:]
+        var previous: [PackageKey: PackageStatus] = [:]
+        for i in 0..<n {
+            let region = Regions.bce[i % 10]
+            let account = "acct\(i % 3)"
+            let p = PackageState.make(
+                id: "tp-\(i)", account: account, region: region, status: i % 50 == 0 ? .usedUp : .active,
+                used: Int64(i % 100) * GiB, expiresAt: now + Double(1 + i % 60) * day)
+            packages.append(p)
+            forecasts[p.key] = forecast(exhaustsAt: now + Double(i % 200) * hour, before: i % 2 == 0, unused: Int64(i % 40) * GiB)
+            previous[p.key] = .active
+        }
+        let sources = (0..<30).map { AlertSourceHealth(source: SourceID(account: "acct\($0 % 3)", region: Regions.bce[$0 % 10]), lastSuccessAt: now - Double($0) * 120, watchedSince: now - day) }
+        let pools = Dictionary(uniqueKeysWithValues: sources.map { ($0.source, pool($0.source, active: 3000, emptyAt: now + 12 * hour)) })
+        let clock = ContinuousClock()
+        var count = 0
+        let elapsed = clock.measure {
+            count = AlertEvaluator.evaluate(budget: budget, packages: packages, forecasts: forecasts, pools: pools, sources: sources,
+                                            previousStatuses: previous, now: now).count
+        }
+        #expect(count > 0)
+        #expect(elapsed < .seconds(10), "took \(elapsed)")
+        print("AlertEvaluator: 8 rules over \(n) packages gave \(count) conditions in \(elapsed)")
+    }
 }
