@@ -10,7 +10,7 @@ import Testing
         let r = ChannelFormatter.makeRequest(event: F.event(), settings: F.settings(.alertmanager, url: "http://am:9093/"), deliveryID: "d", now: F.now)
         #expect(r.url == "http://am:9093/api/v2/alerts")
         let alerts = try #require(try F.json(r) as? [[String: Any]])
-        let alert = try #require(alerts.first)
+        let alert = try #require(alerts.first { ($0["labels"] as? [String: String])?["severity"] == "critical" })
         let labels = try #require(alert["labels"] as? [String: String])
         #expect(labels == [
             "alertname": "TPGWUsedRatio", "severity": "critical", "budget": "bj runway", "subject": "package:bce:prod:bj:tp-87V5cnkwqO",
@@ -27,8 +27,17 @@ import Testing
     @Test func alertmanager_resolvedAlertEndsAtItsResolveTime() throws {
         let r = ChannelFormatter.makeRequest(event: F.event(.resolved), settings: F.settings(.alertmanager, url: "http://am:9093/api/v2/alerts"), deliveryID: "d", now: F.now)
         #expect(r.url == "http://am:9093/api/v2/alerts")
-        let alert = try #require((try F.json(r) as? [[String: Any]])?.first)
-        #expect(alert["endsAt"] as? String == "2023-11-14T22:13:20Z")
+        let alerts = try #require(try F.json(r) as? [[String: Any]])
+        #expect(alerts.count == 2)
+        #expect(alerts.allSatisfy { $0["endsAt"] as? String == "2023-11-14T22:13:20Z" })
+    }
+
+    /// Severity is part of an Alertmanager alert's identity: a critical alert also ends its warning twin.
+    @Test func alertmanager_escalationEndsTheLowerSeverity() throws {
+        let r = ChannelFormatter.makeRequest(event: F.event(.escalated), settings: F.settings(.alertmanager, url: "http://am:9093"), deliveryID: "d", now: F.now)
+        let alerts = try #require(try F.json(r) as? [[String: Any]])
+        let ends = Dictionary(uniqueKeysWithValues: alerts.map { (($0["labels"] as? [String: String])?["severity"] ?? "", $0["endsAt"] as? String ?? "") })
+        #expect(ends == ["warning": "2023-11-14T22:13:20Z", "critical": "2023-11-15T23:13:20Z"])
     }
 
     @Test func alertmanagerWebhook_isVersion4WithCommonLabelsAndFingerprints() throws {

@@ -8,21 +8,40 @@ import TPGWCore
 /// with its resolve time; a one-shot status change with one hour.
 package enum AlertmanagerChannel {
     static func request(events: [AlertEvent], settings: ChannelSettings, now: Date) -> OutgoingRequest {
-        let alerts: [JSONValue] = events.map { e in
+        var alerts: [JSONValue] = []
+        for e in events {
             let a = e.alert
+            let current = severity(a)
             let endsAt: Date =
                 e.kind == .resolved ? (a.resolvedAt ?? now)
                 : a.kind == .statusChange ? e.at.addingTimeInterval(3600) : now.addingTimeInterval(settings.alertmanagerValidity)
-            var fields: [(String, JSONValue)] = [
-                ("labels", .object(labels(a).map { ($0.0, .string($0.1)) })),
-                ("annotations", .object(annotations(e, settings).map { ($0.0, .string($0.1)) })),
-                ("startsAt", .string(RFC3339.format(a.startedAt))),
-                ("endsAt", .string(RFC3339.format(endsAt))),
-            ]
-            if let link = AlertMessageBuilder.link(a.subject, settings.publicURL) { fields.append(("generatorURL", .string(link))) }
-            return .object(fields)
+            // Severity is a label, so Alertmanager sees an escalated (or de-escalated) alert as a new one. Every
+            // message therefore also ends the other severity; Alertmanager never notifies a resolve of an alert it
+            // did not notify as firing, so ending one that never fired is harmless.
+            for sev in ["warning", "critical"] {
+                let ends = sev == current ? endsAt : min(endsAt, now)
+                if sev != current && e.kind != .resolved && a.kind == .statusChange { continue }
+                alerts.append(alert(e, severity: sev, endsAt: ends, settings: settings))
+            }
         }
         return OutgoingRequest(url: endpoint(settings.url), headers: [ChannelFormatter.jsonContentType], body: JSONValue.array(alerts).bytes)
+    }
+
+    private static func alert(_ e: AlertEvent, severity: String, endsAt: Date, settings: ChannelSettings) -> JSONValue {
+        let a = e.alert
+        var fields: [(String, JSONValue)] = [
+            ("labels", .object(labels(a, severity: severity).map { ($0.0, .string($0.1)) })),
+            ("annotations", .object(annotations(e, settings).map { ($0.0, .string($0.1)) })),
+            ("startsAt", .string(RFC3339.format(a.startedAt))),
+            ("endsAt", .string(RFC3339.format(endsAt))),
+        ]
+        if let link = AlertMessageBuilder.link(a.subject, settings.publicURL) { fields.append(("generatorURL", .string(link))) }
+        return .object(fields)
+    }
+
+    /// `warning` or `critical` (higher thresholds, runway and coverage rules), whatever the event.
+    static func severity(_ a: AlertState) -> String {
+        AlertMessageBuilder.tone(AlertEvent(kind: .firing, alert: a, at: a.updatedAt)).rawValue
     }
 
     /// The base URL with `/api/v2/alerts` appended unless already there.
@@ -32,9 +51,9 @@ package enum AlertmanagerChannel {
     }
 
     /// alertname, severity, budget, subject, account, region and (for packages) package.
-    static func labels(_ a: AlertState) -> [(String, String)] {
+    static func labels(_ a: AlertState, severity: String? = nil) -> [(String, String)] {
         let name = a.kind.rawValue.prefix(1).uppercased() + a.kind.rawValue.dropFirst()
-        let severity = AlertMessageBuilder.tone(AlertEvent(kind: .firing, alert: a, at: a.updatedAt)).rawValue
+        let severity = severity ?? Self.severity(a)
         var out: [(String, String)] = [
             ("alertname", "TPGW\(name)"), ("severity", severity), ("budget", a.budgetName), ("subject", a.subject.description),
             ("account", a.subject.source.account), ("region", a.subject.source.region),
