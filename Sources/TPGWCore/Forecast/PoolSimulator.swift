@@ -27,14 +27,22 @@ package enum PoolSimulator {
     ) -> PoolForecast {
         var offPeakEntries: [Entry] = []
         var fullTimeEntries: [Entry] = []
+        var keys: [PackageKey] = []
         var remainingBytes: Int64 = 0
         for p in packages where p.status == .active && p.remainingBytes > 0 && p.expiresAt > now {
-            let e = Entry(key: p.key, expiresAt: p.expiresAt, createdAt: p.createdAt, remaining: Double(p.remainingBytes))
+            let e = Entry(index: keys.count, expiresAt: p.expiresAt, createdAt: p.createdAt, remaining: Double(p.remainingBytes))
+            keys.append(p.key)
             remainingBytes += p.remainingBytes
             if p.policy == .offPeak { offPeakEntries.append(e) } else { fullTimeEntries.append(e) }
         }
-        let activeCount = offPeakEntries.count + fullTimeEntries.count
-        var queues = [Queue(offPeakEntries.sorted(by: Entry.drawsBefore)), Queue(fullTimeEntries.sorted(by: Entry.drawsBefore))]
+        let activeCount = keys.count
+        // Entries are plain values (no strings), so sorting moves no reference counts; keys only break ties.
+        let drawsBefore: (Entry, Entry) -> Bool = { a, b in
+            if a.expiresAt != b.expiresAt { return a.expiresAt < b.expiresAt }
+            if a.createdAt != b.createdAt { return a.createdAt < b.createdAt }
+            return Entry.keyOrder(keys[a.index], keys[b.index])
+        }
+        var queues = [Queue(offPeakEntries.sorted(by: drawsBefore), keys: keys), Queue(fullTimeEntries.sorted(by: drawsBefore), keys: keys)]
         let offPeak = 0
         let fullTime = 1
         let end = now.addingTimeInterval(horizon)
@@ -94,35 +102,35 @@ package enum PoolSimulator {
             packages: outcomes)
     }
 
-    /// The few fields of a package the simulation needs.
+    /// The few fields of a package the simulation needs; `index` points into the keys array.
     private struct Entry {
-        let key: PackageKey
+        let index: Int
         let expiresAt: Date
         let createdAt: Date
         var remaining: Double
 
-        /// Earliest expiry, then earliest purchase, then key (so the order is total).
-        static func drawsBefore(_ a: Entry, _ b: Entry) -> Bool {
-            if a.expiresAt != b.expiresAt { return a.expiresAt < b.expiresAt }
-            if a.createdAt != b.createdAt { return a.createdAt < b.createdAt }
+        /// The last tie-break of the draw order, so it is total.
+        static func keyOrder(_ a: PackageKey, _ b: PackageKey) -> Bool {
             // Field by field: `PackageKey.<` builds description strings, too slow for large pools.
-            if a.key.id != b.key.id { return a.key.id < b.key.id }
-            if a.key.account != b.key.account { return a.key.account < b.key.account }
-            if a.key.region != b.key.region { return a.key.region < b.key.region }
-            return a.key.provider < b.key.provider
+            if a.id != b.id { return a.id < b.id }
+            if a.account != b.account { return a.account < b.account }
+            if a.region != b.region { return a.region < b.region }
+            return a.provider < b.provider
         }
     }
 
     /// One kind's packages in draw order, with the bytes left in each; `head` is the one drawn now.
     private struct Queue {
         var entries: [Entry]
+        let keys: [PackageKey]
         var head = 0
         var outcomes: [PoolForecast.PackageOutcome] = []
         var lastGone: Date?
         var lastExhaustedKey: PackageKey?
 
-        init(_ entries: [Entry]) {
+        init(_ entries: [Entry], keys: [PackageKey]) {
             self.entries = entries
+            self.keys = keys
         }
 
         var isEmpty: Bool { head >= entries.count }
@@ -132,7 +140,7 @@ package enum PoolSimulator {
         mutating func dropExpired(at t: Date) {
             while !isEmpty, entries[head].expiresAt <= t {
                 let e = entries[head]
-                outcomes.append(.init(key: e.key, exhaustsAt: nil, expiresAt: e.expiresAt, unusedAtExpiryBytes: Int64(e.remaining.rounded())))
+                outcomes.append(.init(key: keys[e.index], exhaustsAt: nil, expiresAt: e.expiresAt, unusedAtExpiryBytes: Int64(e.remaining.rounded())))
                 lastGone = e.expiresAt
                 head += 1
             }
@@ -140,10 +148,10 @@ package enum PoolSimulator {
 
         mutating func exhaustHead(at t: Date) {
             let e = entries[head]
-            outcomes.append(.init(key: e.key, exhaustsAt: t, expiresAt: e.expiresAt, unusedAtExpiryBytes: 0))
+            outcomes.append(.init(key: keys[e.index], exhaustsAt: t, expiresAt: e.expiresAt, unusedAtExpiryBytes: 0))
             entries[head].remaining = 0
             lastGone = t
-            lastExhaustedKey = e.key
+            lastExhaustedKey = keys[e.index]
             head += 1
         }
 
@@ -154,7 +162,7 @@ package enum PoolSimulator {
         /// Packages still alive at the horizon, with what they have left.
         var leftovers: [PoolForecast.PackageOutcome] {
             entries[head...].map {
-                .init(key: $0.key, exhaustsAt: nil, expiresAt: $0.expiresAt, unusedAtExpiryBytes: Int64($0.remaining.rounded()))
+                .init(key: keys[$0.index], exhaustsAt: nil, expiresAt: $0.expiresAt, unusedAtExpiryBytes: Int64($0.remaining.rounded()))
             }
         }
     }

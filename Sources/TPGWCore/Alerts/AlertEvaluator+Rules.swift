@@ -1,0 +1,130 @@
+import Foundation
+
+extension AlertEvaluator.Input {
+    /// The conditions of one rule.
+    func conditions(rule: AlertRule, index i: Int) -> [AlertCondition] {
+        switch rule {
+        case .usedRatio(let thresholds, .package):
+            return active.compactMap { p in
+                condition(i, .usedRatio, .package(p.key), .ratio(thresholds), p.usedRatio,
+                          facts: .init(expiresAt: p.expiresAt, remainingBytes: p.remainingBytes, capacityBytes: p.capacityBytes)) {
+                    "\(p.key) is \(AlertText.percent(p.usedRatio)) used (threshold \(AlertText.percent($0)))"
+                }
+            }
+        case .usedRatio(let thresholds, .pool):
+            return poolSources.compactMap { s in
+                let members = (activeBySource[s] ?? [])
+                let capacity = members.reduce(Int64(0)) { $0 + $1.capacityBytes }
+                guard capacity > 0 else { return nil }
+                let remaining = members.reduce(Int64(0)) { $0 + $1.remainingBytes }
+                let ratio = 1 - Double(remaining) / Double(capacity)
+                return condition(i, .usedRatio, .pool(s), .ratio(thresholds), ratio,
+                                 facts: .init(remainingBytes: remaining, capacityBytes: capacity, activePackages: members.count)) {
+                    "pool \(s) is \(AlertText.percent(ratio)) used (threshold \(AlertText.percent($0)))"
+                }
+            }
+        case .remainingBytes(let below, .package):
+            return active.compactMap { p in
+                condition(i, .remainingBytes, .package(p.key), .quantity(Double(below), .below), Double(p.remainingBytes),
+                          facts: .init(expiresAt: p.expiresAt, remainingBytes: p.remainingBytes, capacityBytes: p.capacityBytes)) {
+                    "\(p.key) has \(AlertText.bytes(p.remainingBytes)) left (alert at \(AlertText.bytes(Int64($0))))"
+                }
+            }
+        case .remainingBytes(let below, .pool):
+            return poolSources.compactMap { s in
+                let remaining = pools[s]?.remainingBytes ?? (activeBySource[s] ?? []).reduce(0) { $0 + $1.remainingBytes }
+                return condition(i, .remainingBytes, .pool(s), .quantity(Double(below), .below), Double(remaining),
+                                 facts: .init(remainingBytes: remaining, activePackages: pools[s]?.activePackages)) {
+                    "pool \(s) has \(AlertText.bytes(remaining)) left (alert at \(AlertText.bytes(Int64($0))))"
+                }
+            }
+        case .exhaustion(let within, .package):
+            return active.compactMap { p in
+                guard let f = forecasts[p.key], f.exhaustsBeforeExpiry, let at = f.exhaustsAt else { return nil }
+                let h = hours(until: at)
+                return condition(i, .exhaustion, .package(p.key), .quantity(within, .below), h,
+                                 facts: .init(at: at, expiresAt: p.expiresAt, remainingBytes: p.remainingBytes)) { _ in
+                    "\(p.key) runs out in \(AlertText.duration(hours: h)) (\(RFC3339.format(at)))"
+                }
+            }
+        case .exhaustion(let within, .pool):
+            return poolSources.compactMap { s in
+                guard let pool = pools[s], let at = pool.emptyAt else { return nil }
+                let h = hours(until: at)
+                return condition(i, .exhaustion, .pool(s), .quantity(within, .below), h,
+                                 facts: .init(at: at, remainingBytes: pool.remainingBytes, activePackages: pool.activePackages)) { _ in
+                    "pool \(s) runs dry in \(AlertText.duration(hours: h)) (\(RFC3339.format(at))): pay-as-you-go from then"
+                }
+            }
+        case .exhaustsBeforeExpiry:
+            return active.compactMap { p in
+                guard let f = forecasts[p.key], f.exhaustsBeforeExpiry, let at = f.exhaustsAt else { return nil }
+                return condition(i, .exhaustsBeforeExpiry, .package(p.key), .flag, 1,
+                                 facts: .init(at: at, expiresAt: p.expiresAt, remainingBytes: p.remainingBytes)) { _ in
+                    "\(p.key) runs out at \(RFC3339.format(at)), before it expires at \(RFC3339.format(p.expiresAt))"
+                }
+            }
+        case .expiryWaste(let days, let bytesAbove, let ratioAbove):
+            return active.compactMap { p in expiryWaste(i, p, days: days, bytesAbove: bytesAbove, ratioAbove: ratioAbove) }
+        case .coverageGap(let within):
+            return poolSources.compactMap { s in coverageGap(i, s, within: within) }
+        case .statusChange:
+            return packages.compactMap { p in
+                guard let before = previousStatuses[p.key], before != p.status, p.status != .active else { return nil }
+                let code = Double(PackageStatus.allCases.firstIndex(of: p.status) ?? 0)
+                let h = Hysteresis(thresholds: [code], direction: .above, margin: .absolute(0))
+                return condition(i, .statusChange, .package(p.key), h, code, facts: .init(status: p.status, previousStatus: before),
+                                 oneShot: true) { _ in
+                    "\(p.key) is now \(p.status.rawValue) (was \(before.rawValue))"
+                }
+            }
+        case .sourceStale(let after):
+            return sources.filter { budget.scope.matches($0.source) }.compactMap { h in
+                let since = h.lastSuccessAt ?? h.watchedSince
+                let minutes = now.timeIntervalSince(since) / 60
+                return condition(i, .sourceStale, .source(h.source), .quantity(after, .above), minutes, facts: .init(at: h.lastSuccessAt)) { _ in
+                    h.lastSuccessAt == nil
+                        ? "source \(h.source) has never been read successfully (\(AlertText.duration(hours: minutes / 60)))"
+                        : "source \(h.source) not read successfully for \(AlertText.duration(hours: minutes / 60))"
+                }
+            }
+        }
+    }
+
+    private func expiryWaste(_ i: Int, _ p: PackageState, days: Double, bytesAbove: Int64?, ratioAbove: Double?) -> AlertCondition? {
+        let left = p.expiresAt.timeIntervalSince(now)
+        guard left > 0, left <= days * 86400 else { return nil }
+        let unused = forecasts[p.key]?.unusedAtExpiryBytes ?? p.remainingBytes
+        let ratio = p.capacityBytes > 0 ? Double(unused) / Double(p.capacityBytes) : 0
+        let facts = AlertFacts(expiresAt: p.expiresAt, remainingBytes: p.remainingBytes, capacityBytes: p.capacityBytes, unusedBytes: unused)
+        let summary: (Double) -> String = { _ in
+            "\(p.key) expires in \(AlertText.duration(hours: left / 3600)) with \(AlertText.bytes(unused)) (\(AlertText.percent(ratio))) forecast unused"
+        }
+        // Either measure may breach; the alert holds while either has not cleared its margin.
+        let byRatio = ratioAbove.flatMap { condition(i, .expiryWaste, .package(p.key), .ratio([$0]), ratio, facts: facts, summary: summary) }
+        let byBytes = bytesAbove.flatMap {
+            condition(i, .expiryWaste, .package(p.key), .quantity(Double($0), .above), Double(unused), facts: facts, summary: summary)
+        }
+        if let r = byRatio, r.isBreaching { return r }
+        if let b = byBytes, b.isBreaching { return b }
+        return byRatio ?? byBytes
+    }
+
+    private func coverageGap(_ i: Int, _ s: SourceID, within: Double) -> AlertCondition? {
+        let activeCount = pools[s]?.activePackages ?? (activeBySource[s] ?? []).count
+        let h: Double
+        if activeCount == 0 {
+            h = 0
+        } else if let at = pools[s]?.emptyAt {
+            h = max(0, hours(until: at))
+        } else {
+            return nil
+        }
+        let at = activeCount == 0 ? nil : pools[s]?.emptyAt
+        return condition(i, .coverageGap, .pool(s), .quantity(within, .below), h,
+                         facts: .init(at: at, remainingBytes: pools[s]?.remainingBytes, activePackages: activeCount)) { _ in
+            if activeCount == 0 { return "pool \(s) has no active package: traffic is billed pay-as-you-go" }
+            return "pool \(s) is forecast empty in \(AlertText.duration(hours: h)) (\(RFC3339.format(at ?? now))): pay-as-you-go from then"
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// Decides which subjects currently breach a budget's rules. Pure: no I/O, `now` passed in.
+///
+/// Package rules look at active packages in scope (status changes at every status). Pool and source rules
+/// look at the sources in scope that have packages or a pool forecast (and, for `sourceStale`, every watched
+/// source). A condition is also returned for a subject that no longer breaches but is still inside the
+/// clear margin (``AlertCondition/level`` nil), so ``AlertStateMachine`` can keep a firing alert from flapping.
+package enum AlertEvaluator {
+    /// Conditions of every rule of `budget`, ordered by rule index then subject.
+    /// - Parameters:
+    ///   - packages: latest package states (all statuses).
+    ///   - forecasts: per-package forecasts; a package without one has no exhaustion and wastes its remaining bytes.
+    ///   - pools: pool forecasts per source.
+    ///   - sources: poll health of every watched source.
+    ///   - previousStatuses: package statuses at the previous evaluation (for `statusChange`).
+    package static func evaluate(
+        budget: Budget, packages: [PackageState], forecasts: [PackageKey: PackageForecast],
+        pools: [SourceID: PoolForecast], sources: [AlertSourceHealth], previousStatuses: [PackageKey: PackageStatus],
+        now: Date
+    ) -> [AlertCondition] {
+        let input = Input(
+            budget: budget, packages: packages.filter { budget.scope.matches($0) }, forecasts: forecasts,
+            pools: pools, sources: sources, previousStatuses: previousStatuses, now: now)
+        var out: [AlertCondition] = []
+        for (index, rule) in budget.rules.enumerated() {
+            let conditions = input.conditions(rule: rule, index: index)
+            // Sort positions by plain sort keys, not the (large) conditions themselves; input that is already in
+            // order (the store lists packages by key) costs one pass.
+            let subjects = conditions.map(\.subject)
+            var order = Array(subjects.indices)
+            if zip(subjects, subjects.dropFirst()).contains(where: { $1 < $0 }) {
+                let keys = subjects.map(\.sortKey)
+                order.sort { keys[$0] < keys[$1] }
+            }
+            out.reserveCapacity(out.count + conditions.count)
+            for i in order { out.append(conditions[i]) }
+        }
+        return out
+    }
+
+    /// Everything one evaluation looks at, pre-filtered to the budget's scope.
+    struct Input {
+        let budget: Budget
+        let packages: [PackageState]
+        let forecasts: [PackageKey: PackageForecast]
+        let pools: [SourceID: PoolForecast]
+        let sources: [AlertSourceHealth]
+        let previousStatuses: [PackageKey: PackageStatus]
+        let now: Date
+        /// Active packages in scope, all and per source.
+        let active: [PackageState]
+        let activeBySource: [SourceID: [PackageState]]
+
+        init(
+            budget: Budget, packages: [PackageState], forecasts: [PackageKey: PackageForecast], pools: [SourceID: PoolForecast],
+            sources: [AlertSourceHealth], previousStatuses: [PackageKey: PackageStatus], now: Date
+        ) {
+            self.budget = budget
+            self.packages = packages
+            self.forecasts = forecasts
+            self.pools = pools
+            self.sources = sources
+            self.previousStatuses = previousStatuses
+            self.now = now
+            active = packages.filter { $0.status == .active }
+            activeBySource = Dictionary(grouping: active, by: \.key.source)
+        }
+
+        /// Sources in scope that have packages or a pool forecast.
+        var poolSources: [SourceID] {
+            var set = Set(packages.map(\.key.source))
+            for (source, pool) in pools where budget.scope.matches(source) && pool.activePackages > 0 { set.insert(source) }
+            return set.sorted()
+        }
+
+        /// Builds a condition when `value` breaches or is held by `hysteresis`; nil when clear.
+        func condition(
+            _ index: Int, _ kind: AlertRule.Kind, _ subject: AlertSubject, _ hysteresis: Hysteresis, _ value: Double,
+            facts: AlertFacts = AlertFacts(), oneShot: Bool = false, summary: (Double) -> String
+        ) -> AlertCondition? {
+            guard let held = hysteresis.heldLevel(value) else { return nil }
+            let level = hysteresis.breachedLevel(value)
+            let threshold = hysteresis.thresholds[level ?? held]
+            return AlertCondition(
+                fingerprint: Fingerprint(budgetID: budget.id, ruleIndex: index, kind: kind, subject: subject),
+                budgetID: budget.id, budgetName: budget.name, ruleIndex: index, kind: kind, subject: subject,
+                level: level, heldLevel: held, value: value, threshold: threshold, oneShot: oneShot, facts: facts,
+                summary: summary(threshold))
+        }
+
+        func hours(until date: Date) -> Double { date.timeIntervalSince(now) / 3600 }
+    }
+}

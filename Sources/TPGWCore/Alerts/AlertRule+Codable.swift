@@ -1,0 +1,70 @@
+extension AlertRule: Codable {
+    enum CodingKeys: String, CodingKey {
+        case kind, thresholds, per, below, withinHours, withinDays, unusedBytesAbove, unusedRatioAbove, afterMinutes
+    }
+
+    /// The fields each kind accepts besides `kind`.
+    static func allowedFields(_ kind: Kind) -> Set<String> {
+        switch kind {
+        case .usedRatio: ["thresholds", "per"]
+        case .remainingBytes: ["below", "per"]
+        case .exhaustion: ["withinHours", "per"]
+        case .exhaustsBeforeExpiry, .statusChange: []
+        case .expiryWaste: ["withinDays", "unusedBytesAbove", "unusedRatioAbove"]
+        case .coverageGap: ["withinHours"]
+        case .sourceStale: ["afterMinutes"]
+        }
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let name = try c.decode(String.self, forKey: .kind)
+        guard let kind = Kind(rawValue: name) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .kind, in: c,
+                debugDescription: "unknown rule kind; expected one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        try StrictKeys.check(decoder, allowed: Self.allowedFields(kind).union(["kind"]))
+        let per = try c.decodeIfPresent(Per.self, forKey: .per) ?? .package
+        switch kind {
+        case .usedRatio: self = .usedRatio(thresholds: try c.decode([Double].self, forKey: .thresholds), per: per)
+        case .remainingBytes: self = .remainingBytes(below: try c.decode(Int64.self, forKey: .below), per: per)
+        case .exhaustion: self = .exhaustion(withinHours: try c.decode(Double.self, forKey: .withinHours), per: per)
+        case .exhaustsBeforeExpiry: self = .exhaustsBeforeExpiry
+        case .expiryWaste:
+            self = .expiryWaste(
+                withinDays: try c.decode(Double.self, forKey: .withinDays),
+                unusedBytesAbove: try c.decodeIfPresent(Int64.self, forKey: .unusedBytesAbove),
+                unusedRatioAbove: try c.decodeIfPresent(Double.self, forKey: .unusedRatioAbove))
+        case .coverageGap: self = .coverageGap(withinHours: try c.decodeIfPresent(Double.self, forKey: .withinHours) ?? 0)
+        case .statusChange: self = .statusChange
+        case .sourceStale: self = .sourceStale(afterMinutes: try c.decode(Double.self, forKey: .afterMinutes))
+        }
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        switch self {
+        case .usedRatio(let thresholds, let per):
+            try c.encode(thresholds, forKey: .thresholds)
+            try c.encode(per, forKey: .per)
+        case .remainingBytes(let below, let per):
+            try c.encode(below, forKey: .below)
+            try c.encode(per, forKey: .per)
+        case .exhaustion(let hours, let per):
+            try c.encode(hours, forKey: .withinHours)
+            try c.encode(per, forKey: .per)
+        case .exhaustsBeforeExpiry, .statusChange:
+            break
+        case .expiryWaste(let days, let bytes, let ratio):
+            try c.encode(days, forKey: .withinDays)
+            try c.encodeIfPresent(bytes, forKey: .unusedBytesAbove)
+            try c.encodeIfPresent(ratio, forKey: .unusedRatioAbove)
+        case .coverageGap(let hours):
+            try c.encode(hours, forKey: .withinHours)
+        case .sourceStale(let minutes):
+            try c.encode(minutes, forKey: .afterMinutes)
+        }
+    }
+}

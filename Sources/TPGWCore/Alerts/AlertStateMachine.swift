@@ -1,0 +1,71 @@
+import Foundation
+
+/// The pure lifecycle of one alert: firing -> resolved, with hysteresis, escalation and repeats.
+///
+/// | existing | condition | result |
+/// |---|---|---|
+/// | none/resolved | breaching | firing; `.firing` |
+/// | none/resolved | held or none | unchanged; nothing |
+/// | firing | breaching at a higher level | level raised; `.escalated` |
+/// | firing | breaching or held | updated; `.repeat` when `repeatInterval` has passed since the last notice |
+/// | firing | none (cleared by the margin) | resolved; `.resolved` |
+/// | any | one-shot | fires once per distinct value and is resolved at once, with no resolved notice |
+///
+/// While firing, the level only drops (silently) once the value has cleared the higher threshold by the
+/// margin, so a value wobbling around a threshold escalates once, not on every wobble.
+package enum AlertStateMachine {
+    /// One step for one fingerprint.
+    /// - Parameters:
+    ///   - existing: the stored alert, if any.
+    ///   - condition: this evaluation's condition for the same fingerprint, nil when the subject is clear.
+    ///   - repeatInterval: the budget's repeat interval; 0 or less never repeats.
+    package static func step(
+        existing: AlertState?, condition: AlertCondition?, now: Date, repeatInterval: TimeInterval
+    ) -> (state: AlertState?, events: [AlertEvent]) {
+        let firing = existing.flatMap { $0.status == .firing ? $0 : nil }
+        guard let condition else {
+            guard var alert = firing else { return (existing, []) }
+            alert.status = .resolved
+            alert.resolvedAt = now
+            alert.updatedAt = now
+            alert.lastNotifiedAt = now
+            alert.notifications += 1
+            return (alert, [AlertEvent(kind: .resolved, alert: alert, at: now)])
+        }
+        if condition.oneShot {
+            if let existing, existing.value == condition.value, firing == nil { return (existing, []) }
+            let fired = AlertState(condition: condition, level: condition.level ?? 0, now: now)
+            var resolved = fired
+            resolved.status = .resolved
+            resolved.resolvedAt = now
+            return (resolved, [AlertEvent(kind: .firing, alert: fired, at: now)])
+        }
+        guard var alert = firing else {
+            guard let level = condition.level else { return (existing, []) }
+            let alert = AlertState(condition: condition, level: level, now: now)
+            return (alert, [AlertEvent(kind: .firing, alert: alert, at: now)])
+        }
+        let previous = alert.level
+        let held = min(previous, condition.heldLevel)
+        let level = max(condition.level ?? held, held)
+        alert.level = level
+        alert.value = condition.value
+        // The condition's threshold belongs to its own level; keep ours while hysteresis holds a higher one.
+        if level == (condition.level ?? condition.heldLevel) { alert.threshold = condition.threshold }
+        alert.summary = condition.summary
+        alert.facts = condition.facts
+        alert.budgetName = condition.budgetName
+        alert.updatedAt = now
+        var events: [AlertEvent] = []
+        if level > previous {
+            alert.lastNotifiedAt = now
+            alert.notifications += 1
+            events.append(AlertEvent(kind: .escalated, alert: alert, previousLevel: previous, at: now))
+        } else if repeatInterval > 0, now.timeIntervalSince(alert.lastNotifiedAt) >= repeatInterval {
+            alert.lastNotifiedAt = now
+            alert.notifications += 1
+            events.append(AlertEvent(kind: .repeat, alert: alert, at: now))
+        }
+        return (alert, events)
+    }
+}
