@@ -30,7 +30,7 @@ let package = Package(
         .executableTarget(name: "tpgw-bench-server", dependencies: ["TPGWCore", "TPGWHTTP"], swiftSettings: swiftSettings),
         .testTarget(name: "TPGWCoreTests", dependencies: ["TPGWCore", "TPGWCrypto"]),
         .testTarget(name: "TPGWHTTPTests", dependencies: ["TPGWHTTP"]),
-        .testTarget(name: "TPGWBCETests", dependencies: ["TPGWBCE", "TPGWHTTPClient", "bce-sim"]),
+        .testTarget(name: "TPGWBCETests", dependencies: ["TPGWBCE", "TPGWHTTPClient", "bce-sim"], exclude: ["Fixtures"]),
         .testTarget(name: "IntegrationTests", dependencies: ["tpgw", "bce-sim", "TPGWStore", "TPGWBCE", "TPGWHTTP", "TPGWHTTPClient"]),
     ]
 )

@@ -1,0 +1,23 @@
+import TPGWCore
+
+/// What to buy (or price): `reservationLength` months of `capacity` (e.g. `10G`).
+package struct BCEPackageOrder: Sendable, Equatable {
+    package var reservationLength: Int
+    package var capacity: String
+    package var deductPolicy: PackagePolicy
+    package var packageType: String
+
+    package init(reservationLength: Int, capacity: String, deductPolicy: PackagePolicy = .fullTime, packageType: String = "WebOutBytes") {
+        self.reservationLength = reservationLength
+        self.capacity = capacity
+        self.deductPolicy = deductPolicy
+        self.packageType = packageType
+    }
+
+    /// The JSON body BCE documents for create and price.
+    package var jsonBody: [UInt8] {
+        let s = "{\"reservationLength\":\(reservationLength),\"capacity\":\(JSONString.quote(capacity)),"
+            + "\"deductPolicy\":\(JSONString.quote(deductPolicy.bceName)),\"packageType\":\(JSONString.quote(packageType))}"
+        return Array(s.utf8)
+    }
+}

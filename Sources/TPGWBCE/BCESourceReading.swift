@@ -1,0 +1,27 @@
+import Foundation
+import TPGWCore
+
+/// The outcome of reading one source in a fan-out: its packages or its error, when, and how long it took.
+package struct BCESourceReading: Sendable {
+    package var endpoint: BCEEndpoint
+    package var result: Result<[BCEPackage], BCEError>
+    /// When the read finished.
+    package var observedAt: Date
+    /// Wall time of the whole read (all pages, retries included).
+    package var latency: Duration
+
+    package init(endpoint: BCEEndpoint, result: Result<[BCEPackage], BCEError>, observedAt: Date, latency: Duration) {
+        self.endpoint = endpoint
+        self.result = result
+        self.observedAt = observedAt
+        self.latency = latency
+    }
+
+    package var source: SourceID { endpoint.source }
+
+    /// The packages normalised to `PackageState`, or nil when the read failed.
+    package var states: [PackageState]? {
+        guard case .success(let packages) = result else { return nil }
+        return packages.map { $0.state(source: endpoint.source, observedAt: observedAt) }
+    }
+}

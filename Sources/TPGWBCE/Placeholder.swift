@@ -1,2 +1,0 @@
-// Placeholder until the TPGWBCE issue lands.
-package enum TPGWBCEModule { package static let name = "TPGWBCE" }

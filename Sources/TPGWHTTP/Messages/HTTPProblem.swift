@@ -1,0 +1,35 @@
+import TPGWCore
+
+/// An RFC 9457 `application/problem+json` error with our `code` and `requestId` extensions.
+package struct HTTPProblem: HTTPResponseError, Sendable, CustomStringConvertible {
+    package var status: HTTPStatus
+    /// Machine-readable code, e.g. `notFound`, `badRequest`, `payloadTooLarge`.
+    package var code: String
+    /// User-safe text. Never put secrets here.
+    package var detail: String?
+    package var headers: HTTPHeaders
+
+    package init(_ status: HTTPStatus, code: String, detail: String? = nil, headers: HTTPHeaders = [:]) {
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.headers = headers
+    }
+
+    package var description: String { "HTTPProblem(\(status.code) \(code))" }
+
+    package func response(requestID: String) -> HTTPResponse {
+        var response = HTTPResponse(status: status, headers: headers, body: HTTPProblem.render(
+            status: status, code: code, detail: detail, requestID: requestID))
+        response.headers.replaceOrAdd("Content-Type", "application/problem+json")
+        return response
+    }
+
+    /// `{"type":"about:blank","title":…,"status":…,"detail":…,"code":…,"requestId":…}` as bytes.
+    package static func render(status: HTTPStatus, code: String, detail: String?, requestID: String) -> [UInt8] {
+        var s = "{\"type\":\"about:blank\",\"title\":" + JSONString.quote(status.reason) + ",\"status\":" + String(status.code)
+        if let detail { s += ",\"detail\":" + JSONString.quote(detail) }
+        s += ",\"code\":" + JSONString.quote(code) + ",\"requestId\":" + JSONString.quote(requestID) + "}"
+        return Array(s.utf8)
+    }
+}

@@ -1,0 +1,39 @@
+/// A transfer that produced no HTTP response. Never carries a query string or credentials.
+package struct HTTPClientError: Error, Sendable, CustomStringConvertible, Equatable {
+    package enum Kind: String, Sendable, Equatable {
+        /// Could not connect (refused, DNS, TLS handshake).
+        case connect
+        /// Connect or total timeout elapsed.
+        case timeout
+        /// The connection broke or the server sent something that is not HTTP.
+        case transport
+        /// The response body exceeded `maxResponseSize`.
+        case responseTooLarge
+        /// The request could not be built (bad URL, bad header).
+        case invalidRequest
+        /// The client was shut down.
+        case shutdown
+    }
+
+    package var kind: Kind
+    /// libcurl's `CURLcode` when the failure came from curl, else 0.
+    package var curlCode: Int
+    /// What was being done, e.g. `GET` or `POST`.
+    package var operation: String
+    /// Scheme, host, port and path only (see `RedactedURL`).
+    package var url: String
+    /// libcurl's error text (contains no URL query: curl does not echo it).
+    package var detail: String
+
+    package init(kind: Kind, curlCode: Int = 0, operation: String, url: String, detail: String) {
+        self.kind = kind
+        self.curlCode = curlCode
+        self.operation = operation
+        self.url = RedactedURL.redact(url)
+        self.detail = detail
+    }
+
+    package var description: String {
+        "HTTPClientError(\(kind.rawValue), curl \(curlCode), \(operation) \(url): \(detail))"
+    }
+}

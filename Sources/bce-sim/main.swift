@@ -1,1 +1,0 @@
-print("bce-sim: not implemented yet")

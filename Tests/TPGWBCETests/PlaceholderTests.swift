@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct TPGWBCETestsPlaceholder {
-    @Test func targetBuilds() { #expect(Bool(true)) }
-}

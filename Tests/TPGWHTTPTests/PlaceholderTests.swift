@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct TPGWHTTPTestsPlaceholder {
-    @Test func targetBuilds() { #expect(Bool(true)) }
-}

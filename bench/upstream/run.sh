@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Upstream fan-out benchmark: 30 sources x 2,500 packages, 100 ms added latency per request.
+# Starts bce-sim (30 "regions" s01..s30 on free ports), runs UpstreamBenchmark (tpgw's BCE client),
+# then the official Python SDK listing the same sources one after another. Stops bce-sim by PID.
+# Usage: bench/upstream/run.sh [debug|release]   (default release)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. scripts/lib/deps.sh
+tpgw_pip_install bce-python-sdk
+config=${1:-release}
+mkdir -p bench/results
+if [ "$config" = release ]; then
+  swift build -c release --product bce-sim 2>&1 | tail -1
+  swift build -c release --build-tests -Xswiftc -enable-testing 2>&1 | tail -1
+fi
+[ "$config" = debug ] && swift build --build-tests 2>&1 | tail -1
+sim=.build/$config/bce-sim
+regions=$(seq -f 's%02g' 1 30 | paste -sd, -)
+out=$(mktemp)
+"$sim" --regions "$regions" --base-port 0 --ak AK --sk SK --packages 2500 --seed 11 --time-scale 0 >"$out" 2>bench/results/bce-sim.log &
+sim_pid=$!
+trap 'kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; rm -f "$out"' EXIT
+for _ in $(seq 1 200); do [ -s "$out" ] && break; sleep 0.1; done
+ports=$(head -n1 "$out")
+first_port=$(python3 -c 'import json,sys; print(next(iter(json.loads(sys.argv[1])["regions"].values())))' "$ports")
+curl -sf -X POST "http://127.0.0.1:$first_port/__sim/faults" -d '{"region":"*","latencyMs":100}' >/dev/null
+
+TPGW_BENCH_SIM_PORTS="$ports" TPGW_BENCH_OUT=bench/results/upstream-swift.json \
+  swift test -c "$config" --skip-build --filter UpstreamBenchmark 2>&1 | grep -E "UPSTREAM-BENCH|passed|failed|✘" || true
+python3 bench/upstream/sdk_list.py "$ports" AK SK | tee bench/results/upstream-sdk.json
+sim_rss=$(awk '/VmHWM/ {print $2}' /proc/$sim_pid/status)
+python3 - "$sim_rss" <<'PY'
+import json, sys
+s = json.load(open("bench/results/upstream-swift.json")); p = json.load(open("bench/results/upstream-sdk.json"))
+print("fan-out %.3fs, slowest single %.3fs (%s), ratio %.2f (<= 1.3 required)" % (s["fanOutWallSeconds"], s["slowestSingleSeconds"], s["slowestRegion"], s["ratio"]))
+print("python SDK sequential %.2fs for %d packages; SDK/fan-out = %.1fx" % (p["sdkSeconds"], p["packages"], p["sdkSeconds"] / s["fanOutWallSeconds"]))
+print("decode CPU %.2f ms per 1,000 packages; client process CPU %.2fs; client peak RSS %.1f MiB; bce-sim peak RSS %.1f MiB" % (
+    s["decodeCPUMsPer1000"], s["processCPUSeconds"], s["peakRSSMiB"], int(sys.argv[1]) / 1024))
+PY
