@@ -3,9 +3,10 @@ import TPGWCore
 
 extension PostgresStore {
     /// Registers or updates sources (endpoint, interval) and enables them. A new source is first due
-    /// at a random point within `initialSpread` seconds so that many sources do not poll in lockstep.
+    /// at a random point within `initialJitter` of its interval (0...1) so that many sources do not
+    /// poll in lockstep; later polls keep that phase.
     /// With `disableOthers`, sources missing from `configs` stop being polled (their history stays).
-    package func upsertSources(_ configs: [SourceConfig], initialSpread: Double = 0, disableOthers: Bool = false) async throws(PostgresError) {
+    package func upsertSources(_ configs: [SourceConfig], initialJitter: Double = 0, disableOthers: Bool = false) async throws(PostgresError) {
         let providers = configs.map(\.id.provider)
         let accounts = configs.map(\.id.account)
         let regions = configs.map(\.id.region)
@@ -13,7 +14,7 @@ extension PostgresStore {
         let intervals = configs.map { Int64($0.pollIntervalSeconds) }
         let query: PostgresQuery = """
             INSERT INTO sources AS s (provider, account, region, endpoint, poll_interval_seconds, next_poll_at)
-            SELECT t.provider, t.account, t.region, t.endpoint, t.interval, now() + make_interval(secs => random() * \(max(0, initialSpread)))
+            SELECT t.provider, t.account, t.region, t.endpoint, t.interval, now() + make_interval(secs => random() * \(min(1, max(0, initialJitter))) * t.interval)
             FROM unnest(\(providers)::text[], \(accounts)::text[], \(regions)::text[], \(endpoints)::text[], \(intervals)::int8[])
                  AS t(provider, account, region, endpoint, interval)
             ON CONFLICT (provider, account, region) DO UPDATE
@@ -61,16 +62,21 @@ extension PostgresStore {
     /// drift), so across all replicas a source is handed out once per interval. `FOR UPDATE SKIP
     /// LOCKED` lets replicas claim concurrently without waiting on each other. The database clock
     /// decides what is due, so replicas' clocks need not agree.
-    package func claimDueSources(owner: String, limit: Int, leaseSeconds: Int = 300) async throws(PostgresError) -> [SourceClaim] {
+    ///
+    /// A claim is a lease of `leaseSeconds`; a finished poll (success or failure) clears it. A lease
+    /// that ran out without a finished poll (its replica died) makes the source claimable again at
+    /// once, keeping its next slot, so another replica takes over without waiting a whole interval.
+    package func claimDueSources(owner: String, limit: Int, leaseSeconds: Double = 120) async throws(PostgresError) -> [SourceClaim] {
         let rows = try await pool.query("""
             UPDATE sources AS s
             SET next_poll_at = CASE
+                    WHEN s.next_poll_at > now() THEN s.next_poll_at
                     WHEN s.next_poll_at + make_interval(secs => s.poll_interval_seconds) > now()
                     THEN s.next_poll_at + make_interval(secs => s.poll_interval_seconds)
                     ELSE now() + make_interval(secs => s.poll_interval_seconds) END,
                 lease_owner = \(owner), lease_until = now() + make_interval(secs => \(leaseSeconds))
-            FROM (SELECT id FROM sources WHERE enabled AND next_poll_at <= now()
-                  ORDER BY next_poll_at LIMIT \(limit) FOR UPDATE SKIP LOCKED) AS due
+            FROM (SELECT id FROM sources WHERE enabled AND (next_poll_at <= now() OR lease_until < now())
+                  ORDER BY least(next_poll_at, lease_until) LIMIT \(limit) FOR UPDATE SKIP LOCKED) AS due
             WHERE s.id = due.id
             RETURNING s.provider, s.account, s.region, s.endpoint, s.poll_interval_seconds, s.next_poll_at
             """)
@@ -82,9 +88,19 @@ extension PostgresStore {
         }
     }
 
+    /// Gives up `owner`'s claim on `source` without a poll (shutdown): the source is due again now,
+    /// so another replica polls it at once.
+    package func releaseClaim(_ source: SourceID, owner: String) async throws(PostgresError) {
+        _ = try await pool.query("""
+            UPDATE sources SET lease_owner = NULL, lease_until = NULL, next_poll_at = least(next_poll_at, now())
+            WHERE provider = \(source.provider) AND account = \(source.account) AND region = \(source.region) AND lease_owner = \(owner)
+            """)
+    }
+
     /// When the earliest enabled source is due, by the database clock, and the database's now.
     package func nextDue() async throws(PostgresError) -> (next: Date?, now: Date) {
-        let rows = try await pool.query("SELECT (SELECT min(next_poll_at) FROM sources WHERE enabled), now()", idempotent: true)
+        let rows = try await pool.query(
+            "SELECT (SELECT min(least(next_poll_at, lease_until)) FROM sources WHERE enabled), now()", idempotent: true)
         return try rows[0].decode((Date?, Date).self)
     }
 
