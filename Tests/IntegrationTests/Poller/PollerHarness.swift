@@ -45,7 +45,7 @@ struct PollerHarness {
         UsagePoller(
             store: store, reader: reader,
             configuration: .init(replicaID: replica, maxConcurrentSources: 4, tick: tick, jitter: 0, leaseSeconds: 1.5),
-            logger: Logger(label: "test.poller", level: .critical, sink: NullLogSink()), onPolled: onPolled)
+            logger: TestDatabase.testLogger("test.poller"), onPolled: onPolled)
     }
 
     func stop() async {
