@@ -157,7 +157,8 @@ struct StoreBenchmark {
                 try await db.store.poll(listing, at: .t0.addingTimeInterval(Double(minute) * 60))
             }
             let d = ContinuousClock.now - start
-            try await db.execute("VACUUM ANALYZE snapshots; VACUUM ANALYZE packages")
+            try await db.execute("VACUUM ANALYZE snapshots")
+            try await db.execute("VACUUM ANALYZE packages")
             let size: Int = try await db.scalar("SELECT pg_total_relation_size('snapshots')")
             let rows: Int = try await db.scalar("SELECT count(*) FROM snapshots")
             let packagesSize: Int = try await db.scalar("SELECT pg_total_relation_size('packages')")
