@@ -28,6 +28,8 @@ extension PostgresStore {
         let rollupCutoff = now.addingTimeInterval(-retention.hourlyRollups)
         let pollCutoff = now.addingTimeInterval(-retention.pollRuns)
         return try await transaction(attempts: 3) { connection throws(PostgresError) in
+            // A first compaction after a long pause can move millions of rows: lift the usual limit.
+            try await connection.execute(unsafeSQL: "SET LOCAL statement_timeout = '15min'")
             let moved = try await connection.query("""
                 WITH moved AS (
                     DELETE FROM snapshots WHERE observed_at < \(rawCutoff)
