@@ -1,4 +1,5 @@
--- The latest normalised state of every package ever seen, one row per (provider, account, region, id).
+-- The latest normalised state of every package ever seen, one row per (provider, account, region, id);
+-- a source is one (provider, account, region), so (source_id, package_id) is the key.
 -- Rows are only rewritten when something changed (or for the hourly heartbeat), so polling often
 -- does not churn this table. A package's "observed at" for the API is its source's last success
 -- while it is listed, and released_at once it is gone.
@@ -26,12 +27,12 @@ CREATE TABLE packages (
     last_seen_at     timestamptz NOT NULL,
     last_snapshot_at timestamptz,
     released_at      timestamptz,
-    raw              jsonb       NOT NULL,
-    UNIQUE (provider, account, region, package_id)
+    raw              jsonb       NOT NULL
 );
 
 CREATE UNIQUE INDEX packages_source_package_idx ON packages (source_id, package_id);
 CREATE INDEX packages_expires_idx ON packages (expires_at, id);
 CREATE INDEX packages_used_ratio_idx ON packages (used_ratio, id);
 CREATE INDEX packages_remaining_idx ON packages (remaining_bytes, id);
+CREATE INDEX packages_account_region_idx ON packages (account, region);
 CREATE INDEX packages_status_idx ON packages (status) WHERE status <> 'released';

@@ -15,6 +15,8 @@ struct SimPackage: Sendable, Equatable {
     var createTime: Date
     var activeTime: Date
     var expireTime: Date
+    /// `json(at:)` as of the last settle; cleared whenever simulated time moves.
+    var cachedJSON: String? = nil
 
     /// BCE status at simulated time `t`.
     func status(at t: Date) -> PackageStatus {

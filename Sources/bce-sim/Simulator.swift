@@ -72,7 +72,10 @@ struct Simulator: Sendable {
         guard to > from else { return }
         for name in regions.keys {
             var r = regions[name]!
-            for id in r.order { r.packages[id]!.consume(from: from, to: to) }
+            for id in r.order {
+                r.packages[id]!.consume(from: from, to: to)
+                r.packages[id]!.cachedJSON = nil
+            }
             let gone = r.order.filter { r.packages[$0]!.expireTime.addingTimeInterval(7 * 86_400) <= to }
             if !gone.isEmpty {
                 for id in gone { r.packages[id] = nil }
@@ -271,20 +274,30 @@ struct Simulator: Sendable {
         return index / max(1, q.maxKeys) + 1
     }
 
-    private func list(_ request: SimRequest, region: String, at t: Date, requestID: String) -> SimResponse {
+    private mutating func list(_ request: SimRequest, region: String, at t: Date, requestID: String) -> SimResponse {
         let q: ListQuery
         switch listQuery(request, region: region, at: t) {
         case .success(let v): q = v
         case .failure(let f): return SimResponse(status: f.status, body: Self.errorBody(f.code, f.message, requestID), requestID: requestID)
         }
-        let r = regions[region]!
         let start = q.marker.map { m in q.ids.firstIndex { $0 >= m } ?? q.ids.count } ?? 0
         let end = min(q.ids.count, start + q.maxKeys)
         let truncated = end < q.ids.count
         var body = "{\"marker\":\(JSONString.quote(q.marker ?? "")),\"maxKeys\":\(q.maxKeys),\"isTruncated\":\(truncated),"
         if truncated { body += "\"nextMarker\":\(JSONString.quote(q.ids[end])),"}
         body += "\"packageList\":["
-        body += q.ids[start..<end].map { r.packages[$0]!.json(at: t, capacityAsStrings: configuration.capacityAsStrings) }.joined(separator: ",")
+        var first = true
+        for id in q.ids[start..<end] {
+            if !first { body += "," }
+            first = false
+            if let cached = regions[region]!.packages[id]!.cachedJSON {
+                body += cached
+            } else {
+                let json = regions[region]!.packages[id]!.json(at: t, capacityAsStrings: configuration.capacityAsStrings)
+                regions[region]!.packages[id]!.cachedJSON = json
+                body += json
+            }
+        }
         body += "]}"
         return SimResponse(status: 200, body: body, requestID: requestID)
     }

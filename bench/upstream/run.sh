@@ -10,7 +10,6 @@ tpgw_pip_install bce-python-sdk
 config=${1:-release}
 mkdir -p bench/results
 if [ "$config" = release ]; then
-  swift build -c release --product bce-sim 2>&1 | tail -1
   swift build -c release --build-tests -Xswiftc -enable-testing 2>&1 | tail -1
 fi
 [ "$config" = debug ] && swift build --build-tests 2>&1 | tail -1

@@ -207,9 +207,7 @@ package final class ConnectionPool: Sendable {
                 if await connection.checkAlive() { return connection }
                 logger.debug("Dropping dead idle connection", metadata: ["db.connection": "\(connection.id)"])
                 await connection.close()
-                state.withLock { $0.open -= 1 }
-                // Loop: take another idle one or open a fresh one.
-                state.withLock { $0.open += 1 }
+                // Its slot is reused for a fresh connection.
                 do {
                     return try await PostgresConnection.connect(configuration.database, logger: logger)
                 } catch {
@@ -278,8 +276,10 @@ package final class ConnectionPool: Sendable {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Grant, any Error>) in
                 enum Immediate { case grant(Grant), wait, fail(PostgresError) }
+                let cancelled = Task.isCancelled
                 let immediate = state.withLock { s -> Immediate in
                     if s.closed { return .fail(PostgresError(.poolClosed, "the connection pool is closed")) }
+                    if cancelled { return .fail(PostgresError(.poolTimeout, "cancelled while waiting for a database connection")) }
                     if let c = s.idle.popLast() { return .grant(.connection(c)) }
                     if s.open < configuration.maxConnections {
                         s.open += 1

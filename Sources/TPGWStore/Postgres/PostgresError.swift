@@ -20,6 +20,10 @@ package struct PostgresError: Error, Sendable, Equatable, CustomStringConvertibl
         case decoding
         /// Migrations could not be applied or do not match the database.
         case migration
+        /// A row the operation needs does not exist (e.g. an unregistered source).
+        case notFound
+        /// The caller passed something the store cannot use (e.g. a malformed cursor).
+        case invalidArgument
     }
 
     package var code: Code
@@ -73,6 +77,12 @@ package struct PostgresError: Error, Sendable, Equatable, CustomStringConvertibl
         case .server where sqlState?.hasPrefix("22") == true || sqlState?.hasPrefix("23") == true:
             mapped = .invalidArgument
             text = "The request does not fit the stored data."
+        case .notFound:
+            mapped = .notFound
+            text = message
+        case .invalidArgument:
+            mapped = .invalidArgument
+            text = message
         case .connectionFailed, .connectionLost, .poolTimeout, .poolClosed:
             mapped = .unavailable
             text = "The database is unavailable."

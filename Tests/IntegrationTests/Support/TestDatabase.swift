@@ -80,7 +80,7 @@ struct TestDatabase: Sendable {
             try await connection.execute(unsafeSQL: "CREATE SCHEMA \(schema)")
         }
         let url = Self.url(base, searchPath: schema)
-        let logger = Logger(label: "test.db", level: .critical, sink: NullLogSink())
+        let logger = testLogger("test.db")
         let pool = ConnectionPool(
             .init(database: PostgresConfiguration(url: url), maxConnections: maxConnections, acquireTimeout: acquireTimeout),
             logger: logger)
@@ -114,6 +114,14 @@ struct TestDatabase: Sendable {
         let rows = try await pool.query(query)
         guard let row = rows.first else { throw AppError(.notFound, "query returned no rows: \(query.sql)") }
         return try row.decode(T.self, at: 0)
+    }
+
+    /// Silent, unless `TPGW_TEST_LOG=debug` (or another level) asks for JSON lines on stderr.
+    static func testLogger(_ label: String) -> Logger {
+        if let level = ProcessInfo.processInfo.environment["TPGW_TEST_LOG"].flatMap(LogLevel.init(rawValue:)) {
+            return Logger(label: label, level: level, sink: JSONLineLogSink())
+        }
+        return Logger(label: label, level: .critical, sink: NullLogSink())
     }
 
     private static func admin(_ base: String, _ body: (PostgresConnection) async throws -> Void) async throws {

@@ -1,0 +1,44 @@
+import Foundation
+import TPGWBCE
+import TPGWCore
+import TPGWStore
+
+/// Reads a BCE source through `BCEClient` (all pages, retries, circuit breaker) and normalises it.
+package struct BCESourceReader: SourceReader {
+    package let client: BCEClient
+    /// Credentials per account name.
+    package let credentials: [String: BCECredentials]
+
+    package init(client: BCEClient, credentials: [String: BCECredentials]) {
+        self.client = client
+        self.credentials = credentials
+    }
+
+    package func read(_ source: SourceConfig) async -> SourceRead {
+        guard let creds = credentials[source.id.account] else {
+            return SourceRead(
+                source: source.id, result: .failure(ReadError(code: "noCredentials", message: "no credentials for account \(source.id.account)")),
+                observedAt: Date(), latency: .zero)
+        }
+        let endpoint = BCEEndpoint(account: source.id.account, region: source.id.region, credentials: creds, baseURL: source.endpoint)
+        let reading = await client.readAll([endpoint])[0]
+        return Self.convert(reading, source: source.id)
+    }
+
+    /// Maps a BCE reading to the poller's terms.
+    static func convert(_ reading: BCESourceReading, source: SourceID) -> SourceRead {
+        let result: Result<[ObservedPackage], ReadError>
+        switch reading.result {
+        case .success(let packages):
+            result = .success(packages.map { package in
+                ObservedPackage(
+                    state: package.state(source: source, observedAt: reading.observedAt),
+                    raw: package.raw.isEmpty ? "{}" : String(decoding: package.raw, as: UTF8.self))
+            })
+        case .failure(let error):
+            let code = error.kind == .service ? (error.code ?? "HTTP\(error.status ?? 0)") : error.kind.rawValue
+            result = .failure(ReadError(code: code, message: error.appError.message))
+        }
+        return SourceRead(source: source, result: result, observedAt: reading.observedAt, latency: reading.latency)
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import TPGWCore
+import TPGWStore
+
+/// Reads every package of one source upstream. The poller's only view of the provider.
+package protocol SourceReader: Sendable {
+    func read(_ source: SourceConfig) async -> SourceRead
+}
+
+/// The outcome of reading one source: all its packages, or a user-safe error.
+package struct SourceRead: Sendable {
+    package var source: SourceID
+    package var result: Result<[ObservedPackage], ReadError>
+    /// When the listing finished: the snapshot time.
+    package var observedAt: Date
+    /// Wall time of the whole read, all pages and retries.
+    package var latency: Duration
+
+    package init(source: SourceID, result: Result<[ObservedPackage], ReadError>, observedAt: Date, latency: Duration) {
+        self.source = source
+        self.result = result
+        self.observedAt = observedAt
+        self.latency = latency
+    }
+}
+
+/// A failed read, ready for the source's health record: `code` is stable (BCE's `InternalError`,
+/// or `timeout`, `connection`...), `message` is safe to show.
+package struct ReadError: Error, Sendable, Equatable {
+    package var code: String
+    package var message: String
+
+    package init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+}

@@ -1,0 +1,215 @@
+import Foundation
+import Synchronization
+import TPGWCore
+import TPGWStore
+
+/// Polls every registered source on its interval and writes what it reads.
+///
+/// Scheduling lives in the database (`sources.next_poll_at`): each replica claims due sources with
+/// `FOR UPDATE SKIP LOCKED`, and a claim moves the source one interval on, so with several replicas
+/// on one database each source is polled by exactly one of them per interval. A replica that dies
+/// holds nothing: its sources come due again at their next slot and another replica claims them.
+/// Up to `maxConcurrentSources` polls run at once per replica.
+package final class UsagePoller: Sendable {
+    package struct Configuration: Sendable {
+        /// Names this replica in leases and poll runs (default: host name and process id).
+        package var replicaID: String
+        /// Polls in flight at once on this replica (default 8).
+        package var maxConcurrentSources: Int
+        /// Longest sleep between looks at the schedule (default 1 s).
+        package var tick: Duration
+        /// A new source's first poll falls at a random point within this fraction of its interval (default 0.1).
+        package var jitter: Double
+        /// A snapshot per package at least this often, even without change (default 3600 s).
+        package var heartbeat: TimeInterval
+        /// Tries of one poll's write transaction (default 3).
+        package var writeAttempts: Int
+        /// How long a claim lasts before other replicas may take the source over (default 120 s;
+        /// keep it above the BCE client's per-source deadline so a slow poll is not doubled).
+        package var leaseSeconds: Double
+
+        package init(
+            replicaID: String = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)",
+            maxConcurrentSources: Int = 8, tick: Duration = .seconds(1), jitter: Double = 0.1, heartbeat: TimeInterval = 3600,
+            writeAttempts: Int = 3, leaseSeconds: Double = 120
+        ) {
+            self.replicaID = replicaID
+            self.maxConcurrentSources = max(1, maxConcurrentSources)
+            self.tick = tick
+            self.jitter = jitter
+            self.heartbeat = heartbeat
+            self.writeAttempts = max(1, writeAttempts)
+            self.leaseSeconds = leaseSeconds
+        }
+    }
+
+    package let configuration: Configuration
+    private let store: PostgresStore
+    private let reader: any SourceReader
+    private let logger: Logger
+    private let onPolled: @Sendable (PollWriteResult) async -> Void
+    private let now: @Sendable () -> Date
+    private let inFlight = Atomic<Int>(0)
+    /// Last error text logged per source, so a failing source logs once per change, not every poll.
+    private let lastLogged = Mutex<[SourceID: String]>([:])
+
+    /// - Parameters:
+    ///   - onPolled: called after every successful poll write (API cache, alert engine).
+    ///   - now: the clock for poll-run start times (tests pass a manual one).
+    package init(
+        store: PostgresStore, reader: any SourceReader, configuration: Configuration = .init(), logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }, onPolled: @escaping @Sendable (PollWriteResult) async -> Void = { _ in }
+    ) {
+        self.store = store
+        self.reader = reader
+        self.configuration = configuration
+        self.logger = logger
+        self.now = now
+        self.onPolled = onPolled
+    }
+
+    /// Registers the configured sources (new ones get a jittered first poll) and disables the rest.
+    package func register(_ sources: [SourceConfig]) async throws {
+        try await store.upsertSources(sources, initialJitter: configuration.jitter, disableOthers: true)
+    }
+
+    /// Polls due sources until the task is cancelled. In-flight polls finish before it returns.
+    package func run() async {
+        logger.info("Poller started", metadata: ["poll.replica": configuration.replicaID])
+        await withDiscardingTaskGroup { group in
+            var lastClaimError: String?
+            while !Task.isCancelled {
+                let free = configuration.maxConcurrentSources - inFlight.load(ordering: .relaxed)
+                if free > 0 {
+                    do {
+                        let claims = try await store.claimDueSources(
+                            owner: configuration.replicaID, limit: free, leaseSeconds: configuration.leaseSeconds)
+                        lastClaimError = nil
+                        for claim in claims {
+                            inFlight.add(1, ordering: .relaxed)
+                            group.addTask {
+                                _ = await self.poll(claim.config)
+                                self.inFlight.subtract(1, ordering: .relaxed)
+                            }
+                        }
+                    } catch {
+                        let text = "\(error)"
+                        if lastClaimError != text {
+                            logger.warning("Cannot claim due sources", metadata: ["db.error": text])
+                            lastClaimError = text
+                        }
+                    }
+                }
+                try? await Task.sleep(for: await nextWait())
+            }
+        }
+        logger.info("Poller stopped", metadata: ["poll.replica": configuration.replicaID])
+    }
+
+    /// Polls `sources` (all registered ones when nil) now, whatever their schedule, and answers with
+    /// the outcome per source. Unknown sources answer `.unknownSource`.
+    package func refresh(_ sources: [SourceID]?) async -> [SourceID: PollOutcome] {
+        let registered: [SourceHealth]
+        do {
+            registered = try await store.sources()
+        } catch {
+            let message = error.appError.message
+            return Dictionary(uniqueKeysWithValues: (sources ?? []).map { ($0, PollOutcome.writeFailed(message: message)) })
+        }
+        let byID = Dictionary(uniqueKeysWithValues: registered.map { ($0.id, $0) })
+        let wanted = sources ?? registered.map(\.id)
+        var outcomes: [SourceID: PollOutcome] = [:]
+        var configs: [SourceConfig] = []
+        for id in wanted {
+            if let health = byID[id] {
+                configs.append(SourceConfig(id: id, endpoint: health.endpoint, pollIntervalSeconds: health.pollIntervalSeconds))
+            } else {
+                outcomes[id] = .unknownSource
+            }
+        }
+        let limit = configuration.maxConcurrentSources
+        await withTaskGroup(of: (SourceID, PollOutcome).self) { group in
+            var next = 0
+            while next < configs.count && next < limit {
+                let config = configs[next]
+                group.addTask { (config.id, await self.poll(config)) }
+                next += 1
+            }
+            while let (id, outcome) = await group.next() {
+                outcomes[id] = outcome
+                if next < configs.count {
+                    let config = configs[next]
+                    group.addTask { (config.id, await self.poll(config)) }
+                    next += 1
+                }
+            }
+        }
+        return outcomes
+    }
+
+    /// One poll: read every page, then write everything in one transaction (or record the failure).
+    package func poll(_ source: SourceConfig) async -> PollOutcome {
+        let startedAt = now()
+        let read = await reader.read(source)
+        let log = logger.with(["poll.source": source.id.description, "poll.replica": configuration.replicaID])
+        switch read.result {
+        case .failure where Task.isCancelled:
+            // Shutting down: the read was cut short by us, not by the upstream. Record nothing and
+            // hand the source back so another replica polls it now.
+            try? await store.releaseClaim(source.id, owner: configuration.replicaID)
+            return .readFailed(code: "cancelled", message: "the poll was cancelled")
+        case .failure(let error):
+            noteFailure(source.id, "\(error.code): \(error.message)", log: log)
+            do {
+                try await store.recordPollFailure(
+                    source: source.id, startedAt: startedAt, finishedAt: max(read.observedAt, startedAt), outcome: .readFailed,
+                    code: error.code, message: error.message, latency: read.latency, replica: configuration.replicaID)
+            } catch {
+                log.warning("Cannot record poll failure", metadata: ["db.error": error.message])
+            }
+            return .readFailed(code: error.code, message: error.message)
+        case .success(let packages):
+            do {
+                let result = try await store.applyPoll(
+                    source: source.id, startedAt: startedAt, observedAt: read.observedAt, packages: packages, latency: read.latency,
+                    replica: configuration.replicaID, heartbeat: configuration.heartbeat, attempts: configuration.writeAttempts)
+                noteSuccess(source.id, log: log)
+                log.debug("Polled", metadata: [
+                    "poll.packages": "\(result.packagesSeen)", "poll.snapshots": "\(result.snapshotsWritten)",
+                    "poll.released": "\(result.released.count)",
+                ])
+                await onPolled(result)
+                return .ok(result)
+            } catch {
+                if error.code == .notFound { return .unknownSource }
+                noteFailure(source.id, "write: \(error.message)", log: log)
+                let message = error.appError.message
+                try? await store.recordPollFailure(
+                    source: source.id, startedAt: startedAt, finishedAt: now(), outcome: .writeFailed, code: "writeFailed",
+                    message: message, latency: read.latency, replica: configuration.replicaID)
+                return .writeFailed(message: message)
+            }
+        }
+    }
+
+    /// Until the next source is due by the database clock, capped at `tick`, at least 20 ms.
+    private func nextWait() async -> Duration {
+        guard let (next, dbNow) = try? await store.nextDue(), let next else { return configuration.tick }
+        let seconds = next.timeIntervalSince(dbNow)
+        let wait = Duration.milliseconds(Int64(max(0.02, seconds) * 1000))
+        return min(wait, configuration.tick)
+    }
+
+    private func noteFailure(_ source: SourceID, _ text: String, log: Logger) {
+        let changed = lastLogged.withLock { seen in
+            defer { seen[source] = text }
+            return seen[source] != text
+        }
+        if changed { log.warning("Poll failed", metadata: ["poll.error": text]) }
+    }
+
+    private func noteSuccess(_ source: SourceID, log: Logger) {
+        let wasFailing = lastLogged.withLock { $0.removeValue(forKey: source) != nil }
+        if wasFailing { log.info("Poll recovered") }
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+import TPGWBCE
+import TPGWCore
+import TPGWStore
+@testable import bce_sim
+@testable import tpgw
+
+@Suite(.enabled(if: TestDatabase.isConfigured)) struct UsagePollerTests {
+    @Test func refresh_readsEveryPage_writesAllPackages_andCallsOnPolled() async throws {
+        try await TestDatabase.with { db in
+            try await PollerHarness.with(db: db, regions: ["bj", "gz"], packages: 45, maxKeysCap: 20) { h in
+                let polled = LockedValue<[SourceID]>([])
+                let poller = h.poller(db.store) { result in polled.withLock { $0.append(result.source) } }
+                let outcomes = await poller.refresh(nil)
+                #expect(outcomes.count == 2)
+                #expect(outcomes.values.allSatisfy { $0.isOK })
+                let polledSources = polled.value.sorted()
+                let expectedSources = h.sources.map { $0.id }.sorted()
+                #expect(polledSources == expectedSources)
+                for region in ["bj", "gz"] {
+                    let stored = try await db.store.allPackages(filter: PackageFilter(regions: [region]))
+                    #expect(stored.count == h.sim.packageCount(region: region))
+                    #expect(stored.count == 45)
+                }
+                let sources = try await db.store.sources()
+                #expect(sources.allSatisfy { $0.lastSuccessAt != nil && $0.consecutiveFailures == 0 && $0.latencyMs != nil })
+                // Raw upstream JSON is kept.
+                let one = try #require(try await db.store.allPackages().first)
+                #expect(try await db.store.packageDetail(key: one.key)?.raw.contains("\"id\"") == true)
+            }
+        }
+    }
+
+    @Test func refresh_ofUnknownSource_saysSo() async throws {
+        try await TestDatabase.with { db in
+            try await PollerHarness.with(db: db) { h in
+                let outcomes = await h.poller(db.store).refresh([SourceID(account: "nobody", region: "bj")])
+                #expect(outcomes == [SourceID(account: "nobody", region: "bj"): .unknownSource])
+            }
+        }
+    }
+
+    @Test func failureOnPage2_writesNothing_butRecordsHealthAndPollRun() async throws {
+        try await TestDatabase.with { db in
+            try await PollerHarness.with(db: db, packages: 50, maxKeysCap: 20) { h in
+                let poller = h.poller(db.store)
+                #expect(await poller.refresh(nil).values.allSatisfy { $0.isOK })
+                let before: Int = try await db.scalar("SELECT count(*) FROM snapshots")
+                let usedBefore: Int64 = try await db.scalar("SELECT sum(used_bytes)::int8 FROM packages")
+
+                // Usage moves upstream, but page 2 of the listing fails every time.
+                h.sim.advance(seconds: 6 * 3600)
+                var fault = SimFault.error(status: 500, code: "InternalError")
+                fault.failPage = 2
+                h.sim.setFault(region: "bj", fault)
+                let outcome = await poller.refresh(nil)[.init(account: "prod", region: "bj")]
+                guard case .readFailed(let code, let message) = outcome else {
+                    Issue.record("expected readFailed, got \(String(describing: outcome))")
+                    return
+                }
+                #expect(code == "InternalError")
+                #expect(!message.contains(PollerHarness.sk))
+
+                let scalar1: Int = try await db.scalar("SELECT count(*) FROM snapshots")
+                #expect(scalar1 == before)
+                let scalar2: Int64 = try await db.scalar("SELECT sum(used_bytes)::int8 FROM packages")
+                #expect(scalar2 == usedBefore)
+                let health = try #require(try await db.store.source(SourceID(account: "prod", region: "bj")))
+                #expect(health.consecutiveFailures == 1)
+                #expect(health.lastError?.code == "InternalError")
+                let runs = try await db.store.pollRuns()
+                #expect(runs.map(\.outcome) == [.readFailed, .ok])
+
+                // Once the fault clears, the next poll writes the changes.
+                h.sim.clearFaults()
+                let healed = await poller.refresh(nil)[.init(account: "prod", region: "bj")]
+                guard case .ok(let result) = healed else {
+                    Issue.record("expected ok, got \(String(describing: healed))")
+                    return
+                }
+                #expect(result.packagesSeen == 50)
+                let usedAfter: Int64 = try await db.scalar("SELECT sum(used_bytes)::int8 FROM packages")
+                #expect(usedAfter > usedBefore)
+            }
+        }
+    }
+
+    @Test func failureOnPage2_ofFirstPoll_leavesNoPackages() async throws {
+        try await TestDatabase.with { db in
+            try await PollerHarness.with(db: db, packages: 50, maxKeysCap: 20) { h in
+                var fault = SimFault.error(status: 503, code: "ServiceUnavailable")
+                fault.failPage = 2
+                h.sim.setFault(region: "bj", fault)
+                let outcome = await h.poller(db.store).refresh(nil).values.first
+                #expect(outcome?.isOK == false)
+                let scalar3: Int = try await db.scalar("SELECT count(*) FROM packages")
+                #expect(scalar3 == 0)
+                let scalar4: Int = try await db.scalar("SELECT count(*) FROM snapshots")
+                #expect(scalar4 == 0)
+            }
+        }
+    }
+
+    /// Three replicas on one database, nine sources, a 2 s interval: every source is polled once per
+    /// interval, never twice, and when one replica dies the others take its sources within an interval.
+    @Test func threeReplicas_pollEachSourceOncePerInterval_andTakeOverFromADeadOne() async throws {
+        let interval = 2.0
+        try await TestDatabase.with { db in
+            try await PollerHarness.with(db: db, regions: ["bj", "gz", "su"], accounts: ["a1", "a2", "a3"], packages: 30, interval: Int(interval)) { h in
+                let pools = (0..<3).map { _ in db.makePool(maxConnections: 4) }
+                let pollers = pools.enumerated().map { n, pool in
+                    h.poller(PostgresStore(pool: pool, logger: db.logger), replica: "r\(n + 1)")
+                }
+                let start = Date()
+                let tasks = pollers.map { poller in Task { await poller.run() } }
+                // Usage changes upstream once per interval.
+                for step in 0..<5 {
+                    try await Task.sleep(for: .seconds(interval))
+                    h.sim.advance(seconds: 600)
+                    if step == 1 { tasks[0].cancel() }  // replica r1 dies
+                }
+                for t in tasks { t.cancel() }
+                for t in tasks { await t.value }
+                let elapsed = Date().timeIntervalSince(start)
+                let killedAt = start.addingTimeInterval(2 * interval)
+                for pool in pools { await pool.close() }
+
+                let runs = try await db.store.pollRuns(limit: 10_000)
+                #expect(runs.allSatisfy { $0.outcome == .ok }, "\(runs.filter { $0.outcome != .ok }.map { "\($0.replica ?? "") \($0.errorCode ?? "") \($0.errorMessage ?? "")" })")
+                let expected = elapsed / interval
+                for source in h.sources.map(\.id) {
+                    let times = runs.filter { $0.source == source }.map(\.startedAt).sorted()
+                    #expect(Double(times.count) >= expected - 1.5, "\(source): \(times.count) polls in \(elapsed) s")
+                    #expect(Double(times.count) <= expected + 1, "\(source): \(times.count) polls in \(elapsed) s")
+                    let gaps = zip(times, times.dropFirst()).map { $1.timeIntervalSince($0) }
+                    #expect(gaps.allSatisfy { $0 >= interval * 0.5 }, "\(source) polled twice in one interval: \(gaps)")
+                    #expect(gaps.allSatisfy { $0 <= interval * 1.75 }, "\(source) skipped an interval: \(gaps) \(runs.filter { $0.source == source }.map { $0.replica ?? "" })")
+                    #expect(times.contains { $0 > killedAt.addingTimeInterval(interval) }, "\(source) not taken over")
+                }
+                let replicas = Set(runs.compactMap(\.replica))
+                #expect(replicas.count >= 2)
+                #expect(!runs.contains { $0.replica == "r1" && $0.startedAt > killedAt.addingTimeInterval(0.5) })
+
+                // No duplicate snapshots: consecutive snapshots of a package always differ (no hour passed).
+                let dupes: Int = try await db.scalar("""
+                    SELECT count(*) FROM (
+                        SELECT used_bytes, status, lag(used_bytes) OVER w AS prev_used, lag(status) OVER w AS prev_status
+                        FROM snapshots WINDOW w AS (PARTITION BY package_pk ORDER BY observed_at)) s
+                    WHERE used_bytes = prev_used AND status = prev_status
+                    """)
+                #expect(dupes == 0)
+            }
+        }
+    }
+
+    /// A replica that claimed sources and crashed (no poll, no release) blocks them only until its lease runs out.
+    @Test func crashedReplicasClaim_isTakenOverWhenLeaseRunsOut() async throws {
+        try await TestDatabase.with { db in
+            try await PollerHarness.with(db: db, regions: ["bj", "gz"], interval: 3600) { h in
+                let claimed = try await db.store.claimDueSources(owner: "crashed", limit: 10, leaseSeconds: 1)
+                #expect(claimed.count == 2)
+                let crashedAt = Date()
+                let run = Task { await h.poller(db.store, replica: "survivor").run() }
+                try await Task.sleep(for: .seconds(2.5))
+                run.cancel()
+                await run.value
+                let runs = try await db.store.pollRuns()
+                #expect(Set(runs.map(\.source)) == Set(h.sources.map(\.id)))
+                #expect(runs.allSatisfy { $0.replica == "survivor" && $0.startedAt.timeIntervalSince(crashedAt) >= 0.9 })
+                // The slot an hour ahead is kept: nothing is polled twice.
+                #expect(runs.count == 2)
+            }
+        }
+    }
+
+    @Test func sourceHealth_staleAfterThreeIntervalsWithoutSuccess() async throws {
+        try await TestDatabase.with { db in
+            try await PollerHarness.with(db: db, interval: 60) { h in
+                #expect(await h.poller(db.store).refresh(nil).values.allSatisfy { $0.isOK })
+                let health = try #require(try await db.store.sources().first)
+                let success = try #require(health.lastSuccessAt)
+                #expect(health.status(now: success.addingTimeInterval(179)) == .ok)
+                #expect(health.status(now: success.addingTimeInterval(181)) == .stale)
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+import TPGWBCE
+import TPGWCore
+import TPGWHTTPClient
+@testable import bce_sim
+
+@Suite struct HTTPClientTests {
+    @Test func connectionError_redactsQueryAndUserInfo() async throws {
+        let http = HTTPClient()
+        await #expect {
+            try await http.execute(HTTPClientRequest(url: "http://user:pw@127.0.0.1:1/hook?token=SECRET123"))
+        } throws: { error in
+            guard let e = error as? HTTPClientError else { return false }
+            return e.kind == .connect && !e.description.contains("SECRET123") && !e.description.contains("pw@") && e.url == "http://127.0.0.1:1/hook"
+        }
+        await http.shutdown()
+    }
+
+    @Test func redactedURL_keepsSchemeHostPortPath() {
+        #expect(RedactedURL.redact("https://a:b@h.example:8443/x/y?k=v#f") == "https://h.example:8443/x/y")
+        #expect(RedactedURL.redact("http://h/p") == "http://h/p")
+    }
+
+    @Test func responseLargerThanCap_failsAsTooLarge() async throws {
+        let h = try await SimHarness.start(packages: 200, http: .init(maxResponseSize: 4096))
+        await #expect { try await h.client.listPackages(h.endpoint()) } throws: {
+            ($0 as? BCEError)?.kind == .client && "\($0)".contains("responseTooLarge")
+        }
+        await h.stop()
+    }
+
+    @Test func cancellingTheTask_removesTheTransferAtOnce() async throws {
+        let h = try await SimHarness.start(packages: 5)
+        var f = SimFault()
+        f.hang = true
+        h.sim.setFault(region: "bj", f)
+        let e = h.endpoint()
+        let start = ContinuousClock.now
+        let task = Task { try await h.client.listPackages(e) }
+        try await Task.sleep(for: .milliseconds(200))
+        task.cancel()
+        let result = await task.result
+        let elapsed = ContinuousClock.now - start
+        await h.stop()
+        #expect(elapsed < .seconds(2))
+        guard case .failure(let error) = result else { Issue.record("expected cancellation"); return }
+        #expect(error is CancellationError)
+    }
+
+    @Test func perSourceLimit_allowsFourInFlight() async throws {
+        let h = try await SimHarness.start(packages: 1)
+        var f = SimFault()
+        f.latencyMs = 200
+        h.sim.setFault(region: "bj", f)
+        let e = h.endpoint()
+        let id = h.allIDs()[0]
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { g in
+            for _ in 0..<8 { g.addTask { _ = try await h.client.getPackage(e, id: id) } }
+            try await g.waitForAll()
+        }
+        let elapsed = ContinuousClock.now - start
+        await h.stop()
+        #expect(elapsed >= .milliseconds(400), "8 requests at 4 in flight take two rounds")
+        #expect(elapsed < .milliseconds(1500))
+    }
+
+    @Test func limiter_cancelledWaiter_leavesPermitsConsistent() async throws {
+        let limiter = KeyedConcurrencyLimiter(limit: 1)
+        try await limiter.acquire("k")
+        let waiter = Task { try await limiter.acquire("k") }
+        try await Task.sleep(for: .milliseconds(50))
+        waiter.cancel()
+        await #expect(throws: CancellationError.self) { try await waiter.value }
+        limiter.release("k")
+        #expect(limiter.inUse("k") == 0)
+        try await limiter.acquire("k")
+        #expect(limiter.inUse("k") == 1)
+        limiter.release("k")
+    }
+}
