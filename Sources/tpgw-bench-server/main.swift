@@ -8,6 +8,8 @@ import TPGWHTTP
 //   /v1/summary-cached  -> the same bytes, encoded once
 // Environment: TPGW_BENCH_ACCESS_LOG=1 turns the access log on; TPGW_BENCH_LOOPS=N sets loop threads.
 var configuration = HTTPServer.Configuration(host: "127.0.0.1", port: peerPort())
+// Above the 10,000 default so `--idle-conns 10000` plus the probe connection all fit.
+configuration.maxConnections = 16_000
 configuration.accessLog = ProcessInfo.processInfo.environment["TPGW_BENCH_ACCESS_LOG"] == "1"
 if let threads = ProcessInfo.processInfo.environment["TPGW_BENCH_LOOPS"].flatMap(Int.init) {
     configuration.eventLoopThreads = threads
