@@ -7,8 +7,16 @@ enum BenchRoutes {
     static let summary = SummaryFixture.summary
     static let cached: [UInt8] = Array(try! JSONEncoder().encode(SummaryFixture.summary))
 
-    static func makeRouter() -> Router {
+    static func makeRouter(testRoutes: Bool = false) -> Router {
         let router = Router()
+        if testRoutes {
+            // Used by scripts/test.d/http-signals.sh to have a request in flight during SIGTERM.
+            router.get("/test/sleep/{ms}") { _, context in
+                let ms = Int(context.parameters["ms"] ?? "") ?? 0
+                try await Task.sleep(for: .milliseconds(ms))
+                return .text("slept \(ms)")
+            }
+        }
         router.get("/healthz") { _, _ in .text("ok") }
         // Encoded with JSONEncoder on every request, like the peers.
         router.get("/v1/summary") { _, _ in .json(Array(try JSONEncoder().encode(summary))) }
