@@ -3,6 +3,8 @@
 # Uses the debug tpgw-bench-server built by scripts/test. Every process is stopped by its PID.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/lib/deps.sh
+tpgw_apt_install curl python3 >/dev/null || true
 BIN=.build/debug/tpgw-bench-server
 [ -x "$BIN" ] || swift build --product tpgw-bench-server >/dev/null
 fail=0
