@@ -227,4 +227,40 @@ import TPGWCore
             }
         }
     }
+
+    @Test func requestArrivingOneByteAtATime_isServed() async throws {
+        try await withServer(router: makeTestRouter()) { port, _ in
+            try await offPool {
+                let c = try RawClient(port: port)
+                for byte in Array("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nbytes".utf8) {
+                    try c.send([byte])
+                    Thread.sleep(forTimeInterval: 0.002)
+                }
+                #expect(try c.readResponse().bodyString == "bytes")
+            }
+        }
+    }
+
+    @Test func handlers_neverRunOnEventLoopThreads() async throws {
+        let router = Router()
+        router.get("/thread") { _, _ in
+            .text((try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "?")
+        }
+        try await withServer(router: router) { port, _ in
+            try await offPool {
+                let c = try RawClient(port: port)
+                for _ in 0..<5 {
+                    try c.send("GET /thread HTTP/1.1\r\n\(host)\r\n")
+                    let name = try c.readResponse().bodyString
+                    #expect(!name.hasPrefix(HTTPServer.loopThreadNamePrefix), "handler ran on \(name)")
+                }
+            }
+            // The loop threads really carry that name, so the check above means something.
+            let dir = "/proc/self/task"
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).map {
+                (try? String(contentsOfFile: "\(dir)/\($0)/comm", encoding: .utf8)) ?? ""
+            }
+            #expect(names.contains { $0.hasPrefix(HTTPServer.loopThreadNamePrefix) })
+        }
+    }
 }

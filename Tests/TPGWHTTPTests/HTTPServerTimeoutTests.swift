@@ -26,7 +26,7 @@ import Testing
                 let elapsed = Date().timeIntervalSince(start)
                 #expect(r.status == 408)
                 #expect(r.bodyString.contains("requestTimeout"))
-                #expect(elapsed > 0.15 && elapsed < 0.5, "cut off after \(elapsed)s")
+                #expect(elapsed > 0.15 && elapsed < 1.2, "cut off after \(elapsed)s")
                 #expect(c.isClosedByPeer())
             }
         }
@@ -40,7 +40,7 @@ import Testing
                 let start = Date()
                 let r = try c.readResponse()
                 #expect(r.status == 408)
-                #expect(Date().timeIntervalSince(start) < 0.6)
+                #expect(Date().timeIntervalSince(start) < 1.2)
             }
         }
     }
@@ -54,7 +54,7 @@ import Testing
                 let start = Date()
                 #expect(c.isClosedByPeer())  // EOF, no 408: idle is not an error
                 let elapsed = Date().timeIntervalSince(start)
-                #expect(elapsed > 0.1 && elapsed < 0.6, "closed after \(elapsed)s")
+                #expect(elapsed > 0.1 && elapsed < 1.2, "closed after \(elapsed)s")
             }
             var count = server.connectionCount
             for _ in 0..<20 where count != 0 {
@@ -71,7 +71,7 @@ import Testing
                 let c = try RawClient(port: port)
                 let start = Date()
                 #expect(c.isClosedByPeer())
-                #expect(Date().timeIntervalSince(start) < 0.6)
+                #expect(Date().timeIntervalSince(start) < 1.2)
             }
         }
     }

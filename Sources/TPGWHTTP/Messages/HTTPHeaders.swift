@@ -2,7 +2,7 @@
 package struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
     package typealias Element = (name: String, value: String)
 
-    @usableFromInline var fields: [Element]
+    private var fields: [Element]
 
     package init() { fields = [] }
 

@@ -84,12 +84,3 @@ package struct HTTPRequest: Sendable {
         return (path.isEmpty ? "/" : path, String(target[target.utf8.index(after: q)...]))
     }
 }
-
-extension Substring {
-    var trimmingSpaces: String {
-        var s = self[...]
-        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
-        return String(s)
-    }
-}

@@ -10,12 +10,24 @@ package enum RequestID {
     }()
     private static let counter = Atomic<UInt64>(0)
 
-    /// A new id like `3f9a…c2-0000001a`.
+    /// A new id like `3f9a…c2-0000001a` (16 hex random prefix, at least 8 hex counter digits).
     package static func generate() -> String {
         let n = counter.add(1, ordering: .relaxed).newValue
-        let hex = String(n, radix: 16)
-        return prefix + "-" + (hex.count < 8 ? String(repeating: "0", count: 8 - hex.count) + hex : hex)
+        var digits = 8
+        while digits < 16 && n >> (4 * UInt64(digits)) != 0 { digits += 1 }
+        let hex: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: 17 + digits) { buffer in
+            prefixBytes.withUnsafeBufferPointer { p in _ = buffer.initialize(from: p) }
+            buffer[16] = UInt8(ascii: "-")
+            for i in 0..<digits {
+                let nibble = Int((n >> (4 * UInt64(digits - 1 - i))) & 0xF)
+                buffer[17 + i] = hex.utf8Start[nibble]
+            }
+            return 17 + digits
+        }
     }
+
+    private static let prefixBytes: [UInt8] = Array(prefix.utf8)
 
     /// `value` when it is 1...128 characters of `[A-Za-z0-9._-]`, else nil.
     package static func accept(_ value: String?) -> String? {

@@ -41,6 +41,8 @@ final class EventLoop: @unchecked Sendable {
     private var draining = false
     private var drainDeadline: UInt64 = 0
     private var listening = true
+    /// Out of file descriptors: the listening socket is out of our epoll set until this time (0 = not paused).
+    private var acceptPausedUntil: UInt64 = 0
     private let sweepIntervalNanos: UInt64
     private var nextSweep: UInt64 = 0
 
@@ -118,7 +120,7 @@ final class EventLoop: @unchecked Sendable {
         defer { events.deallocate() }
         nextSweep = Socket.monotonicNanos() + sweepIntervalNanos
         while true {
-            let timeoutMs = Int32(max(1, sweepIntervalNanos / 1_000_000))
+            let timeoutMs = acceptPausedUntil != 0 ? 20 : Int32(max(1, sweepIntervalNanos / 1_000_000))
             let n = Epoll.wait(epfd, events, timeoutMs: timeoutMs)
             if n < 0 && errno != EINTR {
                 core.logger.error("epoll_wait failed", metadata: ["errno": "\(errno)"])
@@ -137,6 +139,10 @@ final class EventLoop: @unchecked Sendable {
             }
             if woke { drainInbox() }
             let now = Socket.monotonicNanos()
+            if acceptPausedUntil != 0 && now >= acceptPausedUntil {
+                acceptPausedUntil = 0
+                if listening { Epoll.control(epfd, Epoll.EPOLL_CTL_ADD, listenFD, events: Epoll.EPOLLIN | Epoll.EPOLLEXCLUSIVE) }
+            }
             if now >= nextSweep {
                 sweep(now: now)
                 nextSweep = now + sweepIntervalNanos
@@ -180,7 +186,7 @@ final class EventLoop: @unchecked Sendable {
         drainDeadline = deadline
         if listening {
             listening = false
-            Epoll.control(epfd, Epoll.EPOLL_CTL_DEL, listenFD, events: 0)
+            if acceptPausedUntil == 0 { Epoll.control(epfd, Epoll.EPOLL_CTL_DEL, listenFD, events: 0) }
             core.listenerReleased()
         }
         for connection in Array(connections.values) where connection.isIdle {
@@ -198,7 +204,10 @@ final class EventLoop: @unchecked Sendable {
             if fd < 0 {
                 if errno == EINTR || errno == ECONNABORTED { continue }
                 if errno == EMFILE || errno == ENFILE {
-                    core.logger.warning("accept failed: out of file descriptors")
+                    // Level-triggered accept would spin: step back for 100 ms.
+                    core.logger.warning("accept paused: out of file descriptors")
+                    Epoll.control(epfd, Epoll.EPOLL_CTL_DEL, listenFD, events: 0)
+                    acceptPausedUntil = Socket.monotonicNanos() + 100_000_000
                 }
                 return
             }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension HTTPServer {
     /// Server settings; every field has a documented default.
     package struct Configuration: Sendable {
@@ -50,7 +54,3 @@ extension HTTPServer {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

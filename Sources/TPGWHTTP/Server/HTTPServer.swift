@@ -31,6 +31,8 @@ package final class HTTPServer: Sendable {
     }
 
     package let configuration: Configuration
+    /// Event-loop threads are named this plus their index (visible in `ps -T`, `top -H`).
+    package static let loopThreadNamePrefix = "tpgw-http-"
     private let handler: HTTPHandler
     private let logger: Logger
     private let state = Mutex(State())
@@ -79,8 +81,10 @@ package final class HTTPServer: Sendable {
             state.listenerHolders = loops.count
             state.phase = .running
             for loop in loops {
-                let thread = Thread { loop.run() }
-                thread.name = "tpgw-http-loop-\(loop.index)"
+                let thread = Thread {
+                    Thread.current.name = HTTPServer.loopThreadNamePrefix + String(loop.index)
+                    loop.run()
+                }
                 thread.stackSize = 1 << 20
                 thread.start()
             }
