@@ -1,0 +1,79 @@
+import Foundation
+import TPGWCore
+
+/// Everything the status page (`GET /`) shows, as plain values; the app fills it from its views.
+struct StatusPageModel: Sendable, Equatable {
+    /// Remaining capacity of one region over all accounts.
+    struct Region: Sendable, Equatable {
+        var name: String
+        var capacityBytes: Int64
+        var remainingBytes: Int64
+    }
+
+    /// One package row of the runway table.
+    struct Package: Sendable, Equatable {
+        var key: PackageKey
+        var policy: PackagePolicy
+        var status: PackageStatus
+        var capacityBytes: Int64
+        var usedBytes: Int64
+        var remainingBytes: Int64
+        var burnBytesPerHour: Double
+        /// When the forecast says it runs out; nil when not burning.
+        var exhaustsAt: Date?
+        var expiresAt: Date
+        /// Bytes forecast to expire unused.
+        var unusedAtExpiryBytes: Int64
+
+        var account: String { key.account }
+        var region: String { key.region }
+    }
+
+    /// One pool (the active packages of a source) with its usage history for the sparkline.
+    struct Pool: Sendable, Equatable {
+        /// One point of the sparkline: bytes used in the bucket starting at `at` (hourly or daily).
+        struct UsagePoint: Sendable, Equatable {
+            var at: Date
+            var usedBytes: Int64
+        }
+
+        var account: String
+        var region: String
+        var remainingBytes: Int64
+        var emptyAt: Date?
+        var usage: [UsagePoint]
+    }
+
+    /// A firing alert.
+    struct Alert: Sendable, Equatable {
+        enum Severity: String, Sendable, Equatable { case critical, warning, info }
+
+        var title: String
+        /// What the alert is about: a package key (linked to its row), a pool or a source.
+        var subject: String
+        var since: Date
+        var severity: Severity
+    }
+
+    /// One source's poll health.
+    struct Source: Sendable, Equatable {
+        enum Status: String, Sendable, Equatable { case ok, failing, stale, open }
+
+        var account: String
+        var region: String
+        var status: Status
+        var lastSuccessAt: Date?
+        var lastError: String?
+        var latencyMs: Int?
+    }
+
+    var regions: [Region]
+    var packages: [Package]
+    var pools: [Pool]
+    var alerts: [Alert]
+    var sources: [Source]
+    /// Seconds between automatic reloads (`<meta http-equiv="refresh">`); 0 turns it off.
+    var refreshSeconds: Int
+    var generatedAt: Date
+    var version: String
+}

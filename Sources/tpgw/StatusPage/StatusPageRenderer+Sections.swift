@@ -1,0 +1,190 @@
+import Foundation
+import TPGWCore
+
+extension StatusPageRenderer {
+    static func writeAlerts(_ model: StatusPageModel, now: Date, into html: inout HTMLBuffer) {
+        html.raw("<section id=\"alerts\"><h2>Firing alerts</h2>")
+        if model.alerts.isEmpty {
+            html.raw("<p class=\"empty\">No alert is firing.</p></section>")
+            return
+        }
+        let order: [StatusPageModel.Alert.Severity: Int] = [.critical: 0, .warning: 1, .info: 2]
+        let alerts = model.alerts.sorted { (order[$0.severity]!, $0.since) < (order[$1.severity]!, $1.since) }
+        for alert in alerts {
+            let tone = alert.severity == .critical ? "crit" : alert.severity == .warning ? "warn" : "info"
+            html.raw("<div class=\"alert\"><span class=\"badge \(tone)\">")
+            html.text(alert.severity.rawValue)
+            html.raw("</span><b>")
+            html.text(alert.title)
+            html.raw("</b><span>")
+            if let key = PackageKey(alert.subject) {
+                html.raw("<a href=\"#pkg-")
+                html.text(key.description)
+                html.raw("\">")
+                html.text(alert.subject)
+                html.raw("</a>")
+            } else {
+                html.text(alert.subject)
+            }
+            html.raw("</span><span class=\"muted\">firing for ")
+            html.text(HumanFormat.duration(now.timeIntervalSince(alert.since)))
+            html.raw("</span></div>")
+        }
+        html.raw("</section>")
+    }
+
+    static func writeRegions(_ model: StatusPageModel, into html: inout HTMLBuffer) {
+        html.raw("<section id=\"regions\"><h2>Remaining by region</h2>")
+        if model.regions.isEmpty {
+            html.raw("<p class=\"empty\">No packages yet.</p></section>")
+            return
+        }
+        html.raw("<div class=\"grid\">")
+        for region in model.regions.sorted(by: { $0.name < $1.name }) {
+            let ratio = region.capacityBytes > 0 ? min(1, max(0, Double(region.remainingBytes) / Double(region.capacityBytes))) : 0
+            let tone = ratio < 0.1 ? "bar-crit" : ratio < 0.25 ? "bar-warn" : "bar-ok"
+            html.raw("<div class=\"region\"><b>")
+            html.text(region.name)
+            html.raw("</b><svg viewBox=\"0 0 200 14\" width=\"100%\" height=\"14\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"")
+            html.decimal(ratio * 100)
+            html.raw("% remaining\"><rect class=\"bar-bg\" width=\"200\" height=\"14\" rx=\"3\"/><rect class=\"\(tone)\" width=\"")
+            html.decimal(ratio * 200)
+            html.raw("\" height=\"14\" rx=\"3\"/></svg><span class=\"v\">")
+            html.text(HumanFormat.bytes(region.remainingBytes))
+            html.raw(" / ")
+            html.text(HumanFormat.bytes(region.capacityBytes))
+            html.raw("</span></div>")
+        }
+        html.raw("</div></section>")
+    }
+
+    static func writePools(_ model: StatusPageModel, now: Date, into html: inout HTMLBuffer) {
+        html.raw("<section id=\"pools\"><h2>Pools: usage over 7 days</h2>")
+        if model.pools.isEmpty {
+            html.raw("<p class=\"empty\">No pools yet.</p></section>")
+            return
+        }
+        html.raw("<div class=\"grid\">")
+        for pool in model.pools.sorted(by: { ($0.emptyAt ?? .distantFuture, $0.account, $0.region) < ($1.emptyAt ?? .distantFuture, $1.account, $1.region) }) {
+            html.raw("<div class=\"pool\"><span><b>")
+            html.text(pool.account)
+            html.raw("/")
+            html.text(pool.region)
+            html.raw("</b> ")
+            html.text(HumanFormat.bytes(pool.remainingBytes))
+            html.raw(" left</span><span class=\"\(urgency(until: pool.emptyAt, now: now))\">")
+            html.text(pool.emptyAt.map { "empty " + HumanFormat.relative($0, now: now) } ?? "not burning")
+            html.raw("</span>")
+            writeSparkline(pool.usage, into: &html)
+            html.raw("</div>")
+        }
+        html.raw("</div></section>")
+    }
+
+    /// A 280x40 polyline of usage per bucket, scaled to its own maximum.
+    static func writeSparkline(_ points: [StatusPageModel.Pool.UsagePoint], into html: inout HTMLBuffer) {
+        html.raw("<svg viewBox=\"0 0 280 40\" width=\"100%\" height=\"40\" preserveAspectRatio=\"none\" style=\"grid-column:1/3\" role=\"img\" aria-label=\"usage over 7 days\">")
+        let peak = points.map(\.usedBytes).max() ?? 0
+        if points.count >= 2 {
+            html.raw("<polyline class=\"spark\" vector-effect=\"non-scaling-stroke\" points=\"")
+            let step = 280.0 / Double(points.count - 1)
+            for (index, point) in points.enumerated() {
+                let y = peak > 0 ? 38 - 36 * Double(point.usedBytes) / Double(peak) : 38
+                if index > 0 { html.raw(" ") }
+                html.decimal(Double(index) * step)
+                html.raw(",")
+                html.decimal(y)
+            }
+            html.raw("\"/>")
+        }
+        html.raw("<title>peak ")
+        html.text(HumanFormat.bytes(peak))
+        html.raw(" per interval</title></svg>")
+    }
+
+    static func writePackages(_ model: StatusPageModel, now: Date, into html: inout HTMLBuffer) {
+        html.raw("<section id=\"packages\"><h2>Packages by runway</h2>")
+        if model.packages.isEmpty {
+            html.raw("<p class=\"empty\">No packages.</p></section>")
+            return
+        }
+        html.raw(
+            "<div class=\"scroll\"><table><thead><tr><th>Package</th><th>Account</th><th>Region</th><th>Policy</th><th>Status</th>"
+                + "<th class=\"n\">Remaining</th><th></th><th class=\"n\">Burn/h</th><th>Exhausts</th><th>Expires</th>"
+                + "<th class=\"n\">Waste forecast</th></tr></thead><tbody>")
+        for package in runwayOrder(model.packages) {
+            let ratio = package.capacityBytes > 0 ? min(1, max(0, Double(package.remainingBytes) / Double(package.capacityBytes))) : 0
+            html.raw("<tr id=\"pkg-")
+            html.text(package.key.description)
+            html.raw("\"><td>")
+            html.text(package.key.id)
+            html.raw("</td><td>")
+            html.text(package.account)
+            html.raw("</td><td>")
+            html.text(package.region)
+            html.raw("</td><td>")
+            html.raw(package.policy == .offPeak ? "off-peak" : "full-time")
+            html.raw("</td><td>")
+            html.raw(package.status == .active ? "active" : "<span class=\"muted\">\(package.status.rawValue)</span>")
+            html.raw("</td><td class=\"n\">")
+            html.text(HumanFormat.bytes(package.remainingBytes))
+            html.raw("</td><td><svg viewBox=\"0 0 60 8\" width=\"60\" height=\"8\"><rect class=\"bar-bg\" width=\"60\" height=\"8\" rx=\"2\"/><rect class=\"")
+            html.raw(ratio < 0.1 ? "bar-crit" : ratio < 0.25 ? "bar-warn" : "bar-ok")
+            html.raw("\" width=\"")
+            html.decimal(ratio * 60)
+            html.raw("\" height=\"8\" rx=\"2\"/></svg></td><td class=\"n\">")
+            html.text(package.burnBytesPerHour > 0 ? HumanFormat.bytes(package.burnBytesPerHour) : "–")
+            html.raw("</td><td class=\"\(urgency(until: package.exhaustsAt, now: now))\"")
+            if let exhaustsAt = package.exhaustsAt {
+                html.raw(" title=\"")
+                html.text(HumanFormat.timestamp(exhaustsAt))
+                html.raw("\">")
+                html.text(HumanFormat.relative(exhaustsAt, now: now))
+            } else {
+                html.raw(">not burning")
+            }
+            html.raw("</td><td title=\"")
+            html.text(HumanFormat.timestamp(package.expiresAt))
+            html.raw("\">")
+            html.text(HumanFormat.relative(package.expiresAt, now: now))
+            html.raw("</td><td class=\"n")
+            html.raw(package.unusedAtExpiryBytes > 0 ? " warn\">" : "\">")
+            html.text(package.unusedAtExpiryBytes > 0 ? HumanFormat.bytes(package.unusedAtExpiryBytes) : "–")
+            html.raw("</td></tr>")
+        }
+        html.raw("</tbody></table></div></section>")
+    }
+
+    static func writeSources(_ model: StatusPageModel, now: Date, into html: inout HTMLBuffer) {
+        html.raw("<section id=\"sources\"><h2>Sources</h2>")
+        if model.sources.isEmpty {
+            html.raw("<p class=\"empty\">No sources configured.</p></section>")
+            return
+        }
+        html.raw(
+            "<div class=\"scroll\"><table><thead><tr><th>Account</th><th>Region</th><th>Status</th><th>Last success</th>"
+                + "<th class=\"n\">Latency</th><th>Last error</th></tr></thead><tbody>")
+        for source in model.sources.sorted(by: { ($0.account, $0.region) < ($1.account, $1.region) }) {
+            let tone: String
+            switch source.status {
+            case .ok: tone = "ok"
+            case .stale: tone = "warn"
+            case .failing, .open: tone = "crit"
+            }
+            html.raw("<tr><td>")
+            html.text(source.account)
+            html.raw("</td><td>")
+            html.text(source.region)
+            html.raw("</td><td><span class=\"badge \(tone)\">")
+            html.text(source.status.rawValue)
+            html.raw("</span></td><td>")
+            html.text(source.lastSuccessAt.map { HumanFormat.relative($0, now: now) } ?? "never")
+            html.raw("</td><td class=\"n\">")
+            html.text(source.latencyMs.map { "\($0) ms" } ?? "–")
+            html.raw("</td><td>")
+            html.text(source.lastError ?? "")
+            html.raw("</td></tr>")
+        }
+        html.raw("</tbody></table></div></section>")
+    }
+}
