@@ -5,15 +5,25 @@ extension PostgresStore {
     /// Stores a new key's hash.
     /// - Throws: `AppError(.conflict)` when an active key already has that name.
     package func insertAPIKey(name: String, keyHash: String, scopes: [String]) async throws -> APIKeyRecord {
+        let joined = scopes.joined(separator: ",")
+        let result: Result<PostgresResult, PostgresError>
         do {
-            let rows = try await pool.query("""
-                INSERT INTO api_keys (name, key_hash, scopes) VALUES (\(name), \(keyHash), \(scopes)::text[])
+            result = .success(try await pool.query("""
+                INSERT INTO api_keys (name, key_hash, scopes) VALUES (\(name), \(keyHash), string_to_array(\(joined), ','))
                 RETURNING id, created_at
-                """)
-            let (id, createdAt) = try rows[0].decode((Int64, Date).self)
+                """))
+        } catch {
+            result = .failure(error)
+        }
+        switch result {
+        case .success(let rows):
+            let id = try rows[0].decode(Int64.self, at: 0)
+            let createdAt = try rows[0].decode(Date.self, at: 1)
             return APIKeyRecord(id: id, name: name, keyHash: keyHash, scopes: scopes, createdAt: createdAt)
-        } catch let error as PostgresError where error.sqlState == "23505" {
+        case .failure(let error) where error.sqlState == "23505":
             throw AppError(.conflict, "an active API key named \"\(name)\" already exists; revoke it first")
+        case .failure(let error):
+            throw error
         }
     }
 
@@ -23,11 +33,14 @@ extension PostgresStore {
             SELECT id, name, key_hash, array_to_string(scopes, ','), created_at, last_used_at, revoked_at
             FROM api_keys WHERE \(includeRevoked) OR revoked_at IS NULL ORDER BY id DESC
             """, idempotent: true)
-        return try rows.map { row in
+        var out: [APIKeyRecord] = []
+        for row in rows {
             let (id, name, hash, scopes, created, used, revoked) = try row.decode((Int64, String, String, String, Date, Date?, Date?).self)
-            return APIKeyRecord(id: id, name: name, keyHash: hash, scopes: scopes.split(separator: ",").map(String.init),
-                                createdAt: created, lastUsedAt: used, revokedAt: revoked)
+            out.append(APIKeyRecord(
+                id: id, name: name, keyHash: hash, scopes: scopes.split(separator: ",").map(String.init),
+                createdAt: created, lastUsedAt: used, revokedAt: revoked))
         }
+        return out
     }
 
     /// Revokes the active key with that name; returns whether one was revoked.

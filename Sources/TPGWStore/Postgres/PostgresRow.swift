@@ -22,11 +22,19 @@ package struct PostgresRow: Sendable {
 
     /// All columns, left to right, as a tuple of the given types.
     package func decode<each T: PostgresDecodable>(_ types: (repeat each T).Type) throws(PostgresError) -> (repeat each T) {
-        var column = 0
-        func next<U: PostgresDecodable>(_ type: U.Type) throws(PostgresError) -> U {
-            defer { column += 1 }
-            return try decode(type, at: column)
-        }
-        return (repeat try next((each T).self))
+        // A class rather than a captured `var`: Swift 6.3's MandatoryAllocBoxToStack pass crashes on a boxed
+        // counter captured by a local function used in a pack expansion (seen in CI).
+        let cursor = ColumnCursor()
+        return (repeat try cursor.next((each T).self, in: self))
+    }
+}
+
+/// The next column to decode in `PostgresRow.decode(_:)`.
+private final class ColumnCursor {
+    var column = 0
+
+    func next<U: PostgresDecodable>(_ type: U.Type, in row: PostgresRow) throws(PostgresError) -> U {
+        defer { column += 1 }
+        return try row.decode(type, at: column)
     }
 }
