@@ -16,7 +16,7 @@ package struct BCEWireDecoder: Sendable {
         BCEError(kind: .decoding, source: source, operation: operation, message: message)
     }
 
-    func document(_ body: [UInt8]) throws(BCEError) -> JSONValue {
+    func document(_ body: [UInt8]) throws(BCEError) -> WireJSON {
         do {
             return try JSONParser.parse(body)
         } catch {
@@ -79,7 +79,7 @@ package struct BCEWireDecoder: Sendable {
         return (s("code"), s("message"), s("requestId"))
     }
 
-    func package(_ v: JSONValue, raw: [UInt8], path: String) throws(BCEError) -> BCEPackage {
+    func package(_ v: WireJSON, raw: [UInt8], path: String) throws(BCEError) -> BCEPackage {
         guard case .object = v else { throw failure("\(path): expected an object, got \(v.typeName)") }
         let p = path + "."
         let id = try requiredString(v, "id", p)
@@ -95,7 +95,7 @@ package struct BCEWireDecoder: Sendable {
             expireTime: try requiredDate(v, "expireTime", p), raw: raw)
     }
 
-    private func requiredString(_ v: JSONValue, _ key: String, _ p: String) throws(BCEError) -> String {
+    private func requiredString(_ v: WireJSON, _ key: String, _ p: String) throws(BCEError) -> String {
         switch v[key] {
         case .string(let s)? where !s.isEmpty: return s
         case .string?: throw failure("\(p)\(key): empty")
@@ -104,7 +104,7 @@ package struct BCEWireDecoder: Sendable {
         }
     }
 
-    private func optionalString(_ v: JSONValue?, _ name: String) throws(BCEError) -> String? {
+    private func optionalString(_ v: WireJSON?, _ name: String) throws(BCEError) -> String? {
         switch v {
         case .string(let s)?: return s.isEmpty ? nil : s
         case nil, .null?: return nil
@@ -112,7 +112,7 @@ package struct BCEWireDecoder: Sendable {
         }
     }
 
-    private func optionalInt(_ v: JSONValue?, _ name: String) throws(BCEError) -> Int64? {
+    private func optionalInt(_ v: WireJSON?, _ name: String) throws(BCEError) -> Int64? {
         switch v {
         case .number(let s)?, .string(let s)?:
             guard let n = Int64(s) else { throw failure("\(name): not an integer: \(s)") }
@@ -123,7 +123,7 @@ package struct BCEWireDecoder: Sendable {
     }
 
     /// Byte counts arrive as numbers (JSON examples) or numeric strings (reference tables, Go SDK).
-    private func bytes(_ v: JSONValue, _ key: String, _ p: String) throws(BCEError) -> Int64 {
+    private func bytes(_ v: WireJSON, _ key: String, _ p: String) throws(BCEError) -> Int64 {
         let text: String
         switch v[key] {
         case .number(let s)?, .string(let s)?: text = s
@@ -136,12 +136,12 @@ package struct BCEWireDecoder: Sendable {
         throw failure("\(p)\(key): not a non-negative integer: \(JSONString.quote(text))")
     }
 
-    private func requiredDate(_ v: JSONValue, _ key: String, _ p: String) throws(BCEError) -> Date {
+    private func requiredDate(_ v: WireJSON, _ key: String, _ p: String) throws(BCEError) -> Date {
         guard let d = try optionalDate(v[key], p + key) else { throw failure("\(p)\(key): missing") }
         return d
     }
 
-    private func optionalDate(_ v: JSONValue?, _ name: String) throws(BCEError) -> Date? {
+    private func optionalDate(_ v: WireJSON?, _ name: String) throws(BCEError) -> Date? {
         switch v {
         case .string(let s)?:
             if s.isEmpty { return nil }

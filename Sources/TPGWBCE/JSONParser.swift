@@ -1,4 +1,4 @@
-/// A small strict JSON parser over UTF-8 bytes (RFC 8259), producing `JSONValue`.
+/// A small strict JSON parser over UTF-8 bytes (RFC 8259), producing `WireJSON`.
 package struct JSONParser {
     package struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
         package var offset: Int
@@ -11,7 +11,7 @@ package struct JSONParser {
     private var depth = 0
 
     /// Parses one complete JSON document.
-    package static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
+    package static func parse(_ bytes: [UInt8]) throws(Failure) -> WireJSON {
         var p = JSONParser(b: bytes)
         p.skipSpace()
         let v = try p.value()
@@ -28,7 +28,7 @@ package struct JSONParser {
 
     private func fail(_ reason: String) -> Failure { Failure(offset: i, reason: reason) }
 
-    private mutating func value() throws(Failure) -> JSONValue {
+    private mutating func value() throws(Failure) -> WireJSON {
         guard i < b.count else { throw fail("unexpected end") }
         switch b[i] {
         case UInt8(ascii: "{"): return try object()
@@ -49,12 +49,12 @@ package struct JSONParser {
         i += n
     }
 
-    private mutating func object() throws(Failure) -> JSONValue {
+    private mutating func object() throws(Failure) -> WireJSON {
         depth += 1
         guard depth <= 64 else { throw fail("nesting too deep") }
         defer { depth -= 1 }
         i += 1
-        var members: [(String, JSONValue)] = []
+        var members: [(String, WireJSON)] = []
         skipSpace()
         if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
         while true {
@@ -74,12 +74,12 @@ package struct JSONParser {
         }
     }
 
-    private mutating func array() throws(Failure) -> JSONValue {
+    private mutating func array() throws(Failure) -> WireJSON {
         depth += 1
         guard depth <= 64 else { throw fail("nesting too deep") }
         defer { depth -= 1 }
         i += 1
-        var items: [JSONValue] = []
+        var items: [WireJSON] = []
         var ranges: [Range<Int>] = []
         skipSpace()
         if i < b.count, b[i] == UInt8(ascii: "]") { i += 1; return .array(items, ranges: ranges) }

@@ -22,7 +22,7 @@ extension Application {
         let background = Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.views.run() }
-                group.addTask { await poller.run() }
+                group.addTask { await poller.run(logger: self.logger) }
                 group.addTask { await self.maintainKeys() }
                 await group.waitForAll()
             }

@@ -6,7 +6,7 @@ import TPGWStore
 
 /// `GET /healthz` (alive) and `GET /readyz` (database reachable, migrations applied). Both open and cheap:
 /// readiness is probed at most once a second and shared by concurrent callers.
-struct HealthRoutes: Sendable {
+final class HealthRoutes: Sendable {
     let store: PostgresStore
     let migrator: Migrator
     private let cache = Mutex<(at: ContinuousClock.Instant, reason: String?)?>(nil)

@@ -8,7 +8,7 @@ import TPGWCore
 /// with its resolve time; a one-shot status change with one hour.
 package enum AlertmanagerChannel {
     static func request(events: [AlertEvent], settings: ChannelSettings, now: Date) -> OutgoingRequest {
-        var alerts: [JSONValue] = []
+        var alerts: [PayloadJSON] = []
         for e in events {
             let a = e.alert
             let current = severity(a)
@@ -24,12 +24,12 @@ package enum AlertmanagerChannel {
                 alerts.append(alert(e, severity: sev, endsAt: ends, settings: settings))
             }
         }
-        return OutgoingRequest(url: endpoint(settings.url), headers: [ChannelFormatter.jsonContentType], body: JSONValue.array(alerts).bytes)
+        return OutgoingRequest(url: endpoint(settings.url), headers: [ChannelFormatter.jsonContentType], body: PayloadJSON.array(alerts).bytes)
     }
 
-    private static func alert(_ e: AlertEvent, severity: String, endsAt: Date, settings: ChannelSettings) -> JSONValue {
+    private static func alert(_ e: AlertEvent, severity: String, endsAt: Date, settings: ChannelSettings) -> PayloadJSON {
         let a = e.alert
-        var fields: [(String, JSONValue)] = [
+        var fields: [(String, PayloadJSON)] = [
             ("labels", .object(labels(a, severity: severity).map { ($0.0, .string($0.1)) })),
             ("annotations", .object(annotations(e, settings).map { ($0.0, .string($0.1)) })),
             ("startsAt", .string(RFC3339.format(a.startedAt))),

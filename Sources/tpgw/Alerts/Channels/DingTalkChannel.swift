@@ -7,7 +7,7 @@ import TPGWCrypto
 package enum DingTalkChannel {
     static func request(_ message: AlertMessage, settings: ChannelSettings, now: Date) -> OutgoingRequest {
         let zh = settings.language == .zh
-        let body = JSONValue.object([
+        let body = PayloadJSON.object([
             ("msgtype", .string("markdown")),
             ("markdown", .object([
                 ("title", .string(message.title)),

@@ -12,7 +12,7 @@ package enum TPGWJSONChannel {
     ) -> OutgoingRequest {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let alerts: [JSONValue] = events.map { e in
+        let alerts: [PayloadJSON] = events.map { e in
             let state = (try? encoder.encode(e.alert)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
             return .object([
                 ("event", .string(e.kind.rawValue)),
@@ -21,7 +21,7 @@ package enum TPGWJSONChannel {
                 ("alert", .raw(state)),
             ])
         }
-        let body = JSONValue.object([
+        let body = PayloadJSON.object([
             ("version", .string("1")),
             ("deliveryId", .string(deliveryID)),
             ("event", .string(events.count == 1 ? events[0].kind.rawValue : "digest")),

@@ -3,21 +3,21 @@ import TPGWCore
 
 /// A JSON document with ordered object keys, rendered compactly; payload builders use it so bodies are
 /// byte-stable (signatures are computed over the exact bytes sent).
-package indirect enum JSONValue: Sendable, Equatable {
+package indirect enum PayloadJSON: Sendable, Equatable {
     case string(String)
     case number(Double)
     case integer(Int64)
     case bool(Bool)
     case null
-    case array([JSONValue])
-    case object([(String, JSONValue)])
+    case array([PayloadJSON])
+    case object([(String, PayloadJSON)])
     /// Already-encoded JSON, inserted verbatim.
     case raw(String)
 
-    package static func == (a: JSONValue, b: JSONValue) -> Bool { a.rendered == b.rendered }
+    package static func == (a: PayloadJSON, b: PayloadJSON) -> Bool { a.rendered == b.rendered }
 
     /// `.string` for a non-nil value, `.null` otherwise.
-    package static func optional(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+    package static func optional(_ s: String?) -> PayloadJSON { s.map(PayloadJSON.string) ?? .null }
 
     package var rendered: String {
         var out = ""

@@ -1,17 +1,17 @@
 /// A parsed JSON value that remembers where objects and arrays sat in the input, so a decoded
 /// package can keep its raw object bytes for audit. Numbers keep their text for exact integers.
-package indirect enum JSONValue: Sendable, Equatable {
+package indirect enum WireJSON: Sendable, Equatable {
     case null
     case bool(Bool)
     /// The number's literal text, e.g. `10737418240` or `1.5e3`.
     case number(String)
     case string(String)
     /// Elements with the byte range each occupied in the input.
-    case array([JSONValue], ranges: [Range<Int>])
+    case array([WireJSON], ranges: [Range<Int>])
     /// Members in input order (duplicate keys: the last one wins on lookup).
-    case object([(String, JSONValue)])
+    case object([(String, WireJSON)])
 
-    package static func == (a: JSONValue, b: JSONValue) -> Bool {
+    package static func == (a: WireJSON, b: WireJSON) -> Bool {
         switch (a, b) {
         case (.null, .null): true
         case let (.bool(x), .bool(y)): x == y
@@ -23,7 +23,7 @@ package indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
-    package subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> WireJSON? {
         guard case .object(let members) = self else { return nil }
         return members.last { $0.0 == key }?.1
     }

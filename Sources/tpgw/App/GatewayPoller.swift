@@ -1,0 +1,69 @@
+import Foundation
+import TPGWBCE
+import TPGWCore
+import TPGWStore
+
+/// The usage poller as `serve` uses it: the configured sources registered, `POST /v1/refresh` answered in API terms.
+struct GatewayPoller: Sendable {
+    let poller: UsagePoller
+    let sources: [SourceConfig]
+
+    /// Registers the configured sources (disabling ones no longer configured), then polls until cancelled.
+    func run(logger: Logger) async {
+        while !Task.isCancelled {
+            do {
+                try await poller.register(sources)
+                break
+            } catch {
+                logger.warning("cannot register sources; retrying", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(2))
+            }
+        }
+        await poller.run()
+    }
+
+    /// Polls the configured sources matching `account` and `region` (every one when both are nil) now.
+    func refresh(account: String?, region: String?) async throws -> [RefreshOutcome] {
+        let wanted = sources.map(\.id).filter { (account == nil || $0.account == account) && (region == nil || $0.region == region) }
+        guard !wanted.isEmpty else {
+            throw AppError(.notFound, "no configured source matches account \(account ?? "*") and region \(region ?? "*")")
+        }
+        let outcomes = await poller.refresh(wanted)
+        return wanted.map { id in Self.outcome(id, outcomes[id] ?? .unknownSource) }
+    }
+
+    /// One source's poll outcome as the API shows it.
+    static func outcome(_ id: SourceID, _ outcome: PollOutcome) -> RefreshOutcome {
+        switch outcome {
+        case .ok(let result):
+            return RefreshOutcome(account: id.account, region: id.region, outcome: "ok", packages: result.packagesSeen,
+                                  snapshotsWritten: result.snapshotsWritten)
+        case .readFailed(let code, let message):
+            return RefreshOutcome(account: id.account, region: id.region, outcome: "readFailed", errorCode: code, errorMessage: message)
+        case .writeFailed(let message):
+            return RefreshOutcome(account: id.account, region: id.region, outcome: "writeFailed", errorCode: "databaseUnavailable",
+                                  errorMessage: message)
+        case .unknownSource:
+            return RefreshOutcome(account: id.account, region: id.region, outcome: "unknownSource", errorCode: "unknownSource",
+                                  errorMessage: "the source is not registered yet")
+        }
+    }
+}
+
+extension Application {
+    /// Builds the poller over the configured accounts, telling the read views after every written poll.
+    func makePoller() -> GatewayPoller {
+        var credentials: [String: BCECredentials] = [:]
+        for (account, regions) in endpoints {
+            if let any = regions.values.first { credentials[account] = any.credentials }
+        }
+        let views = views
+        let poller = UsagePoller(
+            store: store, reader: BCESourceReader(client: bce, credentials: credentials),
+            configuration: .init(),
+            logger: logger.with(["component": "poller"]),
+            onPolled: { _ in views.invalidate() })
+        let sources = configuration.sources.map { SourceConfig(id: $0.id, endpoint: $0.endpoint, pollIntervalSeconds: $0.pollIntervalSeconds) }
+        return GatewayPoller(poller: poller, sources: sources)
+    }
+}
