@@ -8,17 +8,13 @@ struct GatewayPoller: Sendable {
     let poller: UsagePoller
     let sources: [SourceConfig]
 
-    /// Registers the configured sources (disabling ones no longer configured), then polls until cancelled.
+    /// Registers the configured sources (new ones get a jittered first poll; ones no longer configured are disabled).
+    func register() async throws {
+        try await poller.register(sources)
+    }
+
+    /// Polls due sources until cancelled.
     func run(logger: Logger) async {
-        while !Task.isCancelled {
-            do {
-                try await poller.register(sources)
-                break
-            } catch {
-                logger.warning("cannot register sources; retrying", metadata: ["error": "\(error)"])
-                try? await Task.sleep(for: .seconds(2))
-            }
-        }
         await poller.run()
     }
 
