@@ -165,7 +165,7 @@ struct GatewayView: Sendable {
         return true
     }
 
-    private func renderSummary(groupBy: SummaryGroupBy, forecasts: [PackageKey: PackageForecast]) -> [UInt8] {
+    func renderSummary(groupBy: SummaryGroupBy, forecasts: [PackageKey: PackageForecast]) -> [UInt8] {
         let summary = SummaryAggregator.summarize(packages: packages, forecasts: forecasts, pools: pools, groupBy: groupBy)
         struct Body: Encodable {
             var summary: Summary
