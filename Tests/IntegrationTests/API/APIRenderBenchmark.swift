@@ -43,8 +43,7 @@ struct APIRenderBenchmark {
         let build = await median(5) { view = GatewayView.build(loaded, now: now) }
         report("view_build_ms_median5 (forecasts, pools, 6 sort orders, 4 summaries, 8 first pages)", String(format: "%.1f", build))
         let built = try #require(view)
-        let forecasts = Dictionary(uniqueKeysWithValues: zip(built.packages.map(\.key), built.forecasts))
-        let summary = await median(9) { _ = built.renderSummary(groupBy: .region, forecasts: forecasts) }
+        let summary = await median(9) { _ = built.renderSummary(groupBy: .region) }
         report("render_summary_region_ms_median9", String(format: "%.2f", summary))
         let page = await median(9) { _ = built.renderList(PackageQuery(sort: .expiresAt, descending: false, limit: 100)) }
         report("render_first_100_ms_median9", String(format: "%.2f", page))
