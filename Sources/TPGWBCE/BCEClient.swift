@@ -74,20 +74,55 @@ package final class BCEClient: Sendable {
     }
 
     /// Every package of the source, following `nextMarker` (inclusive) until `isTruncated` is false.
+    ///
+    /// Pages are pipelined: as soon as a page's `nextMarker` is known (a quick scan of the body), the next
+    /// page is requested, and this page's packages are decoded while that request is in flight.
     package func listPackages(_ endpoint: BCEEndpoint, filter: BCEListFilter = .init()) async throws -> [BCEPackage] {
-        var all: [BCEPackage] = []
-        var marker: String? = nil
-        var seenMarkers: Set<String> = []
-        for _ in 0..<configuration.maxPages {
-            let page = try await listPage(endpoint, marker: marker, filter: filter)
-            all.append(contentsOf: page.packages)
-            guard page.isTruncated, let next = page.nextMarker else { return all }
-            guard seenMarkers.insert(next).inserted, !page.packages.isEmpty else {
-                throw BCEError(kind: .decoding, source: endpoint.source, operation: "list", message: "nextMarker \(JSONString.quote(next)) repeats: the list does not advance")
+        let decoder = BCEWireDecoder(source: endpoint.source, operation: "list")
+        let maxPages = configuration.maxPages
+        return try await withThrowingTaskGroup(of: RawListPage.self) { group in
+            group.addTask { try await self.rawListPage(endpoint, marker: nil, filter: filter, decoder: decoder) }
+            var all: [BCEPackage] = []
+            var seenMarkers: Set<String> = []
+            var pages = 0
+            while let raw = try await group.next() {
+                pages += 1
+                if let next = raw.nextMarker {
+                    guard pages < maxPages else { throw decoder.failure("more than \(maxPages) pages") }
+                    guard seenMarkers.insert(next).inserted else {
+                        throw decoder.failure("nextMarker \(JSONString.quote(next)) repeats: the list does not advance")
+                    }
+                    group.addTask { try await self.rawListPage(endpoint, marker: next, filter: filter, decoder: decoder) }
+                }
+                let page: BCEListPage
+                switch Result(catching: { () throws(BCEError) in try decoder.listPage(raw.body) }) {
+                case .success(let p): page = p
+                case .failure(let error):
+                    record(endpoint.source, failure: error, at: now())
+                    throw error
+                }
+                if raw.nextMarker != nil && page.packages.isEmpty {
+                    throw decoder.failure("nextMarker \(JSONString.quote(raw.nextMarker!)) repeats: the list does not advance")
+                }
+                all.append(contentsOf: page.packages)
             }
-            marker = next
+            return all
         }
-        throw BCEError(kind: .decoding, source: endpoint.source, operation: "list", message: "more than \(configuration.maxPages) pages")
+    }
+
+    /// A list page's body whose paging fields have been read (the packages are decoded by the caller).
+    private struct RawListPage: Sendable {
+        var body: [UInt8]
+        var nextMarker: String?
+    }
+
+    private func rawListPage(_ endpoint: BCEEndpoint, marker: String?, filter: BCEListFilter, decoder: BCEWireDecoder) async throws -> RawListPage {
+        var query = filter.queryItems
+        if let marker { query.append(("marker", marker)) }
+        query.append(("maxKeys", String(configuration.maxKeys)))
+        return try await call(endpoint, operation: "list", method: "GET", path: "/v1/eiptp", query: query, body: nil) { body throws(BCEError) in
+            RawListPage(body: body, nextMarker: try decoder.listPaging(body).nextMarker)
+        }
     }
 
     /// One package by id (`NoSuchObject` → a `.service` error with status 404).
