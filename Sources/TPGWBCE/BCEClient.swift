@@ -101,6 +101,11 @@ package final class BCEClient: Sendable {
                     record(endpoint.source, failure: error, at: now())
                     throw error
                 }
+                if page.nextMarker != raw.nextMarker {
+                    let error = decoder.failure("the page's paging fields disagree with themselves (duplicate isTruncated or nextMarker?)")
+                    record(endpoint.source, failure: error, at: now())
+                    throw error
+                }
                 if raw.nextMarker != nil && page.packages.isEmpty {
                     throw decoder.failure("nextMarker \(JSONString.quote(raw.nextMarker!)) repeats: the list does not advance")
                 }

@@ -43,11 +43,13 @@ extension BCEWireDecoder {
 
     func scanListPaging(_ buf: UnsafeBufferPointer<UInt8>) throws(BCEError) -> (isTruncated: Bool, nextMarker: String?) {
         var s = WireScanner(buf)
-        let m = try scanListMembers(&s, decodePackages: false)
+        let m = try scanListMembers(&s, decodePackages: false, stopAtPaging: true)
         return try paging(m, s)
     }
 
-    private func scanListMembers(_ s: inout WireScanner, decodePackages: Bool) throws(BCEError) -> ListMembers {
+    /// With `stopAtPaging`, stops as soon as `isTruncated` is false, or true with a `nextMarker` (BCE sends both
+    /// before `packageList`), leaving the rest of the body unread.
+    private func scanListMembers(_ s: inout WireScanner, decodePackages: Bool, stopAtPaging: Bool = false) throws(BCEError) -> ListMembers {
         let top = s.peekTypeName()
         guard top == "object" else {
             try syntax { () throws(JSONParser.Failure) in
@@ -78,6 +80,12 @@ extension BCEWireDecoder {
             } else {
                 try syntax { () throws(JSONParser.Failure) in try s.skipValue() }
             }
+            if stopAtPaging {
+                switch (m.isTruncated, m.nextMarker) {
+                case (.bool(false), _), (.bool(true), .string): return m
+                default: break
+                }
+            }
         }
         try syntax { () throws(JSONParser.Failure) in try s.end() }
         return m
@@ -98,6 +106,7 @@ extension BCEWireDecoder {
     private func scanPackages(_ s: inout WireScanner) throws(BCEError) -> [BCEPackage] {
         try syntax { () throws(JSONParser.Failure) in try s.beginArray() }
         var out: [BCEPackage] = []
+        out.reserveCapacity(min(1000, s.bytes.count / 256))
         var n = 0
         while try syntax({ () throws(JSONParser.Failure) in try s.nextElement() }) {
             out.append(try scanPackage(&s, index: n))
@@ -179,7 +188,10 @@ extension BCEWireDecoder {
             return E.allCases.first { name($0) == text }
         }
         let bytes = s.slice(t.range)
-        return E.allCases.first { name($0).utf8.elementsEqual(bytes) }
+        return E.allCases.first { c in
+            let n = name(c)
+            return n.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(bytes) } ?? n.utf8.elementsEqual(bytes)
+        }
     }
 
     private func requiredToken(_ v: WireScalar, _ index: Int?, _ key: String) throws(BCEError) -> WireScanner.StringToken {

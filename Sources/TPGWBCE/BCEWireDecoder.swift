@@ -30,7 +30,8 @@ package struct BCEWireDecoder: Sendable {
     }
 
     /// Only the paging fields of a list page, so the next page can be requested before this one is decoded.
-    /// Checks that the whole body is well-formed JSON; the packages themselves are left to `listPage`.
+    /// Reads no further than it needs (BCE sends `isTruncated` and `nextMarker` before `packageList`), so the rest
+    /// of the body is checked only by `listPage`, which must agree with it (`BCEClient.listPackages` checks).
     package func listPaging(_ body: [UInt8]) throws(BCEError) -> (isTruncated: Bool, nextMarker: String?) {
         try body.withUnsafeBufferPointer { buf in Result { () throws(BCEError) in try scanListPaging(buf) } }.get()
     }

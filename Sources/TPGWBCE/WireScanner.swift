@@ -224,6 +224,7 @@ struct WireScanner {
         offset += 1
         let start = offset
         var escaped = false
+        skipPlainStringBytes()
         while true {
             guard offset < bytes.count else { throw fail("unterminated string") }
             let c = bytes[offset]
@@ -252,6 +253,25 @@ struct WireScanner {
                 }
             default: throw fail("invalid escape")
             }
+        }
+    }
+
+    /// Skips 8 bytes at a time while none of them is `"`, `\\` or a control character (SWAR tests; the
+    /// byte loop in `stringToken` handles the rest, so this only ever skips bytes that need no attention).
+    private mutating func skipPlainStringBytes() {
+        guard let base = bytes.baseAddress else { return }
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while offset + 8 <= bytes.count {
+            let v = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            let quote = v ^ (ones &* 0x22)
+            let backslash = v ^ (ones &* 0x5C)
+            let hasQuote = (quote &- ones) & ~quote & highs
+            let hasBackslash = (backslash &- ones) & ~backslash & highs
+            let hasControl = (v &- ones &* 0x20) & ~v & highs
+            if hasQuote | hasBackslash | hasControl != 0 { return }
+            offset += 8
         }
     }
 
