@@ -289,24 +289,24 @@ struct Simulator: Sendable {
         let start = q.marker.map { Self.lowerBound(q.ids, $0) } ?? 0
         let end = min(q.ids.count, start + q.maxKeys)
         let truncated = end < q.ids.count
-        var body = "{\"marker\":\(JSONString.quote(q.marker ?? "")),\"maxKeys\":\(q.maxKeys),\"isTruncated\":\(truncated),"
-        if truncated { body += "\"nextMarker\":\(JSONString.quote(q.ids[end])),"}
-        body.reserveCapacity(body.utf8.count + (end - start) * 360)
-        body += "\"packageList\":["
-        var first = true
-        for id in q.ids[start..<end] {
-            if !first { body += "," }
-            first = false
+        var head = "{\"marker\":\(JSONString.quote(q.marker ?? "")),\"maxKeys\":\(q.maxKeys),\"isTruncated\":\(truncated),"
+        if truncated { head += "\"nextMarker\":\(JSONString.quote(q.ids[end])),"}
+        head += "\"packageList\":["
+        // Cached package objects are handed out as they are; the server joins them outside the lock.
+        var parts = [head]
+        parts.reserveCapacity(2 * (end - start) + 2)
+        for (n, id) in q.ids[start..<end].enumerated() {
+            if n > 0 { parts.append(",") }
             if let cached = regions[region]!.packages[id]!.cachedJSON {
-                body += cached
+                parts.append(cached)
             } else {
                 let json = regions[region]!.packages[id]!.json(at: t, capacityAsStrings: configuration.capacityAsStrings)
                 regions[region]!.packages[id]!.cachedJSON = json
-                body += json
+                parts.append(json)
             }
         }
-        body += "]}"
-        return SimResponse(status: 200, body: body, requestID: requestID)
+        parts.append("]}")
+        return SimResponse(status: 200, bodyParts: parts, requestID: requestID)
     }
 
     private func get(_ id: String, region: String, at t: Date, requestID: String) -> SimResponse {

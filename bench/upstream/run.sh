@@ -30,7 +30,7 @@ curl -sf -X POST "http://127.0.0.1:$first_port/__sim/faults" -d '{"region":"*","
 
 sim_cpu() { awk '{print ($14 + $15) / 100}' /proc/$sim_pid/stat; }
 sim_cpu0=$(sim_cpu)
-TPGW_BENCH_SIM_PORTS="$ports" TPGW_BENCH_OUT=bench/results/upstream-swift.json \
+TPGW_BENCH_SIM_PORTS="$ports" TPGW_BENCH_SIM_PID="$sim_pid" TPGW_BENCH_OUT=bench/results/upstream-swift.json \
   swift test -c "$config" --skip-build --filter UpstreamBenchmark 2>&1 | grep -E "UPSTREAM-BENCH|passed|failed|✘" || true
 sim_cpu1=$(sim_cpu)
 if [ -z "${TPGW_BENCH_NO_SDK:-}" ]; then
@@ -43,7 +43,9 @@ import os
 s = json.load(open("bench/results/upstream-swift.json"))
 p = None if os.environ.get("TPGW_BENCH_NO_SDK") else json.load(open("bench/results/upstream-sdk.json"))
 print("fan-out %.3fs, slowest single %.3fs (%s), ratio %.2f (<= 1.3 required)" % (s["fanOutWallSeconds"], s["slowestSingleSeconds"], s["slowestRegion"], s["ratio"]))
-print("bce-sim CPU during the Swift benchmark %.2fs" % (float(sys.argv[3]) - float(sys.argv[2])))
+print("fan-out runs %s; same fan-out without added latency %.3fs" % (", ".join("%.3f" % x for x in s["fanOutRuns"]), s["fanOutNoLatencySeconds"]))
+print("CPU per fan-out: client %.3fs, bce-sim %.3fs; bce-sim CPU during the whole Swift benchmark %.2fs" % (
+    s["clientCPUPerFanOutSeconds"], s["simCPUPerFanOutSeconds"], float(sys.argv[3]) - float(sys.argv[2])))
 if p:
   print("python SDK sequential %.2fs for %d packages; SDK/fan-out = %.1fx" % (p["sdkSeconds"], p["packages"], p["sdkSeconds"] / s["fanOutWallSeconds"]))
 print("decode CPU %.2f ms per 1,000 packages; client process CPU %.2fs; client peak RSS %.1f MiB; bce-sim peak RSS %.1f MiB" % (
