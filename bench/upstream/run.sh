@@ -43,6 +43,7 @@ import os
 s = json.load(open("bench/results/upstream-swift.json"))
 p = None if os.environ.get("TPGW_BENCH_NO_SDK") else json.load(open("bench/results/upstream-sdk.json"))
 print("fan-out %.3fs, slowest single %.3fs (%s), ratio %.2f (<= 1.3 required)" % (s["fanOutWallSeconds"], s["slowestSingleSeconds"], s["slowestRegion"], s["ratio"]))
+print("median single source %.3fs; fan-out / median single %.2f" % (s["medianSingleSeconds"], s["fanOutWallSeconds"] / s["medianSingleSeconds"]))
 print("fan-out runs %s; same fan-out without added latency %.3fs" % (", ".join("%.3f" % x for x in s["fanOutRuns"]), s["fanOutNoLatencySeconds"]))
 print("CPU per fan-out: client %.3fs, bce-sim %.3fs; bce-sim CPU during the whole Swift benchmark %.2fs" % (
     s["clientCPUPerFanOutSeconds"], s["simCPUPerFanOutSeconds"], float(sys.argv[3]) - float(sys.argv[2])))
