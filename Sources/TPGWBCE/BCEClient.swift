@@ -75,25 +75,35 @@ package final class BCEClient: Sendable {
 
     /// Every package of the source, following `nextMarker` (inclusive) until `isTruncated` is false.
     ///
-    /// Pages are pipelined: as soon as a page's `nextMarker` is known (a quick scan of the body), the next
-    /// page is requested, and this page's packages are decoded while that request is in flight.
+    /// Pages are pipelined: a child task requests page after page, reading only each body's paging fields
+    /// (`listPaging`) before asking for the next, while this task decodes the pages it has handed over. So
+    /// requests never wait for decoding, nor for this task to be scheduled between pages.
     package func listPackages(_ endpoint: BCEEndpoint, filter: BCEListFilter = .init()) async throws -> [BCEPackage] {
         let decoder = BCEWireDecoder(source: endpoint.source, operation: "list")
         let maxPages = configuration.maxPages
-        return try await withThrowingTaskGroup(of: RawListPage.self) { group in
-            group.addTask { try await self.rawListPage(endpoint, marker: nil, filter: filter, decoder: decoder) }
-            var all: [BCEPackage] = []
-            var seenMarkers: Set<String> = []
-            var pages = 0
-            while let raw = try await group.next() {
-                pages += 1
-                if let next = raw.nextMarker {
-                    guard pages < maxPages else { throw decoder.failure("more than \(maxPages) pages") }
-                    guard seenMarkers.insert(next).inserted else {
-                        throw decoder.failure("nextMarker \(JSONString.quote(next)) repeats: the list does not advance")
+        let (bodies, delivery) = AsyncThrowingStream<RawListPage, any Error>.makeStream()
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask(priority: .high) {
+                do {
+                    var marker: String? = nil
+                    var seenMarkers: Set<String> = []
+                    for page in 1... {
+                        let raw = try await self.rawListPage(endpoint, marker: marker, filter: filter, decoder: decoder)
+                        delivery.yield(raw)
+                        guard let next = raw.nextMarker else { break }
+                        guard page < maxPages else { throw decoder.failure("more than \(maxPages) pages") }
+                        guard seenMarkers.insert(next).inserted else {
+                            throw decoder.failure("nextMarker \(JSONString.quote(next)) repeats: the list does not advance")
+                        }
+                        marker = next
                     }
-                    group.addTask { try await self.rawListPage(endpoint, marker: next, filter: filter, decoder: decoder) }
+                    delivery.finish()
+                } catch {
+                    delivery.finish(throwing: error)
                 }
+            }
+            var all: [BCEPackage] = []
+            for try await raw in bodies {
                 let page: BCEListPage
                 switch Result(catching: { () throws(BCEError) in try decoder.listPage(raw.body) }) {
                 case .success(let p): page = p
@@ -111,6 +121,8 @@ package final class BCEClient: Sendable {
                 }
                 all.append(contentsOf: page.packages)
             }
+            // A cancelled task's stream just ends: it is not a complete list.
+            try Task.checkCancellation()
             return all
         }
     }
