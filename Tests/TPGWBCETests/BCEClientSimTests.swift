@@ -202,6 +202,25 @@ import TPGWHTTPClient
         #expect(state == .closed(consecutiveFailures: 0))
     }
 
+    @Test func controlEndpoints_setFaultsForAllRegions_andAdvanceTheClock() async throws {
+        let h = try await SimHarness.start(regions: ["bj", "gz"], packages: 5)
+        let base = h.sim.baseURL(for: "bj")
+        let set = try await h.http.execute(HTTPClientRequest(
+            method: "POST", url: base + "/__sim/faults", body: Array(#"{"region":"*","errorRate":1,"errorStatus":503,"errorCode":"ServiceUnavailable"}"#.utf8)))
+        let faulted = await h.client.readAll([h.endpoint("bj"), h.endpoint("gz")])
+        let cleared = try await h.http.execute(HTTPClientRequest(method: "DELETE", url: base + "/__sim/faults"))
+        let before = try await h.client.listPackages(h.endpoint("gz"))
+        let advanced = try await h.http.execute(HTTPClientRequest(method: "POST", url: base + "/__sim/advance", body: Array(#"{"seconds":86400}"#.utf8)))
+        let after = try await h.client.listPackages(h.endpoint("gz"))
+        let bad = try await h.http.execute(HTTPClientRequest(method: "POST", url: base + "/__sim/faults", body: Array(#"{"region":"nowhere"}"#.utf8)))
+        await h.stop()
+        #expect(set.status == 200 && cleared.status == 200 && advanced.status == 200 && bad.status == 400)
+        #expect(faulted.allSatisfy { if case .failure(let e) = $0.result { e.status == 503 } else { false } })
+        let usedBefore = before.reduce(Int64(0)) { $0 + $1.usedCapacity }
+        let usedAfter = after.reduce(Int64(0)) { $0 + $1.usedCapacity }
+        #expect(usedAfter > usedBefore, "a simulated day of usage")
+    }
+
     /// The hanging region is listed first, so a fan-out that waited for it (or read sources one after
     /// another) would finish every other region after the hang's 3 s timeout. The bound for the others is
     /// half that timeout, measured from the start of the fan-out: about 5x what they need on an idle machine
