@@ -287,6 +287,10 @@ final class CurlTransfer: @unchecked Sendable {
         let name = String(line[..<colon])
         let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         headers.append((name: name, value: value))
+        // Size the body buffer once instead of growing it through every doubling.
+        if body.isEmpty, name.lowercased() == "content-length", let n = Int(value), n > 0 {
+            body.reserveCapacity(min(n, maxResponseSize))
+        }
     }
 }
 
