@@ -2,10 +2,11 @@
 # scripts/lib/pg.sh. Sourced by scripts/demo and scripts/test.d/5*.sh. Every process is stopped by its PID.
 #
 #   tpgw_stack_start DIR PACKAGES POLL_SECONDS TIME_SCALE [EXTRA_CONFIG_JSON]
-#     needs TPGW_PG_URL and TPGW_BIN (the directory holding tpgw and bce-sim);
+#     needs TPGW_PG_URL and TPGW_BIN (the directory holding tpgw and bce-sim); EXTRA_CONFIG_JSON is merged into the
+#     top level of the configuration, and TPGW_STACK_EXTRA_ACCOUNTS (a JSON list) is appended to its accounts;
 #     sets TPGW_STACK_URL (http://127.0.0.1:PORT), TPGW_STACK_KEY (an admin API key), TPGW_STACK_CONFIG,
 #     TPGW_STACK_SECRET (the simulated account's secret access key), and logs to DIR/tpgw.log, DIR/bce-sim.log.
-#   tpgw_stack_wait_poll [SECONDS]   waits until every source has been polled successfully once
+#   tpgw_stack_wait_poll [SECONDS [ACCOUNT]]   waits until every source (of ACCOUNT) was polled successfully once
 #   tpgw_stack_stop                  stops tpgw and bce-sim (by PID)
 
 TPGW_STACK_PIDS=()
@@ -23,7 +24,8 @@ tpgw_stack_start() {
   [ -s "$dir/bce-sim.out" ] || { echo "bce-sim did not start" >&2; cat "$dir/bce-sim.log" >&2; return 1; }
   local port; port=$(tpgw_free_port)
   TPGW_STACK_CONFIG=$dir/tpgw.json
-  python3 - "$(head -n1 "$dir/bce-sim.out")" "$port" "$TPGW_PG_URL" "$poll" "$extra" >"$TPGW_STACK_CONFIG" <<'PY'
+  python3 - "$(head -n1 "$dir/bce-sim.out")" "$port" "$TPGW_PG_URL" "$poll" "$extra" "${TPGW_STACK_EXTRA_ACCOUNTS:-[]}" \
+    >"$TPGW_STACK_CONFIG" <<'PY'
 import json, sys
 ports = json.loads(sys.argv[1])["regions"]
 config = {
@@ -39,10 +41,14 @@ config = {
     }],
 }
 config.update(json.loads(sys.argv[5]))
+for account in json.loads(sys.argv[6]):
+    account.setdefault("regions", sorted(ports))
+    account.setdefault("endpoints", {r: f"http://127.0.0.1:{p}" for r, p in ports.items() if r in account["regions"]})
+    config["accounts"].append(account)
 print(json.dumps(config, indent=2))
 PY
   export TPGW_SIM_SECRET=$TPGW_STACK_SECRET
-  TPGW_CONFIG=$TPGW_STACK_CONFIG "$TPGW_BIN/tpgw" migrate >>"$dir/tpgw.log" 2>&1 \
+  TPGW_CONFIG=$TPGW_STACK_CONFIG "$TPGW_BIN/tpgw" migrate >"$dir/migrate.out" 2>>"$dir/tpgw.log" \
     || { echo "tpgw migrate failed" >&2; tail -n 20 "$dir/tpgw.log" >&2; return 1; }
   TPGW_STACK_KEY=$(TPGW_CONFIG=$TPGW_STACK_CONFIG "$TPGW_BIN/tpgw" keys create --name stack --scope admin 2>>"$dir/tpgw.log")
   TPGW_CONFIG=$TPGW_STACK_CONFIG "$TPGW_BIN/tpgw" serve --no-migrate 2>>"$dir/tpgw.log" &
@@ -54,10 +60,12 @@ PY
 }
 
 tpgw_stack_wait_poll() {
-  local limit=${1:-60} i
+  local limit=${1:-60} account=${2:-} i
   for i in $(seq 1 $((limit * 2))); do
-    if curl -fs -H "Authorization: Bearer $TPGW_STACK_KEY" "$TPGW_STACK_URL/v1/sources" \
-      | python3 -c 'import json,sys; items=json.load(sys.stdin)["items"]; sys.exit(0 if items and all(s["status"]=="ok" for s in items) else 1)'
+    if curl -fs -H "Authorization: Bearer $TPGW_STACK_KEY" "$TPGW_STACK_URL/v1/sources" | python3 -c '
+import json, sys
+items = [s for s in json.load(sys.stdin)["items"] if sys.argv[1] in ("", s["account"])]
+sys.exit(0 if items and all(s["status"] == "ok" for s in items) else 1)' "$account"
     then return 0; fi
     sleep 0.5
   done

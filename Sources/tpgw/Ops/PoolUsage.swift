@@ -20,7 +20,7 @@ struct PoolUsage: Sendable, Equatable {
     /// The window for `now` when the oldest source was registered at `watchingSince`. Pure.
     static func window(now: Date, watchingSince: Date?) -> (start: Date, bucketSeconds: Int, bucketCount: Int) {
         let watched = watchingSince.map { now.timeIntervalSince($0) } ?? 0
-        let span = min(maxWindow, max(600, watched))
+        let span = min(maxWindow, max(120, watched))
         let bucket = min(3600, max(10, Int((span / Double(targetBuckets)).rounded(.up))))
         let count = max(2, Int((span / Double(bucket)).rounded(.up)))
         let end = (now.timeIntervalSince1970 / Double(bucket)).rounded(.down) * Double(bucket)

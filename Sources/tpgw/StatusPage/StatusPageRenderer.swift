@@ -62,7 +62,7 @@ enum StatusPageRenderer {
         html.text(HumanFormat.timestamp(model.generatedAt))
         if model.refreshSeconds > 0 {
             html.raw(" · refreshes every ")
-            html.text(HumanFormat.duration(Double(model.refreshSeconds)))
+            html.text(model.refreshSeconds < 60 ? "\(model.refreshSeconds) s" : HumanFormat.duration(Double(model.refreshSeconds)))
         }
         html.raw(" · tpgw ")
         html.text(model.version)

@@ -33,6 +33,7 @@ enum StatusPageStyle {
         .bar-bg{fill:var(--bar)}.bar-ok{fill:var(--ok)}.bar-warn{fill:var(--warn)}.bar-crit{fill:var(--crit)}
         .spark{fill:none;stroke:var(--spark);stroke-width:1.5}
         .pool{display:grid;grid-template-columns:1fr auto;gap:2px 10px;align-items:end}
+        .pool>span:first-child{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
         .alert{display:flex;gap:10px;align-items:baseline;padding:4px 0;border-bottom:1px solid var(--line)}
         .alert:last-child{border-bottom:0}
         a{color:var(--info)}

@@ -8,8 +8,9 @@ import Testing
 
     @Test(arguments: [
         // watched for, expected bucket seconds, expected bucket count
-        (nil as TimeInterval?, 10, 60),
-        (60.0, 10, 60),
+        (nil as TimeInterval?, 10, 12),
+        (60.0, 10, 12),
+        (600.0, 10, 60),
         (3600.0, 43, 84),
         (86_400.0, 1029, 84),
         (7 * 86_400.0, 3600, 168),

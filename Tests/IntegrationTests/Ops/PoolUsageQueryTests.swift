@@ -39,7 +39,7 @@ import TPGWStore
             try await db.store.upsertSources([.make()])
             let usage = try await db.store.poolUsage(now: Date())
             #expect(usage.bucketSeconds == 10)
-            #expect(usage.windowSeconds == 600)
+            #expect(usage.windowSeconds == 120)
         }
     }
 }
