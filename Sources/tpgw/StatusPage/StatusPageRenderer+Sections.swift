@@ -66,7 +66,7 @@ extension StatusPageRenderer {
             html.raw("<p class=\"empty\">No pools yet.</p></section>")
             return
         }
-        html.raw("<div class=\"grid\">")
+        html.raw("<div class=\"grid wide\">")
         for pool in model.pools.sorted(by: { ($0.emptyAt ?? .distantFuture, $0.account, $0.region) < ($1.emptyAt ?? .distantFuture, $1.account, $1.region) }) {
             html.raw("<div class=\"pool\"><span><b>")
             html.text(pool.account)

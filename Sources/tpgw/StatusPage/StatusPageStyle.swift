@@ -19,6 +19,7 @@ enum StatusPageStyle {
         .chip span{color:var(--muted);font-size:12px}
         section{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:14px 16px;margin:0 0 16px}
         .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(280px,1fr));gap:10px 24px}
+        .grid.wide{grid-template-columns:repeat(auto-fill,minmax(340px,1fr))}
         table{width:100%;border-collapse:collapse;font-variant-numeric:tabular-nums}
         th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);white-space:nowrap}
         th{color:var(--muted);font-weight:600;font-size:12px}
