@@ -6,6 +6,8 @@
 #     top level of the configuration, and TPGW_STACK_EXTRA_ACCOUNTS (a JSON list) is appended to its accounts;
 #     sets TPGW_STACK_URL (http://127.0.0.1:PORT), TPGW_STACK_KEY (an admin API key), TPGW_STACK_CONFIG,
 #     TPGW_STACK_SECRET (the simulated account's secret access key), and logs to DIR/tpgw.log, DIR/bce-sim.log.
+#     Optional: TPGW_STACK_PORT (default a free port), TPGW_STACK_ACCOUNT (account name, default sim),
+#     TPGW_STACK_KEY_NAME (default stack), TPGW_STACK_REGIONS (default every BCE region).
 #   tpgw_stack_wait_poll [SECONDS [ACCOUNT]]   waits until every source (of ACCOUNT) was polled successfully once
 #   tpgw_stack_stop                  stops tpgw and bce-sim (by PID)
 
@@ -22,9 +24,10 @@ tpgw_stack_start() {
   local _
   for _ in $(seq 1 100); do [ -s "$dir/bce-sim.out" ] && break; sleep 0.1; done
   [ -s "$dir/bce-sim.out" ] || { echo "bce-sim did not start" >&2; cat "$dir/bce-sim.log" >&2; return 1; }
-  local port; port=$(tpgw_free_port)
+  local port=${TPGW_STACK_PORT:-}
+  [ -n "$port" ] || port=$(tpgw_free_port)
   TPGW_STACK_CONFIG=$dir/tpgw.json
-  python3 - "$(head -n1 "$dir/bce-sim.out")" "$port" "$TPGW_PG_URL" "$poll" "$extra" "${TPGW_STACK_EXTRA_ACCOUNTS:-[]}" \
+  python3 - "$(head -n1 "$dir/bce-sim.out")" "$port" "$TPGW_PG_URL" "$poll" "$extra" "${TPGW_STACK_EXTRA_ACCOUNTS:-[]}" "${TPGW_STACK_ACCOUNT:-sim}" \
     >"$TPGW_STACK_CONFIG" <<'PY'
 import json, sys
 ports = json.loads(sys.argv[1])["regions"]
@@ -35,7 +38,7 @@ config = {
     "publicURL": f"http://127.0.0.1:{sys.argv[2]}",
     "migrationsDir": "migrations",
     "accounts": [{
-        "name": "sim", "provider": "bce", "accessKeyId": "SIMAK", "secretAccessKeyEnv": "TPGW_SIM_SECRET",
+        "name": sys.argv[7], "provider": "bce", "accessKeyId": "SIMAK", "secretAccessKeyEnv": "TPGW_SIM_SECRET",
         "regions": sorted(ports), "endpoints": {r: f"http://127.0.0.1:{p}" for r, p in ports.items()},
         "pollIntervalSeconds": int(sys.argv[4]),
     }],
@@ -50,7 +53,7 @@ PY
   export TPGW_SIM_SECRET=$TPGW_STACK_SECRET
   TPGW_CONFIG=$TPGW_STACK_CONFIG "$TPGW_BIN/tpgw" migrate >"$dir/migrate.out" 2>>"$dir/tpgw.log" \
     || { echo "tpgw migrate failed" >&2; tail -n 20 "$dir/tpgw.log" >&2; return 1; }
-  TPGW_STACK_KEY=$(TPGW_CONFIG=$TPGW_STACK_CONFIG "$TPGW_BIN/tpgw" keys create --name stack --scope admin 2>>"$dir/tpgw.log")
+  TPGW_STACK_KEY=$(TPGW_CONFIG=$TPGW_STACK_CONFIG "$TPGW_BIN/tpgw" keys create --name "${TPGW_STACK_KEY_NAME:-stack}" --scope admin 2>>"$dir/tpgw.log")
   TPGW_CONFIG=$TPGW_STACK_CONFIG "$TPGW_BIN/tpgw" serve --no-migrate 2>>"$dir/tpgw.log" &
   TPGW_STACK_PIDS+=($!)
   TPGW_STACK_URL=http://127.0.0.1:$port
