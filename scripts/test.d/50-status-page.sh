@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The status page in a real browser: starts PostgreSQL, bce-sim (every region) and `tpgw serve`, waits until every
 # source was polled and the pools' sparklines have data, checks GET / (200, HTML, headers, well-formed markup, every
-# section, no script or external asset), then takes a headless Chromium screenshot and checks it (a PNG of the window
+# section, no script or external asset) and GET /metrics (live series, promtool check metrics), then takes a headless Chromium screenshot and checks it (a PNG of the window
 # size, not blank, no console or CSP errors). TPGW_SCREENSHOT_OUT=PATH also copies the screenshot there
 # (docs/status-page.png is made that way, with TPGW_STATUS_PAGE_WAIT=150 for some history). Every process started
 # here is stopped by its PID.
@@ -92,6 +92,19 @@ for p in problems: print("  -", p, file=sys.stderr)
 print(f"page: {len(html)} bytes, {c.tags.get('tr', 0)} rows, {c.tags.get('svg', 0)} svg", file=sys.stderr)
 sys.exit(1 if problems else 0)
 PY
+
+echo "==> GET /metrics" >&2
+code=$(curl -s -o "$DIR/metrics.txt" -w '%{http_code}' "$TPGW_STACK_URL/metrics")
+[ "$code" = 200 ] || fail "GET /metrics answered $code"
+[ "$(grep -c '^tpgw_source_up{.*} 1$' "$DIR/metrics.txt")" = 11 ] || fail "/metrics does not show 11 sources up"
+grep -q '^tpgw_package_remaining_bytes{provider="bce",account="sim",region="bj",package_id=' "$DIR/metrics.txt" || fail "no package series"
+grep -q '^tpgw_http_requests_total{method="GET",route="/",status="200"} [1-9]' "$DIR/metrics.txt" || fail "no HTTP request counter for GET /"
+grep -q '^tpgw_upstream_requests_total{region="bj",operation="list",outcome="ok"} [1-9]' "$DIR/metrics.txt" || fail "no upstream counter"
+grep -q '^tpgw_poll_duration_seconds_count{account="sim",region="bj"} [1-9]' "$DIR/metrics.txt" || fail "no poll durations"
+grep -q '^tpgw_snapshots_written_total [1-9]' "$DIR/metrics.txt" || fail "no snapshots counted"
+if command -v promtool >/dev/null; then
+  promtool check metrics <"$DIR/metrics.txt" >&2 || fail "promtool check metrics found problems in a live scrape"
+fi
 
 echo "==> chromium screenshot" >&2
 timeout 180 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars \

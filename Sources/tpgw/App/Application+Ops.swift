@@ -23,6 +23,20 @@ extension Application {
             statusPagePublic: configuration.statusPagePublic, refreshSeconds: configuration.statusPageRefreshSeconds,
             refreshUsage: { [self] now in refreshPoolUsageIfDue(now: now) }
         ).register(on: router)
+        startOpsPreparation()
+    }
+
+    /// While the application lives: once a second, when the view changed (or the page got old), renders the
+    /// scrape's inventory and the status page ahead, so requests find them ready. Only for what was asked for lately.
+    private func startOpsPreparation() {
+        let refreshSeconds = configuration.statusPageRefreshSeconds
+        Task { [weak self] in
+            while !Task.isCancelled {
+                guard let app = self else { return }
+                app.ops.prepare(view: app.views.current, refreshSeconds: refreshSeconds, now: Date())
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
     }
 
     /// The poller's hook after every successful poll write: counts snapshots and keeps sparkline data fresh.

@@ -15,6 +15,8 @@ final class OpsRuntime: Sendable {
     private let inventoryViewTime = Mutex<Date?>(nil)
     private let alerts = Mutex<(rows: [StatusPageModel.Alert], generation: Int)>(([], 0))
     private let page = Mutex<CachedPage?>(nil)
+    /// When `/metrics` and `/` were last asked for: background pre-rendering only runs while someone looks.
+    private let lastAsked = Mutex<(scrape: Date?, page: Date?)>((nil, nil))
 
     /// A rendered status page and what it was rendered from.
     struct CachedPage: Sendable {
@@ -48,8 +50,22 @@ final class OpsRuntime: Sendable {
 
     /// The `/metrics` body for `view`.
     func scrape(view: GatewayView, now: Date) -> [UInt8] {
+        lastAsked.withLock { $0.scrape = now }
         syncInventory(with: view, now: now)
         return registry.renderBytes()
+    }
+
+    /// Work a scrape or page view would otherwise do, done ahead for `view`: the inventory's text and the status
+    /// page, each only if it was asked for within `activeWithin` (no one scraping, no rendering).
+    func prepare(view: GatewayView, refreshSeconds: Int, now: Date, activeWithin: TimeInterval = 600) {
+        let (scrape, page) = lastAsked.withLock { $0 }
+        if let scrape, now.timeIntervalSince(scrape) < activeWithin {
+            syncInventory(with: view, now: now)
+            inventory.prerender()
+        }
+        if let page, now.timeIntervalSince(page) < activeWithin {
+            _ = renderStatusPage(view: view, refreshSeconds: refreshSeconds, now: now, maxAge: 5)
+        }
     }
 
     // MARK: Alerts seam
@@ -70,6 +86,11 @@ final class OpsRuntime: Sendable {
     /// The status page for `view`: the cached bytes while the view, usage and alerts are unchanged and the page is
     /// younger than `maxAge` (relative times move), else a fresh rendering.
     func statusPage(view: GatewayView, refreshSeconds: Int, now: Date, maxAge: TimeInterval = 10) -> [UInt8] {
+        lastAsked.withLock { $0.page = now }
+        return renderStatusPage(view: view, refreshSeconds: refreshSeconds, now: now, maxAge: maxAge)
+    }
+
+    private func renderStatusPage(view: GatewayView, refreshSeconds: Int, now: Date, maxAge: TimeInterval) -> [UInt8] {
         let (usage, usageGeneration) = poolUsage.current
         let (rows, alertsGeneration) = alerts.withLock { ($0.rows, $0.generation) }
         if let cached = page.withLock({ $0 }), cached.viewTime == view.generatedAt, cached.usageGeneration == usageGeneration,

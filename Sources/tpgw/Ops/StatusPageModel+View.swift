@@ -16,7 +16,10 @@ extension StatusPageModel {
         maxRows: Int = defaultMaxRows
     ) -> StatusPageModel {
         var regions: [String: Region] = [:]
-        var rows: [Package] = []
+        // Runway keys of the active packages: exhaustion (none last), then expiry; the view is in key order, so
+        // the index breaks ties as `StatusPageRenderer.runwayOrder` does. Rows are made for the shown ones only.
+        var order: [(exhausts: Double, expires: Double, index: Int)] = []
+        order.reserveCapacity(view.packages.count)
         var burn = 0.0
         var waste: Int64 = 0
         for (index, state) in view.packages.enumerated() where state.status == .active {
@@ -25,13 +28,23 @@ extension StatusPageModel {
             regions[state.key.region]!.remainingBytes += state.remainingBytes
             burn += forecast.burnBytesPerHour
             waste += forecast.unusedAtExpiryBytes
-            rows.append(Package(
+            order.append((forecast.exhaustsAt?.timeIntervalSince1970 ?? .infinity, state.expiresAt.timeIntervalSince1970, index))
+        }
+        let total = order.count
+        if order.count > maxRows {
+            order.sort { a, b in
+                a.exhausts != b.exhausts ? a.exhausts < b.exhausts : a.expires != b.expires ? a.expires < b.expires : a.index < b.index
+            }
+            order.removeSubrange(maxRows...)
+        }
+        let rows = order.map { entry in
+            let state = view.packages[entry.index]
+            let forecast = view.forecasts[entry.index]
+            return Package(
                 key: state.key, policy: state.policy, status: state.status, capacityBytes: state.capacityBytes,
                 usedBytes: state.usedBytes, remainingBytes: state.remainingBytes, burnBytesPerHour: forecast.burnBytesPerHour,
-                exhaustsAt: forecast.exhaustsAt, expiresAt: state.expiresAt, unusedAtExpiryBytes: forecast.unusedAtExpiryBytes))
+                exhaustsAt: forecast.exhaustsAt, expiresAt: state.expiresAt, unusedAtExpiryBytes: forecast.unusedAtExpiryBytes)
         }
-        let total = rows.count
-        if rows.count > maxRows { rows = Array(StatusPageRenderer.runwayOrder(rows).prefix(maxRows)) }
         let pools = view.pools.map { pool in
             Pool(
                 account: pool.source.account, region: pool.source.region, remainingBytes: pool.remainingBytes, emptyAt: pool.emptyAt,

@@ -76,6 +76,25 @@ import Testing
         #expect(html.contains("2 more active packages"))
     }
 
+    @Test func statusPage_table_matchesTheRenderersRunwayOrder_includingTies() {
+        // 40 packages: some burning at equal rates (equal exhaustion), some not burning with equal expiry.
+        var packages: [PackageState] = []
+        for i in 0..<40 {
+            let id = "p" + String(format: "%02d", 39 - i)
+            let used: Int64 = Int64(i % 4) << 30
+            let days: Double = Double(10 + i % 3)
+            packages.append(F.package(id, region: i % 2 == 0 ? "bj" : "gz", used: used, expiresInDays: days))
+        }
+        var burning: [String: Int64] = [:]
+        for p in packages where p.key.id.hasSuffix("1") || p.key.id.hasSuffix("2") { burning[p.key.id] = 1 }
+        let view = F.view(packages: packages, burning: burning, sources: [F.source("bj"), F.source("gz")])
+        let all = StatusPageModel.build(view: view, usage: nil, alerts: [], refreshSeconds: 30, version: "1", now: F.now, maxRows: 1000)
+        let top = StatusPageModel.build(view: view, usage: nil, alerts: [], refreshSeconds: 30, version: "1", now: F.now, maxRows: 7)
+        let expected: [PackageKey] = StatusPageRenderer.runwayOrder(all.packages).prefix(7).map { $0.key }
+        #expect(top.packages.map { $0.key } == expected)
+        #expect(top.omittedPackages == 33)
+    }
+
     @Test func statusPage_sources_showPendingAndTheLastError() {
         let model = StatusPageModel.build(view: Self.view, usage: nil, alerts: [], refreshSeconds: 30, version: "1", now: F.now)
         #expect(model.sources.map(\.status) == [.ok, .failing, .pending])

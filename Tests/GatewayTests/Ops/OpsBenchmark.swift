@@ -67,6 +67,10 @@ struct OpsBenchmark {
         return (seconds * 1000, bytes)
     }
 
+    static func ms(_ d: Duration) -> Double {
+        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+    }
+
     static func median(_ values: [Double]) -> String {
         let sorted = values.sorted()
         return String(format: "%.1f ms (min %.1f, max %.1f, n=%d)", sorted[sorted.count / 2], sorted[0], sorted[sorted.count - 1], sorted.count)
@@ -99,26 +103,47 @@ struct OpsBenchmark {
         defer { running.cancel() }
         let base = "http://127.0.0.1:\(port)"
 
-        var coldScrape: [Double] = [], warmScrape: [Double] = [], coldPage: [Double] = [], warmPage: [Double] = []
+        var coldScrape: [Double] = [], preparedScrape: [Double] = [], warmScrape: [Double] = []
+        var coldPage: [Double] = [], preparedPage: [Double] = [], prepareTimes: [Double] = []
         var scrapeBytes = 0, pageBytes = 0
         for round in 0..<5 {
-            // A new view (as after a poll): the next scrape and page view are cold.
-            try await views.rebuild(now: now.addingTimeInterval(Double(round + 1)))
+            // A new view (as after a poll), asked for at once: the scrape and the page are rendered in the request.
+            try await views.rebuild(now: now.addingTimeInterval(Double(2 * round + 1)))
             let cold = try Self.curl(base + "/metrics")
             coldScrape.append(cold.ms)
             scrapeBytes = cold.bytes
-            warmScrape.append(try Self.curl(base + "/metrics").ms)
             let page = try Self.curl(base + "/")
             coldPage.append(page.ms)
             pageBytes = page.bytes
-            warmPage.append(try Self.curl(base + "/").ms)
+            // A new view that the background preparation (`registerOpsRoutes`, once a second) got to first.
+            try await views.rebuild(now: now.addingTimeInterval(Double(2 * round + 2)))
+            let view = views.current
+            prepareTimes.append(Self.ms(clock.measure { ops.prepare(view: view, refreshSeconds: 60, now: Date()) }))
+            preparedScrape.append(try Self.curl(base + "/metrics").ms)
+            preparedPage.append(try Self.curl(base + "/").ms)
+            warmScrape.append(try Self.curl(base + "/metrics").ms)
         }
         report("metrics_scrape_cold_100k", Self.median(coldScrape))
-        report("metrics_scrape_warm_100k", Self.median(warmScrape))
-        report("metrics_scrape_bytes", "\(scrapeBytes)")
+        report("metrics_scrape_prepared_100k", Self.median(preparedScrape))
+        report("metrics_scrape_again_100k", Self.median(warmScrape))
+        report("background_prepare_100k", Self.median(prepareTimes))
         report("status_page_cold_100k", Self.median(coldPage))
-        report("status_page_cached_100k", Self.median(warmPage))
+        report("status_page_prepared_100k", Self.median(preparedPage))
+        report("metrics_scrape_bytes", "\(scrapeBytes)")
         report("status_page_bytes", "\(pageBytes)")
+
+        // The scrape without HTTP: inventory from the view (cold only) and rendering the registry.
+        var directCold: [Double] = [], directWarm: [Double] = [], inventoryBuild: [Double] = []
+        for round in 0..<5 {
+            try await views.rebuild(now: now.addingTimeInterval(Double(100 + round)))
+            let view = views.current
+            inventoryBuild.append(Self.ms(clock.measure { _ = InventoryMetrics(view: view, now: now) }))
+            directCold.append(Self.ms(clock.measure { _ = ops.scrape(view: view, now: now) }))
+            directWarm.append(Self.ms(clock.measure { _ = ops.scrape(view: view, now: now) }))
+        }
+        report("scrape_in_process_cold_100k", Self.median(directCold))
+        report("scrape_in_process_warm_100k", Self.median(directWarm))
+        report("inventory_from_view_100k", Self.median(inventoryBuild))
 
         // The pure parts, without HTTP: model building (all 100k rows scanned, 300 shown) and rendering.
         let view = views.current
@@ -126,13 +151,13 @@ struct OpsBenchmark {
         var fullBytes = 0
         for _ in 0..<3 {
             var model: StatusPageModel?
-            modelTimes.append(Double(clock.measure {
+            modelTimes.append(Self.ms(clock.measure {
                 model = StatusPageModel.build(view: view, usage: fixedUsage, alerts: [], refreshSeconds: 60, version: "bench", now: now)
-            }.components.attoseconds) / 1e15)
-            renderTimes.append(Double(clock.measure { _ = StatusPageRenderer.render(model!, now: now) }.components.attoseconds) / 1e15)
+            }))
+            renderTimes.append(Self.ms(clock.measure { _ = StatusPageRenderer.render(model!, now: now) }))
             let all = StatusPageModel.build(
                 view: view, usage: fixedUsage, alerts: [], refreshSeconds: 60, version: "bench", now: now, maxRows: Self.packageCount)
-            fullRenderTimes.append(Double(clock.measure { fullBytes = StatusPageRenderer.render(all, now: now).count }.components.attoseconds) / 1e15)
+            fullRenderTimes.append(Self.ms(clock.measure { fullBytes = StatusPageRenderer.render(all, now: now).count }))
         }
         report("status_page_model_build_100k", Self.median(modelTimes))
         report("status_page_render_300_rows", Self.median(renderTimes))

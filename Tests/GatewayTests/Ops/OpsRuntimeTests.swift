@@ -22,6 +22,19 @@ import Testing
         #expect(ops.inventory.current.packages.first?.usedBytes == 7)
     }
 
+    @Test func prepare_rendersAheadOnlyWhatWasAskedForLately() {
+        let ops = OpsRuntime()
+        let view = Self.view(at: F.now, used: 7)
+        ops.prepare(view: view, refreshSeconds: 30, now: F.now)
+        #expect(ops.inventory.current.packages.isEmpty, "nobody scraped yet: nothing prepared")
+        _ = ops.scrape(view: Self.view(at: F.now.addingTimeInterval(-5), used: 1), now: F.now)
+        ops.prepare(view: view, refreshSeconds: 30, now: F.now.addingTimeInterval(1))
+        #expect(ops.inventory.current.packages.first?.usedBytes == 7)
+        let later = Self.view(at: F.now.addingTimeInterval(10), used: 9)
+        ops.prepare(view: later, refreshSeconds: 30, now: F.now.addingTimeInterval(700))
+        #expect(ops.inventory.current.packages.first?.usedBytes == 7, "no scrape for 10 minutes: preparation stops")
+    }
+
     @Test func statusPage_isReused_untilTheViewAlertsOrAgeChange() {
         let ops = OpsRuntime()
         let view = Self.view(at: F.now, used: 7)
