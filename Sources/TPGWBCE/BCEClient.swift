@@ -41,6 +41,7 @@ package final class BCEClient: Sendable {
     private let sleep: @Sendable (Duration) async throws -> Void
     private let random: @Sendable () -> Double
     private let breakers = Mutex<[SourceID: CircuitBreaker]>([:])
+    private let observer = Mutex<(@Sendable (BCEAttemptObservation) -> Void)?>(nil)
 
     /// - Parameters:
     ///   - now: the clock used for signing timestamps and the breaker (tests pass a manual one).
@@ -209,6 +210,12 @@ package final class BCEClient: Sendable {
         return BCESourceReading(endpoint: endpoint, result: result, observedAt: now(), latency: ContinuousClock.now - start)
     }
 
+    /// Installs a closure called after every HTTP exchange (each attempt, retries included), e.g. for
+    /// metrics. It runs on the caller's task: keep it cheap and non-blocking. Replaces any earlier one.
+    package func observe(_ handler: @escaping @Sendable (BCEAttemptObservation) -> Void) {
+        observer.withLock { $0 = handler }
+    }
+
     // MARK: Breaker
 
     /// The breaker state of `source` (for health reporting and tests).
@@ -303,11 +310,17 @@ package final class BCEClient: Sendable {
             method: method, url: url, headers: headers.map { (name: $0.0, value: $0.1) }, body: body ?? [],
             connectTimeout: configuration.connectTimeout, totalTimeout: configuration.totalTimeout, concurrencyKey: endpoint.source.description)
         let response: HTTPClientResponse
+        let started = ContinuousClock.now
+        let observe = observer.withLock { $0 }
         do {
             response = try await http.execute(request)
         } catch let e as HTTPClientError {
+            observe?(BCEAttemptObservation(source: endpoint.source, operation: operation, outcome: .transportError, duration: ContinuousClock.now - started))
             throw BCEError(e, source: endpoint.source, operation: operation)
         }
+        observe?(BCEAttemptObservation(
+            source: endpoint.source, operation: operation, outcome: BCEAttemptObservation.outcome(status: response.status),
+            duration: ContinuousClock.now - started))
         guard (200..<300).contains(response.status) else {
             let parsed = BCEWireDecoder(source: endpoint.source, operation: operation).errorBody(response.body)
             throw BCEError(

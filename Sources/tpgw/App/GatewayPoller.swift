@@ -55,10 +55,10 @@ extension Application {
         }
         let views = views
         let poller = UsagePoller(
-            store: store, reader: BCESourceReader(client: bce, credentials: credentials),
+            store: store, reader: opsMetered(BCESourceReader(client: bce, credentials: credentials)),
             configuration: .init(),
             logger: logger.with(["component": "poller"]),
-            onPolled: { _ in views.invalidate() })
+            onPolled: { [self] result in views.invalidate(); opsPolled(result) })
         let sources = configuration.sources.map { SourceConfig(id: $0.id, endpoint: $0.endpoint, pollIntervalSeconds: $0.pollIntervalSeconds) }
         return GatewayPoller(poller: poller, sources: sources)
     }
