@@ -47,3 +47,15 @@ extension PostgresStore {
         return BudgetRecord(id: id, seq: seq, name: name, body: body, version: version, createdAt: created, updatedAt: updated)
     }
 }
+
+extension PostgresStore {
+    /// Changes whenever a budget is created, changed or deleted (a cheap probe for re-evaluation).
+    package func budgetsSignature() async throws -> String {
+        let rows = try await pool.query("""
+            SELECT count(*)::text || ':' || coalesce(max(seq), 0)::text || ':' || coalesce(sum(version), 0)::text || ':' ||
+                   coalesce(max(updated_at)::text, '')
+            FROM budgets
+            """, idempotent: true)
+        return try rows[0].decode(String.self, at: 0)
+    }
+}

@@ -237,24 +237,4 @@ final class DeliveryDispatcher: Sendable {
             format: format, url: c.url, secret: c.secret, language: ChannelSettings.Language(rawValue: c.language) ?? .en,
             publicURL: publicURL)
     }
-
-    /// Sends a test message to a channel now, outside the outbox; returns what happened (secret-free).
-    func sendTest(_ channel: ChannelRecord) async throws -> (delivered: Bool, status: Int?, error: String?, latencyMs: Int) {
-        guard let settings = Self.settings(channel, publicURL: configuration.publicURL) else {
-            return (false, nil, "channel format is unknown", 0)
-        }
-        let at = now()
-        let key = PackageKey(provider: "bce", account: "test", region: "bj", id: "tp-test")
-        let condition = AlertCondition(
-            fingerprint: Fingerprint(budgetID: "test", ruleIndex: 0, kind: .usedRatio, subject: .package(key)), budgetID: "test",
-            budgetName: "tpgw test message", ruleIndex: 0, kind: .usedRatio, subject: .package(key), level: 0, heldLevel: 0,
-            value: 0.85, threshold: 0.8, summary: "Test message from tpgw: \(key) is 85% used (threshold 80%)")
-        let event = AlertEvent(kind: .firing, alert: AlertState(condition: condition, level: 0, now: at), at: at)
-        let request = ChannelFormatter.makeRequest(event: event, settings: settings, deliveryID: "test-" + AlertEngine.newDeliveryID(), now: at)
-        let (result, latency, _) = try await sender.send(request, secrets: [settings.url, settings.secret ?? ""])
-        let outcome = ResponseClassifier.classify(result, format: settings.format, now: now())
-        var status: Int?
-        if case .response(let code, _, _) = result { status = code }
-        return (outcome == .delivered, status, Self.reason(outcome), latency)
-    }
 }

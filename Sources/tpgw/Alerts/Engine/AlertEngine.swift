@@ -21,7 +21,6 @@ final class AlertEngine: Sendable {
         var version: Int64?
         var alerts: [Fingerprint: AlertState] = [:]
         var previousStatuses: [PackageKey: PackageStatus]?
-        var watchedSince: [SourceID: Date] = [:]
     }
 
     private let store: PostgresStore
@@ -36,14 +35,6 @@ final class AlertEngine: Sendable {
         self.store = store
         self.logger = logger
         self.inputs = inputs
-    }
-
-    /// Since when each source is watched, for `sourceStale` of a source never read (first time the engine saw it).
-    func watchedSince(_ sources: [SourceID], now: Date) -> [SourceID: Date] {
-        cache.withLock { c in
-            for s in sources where c.watchedSince[s] == nil { c.watchedSince[s] = now }
-            return c.watchedSince
-        }
     }
 
     /// One pass at `now`: evaluate, step, and commit state changes with their deliveries.
