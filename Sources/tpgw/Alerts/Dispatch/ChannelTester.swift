@@ -28,11 +28,12 @@ struct ChannelTester: Sendable {
             value: 0.85, threshold: 0.8, summary: "Test message from tpgw: \(key) is 85% used (threshold 80%)")
         let event = AlertEvent(kind: .firing, alert: AlertState(condition: condition, level: 0, now: now), at: now)
         let request = ChannelFormatter.makeRequest(event: event, settings: settings, deliveryID: "test-" + AlertEngine.newDeliveryID(), now: now)
-        let (result, latency, excerpt) = try await sender.send(request, secrets: [settings.url, settings.secret ?? ""])
+        let secrets = [settings.url, request.url, settings.secret ?? ""]
+        let (result, latency, excerpt) = try await sender.send(request, secrets: secrets)
         let outcome = ResponseClassifier.classify(result, format: settings.format, now: Date())
         var status: Int?
         if case .response(let code, _, _) = result { status = code }
-        return Result(delivered: outcome == .delivered, status: status, error: DeliveryDispatcher.reason(outcome), latencyMs: latency,
+        return Result(delivered: outcome == .delivered, status: status, error: DeliveryDispatcher.reason(outcome).map { DeliverySender.scrub($0, secrets: secrets) }, latencyMs: latency,
                       responseExcerpt: excerpt)
     }
 }

@@ -174,7 +174,7 @@ final class DeliveryDispatcher: Sendable {
             return send.deliveries.map { .init(id: $0.id, state: "failed", nextAttemptAt: at, lastError: "payload does not decode") }
         }
         let request = ChannelFormatter.makeRequest(events: events, settings: send.settings, deliveryID: lead.id, now: at)
-        let secrets = [send.settings.url, send.settings.secret ?? ""]
+        let secrets = [send.settings.url, request.url, send.settings.secret ?? ""]
         let result: DeliveryResult
         let latency: Int
         let excerpt: String?
@@ -193,22 +193,23 @@ final class DeliveryDispatcher: Sendable {
                 outcome, attempt: d.attempts + 1, firstAttemptAt: d.createdAt, now: done, jitter: jitter())
             let folded = send.deliveries.count > 1 && d.id != lead.id ? lead.id : nil
             var update = DeliveryUpdate(id: d.id, state: "pending", nextAttemptAt: done, foldedInto: folded)
-            let error: String?
+            let reason: String?
             switch decision {
             case .delivered:
                 update.state = "delivered"
                 update.deliveredAt = done
-                error = nil
+                reason = nil
             case .retry(let next):
                 update.nextAttemptAt = next
-                error = Self.reason(outcome)
-            case .dead(let reason):
+                reason = Self.reason(outcome)
+            case .dead(let why):
                 update.state = "dead"
-                error = reason
-            case .failed(let reason):
+                reason = why
+            case .failed(let why):
                 update.state = "failed"
-                error = reason
+                reason = why
             }
+            let error = reason.map { DeliverySender.scrub($0, secrets: secrets) }
             update.lastError = error
             update.attempt = DeliveryAttemptRecord(
                 deliveryID: d.id, attemptedAt: at, status: status, latencyMs: latency,

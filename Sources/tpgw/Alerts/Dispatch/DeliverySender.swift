@@ -29,10 +29,14 @@ struct DeliverySender: Sendable {
         }
     }
 
-    /// At most 200 characters of the body on one line, with any secret (URL, token, signing secret) masked.
+    /// At most 200 characters of the body on one line, with any secret masked.
     static func excerpt(_ body: [UInt8], secrets: [String]) -> String? {
         guard !body.isEmpty else { return nil }
-        var text = String(decoding: body.prefix(400), as: UTF8.self)
+        return String(scrub(String(decoding: body.prefix(400), as: UTF8.self), secrets: secrets).prefix(200))
+    }
+
+    /// `text` on one line with every secret masked: each given secret, and for URLs each query item and its value.
+    static func scrub(_ text: String, secrets: [String]) -> String {
         var masks = secrets
         for s in secrets {
             guard let q = s.firstIndex(of: "?") else { continue }
@@ -41,8 +45,8 @@ struct DeliverySender: Sendable {
                 if let eq = pair.firstIndex(of: "=") { masks.append(String(pair[pair.index(after: eq)...])) }
             }
         }
-        for s in masks.filter({ $0.count >= 6 }).sorted(by: { $0.count > $1.count }) { text = text.replacingOccurrences(of: s, with: "***") }
-        text = text.map { $0.isNewline ? " " : $0 }.reduce(into: "") { $0.append($1) }
-        return String(text.prefix(200))
+        var out = text
+        for s in masks.filter({ $0.count >= 6 }).sorted(by: { $0.count > $1.count }) { out = out.replacingOccurrences(of: s, with: "***") }
+        return String(out.map { $0.isNewline ? " " : $0 })
     }
 }
