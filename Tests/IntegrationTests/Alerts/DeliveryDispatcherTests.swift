@@ -88,7 +88,12 @@ struct DeliveryDispatcherTests {
             let clock = ManualClock(F.t0)
             let channel = try await F.channel(db.store, url: url)
             let seeded = try await Self.seed(db, channel: channel, count: 1)
-            let dispatcher = F.dispatcher(db.store, client: client, clock: clock)
+            let registry = MetricsRegistry()
+            var config = DeliveryDispatcher.Configuration(owner: "d1")
+            config.timeout = .seconds(2)
+            let dispatcher = DeliveryDispatcher(
+                store: db.store, client: client, configuration: config, logger: db.logger, metrics: GatewayMetrics(registry: registry),
+                now: { clock.now }, jitter: { 0 })
             var rounds = 0
             while rounds < 60, try await db.store.deliveries(state: "dead", limit: 1).isEmpty {
                 try await dispatcher.runOnce()
@@ -104,6 +109,9 @@ struct DeliveryDispatcherTests {
             // Dead no earlier than 24 h after creation minus one backoff step (1 h cap), never after.
             #expect(clock.now.timeIntervalSince(F.t0) >= 23 * 3600)
             #expect(clock.now.timeIntervalSince(F.t0) <= 26 * 3600)
+            let text = registry.render()
+            #expect(text.contains("tpgw_dead_letters 1"))
+            #expect(text.contains("tpgw_deliveries_total{format=\"json\",outcome=\"dead\"} 1"))
             await client.shutdown()
         }
     }

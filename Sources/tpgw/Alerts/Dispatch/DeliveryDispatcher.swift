@@ -44,18 +44,20 @@ final class DeliveryDispatcher: Sendable {
     private let logger: Logger
     private let now: @Sendable () -> Date
     private let jitter: @Sendable () -> Double
+    private let metrics: GatewayMetrics?
     private let limiters = Mutex<[String: SlidingWindowLimiter]>([:])
     private let wakeSignal: AsyncStream<Void>
     private let wakeContinuation: AsyncStream<Void>.Continuation
 
     init(
-        store: PostgresStore, client: HTTPClient, configuration: Configuration, logger: Logger,
+        store: PostgresStore, client: HTTPClient, configuration: Configuration, logger: Logger, metrics: GatewayMetrics? = nil,
         now: @escaping @Sendable () -> Date = { Date() }, jitter: @escaping @Sendable () -> Double = { .random(in: -1...1) }
     ) {
         self.store = store
         self.configuration = configuration
         self.sender = DeliverySender(client: client, timeout: configuration.timeout)
         self.logger = logger
+        self.metrics = metrics
         self.now = now
         self.jitter = jitter
         (wakeSignal, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -157,6 +159,11 @@ final class DeliveryDispatcher: Sendable {
             }
         }
         try await store.recordDeliveries(updates + results, owner: configuration.owner)
+        if let metrics {
+            let formats = Dictionary(claimed.map { ($0.id, byID[$0.channelID]?.format ?? "unknown") }, uniquingKeysWith: { a, _ in a })
+            for u in results { metrics.deliveries.series([formats[u.id] ?? "unknown", u.attempt?.outcome ?? u.state]).increment() }
+            if round.dead > 0 { metrics.deadLetters.set(try await store.deliveryCounts()["dead"] ?? 0) }
+        }
         return round
     }
 

@@ -26,14 +26,16 @@ final class AlertEngine: Sendable {
     private let store: PostgresStore
     private let inputs: @Sendable () -> AlertInputs
     private let logger: Logger
+    private let metrics: GatewayMetrics?
     private let cache = Mutex(Cache())
     /// Serialises passes inside this process (the database lock serialises replicas).
     private let running = AsyncGate()
 
     /// - Parameter inputs: the current packages, forecasts, pools and sources (from the view).
-    init(store: PostgresStore, logger: Logger, inputs: @escaping @Sendable () -> AlertInputs) {
+    init(store: PostgresStore, logger: Logger, metrics: GatewayMetrics? = nil, inputs: @escaping @Sendable () -> AlertInputs) {
         self.store = store
         self.logger = logger
+        self.metrics = metrics
         self.inputs = inputs
     }
 
@@ -94,6 +96,12 @@ final class AlertEngine: Sendable {
                 statuses.reserveCapacity(inputs.packages.count)
                 for p in inputs.packages { statuses[p.key] = p.status }
                 c.previousStatuses = statuses
+                if let metrics {
+                    var firing: [AlertRule.Kind: Int] = [:]
+                    for kind in AlertRule.Kind.allCases { firing[kind] = 0 }
+                    for alert in alerts.values where alert.status == .firing { firing[alert.kind, default: 0] += 1 }
+                    for (kind, n) in firing { metrics.alertsFiring.series([kind.rawValue]).set(n) }
+                }
             }
         } catch {
             cache.withLock { $0.version = nil }
