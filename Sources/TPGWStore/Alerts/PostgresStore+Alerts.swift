@@ -27,8 +27,19 @@ extension PostgresStore {
         }
     }
 
+    /// Rows per statement: keeps each statement well inside `statement_timeout` when a pass writes very many.
+    static let writeChunk = 5000
+
     private static func write(_ batch: AlertWriteBatch, on connection: PostgresConnection) async throws {
-        let a = batch.alerts
+        for start in stride(from: 0, to: batch.alerts.count, by: writeChunk) {
+            try await writeAlerts(Array(batch.alerts[start..<min(start + writeChunk, batch.alerts.count)]), on: connection)
+        }
+        for start in stride(from: 0, to: batch.deliveries.count, by: writeChunk) {
+            try await writeDeliveries(Array(batch.deliveries[start..<min(start + writeChunk, batch.deliveries.count)]), on: connection)
+        }
+    }
+
+    private static func writeAlerts(_ a: [AlertWriteBatch.Alert], on connection: PostgresConnection) async throws {
         if !a.isEmpty {
             _ = try await connection.query("""
                 INSERT INTO alerts (fingerprint, budget_id, rule_index, kind, subject, state, level, last_notified_at, updated_at, body)
@@ -43,7 +54,9 @@ extension PostgresStore {
                     updated_at = excluded.updated_at, body = excluded.body
                 """)
         }
-        let d = batch.deliveries
+    }
+
+    private static func writeDeliveries(_ d: [AlertWriteBatch.Delivery], on connection: PostgresConnection) async throws {
         if !d.isEmpty {
             _ = try await connection.query("""
                 INSERT INTO deliveries (id, alert_id, channel_id, event_kind, payload, created_at, next_attempt_at)

@@ -35,12 +35,13 @@ struct AlertBenchmark {
                 createdAt: now.addingTimeInterval(-86400 * 20), activatedAt: now.addingTimeInterval(-86400 * 20),
                 expiresAt: now.addingTimeInterval(86400 * Double(1 + i % 60)), observedAt: now)
             packages.append(p)
-            let burn = Double(UInt64.random(in: 1...200, using: &rng)) * 1e6
-            let left = Double(p.remainingBytes) / burn * 3600
-            let at = now.addingTimeInterval(left)
+            // Burn so that 1 % run out before they expire and the rest would last ten days past expiry.
+            let daysLeft = p.expiresAt.timeIntervalSince(now) / 86400
+            let burn = i % 100 == 1 ? Double(p.remainingBytes) / (daysLeft * 12) : Double(p.remainingBytes) / ((daysLeft + 10) * 24)
+            let at = now.addingTimeInterval(Double(p.remainingBytes) / max(burn, 1) * 3600)
             forecasts[p.key] = PackageForecast(
                 burnBytesPerHour: burn, exhaustsAt: status == .active ? at : nil, exhaustsBeforeExpiry: status == .active && at <= p.expiresAt,
-                unusedAtExpiryBytes: at > p.expiresAt ? Int64(Double(p.remainingBytes) - burn * p.expiresAt.timeIntervalSince(now) / 3600) : 0)
+                unusedAtExpiryBytes: at > p.expiresAt ? max(0, Int64(Double(p.remainingBytes) - burn * daysLeft * 24)) : 0)
         }
         var pools: [SourceID: PoolForecast] = [:]
         var sources: [AlertSourceHealth] = []

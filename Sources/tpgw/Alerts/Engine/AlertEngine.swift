@@ -24,15 +24,16 @@ final class AlertEngine: Sendable {
     }
 
     private let store: PostgresStore
-    private let inputs: @Sendable () -> AlertInputs
+    private let inputs: @Sendable () -> AlertInputs?
     private let logger: Logger
     private let metrics: GatewayMetrics?
     private let cache = Mutex(Cache())
     /// Serialises passes inside this process (the database lock serialises replicas).
     private let running = AsyncGate()
 
-    /// - Parameter inputs: the current packages, forecasts, pools and sources (from the view).
-    init(store: PostgresStore, logger: Logger, metrics: GatewayMetrics? = nil, inputs: @escaping @Sendable () -> AlertInputs) {
+    /// - Parameter inputs: the current packages, forecasts, pools and sources (from the view); nil while there is
+    ///   nothing trustworthy to evaluate (no view built yet), so an empty view never resolves every alert.
+    init(store: PostgresStore, logger: Logger, metrics: GatewayMetrics? = nil, inputs: @escaping @Sendable () -> AlertInputs?) {
         self.store = store
         self.logger = logger
         self.metrics = metrics
@@ -55,7 +56,7 @@ final class AlertEngine: Sendable {
             budget.name = record.name
             return budget
         }
-        let inputs = inputs()
+        guard let inputs = inputs() else { return Report(budgets: budgets.count) }
         let (cachedVersion, previous) = cache.withLock { ($0.version, $0.previousStatuses) }
         var report = Report(budgets: budgets.count)
         var committed: (alerts: [Fingerprint: AlertState], writes: [AlertState])?
