@@ -21,10 +21,10 @@ enum AlertPass {
         var firingByBudget: [String: [AlertState]] = [:]
         for alert in existing.values where alert.status == .firing { firingByBudget[alert.budgetID, default: []].append(alert) }
         var out = Output()
-        for budget in budgets {
-            let conditions = AlertEvaluator.evaluate(
-                budget: budget, packages: inputs.packages, forecasts: inputs.forecasts, pools: inputs.pools, sources: inputs.sources,
-                previousStatuses: previousStatuses, now: now)
+        let all = AlertEvaluator.evaluate(
+            budgets: budgets, packages: inputs.packages, forecasts: inputs.forecasts, pools: inputs.pools, sources: inputs.sources,
+            previousStatuses: previousStatuses, now: now)
+        for (budget, conditions) in zip(budgets, all) {
             var seen = Set<Fingerprint>()
             seen.reserveCapacity(conditions.count)
             for condition in conditions {
