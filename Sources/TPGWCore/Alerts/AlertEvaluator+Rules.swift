@@ -39,8 +39,9 @@ extension AlertEvaluator.Input {
                 }
             }
         case .exhaustion(let within, .package):
-            return active.compactMap { p in
-                guard let f = forecasts[p.key], f.exhaustsBeforeExpiry, let at = f.exhaustsAt else { return nil }
+            return active.indices.compactMap { j in
+                let p = active[j]
+                guard let f = activeForecasts[j], f.exhaustsBeforeExpiry, let at = f.exhaustsAt else { return nil }
                 let h = hours(until: at)
                 return condition(i, .exhaustion, .package(p.key), .quantity(within, .below), h,
                                  facts: .init(at: at, expiresAt: p.expiresAt, remainingBytes: p.remainingBytes)) { _ in
@@ -57,8 +58,9 @@ extension AlertEvaluator.Input {
                 }
             }
         case .exhaustsBeforeExpiry:
-            return active.compactMap { p in
-                guard let f = forecasts[p.key], f.exhaustsBeforeExpiry, let at = f.exhaustsAt else { return nil }
+            return active.indices.compactMap { j in
+                let p = active[j]
+                guard let f = activeForecasts[j], f.exhaustsBeforeExpiry, let at = f.exhaustsAt else { return nil }
                 return condition(i, .exhaustsBeforeExpiry, .package(p.key), .flag, 1,
                                  facts: .init(at: at, expiresAt: p.expiresAt, remainingBytes: p.remainingBytes)) { _ in
                     "\(p.key) runs out at \(RFC3339.format(at)), before it expires at \(RFC3339.format(p.expiresAt))"
@@ -69,8 +71,7 @@ extension AlertEvaluator.Input {
         case .coverageGap(let within):
             return poolSources.compactMap { s in coverageGap(i, s, within: within) }
         case .statusChange:
-            return packages.compactMap { p in
-                guard let before = previousStatuses[p.key], before != p.status, p.status != .active else { return nil }
+            return changed.compactMap { p, before in
                 let code = Double(PackageStatus.allCases.firstIndex(of: p.status) ?? 0)
                 let h = Hysteresis(thresholds: [code], direction: .above, margin: .absolute(0))
                 return condition(i, .statusChange, .package(p.key), h, code, facts: .init(status: p.status, previousStatus: before),

@@ -19,11 +19,32 @@ package enum AlertEvaluator {
         pools: [SourceID: PoolForecast], sources: [AlertSourceHealth], previousStatuses: [PackageKey: PackageStatus],
         now: Date
     ) -> [AlertCondition] {
-        let input = Input(
-            budget: budget, packages: packages.filter { budget.scope.matches($0) }, forecasts: forecasts,
-            pools: pools, sources: sources, previousStatuses: previousStatuses, now: now)
+        evaluate(budgets: [budget], packages: packages, forecasts: forecasts, pools: pools, sources: sources,
+                 previousStatuses: previousStatuses, now: now)[0]
+    }
+
+    /// Conditions of every budget (one array per budget, in order). Budgets with the same scope share the
+    /// scope's pre-filtered packages, forecasts and status changes, so many budgets over the same packages cost
+    /// little more than one.
+    package static func evaluate(
+        budgets: [Budget], packages: [PackageState], forecasts: [PackageKey: PackageForecast],
+        pools: [SourceID: PoolForecast], sources: [AlertSourceHealth], previousStatuses: [PackageKey: PackageStatus],
+        now: Date
+    ) -> [[AlertCondition]] {
+        var inputs: [BudgetScope: Input] = [:]
+        return budgets.map { budget in
+            var input = inputs[budget.scope] ?? Input(
+                budget: budget, packages: packages.filter { budget.scope.matches($0) }, forecasts: forecasts,
+                pools: pools, sources: sources, previousStatuses: previousStatuses, now: now)
+            inputs[budget.scope] = input
+            input.budget = budget
+            return conditions(input)
+        }
+    }
+
+    private static func conditions(_ input: Input) -> [AlertCondition] {
         var out: [AlertCondition] = []
-        for (index, rule) in budget.rules.enumerated() {
+        for (index, rule) in input.budget.rules.enumerated() {
             let conditions = input.conditions(rule: rule, index: index)
             // Sort positions by plain sort keys, not the (large) conditions themselves; input that is already in
             // order (the store lists packages by key) costs one pass.
@@ -41,7 +62,8 @@ package enum AlertEvaluator {
 
     /// Everything one evaluation looks at, pre-filtered to the budget's scope.
     struct Input {
-        let budget: Budget
+        /// The budget being evaluated; budgets of the same scope reuse one input with this replaced.
+        var budget: Budget
         let packages: [PackageState]
         let forecasts: [PackageKey: PackageForecast]
         let pools: [SourceID: PoolForecast]
@@ -51,6 +73,12 @@ package enum AlertEvaluator {
         /// Active packages in scope, all and per source.
         let active: [PackageState]
         let activeBySource: [SourceID: [PackageState]]
+        /// The forecast of each `active` package (same positions).
+        let activeForecasts: [PackageForecast?]
+        /// Packages in scope whose status changed since the previous evaluation to a non-active one.
+        let changed: [(package: PackageState, before: PackageStatus)]
+        /// Sources in scope that have packages or a pool forecast.
+        let poolSources: [SourceID]
 
         init(
             budget: Budget, packages: [PackageState], forecasts: [PackageKey: PackageForecast], pools: [SourceID: PoolForecast],
@@ -65,13 +93,18 @@ package enum AlertEvaluator {
             self.now = now
             active = packages.filter { $0.status == .active }
             activeBySource = Dictionary(grouping: active, by: \.key.source)
-        }
-
-        /// Sources in scope that have packages or a pool forecast.
-        var poolSources: [SourceID] {
+            activeForecasts = active.map { forecasts[$0.key] }
+            if previousStatuses.isEmpty {
+                changed = []
+            } else {
+                changed = packages.compactMap { p in
+                    guard let before = previousStatuses[p.key], before != p.status, p.status != .active else { return nil }
+                    return (p, before)
+                }
+            }
             var set = Set(packages.map(\.key.source))
             for (source, pool) in pools where budget.scope.matches(source) && pool.activePackages > 0 { set.insert(source) }
-            return set.sorted()
+            poolSources = set.sorted()
         }
 
         /// Builds a condition when `value` breaches or is held by `hysteresis`; nil when clear.

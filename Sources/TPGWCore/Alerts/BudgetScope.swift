@@ -2,7 +2,7 @@
 ///
 /// Pools and sources match on `account` and `region` (and, with `package`, that package's source);
 /// `policy` narrows package rules only.
-package struct BudgetScope: Sendable, Equatable, Codable {
+package struct BudgetScope: Sendable, Hashable, Codable {
     package var account: String?
     package var region: String?
     package var policy: PackagePolicy?

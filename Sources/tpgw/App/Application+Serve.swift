@@ -39,6 +39,7 @@ extension Application {
                 group.addTask { await self.views.run() }
                 group.addTask { await poller.run(logger: self.logger) }
                 group.addTask { await self.maintainKeys() }
+                group.addTask { await self.makeAlerting().run() }
                 await group.waitForAll()
             }
         }

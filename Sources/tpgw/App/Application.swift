@@ -89,6 +89,7 @@ final class Application: Sendable {
         SummaryRoutes(views: views, auth: auth, refresh: refresh).register(on: router)
         PurchaseRoutes(store: store, bce: bce, endpoints: endpoints, views: views, auth: auth, logger: logger.with(["component": "purchase"]))
             .register(on: router)
+        registerAlertRoutes(auth: auth)
     }
 
     /// The HTTP server configuration from `listen` and the defaults.

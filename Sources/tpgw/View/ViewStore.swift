@@ -17,6 +17,7 @@ final class ViewStore: Sendable {
     private let logger: Logger
     private let rebuildSignal: AsyncStream<Void>
     private let rebuildContinuation: AsyncStream<Void>.Continuation
+    private let subscribers = Mutex<[UUID: AsyncStream<Void>.Continuation]>([:])
 
     init(load: @escaping @Sendable () async throws -> GatewayView.Input,
          probe: @escaping @Sendable () async throws -> String, logger: Logger) {
@@ -29,6 +30,15 @@ final class ViewStore: Sendable {
 
     /// The current view.
     var current: GatewayView { state.withLock { $0.view } }
+
+    /// A signal after every rebuild (coalesced: a slow reader sees one signal for several rebuilds).
+    func updates() -> AsyncStream<Void> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let id = UUID()
+        subscribers.withLock { $0[id] = continuation }
+        continuation.onTermination = { [weak self] _ in _ = self?.subscribers.withLock { $0.removeValue(forKey: id) } }
+        return stream
+    }
 
     /// Asks for a rebuild soon (coalesced).
     func invalidate() {
@@ -47,6 +57,7 @@ final class ViewStore: Sendable {
             $0.version = version
             $0.dirty = false
         }
+        for subscriber in subscribers.withLock({ Array($0.values) }) { subscriber.yield() }
         logger.debug("view rebuilt", metadata: [
             "packages": "\(input.packages.count)", "duration_ms": "\((ContinuousClock.now - started).milliseconds)",
         ])

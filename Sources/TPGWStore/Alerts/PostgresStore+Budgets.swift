@@ -1,0 +1,61 @@
+import Foundation
+import TPGWCore
+
+extension PostgresStore {
+    static let budgetColumns = "id, seq, name, body::text, version, created_at, updated_at"
+
+    /// Stores a new budget.
+    package func insertBudget(id: String, name: String, body: String) async throws -> BudgetRecord {
+        let rows = try await pool.query("""
+            INSERT INTO budgets (id, name, body) VALUES (\(id), \(name), \(body)::jsonb)
+            RETURNING \(unsafeRaw: Self.budgetColumns)
+            """)
+        return try Self.decodeBudget(rows[0])
+    }
+
+    /// Replaces a budget's body and bumps its version; nil when there is no such budget.
+    package func updateBudget(id: String, name: String, body: String) async throws -> BudgetRecord? {
+        let rows = try await pool.query("""
+            UPDATE budgets SET name = \(name), body = \(body)::jsonb, version = version + 1, updated_at = now()
+            WHERE id = \(id) RETURNING \(unsafeRaw: Self.budgetColumns)
+            """)
+        return try rows.first.map { row throws(PostgresError) in try Self.decodeBudget(row) }
+    }
+
+    /// Deletes a budget with its alerts and their deliveries; returns whether it existed.
+    package func deleteBudget(id: String) async throws -> Bool {
+        let rows = try await pool.query("DELETE FROM budgets WHERE id = \(id) RETURNING id")
+        return !rows.isEmpty
+    }
+
+    package func budget(id: String) async throws -> BudgetRecord? {
+        let rows = try await pool.query("SELECT \(unsafeRaw: Self.budgetColumns) FROM budgets WHERE id = \(id)", idempotent: true)
+        return try rows.first.map { row throws(PostgresError) in try Self.decodeBudget(row) }
+    }
+
+    /// A page of budgets in creation order, after `afterSeq`; asks for `limit` rows.
+    package func budgets(afterSeq: Int64? = nil, limit: Int = Int(Int32.max)) async throws -> [BudgetRecord] {
+        let rows = try await pool.query("""
+            SELECT \(unsafeRaw: Self.budgetColumns) FROM budgets
+            WHERE seq > \(afterSeq ?? 0) ORDER BY seq LIMIT \(limit)
+            """, idempotent: true)
+        return try rows.map { row throws(PostgresError) in try Self.decodeBudget(row) }
+    }
+
+    static func decodeBudget(_ row: PostgresRow) throws(PostgresError) -> BudgetRecord {
+        let (id, seq, name, body, version, created, updated) = try row.decode((String, Int64, String, String, Int, Date, Date).self)
+        return BudgetRecord(id: id, seq: seq, name: name, body: body, version: version, createdAt: created, updatedAt: updated)
+    }
+}
+
+extension PostgresStore {
+    /// Changes whenever a budget is created, changed or deleted (a cheap probe for re-evaluation).
+    package func budgetsSignature() async throws -> String {
+        let rows = try await pool.query("""
+            SELECT count(*)::text || ':' || coalesce(max(seq), 0)::text || ':' || coalesce(sum(version), 0)::text || ':' ||
+                   coalesce(max(updated_at)::text, '')
+            FROM budgets
+            """, idempotent: true)
+        return try rows[0].decode(String.self, at: 0)
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import TPGWCore
+
+extension PostgresStore {
+    static let deliveryColumns = """
+        id, seq, alert_id, channel_id, event_kind, payload::text, state, attempts, created_at, next_attempt_at, claimed_by, \
+        claim_until, delivered_at, folded_into, last_error
+        """
+
+    /// Claims up to `limit` due deliveries for `owner` until `now + lease`, oldest due first. Rows another
+    /// dispatcher holds (locked, or leased until later) are skipped, so no two dispatchers send one at once;
+    /// a lease that ran out without a recorded result makes the row due again (at-least-once).
+    package func claimDeliveries(owner: String, now: Date, lease: TimeInterval, limit: Int) async throws -> [DeliveryRecord] {
+        let until = now.addingTimeInterval(lease)
+        let rows = try await pool.query("""
+            UPDATE deliveries SET claimed_by = \(owner), claim_until = \(until)
+            WHERE id IN (
+                SELECT id FROM deliveries
+                WHERE state = 'pending' AND next_attempt_at <= \(now) AND (claim_until IS NULL OR claim_until <= \(now))
+                ORDER BY next_attempt_at, seq LIMIT \(limit)
+                FOR UPDATE SKIP LOCKED)
+            RETURNING \(unsafeRaw: Self.deliveryColumns)
+            """)
+        return try rows.map { row throws(PostgresError) in try Self.decodeDelivery(row) }.sorted { $0.seq < $1.seq }
+    }
+
+    /// Records results of claimed deliveries (only rows still claimed by `owner` change) and their attempts,
+    /// in one transaction.
+    package func recordDeliveries(_ updates: [DeliveryUpdate], owner: String) async throws {
+        guard !updates.isEmpty else { return }
+        let attempts = updates.compactMap(\.attempt)
+        try await pool.withTransaction { connection in
+            _ = try await connection.query("""
+                UPDATE deliveries d
+                SET state = u.state, next_attempt_at = u.next_at, delivered_at = u.delivered_at, last_error = u.err,
+                    folded_into = u.folded, attempts = d.attempts + u.inc, claimed_by = NULL, claim_until = NULL
+                FROM unnest(\(updates.map(\.id))::text[], \(updates.map(\.state))::text[], \(updates.map(\.nextAttemptAt))::timestamptz[],
+                            \(updates.map(\.deliveredAt))::timestamptz[], \(updates.map(\.lastError))::text[],
+                            \(updates.map(\.foldedInto))::text[], \(updates.map { $0.attempt == nil ? 0 : 1 })::int[])
+                     AS u(id, state, next_at, delivered_at, err, folded, inc)
+                WHERE d.id = u.id AND d.claimed_by = \(owner)
+                """)
+            if !attempts.isEmpty {
+                _ = try await connection.query("""
+                    INSERT INTO delivery_attempts (delivery_id, attempted_at, status, latency_ms, outcome, error, response_excerpt)
+                    SELECT * FROM unnest(\(attempts.map(\.deliveryID))::text[], \(attempts.map(\.attemptedAt))::timestamptz[],
+                                         \(attempts.map(\.status))::int[], \(attempts.map(\.latencyMs))::int[], \(attempts.map(\.outcome))::text[],
+                                         \(attempts.map(\.error))::text[], \(attempts.map(\.responseExcerpt))::text[])
+                    """)
+            }
+        }
+    }
+
+    /// A page of deliveries, newest first, optionally of one state or one alert.
+    package func deliveries(state: String? = nil, alertID: Int64? = nil, beforeSeq: Int64? = nil, limit: Int) async throws -> [DeliveryRecord] {
+        let rows = try await pool.query("""
+            SELECT \(unsafeRaw: Self.deliveryColumns) FROM deliveries
+            WHERE (\(state)::text IS NULL OR state = \(state)) AND (\(alertID)::int8 IS NULL OR alert_id = \(alertID))
+              AND seq < \(beforeSeq ?? Int64.max)
+            ORDER BY seq DESC LIMIT \(limit)
+            """, idempotent: true)
+        return try rows.map { row throws(PostgresError) in try Self.decodeDelivery(row) }
+    }
+
+    /// Attempts of these deliveries, oldest first.
+    package func deliveryAttempts(deliveryIDs: [String]) async throws -> [DeliveryAttemptRecord] {
+        guard !deliveryIDs.isEmpty else { return [] }
+        let rows = try await pool.query("""
+            SELECT delivery_id, attempted_at, status, latency_ms, outcome, error, response_excerpt FROM delivery_attempts
+            WHERE delivery_id = ANY(\(deliveryIDs)::text[]) ORDER BY id
+            """, idempotent: true)
+        return try rows.map { row throws(PostgresError) in
+            let (id, at, status, latency, outcome, error, excerpt) = try row.decode((String, Date, Int?, Int, String, String?, String?).self)
+            return DeliveryAttemptRecord(
+                deliveryID: id, attemptedAt: at, status: status, latencyMs: latency, outcome: outcome, error: error, responseExcerpt: excerpt)
+        }
+    }
+
+    /// Deliveries per state (for metrics and tests).
+    package func deliveryCounts() async throws -> [String: Int] {
+        let rows = try await pool.query("SELECT state, count(*)::int8 FROM deliveries GROUP BY state", idempotent: true)
+        var out: [String: Int] = [:]
+        for row in rows {
+            let (state, n) = try row.decode((String, Int64).self)
+            out[state] = Int(n)
+        }
+        return out
+    }
+
+    static func decodeDelivery(_ row: PostgresRow) throws(PostgresError) -> DeliveryRecord {
+        let id = try row.decode(String.self, at: 0)
+        let seq = try row.decode(Int64.self, at: 1)
+        let alertID = try row.decode(Int64?.self, at: 2)
+        let channel = try row.decode(String.self, at: 3)
+        let kind = try row.decode(String.self, at: 4)
+        let payload = try row.decode(String.self, at: 5)
+        let state = try row.decode(String.self, at: 6)
+        let attempts = try row.decode(Int.self, at: 7)
+        let created = try row.decode(Date.self, at: 8)
+        let next = try row.decode(Date.self, at: 9)
+        let claimedBy = try row.decode(String?.self, at: 10)
+        let claimUntil = try row.decode(Date?.self, at: 11)
+        let delivered = try row.decode(Date?.self, at: 12)
+        let folded = try row.decode(String?.self, at: 13)
+        let error = try row.decode(String?.self, at: 14)
+        return DeliveryRecord(
+            id: id, seq: seq, alertID: alertID, channelID: channel, eventKind: kind, payload: payload, state: state, attempts: attempts,
+            createdAt: created, nextAttemptAt: next, claimedBy: claimedBy, claimUntil: claimUntil, deliveredAt: delivered,
+            foldedInto: folded, lastError: error)
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Synchronization
+import TPGWCore
+import TPGWStore
+
+/// Evaluates every budget over the current inputs and writes alert transitions together with their outbox rows,
+/// in one transaction (the thin shell around ``AlertPass``).
+///
+/// One replica evaluates at a time (the engine row lock); each keeps the stored alert states in memory and
+/// reloads them when another replica has written since (the engine version moved).
+final class AlertEngine: Sendable {
+    /// What one pass did.
+    struct Report: Sendable, Equatable {
+        var budgets = 0
+        var written = 0
+        var deliveries = 0
+        var events: [String] = []
+    }
+
+    private struct Cache {
+        var version: Int64?
+        var alerts: [Fingerprint: AlertState] = [:]
+        var previousStatuses: [PackageKey: PackageStatus]?
+    }
+
+    private let store: PostgresStore
+    private let inputs: @Sendable () -> AlertInputs?
+    private let logger: Logger
+    private let metrics: GatewayMetrics?
+    private let cache = Mutex(Cache())
+    /// Serialises passes inside this process (the database lock serialises replicas).
+    private let running = AsyncGate()
+
+    /// - Parameter inputs: the current packages, forecasts, pools and sources (from the view); nil while there is
+    ///   nothing trustworthy to evaluate (no view built yet), so an empty view never resolves every alert.
+    init(store: PostgresStore, logger: Logger, metrics: GatewayMetrics? = nil, inputs: @escaping @Sendable () -> AlertInputs?) {
+        self.store = store
+        self.logger = logger
+        self.metrics = metrics
+        self.inputs = inputs
+    }
+
+    /// One pass at `now`: evaluate, step, and commit state changes with their deliveries.
+    @discardableResult
+    func evaluate(now: Date) async throws -> Report {
+        try await running.withLock { try await self.pass(now: now) }
+    }
+
+    private func pass(now: Date) async throws -> Report {
+        let budgets = try await store.budgets().compactMap { record -> Budget? in
+            guard var budget = try? JSONDecoder().decode(Budget.self, from: Data(record.body.utf8)) else {
+                logger.warning("stored budget does not decode; skipped", metadata: ["budget.id": record.id])
+                return nil
+            }
+            budget.id = record.id
+            budget.name = record.name
+            return budget
+        }
+        guard let inputs = inputs() else { return Report(budgets: budgets.count) }
+        let (cachedVersion, previous) = cache.withLock { ($0.version, $0.previousStatuses) }
+        var report = Report(budgets: budgets.count)
+        var committed: (alerts: [Fingerprint: AlertState], writes: [AlertState])?
+        do {
+            let version = try await store.alertEnginePass(cachedVersion: cachedVersion) { reload, _ in
+                var alerts = cache.withLock { $0.alerts }
+                if let reload {
+                    alerts = [:]
+                    alerts.reserveCapacity(reload.count)
+                    let decoder = JSONDecoder()
+                    for record in reload {
+                        if let state = try? decoder.decode(AlertState.self, from: Data(record.body.utf8)) { alerts[state.fingerprint] = state }
+                    }
+                }
+                let output = AlertPass.run(budgets: budgets, inputs: inputs, existing: alerts, previousStatuses: previous ?? [:], now: now)
+                committed = (alerts, output.writes)
+                var batch = AlertWriteBatch()
+                batch.alerts = output.writes.map(Self.row)
+                for (event, channels) in output.events {
+                    let payload = StoredAlertEvent.encode([event])
+                    report.events.append("\(event.kind.rawValue) \(event.alert.fingerprint)")
+                    for channel in channels {
+                        batch.deliveries.append(.init(
+                            id: Self.newDeliveryID(), fingerprint: event.alert.fingerprint.value, channelID: channel,
+                            eventKind: event.kind.rawValue, payload: payload, createdAt: now))
+                    }
+                }
+                report.written = batch.alerts.count
+                report.deliveries = batch.deliveries.count
+                return batch
+            }
+            cache.withLock { c in
+                var alerts = committed?.alerts ?? c.alerts
+                for state in committed?.writes ?? [] { alerts[state.fingerprint] = state }
+                c.alerts = alerts
+                c.version = version
+                var statuses: [PackageKey: PackageStatus] = [:]
+                statuses.reserveCapacity(inputs.packages.count)
+                for p in inputs.packages { statuses[p.key] = p.status }
+                c.previousStatuses = statuses
+                if let metrics {
+                    var firing: [AlertRule.Kind: Int] = [:]
+                    for kind in AlertRule.Kind.allCases { firing[kind] = 0 }
+                    for alert in alerts.values where alert.status == .firing { firing[alert.kind, default: 0] += 1 }
+                    for (kind, n) in firing { metrics.alertsFiring.series([kind.rawValue]).set(n) }
+                }
+            }
+        } catch {
+            cache.withLock { $0.version = nil }
+            throw error
+        }
+        if report.written > 0 || report.deliveries > 0 {
+            logger.info("alerts evaluated", metadata: [
+                "budgets": "\(report.budgets)", "alerts.written": "\(report.written)", "deliveries": "\(report.deliveries)",
+            ])
+        }
+        return report
+    }
+
+    static func row(_ s: AlertState) -> AlertWriteBatch.Alert {
+        AlertWriteBatch.Alert(
+            fingerprint: s.fingerprint.value, budgetID: s.budgetID, ruleIndex: s.ruleIndex, kind: s.kind.rawValue,
+            subject: s.subject.description, state: s.status.rawValue, level: s.level, lastNotifiedAt: s.lastNotifiedAt,
+            updatedAt: s.updatedAt, body: String(decoding: APIJSON.encode(s), as: UTF8.self))
+    }
+
+    /// `dl_` + 24 random hex digits.
+    static func newDeliveryID() -> String {
+        "dl_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(24).lowercased()
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import TPGWCore
+
+/// What one engine pass evaluates: the latest packages with forecasts, pool forecasts and source health
+/// (taken from the current ``GatewayView``).
+struct AlertInputs: Sendable {
+    var packages: [PackageState]
+    var forecasts: [PackageKey: PackageForecast]
+    var pools: [SourceID: PoolForecast]
+    var sources: [AlertSourceHealth]
+
+    init(packages: [PackageState], forecasts: [PackageKey: PackageForecast] = [:], pools: [SourceID: PoolForecast] = [:],
+         sources: [AlertSourceHealth] = []) {
+        self.packages = packages
+        self.forecasts = forecasts
+        self.pools = pools
+        self.sources = sources
+    }
+
+    /// The inputs of a view; a source never read is watched since `watchedSince[source]` (or `now`).
+    static func from(_ view: GatewayView, watchedSince: [SourceID: Date], now: Date) -> AlertInputs {
+        var forecasts: [PackageKey: PackageForecast] = [:]
+        forecasts.reserveCapacity(view.packages.count)
+        for (i, p) in view.packages.enumerated() { forecasts[p.key] = view.forecasts[i] }
+        var pools: [SourceID: PoolForecast] = [:]
+        for pool in view.pools { pools[pool.source] = pool }
+        let sources = view.sources.map {
+            AlertSourceHealth(source: $0.id, lastSuccessAt: $0.lastSuccessAt, watchedSince: watchedSince[$0.id] ?? $0.lastAttemptAt ?? now)
+        }
+        return AlertInputs(packages: view.packages, forecasts: forecasts, pools: pools, sources: sources)
+    }
+}

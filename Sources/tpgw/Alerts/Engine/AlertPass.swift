@@ -1,0 +1,57 @@
+import Foundation
+import TPGWCore
+
+/// One evaluation of every budget against the inputs, stepping each alert's state machine. Pure: `now` and the
+/// stored states are passed in; the result says which states to write and which events to deliver.
+enum AlertPass {
+    struct Output: Sendable {
+        /// States to write (new, changed status/level/notice, or a value refresh that is due).
+        var writes: [AlertState] = []
+        /// Events to deliver, with the channels of their budget.
+        var events: [(event: AlertEvent, channels: [String])] = []
+    }
+
+    /// A firing alert whose value moved but that needs no notice is written at most this often.
+    static let refreshInterval: TimeInterval = 600
+
+    static func run(
+        budgets: [Budget], inputs: AlertInputs, existing: [Fingerprint: AlertState], previousStatuses: [PackageKey: PackageStatus],
+        now: Date
+    ) -> Output {
+        var firingByBudget: [String: [AlertState]] = [:]
+        for alert in existing.values where alert.status == .firing { firingByBudget[alert.budgetID, default: []].append(alert) }
+        var out = Output()
+        let all = AlertEvaluator.evaluate(
+            budgets: budgets, packages: inputs.packages, forecasts: inputs.forecasts, pools: inputs.pools, sources: inputs.sources,
+            previousStatuses: previousStatuses, now: now)
+        for (budget, conditions) in zip(budgets, all) {
+            var seen = Set<Fingerprint>()
+            seen.reserveCapacity(conditions.count)
+            for condition in conditions {
+                seen.insert(condition.fingerprint)
+                apply(existing[condition.fingerprint], condition, budget: budget, now: now, into: &out)
+            }
+            for alert in firingByBudget[budget.id] ?? [] where !seen.contains(alert.fingerprint) {
+                apply(alert, nil, budget: budget, now: now, into: &out)
+            }
+        }
+        return out
+    }
+
+    private static func apply(_ existing: AlertState?, _ condition: AlertCondition?, budget: Budget, now: Date, into out: inout Output) {
+        let (state, events) = AlertStateMachine.step(existing: existing, condition: condition, now: now, repeatInterval: budget.repeatInterval)
+        for event in events { out.events.append((event, budget.channels)) }
+        guard let state, state != existing else { return }
+        if let existing, events.isEmpty, !needsWrite(old: existing, new: state, now: now) { return }
+        out.writes.append(state)
+    }
+
+    /// Whether a change that sent nothing is worth a write: lifecycle fields changed, or the value is stale.
+    static func needsWrite(old: AlertState, new: AlertState, now: Date) -> Bool {
+        if old.status != new.status || old.level != new.level || old.threshold != new.threshold || old.startedAt != new.startedAt
+            || old.lastNotifiedAt != new.lastNotifiedAt || old.notifications != new.notifications || old.budgetName != new.budgetName {
+            return true
+        }
+        return now.timeIntervalSince(old.updatedAt) >= refreshInterval
+    }
+}

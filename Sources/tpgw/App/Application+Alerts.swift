@@ -1,0 +1,47 @@
+import Foundation
+import TPGWCore
+import TPGWHTTP
+
+extension Application {
+    /// Registers the budget, channel, alert and delivery routes.
+    func registerAlertRoutes(auth: Authenticator) {
+        let tester = ChannelTester(sender: DeliverySender(client: httpClient, timeout: alertSettings.timeout), publicURL: configuration.publicURL)
+        BudgetRoutes(store: store, auth: auth).register(on: router)
+        ChannelRoutes(store: store, tester: tester, auth: auth).register(on: router)
+        AlertRoutes(store: store, auth: auth).register(on: router)
+        DeliveryRoutes(store: store, auth: auth).register(on: router)
+    }
+
+    /// The alert engine over the live view plus the delivery dispatcher; `run()` them in the background.
+    func makeAlerting() -> Alerting {
+        let views = views
+        let settings = alertSettings
+        var dispatch = DeliveryDispatcher.Configuration(owner: settings.owner)
+        dispatch.lease = settings.lease
+        dispatch.timeout = settings.timeout
+        dispatch.publicURL = configuration.publicURL
+        let log = logger.with(["component": "alerts"])
+        let watched = WatchedSources()
+        let engine = AlertEngine(store: store, logger: log) {
+            let view = views.current
+            // No source and no package: the view was never built (database down at start); evaluating it would
+            // resolve every firing alert.
+            if view.sources.isEmpty && view.packages.isEmpty { return nil }
+            let now = Date()
+            return AlertInputs.from(view, watchedSince: watched.since(view.sources.map(\.id), now: now), now: now)
+        }
+        let dispatcher = DeliveryDispatcher(store: store, client: httpClient, configuration: dispatch, logger: log.with(["component": "dispatcher"]))
+        return Alerting(engine: engine, dispatcher: dispatcher, store: store, updates: views.updates(), logger: log)
+    }
+
+    /// Tuning from the environment: `TPGW_DELIVERY_LEASE_SECONDS` (default 60), `TPGW_DELIVERY_TIMEOUT_SECONDS` (10),
+    /// `TPGW_REPLICA_ID` (default host-pid-random).
+    var alertSettings: (owner: String, lease: TimeInterval, timeout: Duration) {
+        let env = ProcessInfo.processInfo.environment
+        let lease = env["TPGW_DELIVERY_LEASE_SECONDS"].flatMap(Double.init).map { max(1, $0) } ?? 60
+        let timeout = env["TPGW_DELIVERY_TIMEOUT_SECONDS"].flatMap(Double.init).map { max(0.1, $0) } ?? 10
+        let owner = env["TPGW_REPLICA_ID"]
+            ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(6).lowercased())"
+        return (owner, lease, .milliseconds(Int64(timeout * 1000)))
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import Testing
+import TPGWCore
+import TPGWHTTP
+import TPGWHTTPClient
+import TPGWStore
+@testable import tpgw
+
+/// `bench/alerts/run.sh`: evaluation of 50 budgets over 100,000 packages, and dispatch of 10,000 deliveries to a
+/// local receiver. Runs only with `TPGW_BENCH_ALERTS=1`; prints `BENCH` lines.
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["TPGW_BENCH_ALERTS"] == "1" && TestDatabase.isConfigured, "bench only"),
+       .serialized)
+struct AlertBenchmark {
+    typealias F = AlertFixtures
+    static let regions = ["bj", "gz", "su", "hkg", "fwh", "bd", "nj", "yq", "cd", "sin"]
+
+    static func report(_ name: String, _ value: String) { print("BENCH \(name): \(value)") }
+
+    /// 100,000 packages over 20 sources (2 accounts x 10 regions) with forecasts and pools, like a view after a poll.
+    static func inputs(now: Date) -> AlertInputs {
+        var packages: [PackageState] = []
+        var forecasts: [PackageKey: PackageForecast] = [:]
+        packages.reserveCapacity(100_000)
+        var rng = SystemRandomNumberGenerator()
+        for i in 0..<100_000 {
+            let account = i % 2 == 0 ? "prod" : "test"
+            let region = regions[(i / 2) % regions.count]
+            let capacity: Int64 = 100 << 30
+            // Most packages are mid-way; ~1% are above 95 %, a few are used up.
+            let ratio = i % 100 == 0 ? 0.97 : Double(UInt64.random(in: 0...90, using: &rng)) / 100
+            let status: PackageStatus = i % 500 == 0 ? .usedUp : .active
+            let p = PackageState(
+                key: PackageKey(provider: "bce", account: account, region: region, id: "tp-\(i)"), policy: i % 3 == 0 ? .offPeak : .fullTime,
+                status: status, capacityBytes: capacity, usedBytes: status == .usedUp ? capacity : Int64(ratio * Double(capacity)),
+                createdAt: now.addingTimeInterval(-86400 * 20), activatedAt: now.addingTimeInterval(-86400 * 20),
+                expiresAt: now.addingTimeInterval(86400 * Double(1 + i % 60)), observedAt: now)
+            packages.append(p)
+            // Burn so that 1 % run out before they expire and the rest would last ten days past expiry.
+            let daysLeft = p.expiresAt.timeIntervalSince(now) / 86400
+            let burn = i % 100 == 1 ? Double(p.remainingBytes) / (daysLeft * 12) : Double(p.remainingBytes) / ((daysLeft + 10) * 24)
+            let at = now.addingTimeInterval(Double(p.remainingBytes) / max(burn, 1) * 3600)
+            forecasts[p.key] = PackageForecast(
+                burnBytesPerHour: burn, exhaustsAt: status == .active ? at : nil, exhaustsBeforeExpiry: status == .active && at <= p.expiresAt,
+                unusedAtExpiryBytes: at > p.expiresAt ? max(0, Int64(Double(p.remainingBytes) - burn * daysLeft * 24)) : 0)
+        }
+        var pools: [SourceID: PoolForecast] = [:]
+        var sources: [AlertSourceHealth] = []
+        for account in ["prod", "test"] {
+            for region in regions {
+                let s = SourceID(account: account, region: region)
+                let members = packages.filter { $0.key.source == s && $0.status == .active }
+                pools[s] = PoolSimulator.simulate(source: s, packages: members, demand: PoolDemand.estimate(packages: members, forecasts: forecasts), now: now)
+                sources.append(AlertSourceHealth(source: s, lastSuccessAt: now.addingTimeInterval(-60), watchedSince: now.addingTimeInterval(-86400)))
+            }
+        }
+        return AlertInputs(packages: packages.sorted { $0.key < $1.key }, forecasts: forecasts, pools: pools, sources: sources)
+    }
+
+    /// 50 budgets: 10 over everything, 40 over one region each (4 per region), every one with all 8 rule kinds.
+    static func budgets(channel: String) -> [Budget] {
+        (0..<50).map { i in
+            let scope = i < 10 ? BudgetScope() : BudgetScope(region: regions[i % regions.count])
+            return Budget(
+                id: "bud_bench\(i)", name: "bench \(i)", scope: scope,
+                rules: [
+                    .usedRatio(thresholds: [0.95, 0.99]), .remainingBytes(below: 2 << 30, per: .pool), .exhaustion(withinHours: 2),
+                    .exhaustsBeforeExpiry, .expiryWaste(withinDays: 1, unusedBytesAbove: nil, unusedRatioAbove: 0.99),
+                    .coverageGap(withinHours: 1), .statusChange, .sourceStale(afterMinutes: 30),
+                ],
+                channels: [channel], repeatIntervalHours: 24)
+        }
+    }
+
+    @Test func evaluate50BudgetsOver100kPackages() async throws {
+        let now = Date()
+        let inputs = Self.inputs(now: now)
+        let budgets = Self.budgets(channel: "chn_bench")
+        var times: [Duration] = []
+        var output = AlertPass.Output()
+        for _ in 0..<5 {
+            let started = ContinuousClock.now
+            output = AlertPass.run(budgets: budgets, inputs: inputs, existing: [:], previousStatuses: [:], now: now)
+            times.append(ContinuousClock.now - started)
+        }
+        times.sort()
+        Self.report("pure evaluation, 50 budgets x 8 rules, 100,000 packages, median of 5", "\(times[2]) (min \(times[0]), max \(times[4]))")
+        Self.report("conditions firing (alerts to create)", "\(output.writes.count)")
+
+        // The same through the engine and PostgreSQL: first pass writes every new alert and its delivery, the
+        // second (nothing changed) writes nothing.
+        try await TestDatabase.with { db in
+            let channel = try await F.channel(db.store, url: "http://127.0.0.1:9/hook")
+            for b in Self.budgets(channel: channel.id) {
+                _ = try await db.store.insertBudget(id: b.id, name: b.name, body: BudgetRoutes.body(b))
+            }
+            let box = LockedValue(inputs)
+            let engine = F.engine(db.store, inputs: box)
+            let t1 = ContinuousClock.now
+            let first = try await engine.evaluate(now: now)
+            let firstTime = ContinuousClock.now - t1
+            Self.report("engine pass 1 (evaluate + write \(first.written) alerts and \(first.deliveries) deliveries in one transaction)", "\(firstTime)")
+            var steady: [Duration] = []
+            for k in 1...3 {
+                let t = ContinuousClock.now
+                let r = try await engine.evaluate(now: now.addingTimeInterval(Double(k) * 60))
+                steady.append(ContinuousClock.now - t)
+                #expect(r.deliveries == 0)
+            }
+            steady.sort()
+            Self.report("engine pass, steady state (nothing new), median of 3", "\(steady[1])")
+            let fresh = F.engine(db.store, inputs: box)
+            let t2 = ContinuousClock.now
+            _ = try await fresh.evaluate(now: now.addingTimeInterval(600))
+            Self.report("engine pass after a restart (reloads \(first.written) stored alerts)", "\(ContinuousClock.now - t2)")
+        }
+    }
+
+    @Test func dispatch10kDeliveries() async throws {
+        try await TestDatabase.with(maxConnections: 4) { db in
+            let received = LockedValue<[String: Date]>([:])
+            let receiver = try WebhookReceiver.start { _, request in
+                if let id = request.headers["X-TPGW-Delivery"] {
+                    received.withLock { $0[id] = Date() }
+                }
+                return .json(Array("{\"ok\":true}".utf8))
+            }
+            let channel = try await F.channel(db.store, url: receiver.url)
+            try await F.budget(db.store, rules: [.usedRatio(thresholds: [0.8])], channels: [channel.id])
+            let box = LockedValue(AlertInputs(packages: (0..<10_000).map { F.package("tp-\($0)", ratio: 0.9) }))
+            let engine = F.engine(db.store, inputs: box)
+            let client = HTTPClient(configuration: .init(maxConnectionsPerHost: 32))
+            var config = DeliveryDispatcher.Configuration(owner: "bench")
+            config.batchSize = 500
+            config.concurrency = 32
+            config.tick = .milliseconds(200)
+            let dispatcher = DeliveryDispatcher(store: db.store, client: client, configuration: config, logger: .disabled)
+            let loop = Task { await dispatcher.run() }
+
+            // Burst: 10,000 transitions committed at once.
+            let transitionAt = Date()
+            let t0 = ContinuousClock.now
+            let report = try await engine.evaluate(now: transitionAt)
+            let committed = ContinuousClock.now - t0
+            dispatcher.wake()
+            while received.value.count < 10_000 && ContinuousClock.now - t0 < .seconds(300) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let total = ContinuousClock.now - t0
+            let latencies = received.value.values.map { $0.timeIntervalSince(transitionAt) }.sorted()
+            let seconds = Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18
+            Self.report("burst: transitions committed (\(report.deliveries) outbox rows, one transaction)", "\(committed)")
+            Self.report("burst: 10,000 deliveries received", "\(received.value.count) in \(total) = \(Int(Double(received.value.count) / seconds)) deliveries/s (incl. the commit)")
+            Self.report("burst: transition->receipt latency p50 / p99 / max",
+                        "\(Self.ms(latencies, 0.5)) / \(Self.ms(latencies, 0.99)) / \(Self.ms(latencies, 1)) ms")
+            #expect(received.value.count == 10_000)
+
+            // Trickle: one transition at a time (20 per second), each committed then picked up by the woken loop.
+            received.withLock { $0.removeAll() }
+            var created: [String: Date] = [:]
+            for i in 0..<200 {
+                box.withLock { $0.packages.append(F.package("trickle-\(i)", ratio: 0.9)) }
+                let at = Date()
+                let r = try await engine.evaluate(now: at)
+                if r.deliveries > 0 { dispatcher.wake() }
+                created["trickle-\(i)"] = at
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            try await Task.sleep(for: .seconds(1))
+            let rows = try await db.store.deliveries(state: "delivered", limit: 300)
+            let byID = Dictionary(rows.map { ($0.id, $0.createdAt) }, uniquingKeysWith: { a, _ in a })
+            let trickle = received.value.compactMap { id, at in byID[id].map { at.timeIntervalSince($0) } }.sorted()
+            Self.report("trickle: 200 single transitions at 20/s, transition->receipt latency p50 / p99 / max",
+                        "\(Self.ms(trickle, 0.5)) / \(Self.ms(trickle, 0.99)) / \(Self.ms(trickle, 1)) ms (\(trickle.count) received)")
+            loop.cancel()
+            _ = await loop.value
+            await client.shutdown()
+            await receiver.stop()
+        }
+    }
+
+    static func ms(_ sorted: [Double], _ q: Double) -> String {
+        guard !sorted.isEmpty else { return "-" }
+        let i = min(sorted.count - 1, Int((Double(sorted.count) * q).rounded(.up)) - 1)
+        return String(format: "%.1f", sorted[max(0, i)] * 1000)
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import TPGWCore
+import TPGWHTTPClient
+import TPGWStore
+@testable import tpgw
+
+/// Builders for alerting tests: packages, channels and budgets in a test schema, engines and dispatchers.
+enum AlertFixtures {
+    static let t0 = Date(timeIntervalSince1970: 1_790_000_000)  // 2026-09-21
+    static let source = SourceID(account: "prod", region: "bj")
+    static let gib: Int64 = 1 << 30
+
+    static func key(_ id: String = "tp-1", region: String = "bj") -> PackageKey {
+        PackageKey(provider: "bce", account: "prod", region: region, id: id)
+    }
+
+    static func package(
+        _ id: String = "tp-1", used: Int64, capacity: Int64 = 100 << 30, status: PackageStatus = .active, region: String = "bj",
+        expiresIn days: Double = 30, now: Date = t0
+    ) -> PackageState {
+        PackageState(
+            key: key(id, region: region), policy: .fullTime, status: status, capacityBytes: capacity, usedBytes: used,
+            createdAt: now.addingTimeInterval(-86400 * 10), activatedAt: now.addingTimeInterval(-86400 * 10),
+            expiresAt: now.addingTimeInterval(days * 86400), observedAt: now)
+    }
+
+    /// A package at `ratio` of 100 GiB used.
+    static func package(_ id: String = "tp-1", ratio: Double, region: String = "bj") -> PackageState {
+        package(id, used: Int64(ratio * Double(100 << 30)), region: region)
+    }
+
+    @discardableResult
+    static func channel(_ store: PostgresStore, format: ChannelFormat = .json, url: String, secret: String? = "whsec-test-0123456789",
+                        language: String = "en") async throws -> ChannelRecord {
+        try await store.insertChannel(ChannelRecord(
+            id: "chn_" + UUID().uuidString.prefix(8).lowercased(), name: "test", format: format.rawValue, url: url, secret: secret,
+            language: language))
+    }
+
+    @discardableResult
+    static func budget(_ store: PostgresStore, rules: [AlertRule], channels: [String], scope: BudgetScope = BudgetScope(),
+                       repeatHours: Double = 24, name: String = "runway") async throws -> String {
+        let budget = Budget(name: name, scope: scope, rules: rules, channels: channels, repeatIntervalHours: repeatHours)
+        let id = BudgetRoutes.newID()
+        _ = try await store.insertBudget(id: id, name: name, body: BudgetRoutes.body(budget))
+        return id
+    }
+
+    /// An engine whose inputs the test sets.
+    static func engine(_ store: PostgresStore, inputs: LockedValue<AlertInputs>) -> AlertEngine {
+        AlertEngine(store: store, logger: TestDatabase.testLogger("test.engine")) { inputs.value }
+    }
+
+    static func dispatcher(
+        _ store: PostgresStore, client: HTTPClient, clock: ManualClock, owner: String = "d1", timeout: Duration = .seconds(5),
+        lease: TimeInterval = 60, batch: Int = 200, logger: Logger = TestDatabase.testLogger("test.dispatcher")
+    ) -> DeliveryDispatcher {
+        var c = DeliveryDispatcher.Configuration(owner: owner)
+        c.timeout = timeout
+        c.lease = lease
+        c.batchSize = batch
+        return DeliveryDispatcher(store: store, client: client, configuration: c, logger: logger, now: { clock.now }, jitter: { 0 })
+    }
+
+    /// Event kinds of every delivery, oldest first.
+    static func deliveryEvents(_ store: PostgresStore) async throws -> [String] {
+        try await store.deliveries(limit: 10_000).reversed().map(\.eventKind)
+    }
+}
