@@ -22,7 +22,7 @@ extension Application {
         dispatch.publicURL = configuration.publicURL
         let log = logger.with(["component": "alerts"])
         let watched = WatchedSources()
-        let engine = AlertEngine(store: store, logger: log) {
+        let engine = AlertEngine(store: store, logger: log, metrics: ops.metrics) {
             let view = views.current
             // No source and no package: the view was never built (database down at start); evaluating it would
             // resolve every firing alert.
@@ -30,7 +30,7 @@ extension Application {
             let now = Date()
             return AlertInputs.from(view, watchedSince: watched.since(view.sources.map(\.id), now: now), now: now)
         }
-        let dispatcher = DeliveryDispatcher(store: store, client: httpClient, configuration: dispatch, logger: log.with(["component": "dispatcher"]))
+        let dispatcher = DeliveryDispatcher(store: store, client: httpClient, configuration: dispatch, logger: log.with(["component": "dispatcher"]), metrics: ops.metrics)
         return Alerting(engine: engine, dispatcher: dispatcher, store: store, updates: views.updates(), logger: log)
     }
 
