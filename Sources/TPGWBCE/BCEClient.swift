@@ -41,6 +41,7 @@ package final class BCEClient: Sendable {
     private let sleep: @Sendable (Duration) async throws -> Void
     private let random: @Sendable () -> Double
     private let breakers = Mutex<[SourceID: CircuitBreaker]>([:])
+    private let observer = Mutex<(@Sendable (BCEAttemptObservation) -> Void)?>(nil)
 
     /// - Parameters:
     ///   - now: the clock used for signing timestamps and the breaker (tests pass a manual one).
@@ -74,20 +75,72 @@ package final class BCEClient: Sendable {
     }
 
     /// Every package of the source, following `nextMarker` (inclusive) until `isTruncated` is false.
+    ///
+    /// Pages are pipelined: a child task requests page after page, reading only each body's paging fields
+    /// (`listPaging`) before asking for the next, while this task decodes the pages it has handed over. So
+    /// requests never wait for decoding, nor for this task to be scheduled between pages.
     package func listPackages(_ endpoint: BCEEndpoint, filter: BCEListFilter = .init()) async throws -> [BCEPackage] {
-        var all: [BCEPackage] = []
-        var marker: String? = nil
-        var seenMarkers: Set<String> = []
-        for _ in 0..<configuration.maxPages {
-            let page = try await listPage(endpoint, marker: marker, filter: filter)
-            all.append(contentsOf: page.packages)
-            guard page.isTruncated, let next = page.nextMarker else { return all }
-            guard seenMarkers.insert(next).inserted, !page.packages.isEmpty else {
-                throw BCEError(kind: .decoding, source: endpoint.source, operation: "list", message: "nextMarker \(JSONString.quote(next)) repeats: the list does not advance")
+        let decoder = BCEWireDecoder(source: endpoint.source, operation: "list")
+        let maxPages = configuration.maxPages
+        let (bodies, delivery) = AsyncThrowingStream<RawListPage, any Error>.makeStream()
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask(priority: .high) {
+                do {
+                    var marker: String? = nil
+                    var seenMarkers: Set<String> = []
+                    for page in 1... {
+                        let raw = try await self.rawListPage(endpoint, marker: marker, filter: filter, decoder: decoder)
+                        delivery.yield(raw)
+                        guard let next = raw.nextMarker else { break }
+                        guard page < maxPages else { throw decoder.failure("more than \(maxPages) pages") }
+                        guard seenMarkers.insert(next).inserted else {
+                            throw decoder.failure("nextMarker \(JSONString.quote(next)) repeats: the list does not advance")
+                        }
+                        marker = next
+                    }
+                    delivery.finish()
+                } catch {
+                    delivery.finish(throwing: error)
+                }
             }
-            marker = next
+            var all: [BCEPackage] = []
+            for try await raw in bodies {
+                let page: BCEListPage
+                switch Result(catching: { () throws(BCEError) in try decoder.listPage(raw.body) }) {
+                case .success(let p): page = p
+                case .failure(let error):
+                    record(endpoint.source, failure: error, at: now())
+                    throw error
+                }
+                if page.nextMarker != raw.nextMarker {
+                    let error = decoder.failure("the page's paging fields disagree with themselves (duplicate isTruncated or nextMarker?)")
+                    record(endpoint.source, failure: error, at: now())
+                    throw error
+                }
+                if raw.nextMarker != nil && page.packages.isEmpty {
+                    throw decoder.failure("nextMarker \(JSONString.quote(raw.nextMarker!)) repeats: the list does not advance")
+                }
+                all.append(contentsOf: page.packages)
+            }
+            // A cancelled task's stream just ends: it is not a complete list.
+            try Task.checkCancellation()
+            return all
         }
-        throw BCEError(kind: .decoding, source: endpoint.source, operation: "list", message: "more than \(configuration.maxPages) pages")
+    }
+
+    /// A list page's body whose paging fields have been read (the packages are decoded by the caller).
+    private struct RawListPage: Sendable {
+        var body: [UInt8]
+        var nextMarker: String?
+    }
+
+    private func rawListPage(_ endpoint: BCEEndpoint, marker: String?, filter: BCEListFilter, decoder: BCEWireDecoder) async throws -> RawListPage {
+        var query = filter.queryItems
+        if let marker { query.append(("marker", marker)) }
+        query.append(("maxKeys", String(configuration.maxKeys)))
+        return try await call(endpoint, operation: "list", method: "GET", path: "/v1/eiptp", query: query, body: nil) { body throws(BCEError) in
+            RawListPage(body: body, nextMarker: try decoder.listPaging(body).nextMarker)
+        }
     }
 
     /// One package by id (`NoSuchObject` → a `.service` error with status 404).
@@ -155,6 +208,12 @@ package final class BCEClient: Sendable {
             return first!
         }
         return BCESourceReading(endpoint: endpoint, result: result, observedAt: now(), latency: ContinuousClock.now - start)
+    }
+
+    /// Installs a closure called after every HTTP exchange (each attempt, retries included), e.g. for
+    /// metrics. It runs on the caller's task: keep it cheap and non-blocking. Replaces any earlier one.
+    package func observe(_ handler: @escaping @Sendable (BCEAttemptObservation) -> Void) {
+        observer.withLock { $0 = handler }
     }
 
     // MARK: Breaker
@@ -251,11 +310,17 @@ package final class BCEClient: Sendable {
             method: method, url: url, headers: headers.map { (name: $0.0, value: $0.1) }, body: body ?? [],
             connectTimeout: configuration.connectTimeout, totalTimeout: configuration.totalTimeout, concurrencyKey: endpoint.source.description)
         let response: HTTPClientResponse
+        let started = ContinuousClock.now
+        let observe = observer.withLock { $0 }
         do {
             response = try await http.execute(request)
         } catch let e as HTTPClientError {
+            observe?(BCEAttemptObservation(source: endpoint.source, operation: operation, outcome: .transportError, duration: ContinuousClock.now - started))
             throw BCEError(e, source: endpoint.source, operation: operation)
         }
+        observe?(BCEAttemptObservation(
+            source: endpoint.source, operation: operation, outcome: BCEAttemptObservation.outcome(status: response.status),
+            duration: ContinuousClock.now - started))
         guard (200..<300).contains(response.status) else {
             let parsed = BCEWireDecoder(source: endpoint.source, operation: operation).errorBody(response.body)
             throw BCEError(

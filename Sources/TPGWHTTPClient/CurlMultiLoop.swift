@@ -275,8 +275,10 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     fileprivate func appendHeaderLine(_ p: UnsafeRawBufferPointer) {
-        var line = String(decoding: p, as: UTF8.self)
-        while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
+        // Trim as scalars: "\r\n" is one Character, so `hasSuffix("\n")` would not see it.
+        var end = p.count
+        while end > 0, p[end - 1] == 0x0A || p[end - 1] == 0x0D { end -= 1 }
+        let line = String(decoding: UnsafeRawBufferPointer(rebasing: p[0..<end]), as: UTF8.self)
         if line.hasPrefix("HTTP/") {
             headers.removeAll()  // a new response (after 100 Continue or a proxy's 200)
             return
@@ -285,6 +287,10 @@ final class CurlTransfer: @unchecked Sendable {
         let name = String(line[..<colon])
         let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         headers.append((name: name, value: value))
+        // Size the body buffer once instead of growing it through every doubling.
+        if body.isEmpty, name.lowercased() == "content-length", let n = Int(value), n > 0 {
+            body.reserveCapacity(min(n, maxResponseSize))
+        }
     }
 }
 

@@ -130,12 +130,17 @@ struct Simulator: Sendable {
 
     private static func insert(_ p: SimPackage, into r: inout Region) {
         r.packages[p.id] = p
-        var lo = 0, hi = r.order.count
+        r.order.insert(p.id, at: lowerBound(r.order, p.id))
+    }
+
+    /// The index of the first id `>= id` in the ascending `ids` (binary search).
+    static func lowerBound(_ ids: [String], _ id: String) -> Int {
+        var lo = 0, hi = ids.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if r.order[mid] < p.id { lo = mid + 1 } else { hi = mid }
+            if ids[mid] < id { lo = mid + 1 } else { hi = mid }
         }
-        r.order.insert(p.id, at: lo)
+        return lo
     }
 
     /// Number of packages currently listed in `region`.
@@ -256,7 +261,8 @@ struct Simulator: Sendable {
         let idFilter = request.query("id").flatMap { $0.isEmpty ? nil : $0 }
         let policyFilter = request.query("deductPolicy").flatMap { $0.isEmpty ? nil : $0 }
         let statusFilter = request.query("status").flatMap { $0.isEmpty ? nil : $0 }
-        let ids = r.order.filter { id in
+        // The unfiltered list (every poll) is the order itself: no per-package lookups.
+        let ids = idFilter == nil && policyFilter == nil && statusFilter == nil ? r.order : r.order.filter { id in
             let p = r.packages[id]!
             if let idFilter, id != idFilter { return false }
             if let policyFilter, p.policy.bceName != policyFilter { return false }
@@ -270,7 +276,7 @@ struct Simulator: Sendable {
     /// Which page (1-based) a list request asks for, judged by where its marker sits.
     private func listPageNumber(_ request: SimRequest, region: String) -> Int {
         guard case .success(let q) = listQuery(request, region: region, at: lastSettled), let marker = q.marker else { return 1 }
-        let index = q.ids.firstIndex { $0 >= marker } ?? q.ids.count
+        let index = Self.lowerBound(q.ids, marker)
         return index / max(1, q.maxKeys) + 1
     }
 
@@ -280,26 +286,27 @@ struct Simulator: Sendable {
         case .success(let v): q = v
         case .failure(let f): return SimResponse(status: f.status, body: Self.errorBody(f.code, f.message, requestID), requestID: requestID)
         }
-        let start = q.marker.map { m in q.ids.firstIndex { $0 >= m } ?? q.ids.count } ?? 0
+        let start = q.marker.map { Self.lowerBound(q.ids, $0) } ?? 0
         let end = min(q.ids.count, start + q.maxKeys)
         let truncated = end < q.ids.count
-        var body = "{\"marker\":\(JSONString.quote(q.marker ?? "")),\"maxKeys\":\(q.maxKeys),\"isTruncated\":\(truncated),"
-        if truncated { body += "\"nextMarker\":\(JSONString.quote(q.ids[end])),"}
-        body += "\"packageList\":["
-        var first = true
-        for id in q.ids[start..<end] {
-            if !first { body += "," }
-            first = false
+        var head = "{\"marker\":\(JSONString.quote(q.marker ?? "")),\"maxKeys\":\(q.maxKeys),\"isTruncated\":\(truncated),"
+        if truncated { head += "\"nextMarker\":\(JSONString.quote(q.ids[end])),"}
+        head += "\"packageList\":["
+        // Cached package objects are handed out as they are; the server joins them outside the lock.
+        var parts = [head]
+        parts.reserveCapacity(2 * (end - start) + 2)
+        for (n, id) in q.ids[start..<end].enumerated() {
+            if n > 0 { parts.append(",") }
             if let cached = regions[region]!.packages[id]!.cachedJSON {
-                body += cached
+                parts.append(cached)
             } else {
                 let json = regions[region]!.packages[id]!.json(at: t, capacityAsStrings: configuration.capacityAsStrings)
                 regions[region]!.packages[id]!.cachedJSON = json
-                body += json
+                parts.append(json)
             }
         }
-        body += "]}"
-        return SimResponse(status: 200, body: body, requestID: requestID)
+        parts.append("]}")
+        return SimResponse(status: 200, bodyParts: parts, requestID: requestID)
     }
 
     private func get(_ id: String, region: String, at t: Date, requestID: String) -> SimResponse {

@@ -139,16 +139,20 @@ final class SimulatorServer: Sendable {
                 resp.abortConnection = true
                 return resp
             case .respond:
-                return json(r.status, r.body, requestID: r.requestID)
+                return json(r.status, r.bodyBytes, requestID: r.requestID)
             }
         }
     }
 
     private static func json(_ status: Int, _ body: String, requestID: String) -> HTTPResponse {
+        json(status, Array(body.utf8), requestID: requestID)
+    }
+
+    private static func json(_ status: Int, _ body: [UInt8], requestID: String) -> HTTPResponse {
         HTTPResponse(
             status: HTTPStatus(code: status),
             headers: ["Content-Type": "application/json;charset=UTF-8", "x-bce-request-id": requestID, "Server": "bce-sim"],
-            body: Array(body.utf8))
+            body: body)
     }
 
     private static func control(_ request: HTTPRequest, region: String, state: State) -> HTTPResponse {

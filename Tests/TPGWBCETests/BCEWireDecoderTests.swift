@@ -56,6 +56,128 @@ import TPGWCore
         }
     }
 
+    @Test func escapedStringsAndKeys_areDecoded() throws {
+        let s = Self.pkg
+            .replacingOccurrences(of: "\"id\":\"tp-87V5cnkwqO\"", with: #""\u0069d":"tp-87V5\/cnkwqO""#)
+            .replacingOccurrences(of: "\"RUNNING\"", with: #""RUNN\u0049NG""#)
+            .replacingOccurrences(of: "\"WebOutBytes\"", with: #""Web\tOut""#)
+        let p = try decoder.listPage(page(s)).packages[0]
+        #expect(p.id == "tp-87V5/cnkwqO")
+        #expect(p.status == .active)
+        #expect(p.packageType == "Web\tOut")
+    }
+
+    @Test func duplicateKeys_lastOneWins() throws {
+        let s = Self.pkg.replacingOccurrences(of: "{\"id\"", with: "{\"status\":\"EXPIRED\",\"id\"")
+        #expect(try decoder.listPage(page(s)).packages[0].status == .active)
+    }
+
+    @Test(arguments: [
+        ("1.073741824E10", Int64(10_737_418_240)), ("\"10737418240.0\"", 10_737_418_240), ("\"+5\"", 5), ("0", 0),
+        ("9223372036854775807", Int64.max),
+    ])
+    func capacity_acceptsIntegralNumberForms(_ text: String, _ expected: Int64) throws {
+        let s = Self.pkg.replacingOccurrences(of: "10737418240", with: text)
+        #expect(try decoder.listPage(page(s)).packages[0].capacity == expected)
+    }
+
+    @Test(arguments: ["-5", "1.5", "\"\"", "\"ten\"", "99999999999999999999"])
+    func capacity_rejectsNonIntegers(_ text: String) {
+        let s = Self.pkg.replacingOccurrences(of: "10737418240", with: text)
+        #expect { try decoder.listPage(page(s)) } throws: { ($0 as? BCEError)?.message.hasPrefix("packageList[0].capacity: not a non-negative integer") == true }
+    }
+
+    @Test(arguments: [
+        "2021-05-10T11:41:16Z", "2021-05-10T19:41:16+08:00", "2021-05-10t11:41:16z", "2021-05-10T11:41:16.000Z", "2024-02-29T23:59:60Z",
+        "1969-12-31T23:59:59Z",
+    ])
+    func times_matchRFC3339Parse(_ text: String) throws {
+        let s = Self.pkg.replacingOccurrences(of: "2021-05-10T11:41:16Z", with: text)
+        let p = try decoder.listPage(page(s)).packages[0]
+        #expect(p.expireTime == RFC3339.parse(text))
+        #expect(p.activeTime == RFC3339.parse("2021-04-10T11:41:16Z"))
+    }
+
+    @Test(arguments: ["2021-13-10T11:41:16Z", "2021-05-10T24:00:00Z", "2021-05-10 11:41", "2021-05-1OT11:41:16Z"])
+    func times_rejectMalformed(_ text: String) {
+        let s = Self.pkg.replacingOccurrences(of: "2021-05-10T11:41:16Z", with: text)
+        #expect { try decoder.listPage(page(s)) } throws: { ($0 as? BCEError)?.message.hasPrefix("packageList[0].expireTime: not a UTC time") == true }
+    }
+
+    @Test func missingOptionalFields_takeDefaults() throws {
+        let s = Self.pkg.replacingOccurrences(of: "\"packageType\":\"WebOutBytes\",", with: "")
+            .replacingOccurrences(of: "\"activeTime\":\"2021-04-10T11:41:16Z\"", with: "\"activeTime\":null")
+        let p = try decoder.listPage(page(s)).packages[0]
+        #expect(p.packageType == "WebOutBytes" && p.activeTime == nil)
+    }
+
+    @Test(arguments: [
+        (#"{"packageList":{}}"#, "packageList: expected an array, got object"),
+        (#"{"isTruncated":false}"#, "packageList: missing"),
+        (#"{"packageList":["tp-1"]}"#, "packageList[0]: expected an object, got string"),
+        (#"[]"#, "response: expected an object, got array"),
+        (#"{"packageList":[],"isTruncated":"yes"}"#, "isTruncated: expected a boolean, got string"),
+        (#"{"packageList":[],"isTruncated":true,"nextMarker":""}"#, "nextMarker: missing while isTruncated is true"),
+        (#"{"packageList":[],"maxKeys":"x"}"#, "maxKeys: not an integer"),
+    ])
+    func pageShapeErrors_areNamed(_ body: String, _ expected: String) {
+        #expect { try decoder.listPage(Array(body.utf8)) } throws: { ($0 as? BCEError)?.message.hasPrefix(expected) == true }
+    }
+
+    @Test(arguments: [
+        #"{"packageList":[],}"#, #"{"packageList":[],"a":[1,]}"#, #"{"packageList":[]} x"#, #"{"packageList":[],"a":"\x"}"#,
+        "{\"packageList\":[],\"a\":\"tab\there\"}", #"{"packageList":[],"a":tru}"#, #"{"packageList":[],"a":01}"#,
+        #"{"packageList":[],"a":-}"#, #"{"packageList":[],"a":"\u12G4"}"#, #"{"packageList":[] "a":1}"#, #"{"packageList":[]"#,
+        String(repeating: "[", count: 70) + String(repeating: "]", count: 70), "",
+    ])
+    func malformedJSON_isRejectedByPageAndPaging(_ body: String) {
+        #expect { try decoder.listPage(Array(body.utf8)) } throws: { ($0 as? BCEError)?.message.hasPrefix("response is not JSON") == true }
+        #expect { try decoder.listPaging(Array(body.utf8)) } throws: { ($0 as? BCEError)?.message.hasPrefix("response is not JSON") == true }
+    }
+
+    @Test func listPaging_readsOnlyPagingFields_andAgreesWithListPage() throws {
+        let truncated = page(Self.pkg, truncated: true, next: "tp-next")
+        #expect(try decoder.listPaging(truncated).nextMarker == "tp-next")
+        #expect(try decoder.listPaging(truncated).isTruncated)
+        #expect(try decoder.listPage(truncated).nextMarker == "tp-next")
+        let last = page(Self.pkg, truncated: false, next: "tp-ignored")
+        #expect(try decoder.listPaging(last).nextMarker == nil)
+        #expect(try decoder.listPage(last).nextMarker == nil)
+        // A bad package is the full decode's business; paging still reads.
+        let bad = page(Self.pkg.replacingOccurrences(of: "\"RUNNING\"", with: "\"SLEEPING\""), truncated: true, next: "tp-2")
+        #expect(try decoder.listPaging(bad).nextMarker == "tp-2")
+        #expect(throws: BCEError.self) { try decoder.listPage(bad) }
+    }
+
+    @Test func listPaging_stopsAfterThePagingFields() throws {
+        let body = Array(#"{"marker":"","isTruncated":true,"nextMarker":"tp-2","packageList":[{"id":"#.utf8)
+        #expect(try decoder.listPaging(body).nextMarker == "tp-2")
+        #expect { try decoder.listPage(body) } throws: { ($0 as? BCEError)?.message.hasPrefix("response is not JSON") == true }
+        // Duplicate paging keys make the early answer differ from the full one; BCEClient.listPackages compares them.
+        let dup = Array(#"{"isTruncated":false,"packageList":[],"isTruncated":true,"nextMarker":"x"}"#.utf8)
+        #expect(try decoder.listPaging(dup).nextMarker == nil)
+        #expect(try decoder.listPage(dup).nextMarker == "x")
+    }
+
+    @Test func longStrings_withEscapesAtEveryOffset_decode() throws {
+        // Exercises the 8-bytes-at-a-time string skip: the escape lands at each position of a word.
+        for k in 0..<17 {
+            let id = "tp-" + String(repeating: "a", count: k) + #"\\"# + String(repeating: "b", count: 20)
+            let s = Self.pkg.replacingOccurrences(of: "tp-87V5cnkwqO", with: id)
+            let p = try decoder.listPage(page(s)).packages[0]
+            #expect(p.id == "tp-" + String(repeating: "a", count: k) + "\\" + String(repeating: "b", count: 20))
+        }
+        let tab = Self.pkg.replacingOccurrences(of: "tp-87V5cnkwqO", with: "tp-0123456789abcdef\tx")
+        #expect(throws: BCEError.self) { try decoder.listPage(page(tab)) }
+    }
+
+    @Test func getBody_decodesOnePackage_andNamesFieldsUnderPackage() throws {
+        #expect(try decoder.package(Array(Self.pkg.utf8)).id == "tp-87V5cnkwqO")
+        let s = Self.pkg.replacingOccurrences(of: "\"capacity\":10737418240,", with: "")
+        #expect { try decoder.package(Array(s.utf8)) } throws: { ($0 as? BCEError)?.message == "package.capacity: missing" }
+        #expect { try decoder.package(Array("[1]".utf8)) } throws: { ($0 as? BCEError)?.message == "package: expected an object, got array" }
+    }
+
     @Test func truncatedPage_withoutNextMarker_isAnError() {
         #expect(throws: BCEError.self) { try decoder.listPage(page(Self.pkg, truncated: true)) }
     }

@@ -86,6 +86,38 @@ import TPGWCore
         #expect(!f.body.contains("FullTimeDurationPackage"))
     }
 
+    @Test func errorRateFault_failsAboutThatShareOfRequests_reproduciblyBySeed() {
+        func failures() -> Int {
+            var s = Self.sim(packages: 3)
+            var f = SimFault()
+            f.errorRate = 0.3
+            f.errorStatus = 503
+            f.errorCode = "ServiceUnavailable"
+            _ = s.setFault(f, region: "bj")
+            return (0..<400).filter { _ in
+                s.handle(Self.signed("GET", "/v1/eiptp", at: Self.t0), region: "bj", realNow: Self.t0).status == 503
+            }.count
+        }
+        let n = failures()
+        #expect((80...160).contains(n), "\(n) of 400 failed at a 30% error rate")
+        #expect(failures() == n)
+    }
+
+    @Test func list_pagesByInclusiveMarker_includingMarkersBetweenAndPastIds() {
+        var s = Self.sim(packages: 30)
+        let all = s.regions["bj"]!.order
+        func firstID(_ marker: String) -> String? {
+            let r = s.handle(Self.signed("GET", "/v1/eiptp", query: [("marker", marker), ("maxKeys", "1")], at: Self.t0), region: "bj", realNow: Self.t0)
+            return r.body.split(separator: "\"").dropFirst().split(separator: "packageList").last.flatMap { rest in
+                rest.firstIndex(of: "id").map { rest[rest.index($0, offsetBy: 2)] }.map(String.init)
+            }
+        }
+        #expect(firstID(all[7]) == all[7])
+        #expect(firstID(all[7] + "0") == all[8])  // between two ids: the next one
+        #expect(firstID("zzzz") == nil)           // past the end: an empty page
+        #expect(Simulator.lowerBound(all, all[0]) == 0 && Simulator.lowerBound(all, "zzzz") == all.count)
+    }
+
     @Test(arguments: [
         (-3600.0, "RequestExpired"), (2400.0, "RequestExpired"), (0.0, "ok"),
     ])

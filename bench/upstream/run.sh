@@ -3,16 +3,20 @@
 # Starts bce-sim (30 "regions" s01..s30 on free ports), runs UpstreamBenchmark (tpgw's BCE client),
 # then the official Python SDK listing the same sources one after another. Stops bce-sim by PID.
 # Usage: bench/upstream/run.sh [debug|release]   (default release)
+# Env: TPGW_BENCH_SKIP_BUILD=1 uses the existing build; TPGW_BENCH_NO_SDK=1 skips the Python SDK run (~30 s).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib/deps.sh
 tpgw_pip_install bce-python-sdk
 config=${1:-release}
 mkdir -p bench/results
-if [ "$config" = release ]; then
+if [ -n "${TPGW_BENCH_SKIP_BUILD:-}" ]; then
+  :
+elif [ "$config" = release ]; then
   swift build -c release --build-tests -Xswiftc -enable-testing 2>&1 | tail -1
+elif [ "$config" = debug ]; then
+  swift build --build-tests 2>&1 | tail -1
 fi
-[ "$config" = debug ] && swift build --build-tests 2>&1 | tail -1
 sim=.build/$config/bce-sim
 regions=$(seq -f 's%02g' 1 30 | paste -sd, -)
 out=$(mktemp)
@@ -24,15 +28,27 @@ ports=$(head -n1 "$out")
 first_port=$(python3 -c 'import json,sys; print(next(iter(json.loads(sys.argv[1])["regions"].values())))' "$ports")
 curl -sf -X POST "http://127.0.0.1:$first_port/__sim/faults" -d '{"region":"*","latencyMs":100}' >/dev/null
 
-TPGW_BENCH_SIM_PORTS="$ports" TPGW_BENCH_OUT=bench/results/upstream-swift.json \
+sim_cpu() { awk '{print ($14 + $15) / 100}' /proc/$sim_pid/stat; }
+sim_cpu0=$(sim_cpu)
+TPGW_BENCH_SIM_PORTS="$ports" TPGW_BENCH_SIM_PID="$sim_pid" TPGW_BENCH_OUT=bench/results/upstream-swift.json \
   swift test -c "$config" --skip-build --filter UpstreamBenchmark 2>&1 | grep -E "UPSTREAM-BENCH|passed|failed|✘" || true
-python3 bench/upstream/sdk_list.py "$ports" AK SK | tee bench/results/upstream-sdk.json
+sim_cpu1=$(sim_cpu)
+if [ -z "${TPGW_BENCH_NO_SDK:-}" ]; then
+  python3 bench/upstream/sdk_list.py "$ports" AK SK | tee bench/results/upstream-sdk.json
+fi
 sim_rss=$(awk '/VmHWM/ {print $2}' /proc/$sim_pid/status)
-python3 - "$sim_rss" <<'PY'
+python3 - "$sim_rss" "$sim_cpu0" "$sim_cpu1" <<'PY'
 import json, sys
-s = json.load(open("bench/results/upstream-swift.json")); p = json.load(open("bench/results/upstream-sdk.json"))
+import os
+s = json.load(open("bench/results/upstream-swift.json"))
+p = None if os.environ.get("TPGW_BENCH_NO_SDK") else json.load(open("bench/results/upstream-sdk.json"))
 print("fan-out %.3fs, slowest single %.3fs (%s), ratio %.2f (<= 1.3 required)" % (s["fanOutWallSeconds"], s["slowestSingleSeconds"], s["slowestRegion"], s["ratio"]))
-print("python SDK sequential %.2fs for %d packages; SDK/fan-out = %.1fx" % (p["sdkSeconds"], p["packages"], p["sdkSeconds"] / s["fanOutWallSeconds"]))
+print("median single source %.3fs; fan-out / median single %.2f" % (s["medianSingleSeconds"], s["fanOutWallSeconds"] / s["medianSingleSeconds"]))
+print("fan-out runs %s; same fan-out without added latency %.3fs" % (", ".join("%.3f" % x for x in s["fanOutRuns"]), s["fanOutNoLatencySeconds"]))
+print("CPU per fan-out: client %.3fs, bce-sim %.3fs; bce-sim CPU during the whole Swift benchmark %.2fs" % (
+    s["clientCPUPerFanOutSeconds"], s["simCPUPerFanOutSeconds"], float(sys.argv[3]) - float(sys.argv[2])))
+if p:
+  print("python SDK sequential %.2fs for %d packages; SDK/fan-out = %.1fx" % (p["sdkSeconds"], p["packages"], p["sdkSeconds"] / s["fanOutWallSeconds"]))
 print("decode CPU %.2f ms per 1,000 packages; client process CPU %.2fs; client peak RSS %.1f MiB; bce-sim peak RSS %.1f MiB" % (
     s["decodeCPUMsPer1000"], s["processCPUSeconds"], s["peakRSSMiB"], int(sys.argv[1]) / 1024))
 PY

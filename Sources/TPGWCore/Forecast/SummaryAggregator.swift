@@ -10,14 +10,27 @@ package enum SummaryAggregator {
     package static func summarize(
         packages: [PackageState], forecasts: [PackageKey: PackageForecast], pools: [PoolForecast], groupBy: SummaryGroupBy
     ) -> Summary {
+        summarize(packages: packages, forecastAt: { forecasts[packages[$0].key] }, pools: pools, groupBy: groupBy)
+    }
+
+    /// Builds the summary from forecasts aligned with `packages` by index (no key hashing: 100,000 packages in a
+    /// few milliseconds).
+    package static func summarize(
+        packages: [PackageState], alignedForecasts: [PackageForecast], pools: [PoolForecast], groupBy: SummaryGroupBy
+    ) -> Summary {
+        summarize(packages: packages, forecastAt: { alignedForecasts[$0] }, pools: pools, groupBy: groupBy)
+    }
+
+    private static func summarize(
+        packages: [PackageState], forecastAt: (Int) -> PackageForecast?, pools: [PoolForecast], groupBy: SummaryGroupBy
+    ) -> Summary {
         var groups: [String: SummaryGroup] = [:]
         var total = SummaryGroup(key: "all")
-        for p in packages {
+        for (i, p) in packages.enumerated() {
             let key = groupKey(p, groupBy)
-            var g = groups[key] ?? SummaryGroup(key: key)
-            add(p, forecasts[p.key], to: &g)
-            groups[key] = g
-            add(p, forecasts[p.key], to: &total)
+            let f = forecastAt(i)
+            add(p, f, to: &groups[key, default: SummaryGroup(key: key)])
+            add(p, f, to: &total)
         }
         if groupBy.groupsPools {
             for pool in pools.sorted(by: { $0.source < $1.source }) {
@@ -50,11 +63,13 @@ package enum SummaryAggregator {
         if let f {
             g.burnBytesPerHour += f.burnBytesPerHour
             g.unusedAtExpiryBytes += f.unusedAtExpiryBytes
-            if f.exhaustsBeforeExpiry, let at = f.exhaustsAt {
-                g.earliestExhaustion = earlier(g.earliestExhaustion, PackageTime(key: p.key, at: at))
+            if f.exhaustsBeforeExpiry, let at = f.exhaustsAt, isEarlier(at, p.key, than: g.earliestExhaustion) {
+                g.earliestExhaustion = PackageTime(key: p.key, at: at)
             }
         }
-        g.earliestExpiry = earlier(g.earliestExpiry, PackageTime(key: p.key, at: p.expiresAt))
+        if isEarlier(p.expiresAt, p.key, than: g.earliestExpiry) {
+            g.earliestExpiry = PackageTime(key: p.key, at: p.expiresAt)
+        }
     }
 
     private static func attach(_ pool: PoolForecast, to g: inout SummaryGroup) {
@@ -62,10 +77,10 @@ package enum SummaryAggregator {
         if let at = pool.emptyAt { g.poolEmptyAt = min(g.poolEmptyAt ?? at, at) }
     }
 
-    /// The earlier of two, ties broken by key so the result does not depend on input order.
-    private static func earlier(_ a: PackageTime?, _ b: PackageTime) -> PackageTime {
-        guard let a else { return b }
-        if a.at != b.at { return a.at < b.at ? a : b }
-        return a.key < b.key ? a : b
+    /// Whether (`at`, `key`) comes before `current`; ties break by key so the result does not depend on input order.
+    private static func isEarlier(_ at: Date, _ key: PackageKey, than current: PackageTime?) -> Bool {
+        guard let current else { return true }
+        if at != current.at { return at < current.at }
+        return key < current.key
     }
 }

@@ -45,6 +45,19 @@ package final class InventoryMetricsCollector: Sendable {
         }
     }
 
+    /// Renders the latest inventory now and caches it, so the next scrape only copies bytes. Call it off the
+    /// request path (e.g. from a background task right after the inventory changed); does nothing when cached.
+    package func prerender() {
+        let (inventory, generation, cached) = state.withLock { ($0.inventory, $0.generation, $0.rendered != nil) }
+        guard !cached else { return }
+        var writer = PrometheusTextWriter(reservingCapacity: 64 + inventory.packages.count * 760 + inventory.pools.count * 600)
+        inventory.write(into: &writer)
+        let bytes = writer.bytes
+        state.withLock { state in
+            if state.generation == generation { state.rendered = bytes }
+        }
+    }
+
     /// Adds this collector to `registry`, so every scrape shows the latest inventory.
     package func register(on registry: MetricsRegistry) {
         registry.addCollector { [self] writer in

@@ -107,7 +107,7 @@ extension PostgresStore {
                          \(p.status.rawValue), \(p.capacityBytes), \(p.usedBytes), \(p.createdAt), \(p.activatedAt), \(p.expiresAt),
                          \(p.observedAt), \(p.observedAt), \(p.observedAt), \(rawJSON)::jsonb
                   FROM src
-                  ON CONFLICT (provider, account, region, package_id) DO NOTHING
+                  ON CONFLICT (source_id, package_id) DO NOTHING
                   RETURNING id)
                 INSERT INTO snapshots (package_pk, observed_at, used_bytes, capacity_bytes, status)
                 SELECT id, \(p.observedAt), \(p.usedBytes), \(p.capacityBytes), \(p.status.rawValue) FROM pkg

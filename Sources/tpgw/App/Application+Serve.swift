@@ -3,15 +3,30 @@ import TPGWCore
 import TPGWHTTP
 
 extension Application {
-    /// `tpgw serve`: migrates (unless told not to), starts the HTTP server and the background services, and runs
-    /// until SIGTERM/SIGINT, then shuts down gracefully within the server's deadline.
+    /// `tpgw serve`: starts everything, runs until SIGTERM/SIGINT, then shuts down gracefully within the server's
+    /// deadline.
     func serve(migrate: Bool) async throws {
+        let running = try await start(migrate: migrate)
+        SignalWatcher.install {
+            self.logger.notice("shutting down")
+            await running.server.shutdown()
+        }
+        try await running.server.run()
+        await running.stopBackground()
+        await shutdown()
+        logger.notice("stopped")
+    }
+
+    /// Migrates (unless told not to), loads keys and the first view, starts the HTTP server and the background
+    /// services (poller, view rebuilds, key refresh), and returns at once. Tests use it directly.
+    func start(migrate: Bool) async throws -> RunningGateway {
         if migrate {
             let report = try await migrator.migrate()
             logger.info("migrations checked", metadata: ["applied": "\(report.applied.count)"])
         }
         try await keys.reload()
         let poller = makePoller()
+        try await poller.register()
         registerRoutes(refresh: { account, region in try await poller.refresh(account: account, region: region) })
         try? await views.rebuild()
 
@@ -28,15 +43,7 @@ extension Application {
                 await group.waitForAll()
             }
         }
-        SignalWatcher.install {
-            self.logger.notice("shutting down")
-            await server.shutdown()
-        }
-        try await server.run()
-        background.cancel()
-        _ = await background.value
-        await shutdown()
-        logger.notice("stopped")
+        return RunningGateway(port: port, server: server, background: background)
     }
 
     /// Reloads API keys every few seconds and records which were used.
@@ -51,5 +58,24 @@ extension Application {
                 logger.debug("key refresh failed", metadata: ["error": "\(error)"])
             }
         }
+    }
+}
+
+/// A started gateway: its bound port, the server, and the background services.
+struct RunningGateway: Sendable {
+    let port: Int
+    let server: HTTPServer
+    let background: Task<Void, Never>
+
+    /// Cancels the background services and waits for them (in-flight polls finish first).
+    func stopBackground() async {
+        background.cancel()
+        _ = await background.value
+    }
+
+    /// Stops the server, then the background services.
+    func stop() async {
+        await server.shutdown()
+        await stopBackground()
     }
 }

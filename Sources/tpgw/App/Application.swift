@@ -18,6 +18,7 @@ final class Application: Sendable {
     let keys: KeyRing
     let views: ViewStore
     let router: Router
+    let ops = OpsRuntime()
 
     /// Builds every component; opens no connection yet.
     init(configuration: GatewayConfiguration, environment: [String: String], logger: Logger) throws {
@@ -81,6 +82,7 @@ final class Application: Sendable {
     /// Registers every route and the middleware chain.
     func registerRoutes(refresh: @escaping @Sendable (String?, String?) async throws -> [RefreshOutcome]) {
         let auth = Authenticator(keys: keys, limiter: RateLimiter(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst))
+        registerOpsRoutes()
         router.add(middleware: APIErrorMiddleware())
         HealthRoutes(store: store, migrator: migrator).register(on: router)
         PackageRoutes(views: views, store: store, auth: auth).register(on: router)

@@ -8,17 +8,13 @@ struct GatewayPoller: Sendable {
     let poller: UsagePoller
     let sources: [SourceConfig]
 
-    /// Registers the configured sources (disabling ones no longer configured), then polls until cancelled.
+    /// Registers the configured sources (new ones get a jittered first poll; ones no longer configured are disabled).
+    func register() async throws {
+        try await poller.register(sources)
+    }
+
+    /// Polls due sources until cancelled.
     func run(logger: Logger) async {
-        while !Task.isCancelled {
-            do {
-                try await poller.register(sources)
-                break
-            } catch {
-                logger.warning("cannot register sources; retrying", metadata: ["error": "\(error)"])
-                try? await Task.sleep(for: .seconds(2))
-            }
-        }
         await poller.run()
     }
 
@@ -59,10 +55,10 @@ extension Application {
         }
         let views = views
         let poller = UsagePoller(
-            store: store, reader: BCESourceReader(client: bce, credentials: credentials),
+            store: store, reader: opsMetered(BCESourceReader(client: bce, credentials: credentials)),
             configuration: .init(),
             logger: logger.with(["component": "poller"]),
-            onPolled: { _ in views.invalidate() })
+            onPolled: { [self] result in views.invalidate(); opsPolled(result) })
         let sources = configuration.sources.map { SourceConfig(id: $0.id, endpoint: $0.endpoint, pollIntervalSeconds: $0.pollIntervalSeconds) }
         return GatewayPoller(poller: poller, sources: sources)
     }

@@ -57,7 +57,7 @@ struct StatusPageModel: Sendable, Equatable {
 
     /// One source's poll health.
     struct Source: Sendable, Equatable {
-        enum Status: String, Sendable, Equatable { case ok, failing, stale, open }
+        enum Status: String, Sendable, Equatable { case ok, failing, stale, open, pending }
 
         var account: String
         var region: String
@@ -68,6 +68,7 @@ struct StatusPageModel: Sendable, Equatable {
     }
 
     var regions: [Region]
+    /// The runway table's rows; may be only the most urgent ones (see `omittedPackages`).
     var packages: [Package]
     var pools: [Pool]
     var alerts: [Alert]
@@ -76,4 +77,12 @@ struct StatusPageModel: Sendable, Equatable {
     var refreshSeconds: Int
     var generatedAt: Date
     var version: String
+    /// Active packages left out of `packages` (the table shows the most urgent ones only).
+    var omittedPackages: Int = 0
+    /// Burn rate over every active package; nil sums `packages`.
+    var totalBurnBytesPerHour: Double? = nil
+    /// Bytes forecast to expire unused over every active package; nil sums `packages`.
+    var totalUnusedAtExpiryBytes: Int64? = nil
+    /// The time span the pool sparklines cover.
+    var usageWindowSeconds: Int = 7 * 86_400
 }

@@ -59,12 +59,14 @@ extension StatusPageRenderer {
     }
 
     static func writePools(_ model: StatusPageModel, now: Date, into html: inout HTMLBuffer) {
-        html.raw("<section id=\"pools\"><h2>Pools: usage over 7 days</h2>")
+        html.raw("<section id=\"pools\"><h2>Pools: usage over ")
+        html.text(HumanFormat.duration(Double(model.usageWindowSeconds)))
+        html.raw("</h2>")
         if model.pools.isEmpty {
             html.raw("<p class=\"empty\">No pools yet.</p></section>")
             return
         }
-        html.raw("<div class=\"grid\">")
+        html.raw("<div class=\"grid wide\">")
         for pool in model.pools.sorted(by: { ($0.emptyAt ?? .distantFuture, $0.account, $0.region) < ($1.emptyAt ?? .distantFuture, $1.account, $1.region) }) {
             html.raw("<div class=\"pool\"><span><b>")
             html.text(pool.account)
@@ -75,15 +77,17 @@ extension StatusPageRenderer {
             html.raw(" left</span><span class=\"\(urgency(until: pool.emptyAt, now: now))\">")
             html.text(pool.emptyAt.map { "empty " + HumanFormat.relative($0, now: now) } ?? "not burning")
             html.raw("</span>")
-            writeSparkline(pool.usage, into: &html)
+            writeSparkline(pool.usage, window: model.usageWindowSeconds, into: &html)
             html.raw("</div>")
         }
         html.raw("</div></section>")
     }
 
     /// A 280x40 polyline of usage per bucket, scaled to its own maximum.
-    static func writeSparkline(_ points: [StatusPageModel.Pool.UsagePoint], into html: inout HTMLBuffer) {
-        html.raw("<svg viewBox=\"0 0 280 40\" width=\"100%\" height=\"40\" preserveAspectRatio=\"none\" style=\"grid-column:1/3\" role=\"img\" aria-label=\"usage over 7 days\">")
+    static func writeSparkline(_ points: [StatusPageModel.Pool.UsagePoint], window: Int = 7 * 86_400, into html: inout HTMLBuffer) {
+        html.raw("<svg viewBox=\"0 0 280 40\" width=\"100%\" height=\"40\" preserveAspectRatio=\"none\" style=\"grid-column:1/3\" role=\"img\" aria-label=\"usage over ")
+        html.text(HumanFormat.duration(Double(window)))
+        html.raw("\">")
         let peak = points.map(\.usedBytes).max() ?? 0
         if points.count >= 2 {
             html.raw("<polyline class=\"spark\" vector-effect=\"non-scaling-stroke\" points=\"")
@@ -152,7 +156,13 @@ extension StatusPageRenderer {
             html.text(package.unusedAtExpiryBytes > 0 ? HumanFormat.bytes(package.unusedAtExpiryBytes) : "–")
             html.raw("</td></tr>")
         }
-        html.raw("</tbody></table></div></section>")
+        html.raw("</tbody></table></div>")
+        if model.omittedPackages > 0 {
+            html.raw("<p class=\"empty\">")
+            html.number(model.omittedPackages)
+            html.raw(" more active packages with a longer runway are not shown; <code>GET /v1/packages?sort=exhaustsAt</code> lists them all.</p>")
+        }
+        html.raw("</section>")
     }
 
     static func writeSources(_ model: StatusPageModel, now: Date, into html: inout HTMLBuffer) {
@@ -168,6 +178,7 @@ extension StatusPageRenderer {
             let tone: String
             switch source.status {
             case .ok: tone = "ok"
+            case .pending: tone = "muted"
             case .stale: tone = "warn"
             case .failing, .open: tone = "crit"
             }

@@ -19,6 +19,7 @@ enum StatusPageStyle {
         .chip span{color:var(--muted);font-size:12px}
         section{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:14px 16px;margin:0 0 16px}
         .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(280px,1fr));gap:10px 24px}
+        .grid.wide{grid-template-columns:repeat(auto-fill,minmax(340px,1fr))}
         table{width:100%;border-collapse:collapse;font-variant-numeric:tabular-nums}
         th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);white-space:nowrap}
         th{color:var(--muted);font-weight:600;font-size:12px}
@@ -33,6 +34,7 @@ enum StatusPageStyle {
         .bar-bg{fill:var(--bar)}.bar-ok{fill:var(--ok)}.bar-warn{fill:var(--warn)}.bar-crit{fill:var(--crit)}
         .spark{fill:none;stroke:var(--spark);stroke-width:1.5}
         .pool{display:grid;grid-template-columns:1fr auto;gap:2px 10px;align-items:end}
+        .pool>span:first-child{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
         .alert{display:flex;gap:10px;align-items:baseline;padding:4px 0;border-bottom:1px solid var(--line)}
         .alert:last-child{border-bottom:0}
         a{color:var(--info)}

@@ -68,7 +68,7 @@ struct GatewayView: Sendable {
             sortKeys: sortKeys, sortOrder: sortOrder, summaries: [:], firstPages: [:])
         var summaries: [SummaryGroupBy: CachedResponse] = [:]
         for groupBy in SummaryGroupBy.allCases {
-            summaries[groupBy] = CachedResponse(body: view.renderSummary(groupBy: groupBy, forecasts: forecastByKey))
+            summaries[groupBy] = CachedResponse(body: view.renderSummary(groupBy: groupBy))
         }
         var firstPages: [String: CachedResponse] = [:]
         for field in PackageQuery.SortField.allCases {
@@ -165,8 +165,8 @@ struct GatewayView: Sendable {
         return true
     }
 
-    private func renderSummary(groupBy: SummaryGroupBy, forecasts: [PackageKey: PackageForecast]) -> [UInt8] {
-        let summary = SummaryAggregator.summarize(packages: packages, forecasts: forecasts, pools: pools, groupBy: groupBy)
+    func renderSummary(groupBy: SummaryGroupBy) -> [UInt8] {
+        let summary = SummaryAggregator.summarize(packages: packages, alignedForecasts: forecasts, pools: pools, groupBy: groupBy)
         struct Body: Encodable {
             var summary: Summary
             var generatedAt: Date

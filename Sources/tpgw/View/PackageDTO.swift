@@ -38,7 +38,7 @@ struct PackageDTO: Encodable {
 enum APIJSON {
     static func encode<T: Encodable>(_ value: T) -> [UInt8] {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         // Encoding our own DTOs cannot fail: they hold only strings, numbers, optionals and arrays.
         return Array((try? encoder.encode(value)) ?? Data("{}".utf8))
     }

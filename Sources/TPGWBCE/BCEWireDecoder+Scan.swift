@@ -1,0 +1,289 @@
+import Foundation
+import TPGWCore
+
+/// The list and package decoders, field by field over `WireScanner`.
+///
+/// Per package this allocates only its `raw` copy (ids, status and policy names and the common
+/// `packageType` need no heap String; dates and byte counts are read straight from the bytes). Error
+/// messages are the same as the tree decoder's: the field path (`packageList[3].capacity`) and what was wrong.
+extension BCEWireDecoder {
+    /// Runs a scanner step; malformed JSON becomes a `.decoding` error.
+    @inline(__always)
+    func syntax<T>(_ step: () throws(JSONParser.Failure) -> T) throws(BCEError) -> T {
+        do {
+            return try step()
+        } catch {
+            throw failure("response is not JSON: \(error)")
+        }
+    }
+
+    /// The top-level members of a list page that matter.
+    private struct ListMembers {
+        var packages: [BCEPackage]? = nil
+        /// What `packageList` held when it was not an array (`.missing` when absent).
+        var packageList: WireScalar = .missing
+        var isTruncated: WireScalar = .missing
+        var nextMarker: WireScalar = .missing
+        var marker: WireScalar = .missing
+        var maxKeys: WireScalar = .missing
+    }
+
+    func scanListPage(_ buf: UnsafeBufferPointer<UInt8>) throws(BCEError) -> BCEListPage {
+        var s = WireScanner(buf)
+        let m = try scanListMembers(&s, decodePackages: true)
+        guard let packages = m.packages else {
+            if case .missing = m.packageList { throw failure("packageList: missing") }
+            throw failure("packageList: expected an array, got \(m.packageList.typeName)")
+        }
+        let (isTruncated, nextMarker) = try paging(m, s)
+        return BCEListPage(
+            marker: try optionalString(m.marker, "marker", s), maxKeys: try optionalInt(m.maxKeys, "maxKeys", s).map { Int($0) },
+            isTruncated: isTruncated, nextMarker: nextMarker, packages: packages)
+    }
+
+    func scanListPaging(_ buf: UnsafeBufferPointer<UInt8>) throws(BCEError) -> (isTruncated: Bool, nextMarker: String?) {
+        var s = WireScanner(buf)
+        let m = try scanListMembers(&s, decodePackages: false, stopAtPaging: true)
+        return try paging(m, s)
+    }
+
+    /// With `stopAtPaging`, stops as soon as `isTruncated` is false, or true with a `nextMarker` (BCE sends both
+    /// before `packageList`), leaving the rest of the body unread.
+    private func scanListMembers(_ s: inout WireScanner, decodePackages: Bool, stopAtPaging: Bool = false) throws(BCEError) -> ListMembers {
+        let top = s.peekTypeName()
+        guard top == "object" else {
+            try syntax { () throws(JSONParser.Failure) in
+                try s.skipValue()
+                try s.end()
+            }
+            throw failure("response: expected an object, got \(top)")
+        }
+        try syntax { () throws(JSONParser.Failure) in try s.beginObject() }
+        var m = ListMembers()
+        while let key = try syntax({ () throws(JSONParser.Failure) in try s.nextKey() }) {
+            if s.key(key, is: "packageList") {
+                if decodePackages && s.peek(UInt8(ascii: "[")) {
+                    m.packages = try scanPackages(&s)
+                    m.packageList = .array
+                } else {
+                    m.packageList = try syntax { () throws(JSONParser.Failure) in try s.scalar() }
+                    m.packages = nil
+                }
+            } else if s.key(key, is: "isTruncated") {
+                m.isTruncated = try syntax { () throws(JSONParser.Failure) in try s.scalar() }
+            } else if s.key(key, is: "nextMarker") {
+                m.nextMarker = try syntax { () throws(JSONParser.Failure) in try s.scalar() }
+            } else if s.key(key, is: "marker") {
+                m.marker = try syntax { () throws(JSONParser.Failure) in try s.scalar() }
+            } else if s.key(key, is: "maxKeys") {
+                m.maxKeys = try syntax { () throws(JSONParser.Failure) in try s.scalar() }
+            } else {
+                try syntax { () throws(JSONParser.Failure) in try s.skipValue() }
+            }
+            if stopAtPaging {
+                switch (m.isTruncated, m.nextMarker) {
+                case (.bool(false), _), (.bool(true), .string): return m
+                default: break
+                }
+            }
+        }
+        try syntax { () throws(JSONParser.Failure) in try s.end() }
+        return m
+    }
+
+    private func paging(_ m: ListMembers, _ s: WireScanner) throws(BCEError) -> (isTruncated: Bool, nextMarker: String?) {
+        let isTruncated: Bool
+        switch m.isTruncated {
+        case .bool(let b): isTruncated = b
+        case .missing, .null: isTruncated = false
+        default: throw failure("isTruncated: expected a boolean, got \(m.isTruncated.typeName)")
+        }
+        let nextMarker = try optionalString(m.nextMarker, "nextMarker", s)
+        if isTruncated && (nextMarker ?? "").isEmpty { throw failure("nextMarker: missing while isTruncated is true") }
+        return (isTruncated, isTruncated ? nextMarker : nil)
+    }
+
+    private func scanPackages(_ s: inout WireScanner) throws(BCEError) -> [BCEPackage] {
+        try syntax { () throws(JSONParser.Failure) in try s.beginArray() }
+        var out: [BCEPackage] = []
+        out.reserveCapacity(min(1000, s.bytes.count / 256))
+        var n = 0
+        while try syntax({ () throws(JSONParser.Failure) in try s.nextElement() }) {
+            out.append(try scanPackage(&s, index: n))
+            n += 1
+        }
+        return out
+    }
+
+    /// The fields of one package object as scanned.
+    private struct PackageFields {
+        var id = WireScalar.missing
+        var deductPolicy = WireScalar.missing
+        var packageType = WireScalar.missing
+        var status = WireScalar.missing
+        var capacity = WireScalar.missing
+        var usedCapacity = WireScalar.missing
+        var createTime = WireScalar.missing
+        var activeTime = WireScalar.missing
+        var expireTime = WireScalar.missing
+    }
+
+    /// Where a package sits, for error messages: `packageList[n]` in a list, `package` in a detail body.
+    private func path(_ index: Int?) -> String { index.map { "packageList[\($0)]" } ?? "package" }
+
+    private func field(_ index: Int?, _ key: String) -> String { path(index) + "." + key }
+
+    /// One package object at the scanner's offset (a list element when `index` is set).
+    func scanPackage(_ s: inout WireScanner, index: Int?) throws(BCEError) -> BCEPackage {
+        let type = s.peekTypeName()
+        guard type == "object" else {
+            try syntax { () throws(JSONParser.Failure) in try s.skipValue() }
+            throw failure("\(path(index)): expected an object, got \(type)")
+        }
+        let start = s.offset
+        try syntax { () throws(JSONParser.Failure) in try s.beginObject() }
+        var f = PackageFields()
+        while let key = try syntax({ () throws(JSONParser.Failure) in try s.nextKey() }) {
+            let v = try syntax { () throws(JSONParser.Failure) in try s.scalar() }
+            if s.key(key, is: "id") { f.id = v }
+            else if s.key(key, is: "status") { f.status = v }
+            else if s.key(key, is: "capacity") { f.capacity = v }
+            else if s.key(key, is: "usedCapacity") { f.usedCapacity = v }
+            else if s.key(key, is: "deductPolicy") { f.deductPolicy = v }
+            else if s.key(key, is: "packageType") { f.packageType = v }
+            else if s.key(key, is: "createTime") { f.createTime = v }
+            else if s.key(key, is: "activeTime") { f.activeTime = v }
+            else if s.key(key, is: "expireTime") { f.expireTime = v }
+        }
+        let raw = Array(s.slice(start..<s.offset))
+
+        let id = s.string(try requiredToken(f.id, index, "id"))
+        let policyToken = try requiredToken(f.deductPolicy, index, "deductPolicy")
+        guard let policyCase = named(policyToken, s, { (p: PackagePolicy) in p.bceName }), let policy = PackagePolicy(bceName: policyCase.bceName) else {
+            throw failure("\(field(index, "deductPolicy")): unknown value \(JSONString.quote(s.string(policyToken)))")
+        }
+        let statusToken = try requiredToken(f.status, index, "status")
+        guard let statusCase = named(statusToken, s, { (p: PackageStatus) in p.bceName }), let status = PackageStatus(bceName: statusCase.bceName) else {
+            throw failure("\(field(index, "status")): unknown value \(JSONString.quote(s.string(statusToken)))")
+        }
+        let packageType: String
+        switch f.packageType {
+        case .string(let r, _) where r.isEmpty: packageType = "WebOutBytes"
+        case .string(let r, let e): packageType = s.text(.init(range: r, escaped: e), is: "WebOutBytes") ? "WebOutBytes" : s.string(.init(range: r, escaped: e))
+        case .missing, .null: packageType = "WebOutBytes"
+        default: throw failure("\(field(index, "packageType")): expected a string, got \(f.packageType.typeName)")
+        }
+        guard let createTime = try date(f.createTime, index, "createTime", s) else { throw failure("\(field(index, "createTime")): missing") }
+        guard let expireTime = try date(f.expireTime, index, "expireTime", s) else { throw failure("\(field(index, "expireTime")): missing") }
+        return BCEPackage(
+            id: id, deductPolicy: policy, packageType: packageType, status: status,
+            capacity: try bytes(f.capacity, index, "capacity", s), usedCapacity: try bytes(f.usedCapacity, index, "usedCapacity", s),
+            createTime: createTime, activeTime: try date(f.activeTime, index, "activeTime", s), expireTime: expireTime, raw: raw)
+    }
+
+    /// The case of `E` whose wire name equals the token's text, compared as bytes.
+    private func named<E: CaseIterable>(_ t: WireScanner.StringToken, _ s: WireScanner, _ name: (E) -> String) -> E? {
+        if t.escaped {
+            let text = s.string(t)
+            return E.allCases.first { name($0) == text }
+        }
+        let bytes = s.slice(t.range)
+        return E.allCases.first { c in
+            let n = name(c)
+            return n.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(bytes) } ?? n.utf8.elementsEqual(bytes)
+        }
+    }
+
+    private func requiredToken(_ v: WireScalar, _ index: Int?, _ key: String) throws(BCEError) -> WireScanner.StringToken {
+        switch v {
+        case .string(let r, let e) where !r.isEmpty: return .init(range: r, escaped: e)
+        case .string: throw failure("\(field(index, key)): empty")
+        case .missing, .null: throw failure("\(field(index, key)): missing")
+        default: throw failure("\(field(index, key)): expected a string, got \(v.typeName)")
+        }
+    }
+
+    private func optionalString(_ v: WireScalar, _ name: String, _ s: WireScanner) throws(BCEError) -> String? {
+        switch v {
+        case .string(let r, let e): return r.isEmpty ? nil : s.string(.init(range: r, escaped: e))
+        case .missing, .null: return nil
+        default: throw failure("\(name): expected a string, got \(v.typeName)")
+        }
+    }
+
+    private func optionalInt(_ v: WireScalar, _ name: String, _ s: WireScanner) throws(BCEError) -> Int64? {
+        let text: String
+        switch v {
+        case .number(let r): text = String(decoding: s.slice(r), as: UTF8.self)
+        case .string(let r, let e): text = s.string(.init(range: r, escaped: e))
+        case .missing, .null: return nil
+        default: throw failure("\(name): expected a number, got \(v.typeName)")
+        }
+        guard let n = Int64(text) else { throw failure("\(name): not an integer: \(text)") }
+        return n
+    }
+
+    /// Byte counts arrive as numbers (JSON examples) or numeric strings (reference tables, Go SDK).
+    private func bytes(_ v: WireScalar, _ index: Int?, _ key: String, _ s: WireScanner) throws(BCEError) -> Int64 {
+        let range: Range<Int>
+        switch v {
+        case .number(let r), .string(let r, escaped: false): range = r
+        case .string(let r, escaped: true): return try bytes(text: s.string(.init(range: r, escaped: true)), index, key)
+        case .missing, .null: throw failure("\(field(index, key)): missing")
+        default: throw failure("\(field(index, key)): expected a number or numeric string, got \(v.typeName)")
+        }
+        // Fast path: plain digits that fit.
+        if (1...18).contains(range.count) {
+            var n: Int64 = 0
+            var digits = true
+            for c in s.slice(range) {
+                guard c >= 0x30 && c <= 0x39 else { digits = false; break }
+                n = n * 10 + Int64(c - 0x30)
+            }
+            if digits { return n }
+        }
+        return try bytes(text: String(decoding: s.slice(range), as: UTF8.self), index, key)
+    }
+
+    private func bytes(text: String, _ index: Int?, _ key: String) throws(BCEError) -> Int64 {
+        if let n = Int64(text), n >= 0 { return n }
+        // Tolerate `1.073741824E10` or `10737418240.0` if integral.
+        if let d = Double(text), d >= 0, d < 9.2e18, d.rounded() == d { return Int64(d) }
+        throw failure("\(field(index, key)): not a non-negative integer: \(JSONString.quote(text))")
+    }
+
+    /// A time (nil when absent, null or empty). The common `YYYY-MM-DDThh:mm:ssZ` is read from the bytes;
+    /// anything else goes through `RFC3339.parse`.
+    private func date(_ v: WireScalar, _ index: Int?, _ key: String, _ s: WireScanner) throws(BCEError) -> Date? {
+        switch v {
+        case .string(let r, let e):
+            if r.isEmpty { return nil }
+            if !e, let d = Self.plainUTC(s.slice(r)) { return d }
+            let text = s.string(.init(range: r, escaped: e))
+            guard let d = RFC3339.parse(text) else { throw failure("\(field(index, key)): not a UTC time: \(JSONString.quote(text))") }
+            return d
+        case .missing, .null: return nil
+        default: throw failure("\(field(index, key)): expected a string, got \(v.typeName)")
+        }
+    }
+
+    /// `YYYY-MM-DDThh:mm:ssZ` exactly, else nil (the caller falls back to `RFC3339.parse`, which gives the same value).
+    static func plainUTC(_ b: UnsafeBufferPointer<UInt8>) -> Date? {
+        guard b.count == 20, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == UInt8(ascii: "T"),
+              b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"), b[19] == UInt8(ascii: "Z") else { return nil }
+        func num(_ from: Int, _ len: Int) -> Int? {
+            var v = 0
+            for i in from..<(from + len) {
+                let c = b[i]
+                guard c >= 0x30 && c <= 0x39 else { return nil }
+                v = v * 10 + Int(c - 0x30)
+            }
+            return v
+        }
+        guard let year = num(0, 4), let month = num(5, 2), let day = num(8, 2), let hour = num(11, 2), let minute = num(14, 2),
+              let second = num(17, 2), (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
+        let days = RFC3339.daysFromCivil(year: year, month: month, day: day)
+        return Date(timeIntervalSince1970: Double(days * 86400 + hour * 3600 + minute * 60 + second))
+    }
+}

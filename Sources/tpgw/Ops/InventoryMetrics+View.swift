@@ -1,0 +1,32 @@
+import Foundation
+import TPGWCore
+
+extension InventoryMetrics {
+    /// How long a released package (no longer listed upstream) keeps its series, so dashboards see it go.
+    static let releasedRetention: TimeInterval = 86_400
+
+    /// The per-package, per-pool and per-source gauges of a view. Pure: `now` is passed in.
+    ///
+    /// Released packages drop out a day after they vanished upstream; a source is up when it has
+    /// succeeded and its last attempt did not fail.
+    init(view: GatewayView, now: Date) {
+        var packages: [Package] = []
+        packages.reserveCapacity(view.packages.count)
+        for (index, state) in view.packages.enumerated() {
+            if state.status == .released && now.timeIntervalSince(state.observedAt) > Self.releasedRetention { continue }
+            packages.append(Package(
+                key: state.key, policy: state.policy, status: state.status, capacityBytes: state.capacityBytes,
+                usedBytes: state.usedBytes, expiresAt: state.expiresAt,
+                exhaustsAt: state.status == .active ? view.forecasts[index].exhaustsAt : nil))
+        }
+        let pools = view.pools.map {
+            Pool(source: $0.source, remainingBytes: $0.remainingBytes, activePackages: $0.activePackages, emptyAt: $0.emptyAt)
+        }
+        let sources = view.sources.map { s in
+            Source(
+                source: s.id, up: s.lastSuccessAt != nil && s.consecutiveFailures == 0, lastSuccessAt: s.lastSuccessAt,
+                consecutiveFailures: s.consecutiveFailures, lastPollDuration: s.latencyMs.map { .milliseconds($0) })
+        }
+        self.init(packages: packages, pools: pools, sources: sources)
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import TPGWCore
+import TPGWHTTPClient
+import TPGWStore
+@testable import bce_sim
+@testable import tpgw
+
+/// A real `tpgw` on 127.0.0.1 port 0: its own test schema, bce-sim in-process behind it, libcurl in front,
+/// API keys for each scope, and every log line kept in memory (to check that no secret ever shows up).
+struct GatewayHarness {
+    static let ak = "AKAPITEST00000001"
+    static let sk = "SK-api-test-secret-0123456789"
+
+    let db: TestDatabase
+    let sim: SimulatorServer
+    let app: Application
+    let running: RunningGateway
+    let client: HTTPClient
+    let logs: MemoryLogSink
+    /// API keys by name: `read`, `write`, `admin`.
+    let keys: [String: String]
+
+    var baseURL: String { "http://127.0.0.1:\(running.port)" }
+
+    /// Starts the stack; the sources are polled once (`POST /v1/refresh` equivalent) before returning when `poll`.
+    static func start(
+        regions: [String] = ["bj", "gz"], packages: Int = 30, poll: Bool = true, rateLimitPerSecond: Double = 1000,
+        rateLimitBurst: Double = 1000
+    ) async throws -> GatewayHarness {
+        let db = try await TestDatabase.make()
+        let sim = try await SimulatorServer.start(regions: regions, ak: ak, sk: sk, packagesPerRegion: packages, seed: 7, timeScale: 0)
+        var config = GatewayConfiguration()
+        config.listen = "127.0.0.1:0"
+        config.databaseURL = db.url
+        config.migrationsDir = TestDatabase.migrationsDirectory
+        config.pollIntervalSeconds = 3600
+        config.rateLimitPerSecond = rateLimitPerSecond
+        config.rateLimitBurst = rateLimitBurst
+        config.accounts = [AccountConfiguration(
+            name: "prod", accessKeyId: ak, secretAccessKeyEnv: "TPGW_TEST_SK", regions: regions,
+            endpoints: Dictionary(uniqueKeysWithValues: regions.map { ($0, sim.baseURL(for: $0)) }))]
+        let logs = MemoryLogSink()
+        let logger = Logger(label: "tpgw", level: .debug, sink: logs)
+        let app = try Application(configuration: config, environment: ["TPGW_TEST_SK": sk], logger: logger)
+        var keys: [String: String] = [:]
+        for (name, scope) in [("read", "read"), ("write", "write"), ("admin", "admin")] {
+            let key = APIKey.generate()
+            _ = try await db.store.insertAPIKey(name: name, keyHash: APIKey.hash(key), scopes: [scope])
+            keys[name] = key
+        }
+        let running = try await app.start(migrate: true)
+        let harness = GatewayHarness(db: db, sim: sim, app: app, running: running, client: HTTPClient(), logs: logs, keys: keys)
+        if poll {
+            let response = try await harness.request("POST", "/v1/refresh", key: "write")
+            guard response.status == 200 else { throw AppError(.internal, "refresh failed: \(response.text)") }
+            try await app.views.rebuild()
+        }
+        return harness
+    }
+
+    /// One request through libcurl; `key` names one of `keys` (or is used verbatim when not a name).
+    func request(
+        _ method: String, _ path: String, key: String? = "read", body: String? = nil, headers: [(String, String)] = []
+    ) async throws -> Reply {
+        var all: [(name: String, value: String)] = headers.map { (name: $0.0, value: $0.1) }
+        if let key { all.append((name: "Authorization", value: "Bearer \(keys[key] ?? key)")) }
+        if body != nil { all.append((name: "Content-Type", value: "application/json")) }
+        let response = try await client.execute(HTTPClientRequest(
+            method: method, url: baseURL + path, headers: all, body: Array((body ?? "").utf8), totalTimeout: .seconds(20)))
+        return Reply(status: response.status, headers: response.headers, body: response.body)
+    }
+
+    /// Every log line written so far, as text.
+    var logText: String {
+        logs.records.map { record in
+            ([record.message] + record.metadata.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
+        }.joined(separator: "\n")
+    }
+
+    func stop() async {
+        await running.stop()
+        await app.shutdown()
+        await client.shutdown()
+        await sim.stop()
+        await db.drop()
+    }
+
+    /// Runs `body` with a started harness, always stopping it.
+    static func with<T>(
+        regions: [String] = ["bj", "gz"], packages: Int = 30, poll: Bool = true, rateLimitPerSecond: Double = 1000,
+        rateLimitBurst: Double = 1000, _ body: (GatewayHarness) async throws -> T
+    ) async throws -> T {
+        let harness = try await start(regions: regions, packages: packages, poll: poll, rateLimitPerSecond: rateLimitPerSecond,
+                                      rateLimitBurst: rateLimitBurst)
+        do {
+            let value = try await body(harness)
+            await harness.stop()
+            return value
+        } catch {
+            await harness.stop()
+            throw error
+        }
+    }
+}
+
+/// A response as the tests look at it.
+struct Reply: Sendable {
+    let status: Int
+    let headers: [(name: String, value: String)]
+    let body: [UInt8]
+
+    var text: String { String(decoding: body, as: UTF8.self) }
+
+    func header(_ name: String) -> String? { headers.last { $0.name.lowercased() == name.lowercased() }?.value }
+
+    /// The body as a JSON object (empty when it is not one).
+    var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]) ?? [:] }
+
+    /// The problem+json `code`.
+    var code: String? { json["code"] as? String }
+}

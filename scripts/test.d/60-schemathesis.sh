@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Property-based API check: schemathesis generates requests from openapi.yaml against a live `tpgw serve` (with
+# bce-sim behind it and a real admin key) for a bounded number of examples per operation. Fails on any 5xx, any
+# undocumented status code or content type, or any response that does not match its schema.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+. scripts/lib/deps.sh
+tpgw_pip_install schemathesis==3.39.16 || exit 1
+: "${TPGW_TEST_DATABASE_URL:?run through scripts/test (needs the throwaway PostgreSQL)}"
+BIN=$(swift build --show-bin-path)
+[ -x "$BIN/tpgw" ] && [ -x "$BIN/bce-sim" ] || { echo "schemathesis: build first (swift build)"; exit 1; }
+WORK=.data/schemathesis
+rm -rf "$WORK"; mkdir -p "$WORK"
+DB=tpgw_schemathesis
+psql -X -q "$TPGW_TEST_DATABASE_URL" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null 2>&1 || exit 1
+DB_URL="${TPGW_TEST_DATABASE_URL%/*}/$DB"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT INT TERM
+
+"$BIN/bce-sim" --regions bj,gz --base-port 0 --ak STAK --sk STSECRET --packages 25 --seed 3 --time-scale 60 \
+  >"$WORK/sim.out" 2>"$WORK/sim.log" &
+PIDS+=($!)
+for _ in $(seq 1 100); do [ -s "$WORK/sim.out" ] && break; sleep 0.1; done
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 - "$(head -n1 "$WORK/sim.out")" "$DB_URL" "$PORT" >"$WORK/tpgw.json" <<'PY'
+import json, sys
+ports = json.loads(sys.argv[1])["regions"]
+print(json.dumps({
+    "listen": f"127.0.0.1:{sys.argv[3]}", "databaseURL": sys.argv[2], "pollIntervalSeconds": 5,
+    "rateLimitPerSecond": 100000, "rateLimitBurst": 100000,
+    "accounts": [{"name": "prod", "accessKeyId": "STAK", "secretAccessKeyEnv": "TPGW_ST_SECRET",
+                  "regions": sorted(ports), "endpoints": {r: f"http://127.0.0.1:{p}" for r, p in ports.items()}}],
+}))
+PY
+export TPGW_CONFIG="$WORK/tpgw.json" TPGW_ST_SECRET=STSECRET
+"$BIN/tpgw" migrate >/dev/null || exit 1
+KEY=$("$BIN/tpgw" keys create --name schemathesis --scope admin) || exit 1
+"$BIN/tpgw" serve --no-migrate 2>"$WORK/tpgw.log" &
+PIDS+=($!)
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+curl -fs -X POST -H "Authorization: Bearer $KEY" "http://127.0.0.1:$PORT/v1/refresh" >/dev/null || { echo "schemathesis: refresh failed"; exit 1; }
+
+schemathesis run openapi.yaml --base-url "http://127.0.0.1:$PORT" -H "Authorization: Bearer $KEY" \
+  --hypothesis-max-examples "${TPGW_SCHEMATHESIS_EXAMPLES:-25}" --hypothesis-seed 1 --hypothesis-derandomize \
+  -c not_a_server_error -c status_code_conformance -c content_type_conformance -c response_schema_conformance \
+  --experimental=openapi-3.1 --request-timeout 10000 --no-color >"$WORK/report.txt" 2>&1
+rc=$?
+tail -n 40 "$WORK/report.txt"
+if grep -q '"level":"error"\|"level":"critical"' "$WORK/tpgw.log"; then
+  echo "schemathesis: tpgw logged errors:"; grep '"level":"error"\|"level":"critical"' "$WORK/tpgw.log" | head -5; rc=1
+fi
+[ $rc -eq 0 ] && echo "schemathesis: 1 passed, 0 failed" || echo "schemathesis: 0 passed, 1 failed"
+exit $rc
