@@ -22,7 +22,8 @@ extension Application {
         dispatch.publicURL = configuration.publicURL
         let log = logger.with(["component": "alerts"])
         let watched = WatchedSources()
-        let engine = AlertEngine(store: store, logger: log, metrics: ops.metrics) {
+        let ops = ops
+        let engine = AlertEngine(store: store, logger: log, metrics: ops.metrics, onFiring: { ops.setFiringAlerts(Self.statusPageAlerts($0)) }) {
             let view = views.current
             // No source and no package: the view was never built (database down at start); evaluating it would
             // resolve every firing alert.
@@ -30,8 +31,24 @@ extension Application {
             let now = Date()
             return AlertInputs.from(view, watchedSince: watched.since(view.sources.map(\.id), now: now), now: now)
         }
-        let dispatcher = DeliveryDispatcher(store: store, client: httpClient, configuration: dispatch, logger: log.with(["component": "dispatcher"]), metrics: ops.metrics)
+        let dispatcher = DeliveryDispatcher(
+            store: store, client: httpClient, configuration: dispatch, logger: log.with(["component": "dispatcher"]), metrics: ops.metrics)
         return Alerting(engine: engine, dispatcher: dispatcher, store: store, updates: views.updates(), logger: log)
+    }
+
+    /// Firing alerts as the status page lists them: critical first, then oldest first; at most 100.
+    static func statusPageAlerts(_ firing: [AlertState]) -> [StatusPageModel.Alert] {
+        let rows = firing.map { a -> StatusPageModel.Alert in
+            let tone = AlertMessageBuilder.tone(AlertEvent(kind: .firing, alert: a, at: a.updatedAt))
+            return StatusPageModel.Alert(
+                title: AlertMessageBuilder.ruleTitle(a.kind, zh: false) + ": " + a.summary,
+                subject: a.subject.packageKey?.description ?? a.subject.description, since: a.startedAt,
+                severity: tone == .critical ? .critical : .warning)
+        }
+        let sorted = rows.sorted {
+            $0.severity != $1.severity ? $0.severity == .critical : $0.since != $1.since ? $0.since < $1.since : $0.subject < $1.subject
+        }
+        return Array(sorted.prefix(100))
     }
 
     /// Tuning from the environment: `TPGW_DELIVERY_LEASE_SECONDS` (default 60), `TPGW_DELIVERY_TIMEOUT_SECONDS` (10),

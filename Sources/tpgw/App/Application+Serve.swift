@@ -40,7 +40,6 @@ extension Application {
                 group.addTask { await poller.run(logger: self.logger) }
                 group.addTask { await self.maintainKeys() }
                 group.addTask { await self.makeAlerting().run() }
-                group.addTask { await self.feedFiringAlerts() }
                 await group.waitForAll()
             }
         }

@@ -160,4 +160,22 @@ struct AlertEngineTests {
             #expect(try await db.store.deliveries(limit: 10).isEmpty)
         }
     }
+
+    @Test func firingAlerts_reachTheStatusPageSeam_criticalFirst() async throws {
+        try await TestDatabase.with { db in
+            let channel = try await F.channel(db.store, url: "http://127.0.0.1:9/hook")
+            try await F.budget(db.store, rules: [.usedRatio(thresholds: [0.8, 0.95])], channels: [channel.id])
+            let inputs = LockedValue(AlertInputs(packages: [F.package("tp-a", ratio: 0.85), F.package("tp-b", ratio: 0.97)]))
+            let seen = LockedValue<[StatusPageModel.Alert]>([])
+            let engine = AlertEngine(store: db.store, logger: db.logger, onFiring: { firing in seen.withLock { $0 = Application.statusPageAlerts(firing) } }) {
+                inputs.value
+            }
+            try await engine.evaluate(now: F.t0)
+            #expect(seen.value.map(\.subject) == ["bce:prod:bj:tp-b", "bce:prod:bj:tp-a"])
+            #expect(seen.value.map(\.severity) == [.critical, .warning])
+            inputs.withLock { $0 = AlertInputs(packages: [F.package("tp-a", ratio: 0.1), F.package("tp-b", ratio: 0.1)]) }
+            try await engine.evaluate(now: F.t0.addingTimeInterval(60))
+            #expect(seen.value.isEmpty)
+        }
+    }
 }

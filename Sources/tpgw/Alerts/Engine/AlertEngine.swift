@@ -27,16 +27,20 @@ final class AlertEngine: Sendable {
     private let inputs: @Sendable () -> AlertInputs?
     private let logger: Logger
     private let metrics: GatewayMetrics?
+    private let onFiring: (@Sendable ([AlertState]) -> Void)?
     private let cache = Mutex(Cache())
     /// Serialises passes inside this process (the database lock serialises replicas).
     private let running = AsyncGate()
 
     /// - Parameter inputs: the current packages, forecasts, pools and sources (from the view); nil while there is
     ///   nothing trustworthy to evaluate (no view built yet), so an empty view never resolves every alert.
-    init(store: PostgresStore, logger: Logger, metrics: GatewayMetrics? = nil, inputs: @escaping @Sendable () -> AlertInputs?) {
+    /// - Parameter onFiring: called with every firing alert after a pass that changed any (e.g. for the status page).
+    init(store: PostgresStore, logger: Logger, metrics: GatewayMetrics? = nil, onFiring: (@Sendable ([AlertState]) -> Void)? = nil,
+         inputs: @escaping @Sendable () -> AlertInputs?) {
         self.store = store
         self.logger = logger
         self.metrics = metrics
+        self.onFiring = onFiring
         self.inputs = inputs
     }
 
@@ -59,7 +63,7 @@ final class AlertEngine: Sendable {
         guard let inputs = inputs() else { return Report(budgets: budgets.count) }
         let (cachedVersion, previous) = cache.withLock { ($0.version, $0.previousStatuses) }
         var report = Report(budgets: budgets.count)
-        var committed: (alerts: [Fingerprint: AlertState], writes: [AlertState])?
+        var committed: (alerts: [Fingerprint: AlertState], writes: [AlertState], reloaded: Bool)?
         do {
             let version = try await store.alertEnginePass(cachedVersion: cachedVersion) { reload, _ in
                 var alerts = cache.withLock { $0.alerts }
@@ -72,7 +76,7 @@ final class AlertEngine: Sendable {
                     }
                 }
                 let output = AlertPass.run(budgets: budgets, inputs: inputs, existing: alerts, previousStatuses: previous ?? [:], now: now)
-                committed = (alerts, output.writes)
+                committed = (alerts, output.writes, reload != nil)
                 var batch = AlertWriteBatch()
                 batch.alerts = output.writes.map(Self.row)
                 for (event, channels) in output.events {
@@ -88,7 +92,7 @@ final class AlertEngine: Sendable {
                 report.deliveries = batch.deliveries.count
                 return batch
             }
-            cache.withLock { c in
+            let firing = cache.withLock { c -> [AlertState]? in
                 var alerts = committed?.alerts ?? c.alerts
                 for state in committed?.writes ?? [] { alerts[state.fingerprint] = state }
                 c.alerts = alerts
@@ -103,7 +107,10 @@ final class AlertEngine: Sendable {
                     for alert in alerts.values where alert.status == .firing { firing[alert.kind, default: 0] += 1 }
                     for (kind, n) in firing { metrics.alertsFiring.series([kind.rawValue]).set(n) }
                 }
+                guard onFiring != nil, committed?.reloaded == true || !(committed?.writes.isEmpty ?? true) else { return nil }
+                return alerts.values.filter { $0.status == .firing }
             }
+            if let firing { onFiring?(firing) }
         } catch {
             cache.withLock { $0.version = nil }
             throw error
