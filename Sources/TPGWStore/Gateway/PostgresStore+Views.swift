@@ -48,23 +48,6 @@ extension PostgresStore {
         return out
     }
 
-    /// Every source with its poll health.
-    package func sourceHealth() async throws -> [SourceHealthRecord] {
-        let rows = try await pool.query("""
-            SELECT provider, account, region, endpoint, poll_interval_seconds, last_attempt_at, last_success_at,
-                   last_error_code, last_error_message, consecutive_failures, last_latency_ms
-            FROM sources WHERE enabled ORDER BY provider, account, region
-            """, idempotent: true)
-        return try rows.map { row in
-            let (provider, account, region, endpoint, interval, attempt, success, code, message, failures, latency) =
-                try row.decode((String, String, String, String, Int, Date?, Date?, String?, String?, Int, Int?).self)
-            return SourceHealthRecord(
-                id: SourceID(provider: provider, account: account, region: region), endpoint: endpoint, pollIntervalSeconds: interval,
-                lastAttemptAt: attempt, lastSuccessAt: success, lastErrorCode: code, lastErrorMessage: message,
-                consecutiveFailures: failures, lastLatencyMs: latency)
-        }
-    }
-
     /// A cheap fingerprint of the data behind the read views: changes after every poll and purchase.
     package func dataVersion() async throws -> String {
         let rows = try await pool.query("""

@@ -52,21 +52,24 @@ final class Application: Sendable {
         })
         let configured = configuration.sources
         views = ViewStore(
-            load: {
-                let now = Date()
-                async let packages = store.latestPackages()
-                async let history = store.forecastBaselines(since: now.addingTimeInterval(-86400))
-                async let health = store.sourceHealth()
-                return GatewayView.Input(packages: try await packages, history: try await history,
-                                         sources: Application.sourceStatuses(configured: configured, health: try await health, now: now))
-            },
+            load: { try await Application.loadViewInput(store: store, configured: configured, now: Date()) },
             probe: { try await store.dataVersion() },
             logger: logger.with(["component": "view"]))
         router = Router()
     }
 
+    /// What a view is built from: latest package states, the forecast window's snapshots, and source health
+    /// (three queries, run concurrently).
+    static func loadViewInput(store: PostgresStore, configured: [SourceConfig], now: Date) async throws -> GatewayView.Input {
+        async let packages = store.latestPackages()
+        async let history = store.forecastBaselines(since: now.addingTimeInterval(-86400))
+        async let health = store.sources()
+        return GatewayView.Input(packages: try await packages, history: try await history,
+                                 sources: sourceStatuses(configured: configured, health: try await health, now: now))
+    }
+
     /// Joins configured sources with their stored health; a configured source never polled is `pending`.
-    static func sourceStatuses(configured: [SourceConfiguration], health: [SourceHealthRecord], now: Date) -> [SourceStatus] {
+    static func sourceStatuses(configured: [SourceConfig], health: [SourceHealth], now: Date) -> [SourceStatus] {
         let byID = Dictionary(health.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return configured.map { source in
             let h = byID[source.id]
@@ -74,8 +77,8 @@ final class Application: Sendable {
                 id: source.id, endpoint: source.endpoint,
                 state: SourceStatus.state(lastSuccessAt: h?.lastSuccessAt, lastAttemptAt: h?.lastAttemptAt, consecutiveFailures: h?.consecutiveFailures ?? 0,
                                           interval: TimeInterval(source.pollIntervalSeconds), now: now),
-                lastSuccessAt: h?.lastSuccessAt, lastAttemptAt: h?.lastAttemptAt, lastErrorCode: h?.lastErrorCode,
-                lastErrorMessage: h?.lastErrorMessage, consecutiveFailures: h?.consecutiveFailures ?? 0, latencyMs: h?.lastLatencyMs)
+                lastSuccessAt: h?.lastSuccessAt, lastAttemptAt: h?.lastAttemptAt, lastErrorCode: h?.lastError?.code,
+                lastErrorMessage: h?.lastError?.message, consecutiveFailures: h?.consecutiveFailures ?? 0, latencyMs: h?.latencyMs)
         }
     }
 

@@ -59,7 +59,7 @@ extension Application {
             configuration: .init(),
             logger: logger.with(["component": "poller"]),
             onPolled: { [self] result in views.invalidate(); opsPolled(result) })
-        let sources = configuration.sources.map { SourceConfig(id: $0.id, endpoint: $0.endpoint, pollIntervalSeconds: $0.pollIntervalSeconds) }
+        let sources = configuration.sources
         return GatewayPoller(poller: poller, sources: sources)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import TPGWCore
+import TPGWStore
 
 /// tpgw's configuration: a JSON file with `TPGW_*` environment overrides.
 ///
@@ -107,23 +108,16 @@ struct GatewayConfiguration: Sendable {
     }
 
     /// Every configured source with its endpoint and effective interval.
-    var sources: [SourceConfiguration] {
+    var sources: [SourceConfig] {
         accounts.flatMap { account in
             account.regions.map { region in
-                SourceConfiguration(
+                SourceConfig(
                     id: SourceID(provider: account.provider, account: account.name, region: region),
                     endpoint: account.endpoints[region] ?? "https://eip.\(region).baidubce.com",
                     pollIntervalSeconds: account.pollIntervalSeconds ?? pollIntervalSeconds)
             }
         }
     }
-}
-
-/// One (account, region) source as configured.
-struct SourceConfiguration: Sendable, Equatable {
-    var id: SourceID
-    var endpoint: String
-    var pollIntervalSeconds: Int
 }
 
 /// Every problem found in a configuration, reported at once.

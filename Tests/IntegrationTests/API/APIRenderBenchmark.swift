@@ -30,11 +30,7 @@ struct APIRenderBenchmark {
         let now = Date()
         var input: GatewayView.Input?
         let load = try await median(5) {
-            async let packages = store.latestPackages()
-            async let history = store.forecastBaselines(since: now.addingTimeInterval(-86400))
-            async let health = store.sourceHealth()
-            input = GatewayView.Input(packages: try await packages, history: try await history,
-                                      sources: Application.sourceStatuses(configured: config.sources, health: try await health, now: now))
+            input = try await Application.loadViewInput(store: store, configured: config.sources, now: now)
         }
         let loaded = try #require(input)
         report("packages", "\(loaded.packages.count)")
