@@ -37,7 +37,7 @@ extension Application {
         let background = Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.views.run() }
-                group.addTask { await poller.run(logger: self.logger) }
+                group.addTask { await poller.run() }
                 group.addTask { await self.maintainKeys() }
                 group.addTask { await self.makeAlerting().run() }
                 await group.waitForAll()

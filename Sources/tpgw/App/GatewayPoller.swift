@@ -14,7 +14,7 @@ struct GatewayPoller: Sendable {
     }
 
     /// Polls due sources until cancelled.
-    func run(logger: Logger) async {
+    func run() async {
         await poller.run()
     }
 
