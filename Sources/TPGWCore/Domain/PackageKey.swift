@@ -22,7 +22,14 @@ package struct PackageKey: Hashable, Sendable, Codable, CustomStringConvertible,
     package var description: String { "\(provider):\(account):\(region):\(id)" }
     package var source: SourceID { SourceID(provider: provider, account: account, region: region) }
 
-    package static func < (a: PackageKey, b: PackageKey) -> Bool { a.description < b.description }
+    /// Field by field (provider, account, region, id), without building the description: sorting 100,000 keys
+    /// allocates nothing.
+    package static func < (a: PackageKey, b: PackageKey) -> Bool {
+        if a.provider != b.provider { return a.provider < b.provider }
+        if a.account != b.account { return a.account < b.account }
+        if a.region != b.region { return a.region < b.region }
+        return a.id < b.id
+    }
 
     package init(from decoder: any Decoder) throws {
         let s = try decoder.singleValueContainer().decode(String.self)

@@ -11,5 +11,10 @@ package struct SourceID: Hashable, Sendable, Codable, CustomStringConvertible, C
     }
 
     package var description: String { "\(provider):\(account):\(region)" }
-    package static func < (a: SourceID, b: SourceID) -> Bool { a.description < b.description }
+    /// Field by field (provider, account, region), without building the description.
+    package static func < (a: SourceID, b: SourceID) -> Bool {
+        if a.provider != b.provider { return a.provider < b.provider }
+        if a.account != b.account { return a.account < b.account }
+        return a.region < b.region
+    }
 }

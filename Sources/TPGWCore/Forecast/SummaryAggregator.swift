@@ -44,6 +44,46 @@ package enum SummaryAggregator {
         return Summary(groupBy: groupBy, groups: groups.values.sorted { $0.key < $1.key }, total: total)
     }
 
+    /// Builds the summary from per-source cells: the same result as totalling the packages themselves (up to
+    /// the order of floating-point additions), in time proportional to the number of sources.
+    package static func summarize(cells: [SummaryCells], pools: [PoolForecast], groupBy: SummaryGroupBy) -> Summary {
+        var groups: [String: SummaryGroup] = [:]
+        var total = SummaryGroup(key: "all")
+        for source in cells {
+            for (i, cell) in source.cells.enumerated() where cell.packageCount > 0 {
+                let key = source.groupKey(i, groupBy)
+                merge(cell, into: &groups[key, default: SummaryGroup(key: key)])
+                merge(cell, into: &total)
+            }
+        }
+        if groupBy.groupsPools {
+            for pool in pools.sorted(by: { $0.source < $1.source }) {
+                let key = groupBy == .region ? pool.source.region : pool.source.account
+                var g = groups[key] ?? SummaryGroup(key: key)
+                attach(pool, to: &g)
+                groups[key] = g
+            }
+        }
+        for pool in pools.sorted(by: { $0.source < $1.source }) { attach(pool, to: &total) }
+        return Summary(groupBy: groupBy, groups: groups.values.sorted { $0.key < $1.key }, total: total)
+    }
+
+    /// Adds the package totals of `part` (not its pools) to `g`.
+    static func merge(_ part: SummaryGroup, into g: inout SummaryGroup) {
+        g.packageCount += part.packageCount
+        g.statusCounts.active += part.statusCounts.active
+        g.statusCounts.usedUp += part.statusCounts.usedUp
+        g.statusCounts.expired += part.statusCounts.expired
+        g.statusCounts.released += part.statusCounts.released
+        g.capacityBytes += part.capacityBytes
+        g.usedBytes += part.usedBytes
+        g.remainingBytes += part.remainingBytes
+        g.burnBytesPerHour += part.burnBytesPerHour
+        g.unusedAtExpiryBytes += part.unusedAtExpiryBytes
+        if let e = part.earliestExhaustion, isEarlier(e.at, e.key, than: g.earliestExhaustion) { g.earliestExhaustion = e }
+        if let e = part.earliestExpiry, isEarlier(e.at, e.key, than: g.earliestExpiry) { g.earliestExpiry = e }
+    }
+
     private static func groupKey(_ p: PackageState, _ by: SummaryGroupBy) -> String {
         switch by {
         case .region: p.key.region
@@ -53,7 +93,7 @@ package enum SummaryAggregator {
         }
     }
 
-    private static func add(_ p: PackageState, _ f: PackageForecast?, to g: inout SummaryGroup) {
+    static func add(_ p: PackageState, _ f: PackageForecast?, to g: inout SummaryGroup) {
         g.packageCount += 1
         g.statusCounts.add(p.status)
         guard p.status == .active else { return }

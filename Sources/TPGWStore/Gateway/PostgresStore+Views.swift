@@ -2,13 +2,16 @@ import Foundation
 import TPGWCore
 
 extension PostgresStore {
-    /// Every package's latest state. A listed package is observed at its source's last success; a released one
-    /// at the time it vanished.
-    package func latestPackages() async throws -> [PackageState] {
+    /// Every package's latest state, or one source's. A listed package is observed at its source's last success;
+    /// a released one at the time it vanished.
+    package func latestPackages(source: SourceID? = nil) async throws -> [PackageState] {
+        // One query text for both cases: a NULL source matches every source.
         let rows = try await pool.query("""
             SELECT p.provider, p.account, p.region, p.package_id, p.policy, p.line_type, p.status, p.capacity_bytes, p.used_bytes,
                    p.created_at, p.activated_at, p.expires_at, coalesce(p.released_at, greatest(s.last_success_at, p.last_seen_at))
             FROM packages p JOIN sources s ON s.id = p.source_id
+            WHERE \(source?.provider)::text IS NULL
+               OR (s.provider = \(source?.provider) AND s.account = \(source?.account) AND s.region = \(source?.region))
             """, idempotent: true)
         var out: [PackageState] = []
         out.reserveCapacity(rows.count)
@@ -23,12 +26,13 @@ extension PostgresStore {
         return out
     }
 
-    /// For each active package, its first snapshot at or after `since` (the start of the forecast window), or its
-    /// last one before when none is newer: the baseline a burn rate is measured from.
-    package func forecastBaselines(since: Date) async throws -> [PackageKey: [Snapshot]] {
+    /// For each active package (of every source, or of one), its first snapshot at or after `since` (the start of
+    /// the forecast window), or its last one before when none is newer: the baseline a burn rate is measured from.
+    package func forecastBaselines(since: Date, source: SourceID? = nil) async throws -> [PackageKey: [Snapshot]] {
+        // One query text for both cases: a NULL source matches every source.
         let rows = try await pool.query("""
             SELECT p.provider, p.account, p.region, p.package_id, b.observed_at, b.used_bytes, b.capacity_bytes, b.status
-            FROM packages p
+            FROM sources s JOIN packages p ON p.source_id = s.id
             CROSS JOIN LATERAL (
                 (SELECT observed_at, used_bytes, capacity_bytes, status FROM snapshots
                   WHERE package_pk = p.id AND observed_at >= \(since) ORDER BY observed_at LIMIT 1)
@@ -37,6 +41,8 @@ extension PostgresStore {
                   WHERE package_pk = p.id AND observed_at < \(since) ORDER BY observed_at DESC LIMIT 1)
             ) b
             WHERE p.status = 'active'
+              AND (\(source?.provider)::text IS NULL
+                   OR (s.provider = \(source?.provider) AND s.account = \(source?.account) AND s.region = \(source?.region)))
             """, idempotent: true)
         var out: [PackageKey: [Snapshot]] = [:]
         for row in rows {
@@ -48,14 +54,22 @@ extension PostgresStore {
         return out
     }
 
-    /// A cheap fingerprint of the data behind the read views: changes after every poll and purchase.
-    package func dataVersion() async throws -> String {
+    /// Per source, a cheap fingerprint of the data behind its part of the read views: it changes after every poll
+    /// attempt of the source and every purchase in it.
+    package func sourceVersions() async throws -> [SourceID: String] {
         let rows = try await pool.query("""
-            SELECT (SELECT coalesce(max(id), 0) FROM poll_runs)::text || ':' ||
-                   (SELECT count(*) FROM purchases WHERE state = 'succeeded')::text || ':' ||
-                   (SELECT coalesce(max(last_attempt_at)::text, '') FROM sources)
+            SELECT s.provider, s.account, s.region,
+                   coalesce(s.last_attempt_at::text, '') || ':' || coalesce(b.bought, 0)::text
+            FROM sources s
+            LEFT JOIN (SELECT account, region, count(*) AS bought FROM purchases WHERE state = 'succeeded' GROUP BY 1, 2) b
+              ON b.account = s.account AND b.region = s.region AND s.provider = 'bce'
             """, idempotent: true)
-        return try rows[0].decode(String.self, at: 0)
+        var out: [SourceID: String] = [:]
+        for row in rows {
+            let (provider, account, region, version) = try row.decode((String, String, String, String).self)
+            out[SourceID(provider: provider, account: account, region: region)] = version
+        }
+        return out
     }
 
     /// Used-bytes observations of a package between `from` and `to`: raw snapshots where kept, hourly rollups

@@ -27,7 +27,7 @@ extension Application {
             let view = views.current
             // No source and no package: the view was never built (database down at start); evaluating it would
             // resolve every firing alert.
-            if view.sources.isEmpty && view.packages.isEmpty { return nil }
+            if view.sources.isEmpty && view.packageCount == 0 { return nil }
             let now = Date()
             return AlertInputs.from(view, watchedSince: watched.since(view.sources.map(\.id), now: now), now: now)
         }

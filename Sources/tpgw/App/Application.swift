@@ -52,20 +52,42 @@ final class Application: Sendable {
         })
         let configured = configuration.sources
         views = ViewStore(
-            load: { try await Application.loadViewInput(store: store, configured: configured, now: Date()) },
-            probe: { try await store.dataVersion() },
+            load: { try await Application.loadViewInput(store: store, configured: configured, sources: $0, now: Date()) },
+            probe: { try await store.sourceVersions() },
             logger: logger.with(["component": "view"]))
         router = Router()
     }
 
-    /// What a view is built from: latest package states, the forecast window's snapshots, and source health
-    /// (three queries, run concurrently).
-    static func loadViewInput(store: PostgresStore, configured: [SourceConfig], now: Date) async throws -> GatewayView.Input {
-        async let packages = store.latestPackages()
-        async let history = store.forecastBaselines(since: now.addingTimeInterval(-86400))
+    /// What a view is built from: latest package states, the forecast window's snapshots, and source health,
+    /// for every source or only for `sources` (queries run concurrently, one pair per source).
+    static func loadViewInput(
+        store: PostgresStore, configured: [SourceConfig], sources: Set<SourceID>? = nil, now: Date
+    ) async throws -> GatewayView.Input {
+        let since = now.addingTimeInterval(-86400)
         async let health = store.sources()
-        return GatewayView.Input(packages: try await packages, history: try await history,
-                                 sources: sourceStatuses(configured: configured, health: try await health, now: now))
+        var input = GatewayView.Input(packages: [], history: [:], sources: [])
+        if let sources {
+            try await withThrowingTaskGroup(of: ([PackageState], [PackageKey: [Snapshot]]).self) { group in
+                for source in sources {
+                    group.addTask {
+                        async let packages = store.latestPackages(source: source)
+                        async let history = store.forecastBaselines(since: since, source: source)
+                        return (try await packages, try await history)
+                    }
+                }
+                for try await (packages, history) in group {
+                    input.packages.append(contentsOf: packages)
+                    input.history.merge(history) { a, _ in a }
+                }
+            }
+        } else {
+            async let packages = store.latestPackages()
+            async let history = store.forecastBaselines(since: since)
+            input.packages = try await packages
+            input.history = try await history
+        }
+        input.sources = sourceStatuses(configured: configured, health: try await health, now: now)
+        return input
     }
 
     /// Joins configured sources with their stored health; a configured source never polled is `pending`.

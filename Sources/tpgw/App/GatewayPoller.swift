@@ -58,7 +58,7 @@ extension Application {
             store: store, reader: opsMetered(BCESourceReader(client: bce, credentials: credentials)),
             configuration: .init(),
             logger: logger.with(["component": "poller"]),
-            onPolled: { [self] result in views.invalidate(); opsPolled(result) })
+            onPolled: { [self] result in views.invalidate(source: result.source); opsPolled(result) })
         let sources = configuration.sources
         return GatewayPoller(poller: poller, sources: sources)
     }

@@ -11,13 +11,15 @@ extension InventoryMetrics {
     /// succeeded and its last attempt did not fail.
     init(view: GatewayView, now: Date) {
         var packages: [Package] = []
-        packages.reserveCapacity(view.packages.count)
-        for (index, state) in view.packages.enumerated() {
-            if state.status == .released && now.timeIntervalSince(state.observedAt) > Self.releasedRetention { continue }
-            packages.append(Package(
-                key: state.key, policy: state.policy, status: state.status, capacityBytes: state.capacityBytes,
-                usedBytes: state.usedBytes, expiresAt: state.expiresAt,
-                exhaustsAt: state.status == .active ? view.forecasts[index].exhaustsAt : nil))
+        packages.reserveCapacity(view.packageCount)
+        for segment in view.segments {
+            for (index, state) in segment.packages.enumerated() {
+                if state.status == .released && now.timeIntervalSince(state.observedAt) > Self.releasedRetention { continue }
+                packages.append(Package(
+                    key: state.key, policy: state.policy, status: state.status, capacityBytes: state.capacityBytes,
+                    usedBytes: state.usedBytes, expiresAt: state.expiresAt,
+                    exhaustsAt: state.status == .active ? segment.forecasts[index].exhaustsAt : nil))
+            }
         }
         let pools = view.pools.map {
             Pool(source: $0.source, remainingBytes: $0.remainingBytes, activePackages: $0.activePackages, emptyAt: $0.emptyAt)

@@ -15,15 +15,16 @@ extension StatusPageModel {
         view: GatewayView, usage: PoolUsage?, alerts: [Alert], refreshSeconds: Int, version: String, now: Date,
         maxRows: Int = defaultMaxRows
     ) -> StatusPageModel {
+        let (packages, forecasts) = view.flattened()
         var regions: [String: Region] = [:]
         // Runway keys of the active packages: exhaustion (none last), then expiry; the view is in key order, so
         // the index breaks ties as `StatusPageRenderer.runwayOrder` does. Rows are made for the shown ones only.
         var order: [(exhausts: Double, expires: Double, index: Int)] = []
-        order.reserveCapacity(view.packages.count)
+        order.reserveCapacity(packages.count)
         var burn = 0.0
         var waste: Int64 = 0
-        for (index, state) in view.packages.enumerated() where state.status == .active {
-            let forecast = view.forecasts[index]
+        for (index, state) in packages.enumerated() where state.status == .active {
+            let forecast = forecasts[index]
             regions[state.key.region, default: Region(name: state.key.region, capacityBytes: 0, remainingBytes: 0)].capacityBytes += state.capacityBytes
             regions[state.key.region]!.remainingBytes += state.remainingBytes
             burn += forecast.burnBytesPerHour
@@ -38,8 +39,8 @@ extension StatusPageModel {
             order.removeSubrange(maxRows...)
         }
         let rows = order.map { entry in
-            let state = view.packages[entry.index]
-            let forecast = view.forecasts[entry.index]
+            let state = packages[entry.index]
+            let forecast = forecasts[entry.index]
             return Package(
                 key: state.key, policy: state.policy, status: state.status, capacityBytes: state.capacityBytes,
                 usedBytes: state.usedBytes, remainingBytes: state.remainingBytes, burnBytesPerHour: forecast.burnBytesPerHour,

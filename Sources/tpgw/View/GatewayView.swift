@@ -1,91 +1,112 @@
 import Foundation
+import Synchronization
 import TPGWCore
 
-/// Everything the read API serves, computed once per data change: packages with forecasts, pools, sources,
-/// sort indexes and pre-rendered bytes for the summary and the first pages of `/v1/packages`.
+/// Everything the read API serves: per source a ``ViewSegment`` (packages with forecasts, pool, sort orders,
+/// summary totals), the sources' health, and pre-rendered bytes for the summaries and the first pages of
+/// `/v1/packages`.
 ///
-/// Requests read an immutable view, so they never wait on upstream or on the database.
+/// Requests read an immutable view, so they never wait on upstream or on the database. A change of one source
+/// replaces that source's segment (``replacing(_:sources:now:)``); summaries merge the segments' totals and pages
+/// merge their sort orders, so neither walks every package.
 struct GatewayView: Sendable {
-    /// What the view is built from (all read from the store).
+    /// What a view (or some of its segments) is built from, all read from the store.
     struct Input: Sendable {
         var packages: [PackageState]
         /// Snapshots of the trailing forecast window, per package.
         var history: [PackageKey: [Snapshot]]
         var sources: [SourceStatus]
+        /// The store's version per source when it was read.
+        var versions: [SourceID: String] = [:]
     }
 
     let generatedAt: Date
-    let packages: [PackageState]
-    let index: [PackageKey: Int]
-    let forecasts: [PackageForecast]
-    let pools: [PoolForecast]
+    /// In source order.
+    let segments: [ViewSegment]
+    private let segmentIndex: [SourceID: Int]
     let sources: [SourceStatus]
-    private let sortKeys: [PackageQuery.SortField: [Double]]
-    private let sortOrder: [PackageQuery.SortField: [Int]]
+    /// The pools of configured sources and of sources with active packages, in source order.
+    let pools: [PoolForecast]
+    let packageCount: Int
     let summaries: [SummaryGroupBy: CachedResponse]
-    let firstPages: [String: CachedResponse]
+    private let firstPages: FirstPages
 
     static let firstPageLimit = 100
 
-    /// Builds the view. Pure: `now` is passed in.
+    /// Builds every segment from `input`. Pure: `now` is passed in.
     static func build(_ input: Input, now: Date, window: TimeInterval = 86400) -> GatewayView {
-        let packages = input.packages.sorted { $0.key < $1.key }
-        var index: [PackageKey: Int] = [:]
-        index.reserveCapacity(packages.count)
-        for (i, p) in packages.enumerated() { index[p.key] = i }
-        let forecasts = packages.map { Forecaster.forecast(package: $0, snapshots: input.history[$0.key] ?? [], now: now, window: window) }
-        var forecastByKey: [PackageKey: PackageForecast] = [:]
-        forecastByKey.reserveCapacity(packages.count)
-        for (i, p) in packages.enumerated() { forecastByKey[p.key] = forecasts[i] }
+        assemble(segments: segments(input, now: now, window: window), sources: input.sources, now: now)
+    }
 
+    /// The segments of the sources in `input` (every source with packages, and every listed source), or only of
+    /// the sources in `only`.
+    static func segments(_ input: Input, only: Set<SourceID>? = nil, now: Date, window: TimeInterval = 86400) -> [ViewSegment] {
         var bySource: [SourceID: [PackageState]] = [:]
-        for p in packages where p.status == .active { bySource[p.key.source, default: []].append(p) }
+        for p in input.packages { bySource[p.key.source, default: []].append(p) }
         for s in input.sources where bySource[s.id] == nil { bySource[s.id] = [] }
-        let pools = bySource.keys.sorted().map { source in
-            let members = bySource[source]!
-            return PoolSimulator.simulate(
-                source: source, packages: members, demand: PoolDemand.estimate(packages: members, forecasts: forecastByKey), now: now)
+        for s in only ?? [] where bySource[s] == nil { bySource[s] = [] }
+        if let only { bySource = bySource.filter { only.contains($0.key) } }
+        return bySource.keys.sorted().map { source in
+            ViewSegment.build(
+                source: source, packages: bySource[source]!, history: input.history, version: input.versions[source], now: now, window: window)
         }
+    }
 
-        var sortKeys: [PackageQuery.SortField: [Double]] = [:]
-        var sortOrder: [PackageQuery.SortField: [Int]] = [:]
-        for field in PackageQuery.SortField.allCases {
-            let keys: [Double] = packages.indices.map { i in
-                switch field {
-                case .expiresAt: packages[i].expiresAt.timeIntervalSince1970
-                case .exhaustsAt: forecasts[i].exhaustsAt?.timeIntervalSince1970 ?? .infinity
-                case .usedRatio: packages[i].usedRatio
-                case .remainingBytes: Double(packages[i].remainingBytes)
-                }
-            }
-            sortKeys[field] = keys
-            // Ties break on the key, whose order equals the index order.
-            sortOrder[field] = packages.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }
-        }
+    /// This view with `replaced` segments swapped in (new sources added) and `sources` as the health.
+    func replacing(_ replaced: [ViewSegment], sources: [SourceStatus], now: Date) -> GatewayView {
+        var bySource = Dictionary(uniqueKeysWithValues: segments.map { ($0.source, $0) })
+        for segment in replaced { bySource[segment.source] = segment }
+        return Self.assemble(segments: bySource.keys.sorted().map { bySource[$0]! }, sources: sources, now: now)
+    }
 
+    /// Joins segments into a view: pools, the four summaries and the default first page are rendered now;
+    /// the other first pages on their first request.
+    static func assemble(segments: [ViewSegment], sources: [SourceStatus], now: Date) -> GatewayView {
+        let configured = Set(sources.map(\.id))
         var view = GatewayView(
-            generatedAt: now, packages: packages, index: index, forecasts: forecasts, pools: pools, sources: input.sources,
-            sortKeys: sortKeys, sortOrder: sortOrder, summaries: [:], firstPages: [:])
+            generatedAt: now, segments: segments, segmentIndex: Dictionary(uniqueKeysWithValues: segments.enumerated().map { ($1.source, $0) }),
+            sources: sources,
+            pools: segments.filter { configured.contains($0.source) || $0.cells.hasActive }.map(\.pool),
+            packageCount: segments.reduce(0) { $0 + $1.packages.count }, summaries: [:], firstPages: FirstPages())
         var summaries: [SummaryGroupBy: CachedResponse] = [:]
         for groupBy in SummaryGroupBy.allCases {
             summaries[groupBy] = CachedResponse(body: view.renderSummary(groupBy: groupBy))
         }
-        var firstPages: [String: CachedResponse] = [:]
-        for field in PackageQuery.SortField.allCases {
-            for descending in [false, true] {
-                let q = PackageQuery(sort: field, descending: descending, limit: firstPageLimit)
-                firstPages[q.fingerprint] = CachedResponse(body: view.renderList(q))
-            }
-        }
         view = GatewayView(
-            generatedAt: now, packages: packages, index: index, forecasts: forecasts, pools: pools, sources: input.sources,
-            sortKeys: sortKeys, sortOrder: sortOrder, summaries: summaries, firstPages: firstPages)
+            generatedAt: now, segments: view.segments, segmentIndex: view.segmentIndex, sources: sources, pools: view.pools,
+            packageCount: view.packageCount, summaries: summaries, firstPages: view.firstPages)
+        _ = view.firstPage(PackageQuery())
         return view
     }
 
+    /// The segment of `source`, if any.
+    func segment(_ source: SourceID) -> ViewSegment? { segmentIndex[source].map { segments[$0] } }
+
     /// The package with its forecast, or nil.
     func package(_ key: PackageKey) -> PackageDTO? {
-        index[key].map { PackageDTO(state: packages[$0], forecast: forecasts[$0]) }
+        guard let segment = segment(key.source), let i = segment.index[key] else { return nil }
+        return PackageDTO(state: segment.packages[i], forecast: segment.forecasts[i])
+    }
+
+    /// Every package and its forecast, aligned by index, in key order within each source (for whole-view readers:
+    /// metrics, status page, alerts).
+    func flattened() -> (packages: [PackageState], forecasts: [PackageForecast]) {
+        var packages: [PackageState] = []
+        var forecasts: [PackageForecast] = []
+        packages.reserveCapacity(packageCount)
+        forecasts.reserveCapacity(packageCount)
+        for segment in segments {
+            packages.append(contentsOf: segment.packages)
+            forecasts.append(contentsOf: segment.forecasts)
+        }
+        return (packages, forecasts)
+    }
+
+    /// The rendered first page of an unfiltered query of `firstPageLimit` items (rendered once per view), or nil
+    /// when `q` is not such a query.
+    func firstPage(_ q: PackageQuery) -> CachedResponse? {
+        guard q.limit == Self.firstPageLimit, q.isCacheable else { return nil }
+        return firstPages.get(q.fingerprint) { CachedResponse(body: renderList(q)) }
     }
 
     /// One page of `GET /v1/packages`, rendered.
@@ -110,54 +131,43 @@ struct GatewayView: Sendable {
         return APIJSON.encode(Body(items: items, nextCursor: next, sources: relevant))
     }
 
-    /// Filters, sorts and pages; returns the items and the next cursor.
+    /// Filters, sorts and pages; returns the items and the next cursor. Merges the matching segments' sort
+    /// orders, so a page costs its size (times log of the number of sources), not the number of packages.
     func page(_ q: PackageQuery) -> ([PackageDTO], String?) {
-        let order = sortOrder[q.sort]!
-        let keys = sortKeys[q.sort]!
-        var position: Int
-        if let cursor = q.cursor, let value = Double(cursor.sortValue), let lastKey = PackageKey(cursor.lastKey) {
-            // Binary search for the first entry after (value, key) in traversal order.
-            let after: (Int) -> Bool = { i in
-                let k = keys[i]
-                if k != value { return q.descending ? k < value : k > value }
-                return q.descending ? packages[i].key < lastKey : packages[i].key > lastKey
-            }
-            var lo = 0, hi = order.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                let i = q.descending ? order[order.count - 1 - mid] : order[mid]
-                if after(i) { hi = mid } else { lo = mid + 1 }
-            }
-            position = lo
-        } else {
-            position = 0
+        var merge = SegmentMerge(descending: q.descending)
+        let cursor: (value: Double, key: PackageKey)? = q.cursor.flatMap { c in
+            guard let value = Double(c.sortValue), let key = PackageKey(c.lastKey) else { return nil }
+            return (value, key)
+        }
+        for (s, segment) in segments.enumerated() where segment.matches(q) && !segment.packages.isEmpty {
+            merge.add(segment: s, keys: segment.sortKeys[q.sort]!, order: segment.sortOrder[q.sort]!,
+                      start: cursor.map { segment.position(after: $0.value, $0.key, field: q.sort, descending: q.descending) } ?? 0,
+                      packages: segment.packages)
         }
         var items: [PackageDTO] = []
-        var lastIndex: Int?
+        var last: (segment: Int, index: Int)?
         var hasMore = false
-        while position < order.count {
-            let i = q.descending ? order[order.count - 1 - position] : order[position]
-            position += 1
-            let p = packages[i]
-            if !matches(p, q) { continue }
+        while let (s, i) = merge.next() {
+            let segment = segments[s]
+            let p = segment.packages[i]
+            if !Self.matches(p, q) { continue }
             if items.count == q.limit {
                 hasMore = true
                 break
             }
-            items.append(PackageDTO(state: p, forecast: forecasts[i]))
-            lastIndex = i
+            items.append(PackageDTO(state: p, forecast: segment.forecasts[i]))
+            last = (s, i)
         }
         var next: String?
-        if hasMore, let i = lastIndex {
-            next = PageCursor(sortValue: String(keys[i]), lastKey: packages[i].key.description).encode(queryFingerprint: q.fingerprint)
+        if hasMore, let (s, i) = last {
+            let segment = segments[s]
+            next = PageCursor(sortValue: String(segment.sortKeys[q.sort]![i]), lastKey: segment.packages[i].key.description)
+                .encode(queryFingerprint: q.fingerprint)
         }
         return (items, next)
     }
 
-    private func matches(_ p: PackageState, _ q: PackageQuery) -> Bool {
-        if let v = q.provider, p.key.provider != v { return false }
-        if let v = q.account, p.key.account != v { return false }
-        if let v = q.region, p.key.region != v { return false }
+    private static func matches(_ p: PackageState, _ q: PackageQuery) -> Bool {
         if let v = q.status, p.status != v { return false }
         if let v = q.policy, p.policy != v { return false }
         if let v = q.expiresBefore, p.expiresAt >= v { return false }
@@ -166,7 +176,7 @@ struct GatewayView: Sendable {
     }
 
     func renderSummary(groupBy: SummaryGroupBy) -> [UInt8] {
-        let summary = SummaryAggregator.summarize(packages: packages, alignedForecasts: forecasts, pools: pools, groupBy: groupBy)
+        let summary = SummaryAggregator.summarize(cells: segments.map(\.cells), pools: pools, groupBy: groupBy)
         struct Body: Encodable {
             var summary: Summary
             var generatedAt: Date
@@ -182,5 +192,20 @@ struct GatewayView: Sendable {
             enum CodingKeys: String, CodingKey { case groupBy, generatedAt, groups, total, sources }
         }
         return APIJSON.encode(Body(summary: summary, generatedAt: generatedAt, sources: sources))
+    }
+
+    /// First pages rendered on demand, once per view.
+    private final class FirstPages: Sendable {
+        private let pages = Mutex<[String: CachedResponse]>([:])
+
+        func get(_ fingerprint: String, render: () -> CachedResponse) -> CachedResponse {
+            if let page = pages.withLock({ $0[fingerprint] }) { return page }
+            let page = render()
+            return pages.withLock { pages in
+                if let existing = pages[fingerprint] { return existing }
+                pages[fingerprint] = page
+                return page
+            }
+        }
     }
 }

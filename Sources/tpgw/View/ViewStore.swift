@@ -2,27 +2,36 @@ import Foundation
 import Synchronization
 import TPGWCore
 
-/// Holds the current `GatewayView` and rebuilds it when the data changes: right after a local poll or purchase
-/// (`invalidate`), and when another replica changed the database (a cheap version probe every `probeInterval`).
+/// Holds the current `GatewayView` and keeps it up to date, one source at a time: right after a local poll or
+/// purchase (`invalidate(source:)`), when another replica changed a source in the database (a cheap per-source
+/// version probe every `probeInterval`), and when a segment's forecasts are older than `maxSegmentAge`.
 final class ViewStore: Sendable {
     private struct State {
         var view: GatewayView
-        var version: String?
-        var dirty = true
+        /// Sources to rebuild; `everything` asks for a full load.
+        var dirty: Set<SourceID> = []
+        var everything = true
     }
 
+    /// Loads the sources' health and the packages and forecast history of the given sources (nil: all).
+    typealias Load = @Sendable (_ sources: Set<SourceID>?) async throws -> GatewayView.Input
+
     private let state: Mutex<State>
-    private let load: @Sendable () async throws -> GatewayView.Input
-    private let probe: @Sendable () async throws -> String
+    private let load: Load
+    private let probe: @Sendable () async throws -> [SourceID: String]
+    private let maxSegmentAge: TimeInterval
     private let logger: Logger
     private let rebuildSignal: AsyncStream<Void>
     private let rebuildContinuation: AsyncStream<Void>.Continuation
     private let subscribers = Mutex<[UUID: AsyncStream<Void>.Continuation]>([:])
+    /// One rebuild at a time, so two rebuilds never interleave their reads and writes of the view.
+    private let rebuilding = AsyncLock()
 
-    init(load: @escaping @Sendable () async throws -> GatewayView.Input,
-         probe: @escaping @Sendable () async throws -> String, logger: Logger) {
+    init(load: @escaping Load, probe: @escaping @Sendable () async throws -> [SourceID: String], maxSegmentAge: TimeInterval = 600,
+         logger: Logger) {
         self.load = load
         self.probe = probe
+        self.maxSegmentAge = maxSegmentAge
         self.logger = logger
         self.state = Mutex(State(view: GatewayView.build(.init(packages: [], history: [:], sources: []), now: Date())))
         (rebuildSignal, rebuildContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -40,30 +49,62 @@ final class ViewStore: Sendable {
         return stream
     }
 
-    /// Asks for a rebuild soon (coalesced).
-    func invalidate() {
-        state.withLock { $0.dirty = true }
+    /// Asks for a rebuild of `source` (nil: of everything) soon; coalesced.
+    func invalidate(source: SourceID? = nil) {
+        state.withLock {
+            if let source { $0.dirty.insert(source) } else { $0.everything = true }
+        }
         rebuildContinuation.yield()
     }
 
-    /// Rebuilds now from the database.
-    func rebuild(now: Date = Date()) async throws {
-        let version = try await probe()
-        let input = try await load()
+    /// Rebuilds the segments of `sources` (nil: everything) from the database now, and the sources' health.
+    func rebuild(sources: Set<SourceID>? = nil, now: Date = Date()) async throws {
+        try await rebuilding.withLock {
+            try await rebuildLocked(sources: sources, now: now)
+        }
+    }
+
+    private func rebuildLocked(sources: Set<SourceID>?, now: Date) async throws {
+        let versions = try await probe()
+        var input = try await load(sources)
+        input.versions = versions
         let started = ContinuousClock.now
-        let view = GatewayView.build(input, now: now)
+        let segments = GatewayView.segments(input, only: sources, now: now)
+        let old = current
+        let view = sources == nil
+            ? GatewayView.assemble(segments: segments, sources: input.sources, now: now)
+            : old.replacing(segments, sources: input.sources, now: now)
         state.withLock {
             $0.view = view
-            $0.version = version
-            $0.dirty = false
+            if let sources { $0.dirty.subtract(sources) } else { $0.dirty = []; $0.everything = false }
         }
         for subscriber in subscribers.withLock({ Array($0.values) }) { subscriber.yield() }
         logger.debug("view rebuilt", metadata: [
-            "packages": "\(input.packages.count)", "duration_ms": "\((ContinuousClock.now - started).milliseconds)",
+            "sources": sources.map { "\($0.count)" } ?? "all", "packages": "\(input.packages.count)",
+            "duration_ms": "\((ContinuousClock.now - started).milliseconds)",
         ])
     }
 
-    /// Rebuild loop: on invalidation, and when the database version moved (other replicas), until cancelled.
+    /// What needs rebuilding: locally invalidated sources, sources whose stored version moved (other replicas),
+    /// new sources, and segments older than `maxSegmentAge`. Nil means everything.
+    func due(versions: [SourceID: String], now: Date) -> Set<SourceID>? {
+        state.withLock { s -> Set<SourceID>? in
+            if s.everything { return nil }
+            var due = s.dirty
+            for (source, version) in versions {
+                guard let segment = s.view.segment(source) else {
+                    due.insert(source)
+                    continue
+                }
+                if segment.version != version || now.timeIntervalSince(segment.builtAt) > maxSegmentAge { due.insert(source) }
+            }
+            // Most sources at once (a start, a refresh of everything): one load of everything is cheaper.
+            if due.count > 1, due.count * 2 > max(versions.count, s.view.segments.count) { return nil }
+            return due
+        }
+    }
+
+    /// Rebuild loop: on invalidation, and when a source's version moved (other replicas), until cancelled.
     func run(probeInterval: Duration = .seconds(2)) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [rebuildContinuation] in
@@ -75,9 +116,10 @@ final class ViewStore: Sendable {
             for await _ in rebuildSignal {
                 if Task.isCancelled { break }
                 do {
-                    let version = try await probe()
-                    let needed = state.withLock { $0.dirty || $0.version != version }
-                    if needed { try await rebuild() }
+                    let now = Date()
+                    let versions = try await probe()
+                    let due = due(versions: versions, now: now)
+                    if due == nil || !due!.isEmpty { try await rebuild(sources: due, now: now) }
                 } catch {
                     logger.warning("view rebuild failed", metadata: ["error": "\(error)"])
                 }

@@ -24,7 +24,7 @@ import Testing
 
     /// The burn rate of every active package in the view, as the forecaster computed it.
     static var activeBurn: Double {
-        zip(view.packages, view.forecasts).filter { $0.0.status == .active }.reduce(0) { $0 + $1.1.burnBytesPerHour }
+        zip(view.flattened().packages, view.flattened().forecasts).filter { $0.0.status == .active }.reduce(0) { $0 + $1.1.burnBytesPerHour }
     }
 
     @Test func inventory_hasEveryListedPackage_dropsLongReleasedOnes_andForecastsOnlyActiveOnes() {

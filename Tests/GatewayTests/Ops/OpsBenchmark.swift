@@ -80,7 +80,7 @@ struct OpsBenchmark {
         let now = Date()
         let input = Self.input(now: now)
         let clock = ContinuousClock()
-        let views = ViewStore(load: { input }, probe: { "v1" }, logger: .disabled)
+        let views = ViewStore(load: { _ in input }, probe: { [:] }, logger: .disabled)
         let buildTime = try await clock.measure { try await views.rebuild(now: now) }
         report("view_build_100k", "\(buildTime)")
 

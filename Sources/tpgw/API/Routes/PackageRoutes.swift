@@ -19,9 +19,7 @@ struct PackageRoutes: Sendable {
     func list(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
         let query = try PackageQuery.parse(request.queryItems)
         let view = views.current
-        if query.limit == GatewayView.firstPageLimit, query.cursor == nil, let cached = view.firstPages[query.fingerprint] {
-            return cached.response(for: request)
-        }
+        if let cached = view.firstPage(query) { return cached.response(for: request) }
         return CachedResponse(body: view.renderList(query)).response(for: request)
     }
 

@@ -116,8 +116,8 @@ struct PurchaseRoutes: Sendable {
             account: order.account, idempotencyKey: key, state: .succeeded, packageID: packageID, responseStatus: 201,
             responseBody: body, upstreamRequestID: nil, errorCode: nil, errorMessage: nil)
         await audit("succeeded", packageID: packageID)
-        // The new package is visible to the next read: rebuild the view now (a purchase is rare; a poll does the same).
-        do { try await views.rebuild() } catch { views.invalidate() }
+        // The new package is visible to the next read: rebuild its source's part of the view now.
+        do { try await views.rebuild(sources: [state.key.source]) } catch { views.invalidate(source: state.key.source) }
         logger.notice("package bought", metadata: ["package.key": state.key.description, "caller": principal.name, "idempotency.key": key])
         var response = HTTPResponse.json(body, status: .created)
         response.headers.add("Location", "/v1/packages/" + state.key.description)

@@ -20,13 +20,18 @@ struct AlertInputs: Sendable {
     /// The inputs of a view; a source never read is watched since `watchedSince[source]` (or `now`).
     static func from(_ view: GatewayView, watchedSince: [SourceID: Date], now: Date) -> AlertInputs {
         var forecasts: [PackageKey: PackageForecast] = [:]
-        forecasts.reserveCapacity(view.packages.count)
-        for (i, p) in view.packages.enumerated() { forecasts[p.key] = view.forecasts[i] }
+        forecasts.reserveCapacity(view.packageCount)
+        var packages: [PackageState] = []
+        packages.reserveCapacity(view.packageCount)
+        for segment in view.segments {
+            packages.append(contentsOf: segment.packages)
+            for (i, p) in segment.packages.enumerated() { forecasts[p.key] = segment.forecasts[i] }
+        }
         var pools: [SourceID: PoolForecast] = [:]
         for pool in view.pools { pools[pool.source] = pool }
         let sources = view.sources.map {
             AlertSourceHealth(source: $0.id, lastSuccessAt: $0.lastSuccessAt, watchedSince: watchedSince[$0.id] ?? $0.lastAttemptAt ?? now)
         }
-        return AlertInputs(packages: view.packages, forecasts: forecasts, pools: pools, sources: sources)
+        return AlertInputs(packages: packages, forecasts: forecasts, pools: pools, sources: sources)
     }
 }
