@@ -19,6 +19,13 @@ package struct PackageKey: Hashable, Sendable, Codable, CustomStringConvertible,
         self.init(provider: String(parts[0]), account: String(parts[1]), region: String(parts[2]), id: String(parts[3]))
     }
 
+    /// Hashes the id and region only (a package id is unique per region upstream; equal keys still compare every
+    /// field): half the hashing work for the view's 100,000-key dictionaries.
+    package func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(region)
+    }
+
     package var description: String { "\(provider):\(account):\(region):\(id)" }
     package var source: SourceID { SourceID(provider: provider, account: account, region: region) }
 

@@ -41,11 +41,20 @@ package struct PoolDemand: Sendable, Equatable, Codable {
     ///     did not disappear with them); a package without a forecast counts as 0.
     ///   - forecasts: per-package forecasts.
     package static func estimate(packages: [PackageState], forecasts: [PackageKey: PackageForecast]) -> PoolDemand {
+        estimate(packages: packages, burnAt: { forecasts[packages[$0].key]?.burnBytesPerHour ?? 0 })
+    }
+
+    /// The same, with forecasts aligned with `packages` by index (no key hashing).
+    package static func estimate(packages: [PackageState], alignedForecasts: [PackageForecast]) -> PoolDemand {
+        estimate(packages: packages, burnAt: { alignedForecasts[$0].burnBytesPerHour })
+    }
+
+    private static func estimate(packages: [PackageState], burnAt: (Int) -> Double) -> PoolDemand {
         var offPeak = 0.0
         var fullTime = 0.0
         var hasOffPeak = false
-        for p in packages {
-            let burn = max(0, forecasts[p.key]?.burnBytesPerHour ?? 0)
+        for (i, p) in packages.enumerated() {
+            let burn = max(0, burnAt(i))
             switch p.policy {
             case .offPeak:
                 offPeak += burn

@@ -45,6 +45,7 @@ extension PostgresStore {
                    OR (s.provider = \(source?.provider) AND s.account = \(source?.account) AND s.region = \(source?.region)))
             """, idempotent: true)
         var out: [PackageKey: [Snapshot]] = [:]
+        out.reserveCapacity(rows.count)
         for row in rows {
             let (provider, account, region, id, at, used, capacity, status) =
                 try row.decode((String, String, String, String, Date, Int64, Int64, String).self)

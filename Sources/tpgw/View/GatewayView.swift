@@ -28,8 +28,9 @@ struct GatewayView: Sendable {
     /// The pools of configured sources and of sources with active packages, in source order.
     let pools: [PoolForecast]
     let packageCount: Int
-    let summaries: [SummaryGroupBy: CachedResponse]
-    private let firstPages: FirstPages
+    /// Summaries and first pages, rendered on first request (the region summary and the default first page
+    /// when the view is assembled), then served from bytes until the next change.
+    private let rendered: RenderCache
 
     static let firstPageLimit = 100
 
@@ -59,24 +60,23 @@ struct GatewayView: Sendable {
         return Self.assemble(segments: bySource.keys.sorted().map { bySource[$0]! }, sources: sources, now: now)
     }
 
-    /// Joins segments into a view: pools, the four summaries and the default first page are rendered now;
-    /// the other first pages on their first request.
+    /// Joins segments into a view: pools now, then the region summary and the default first page are rendered;
+    /// the other summaries and first pages on their first request.
     static func assemble(segments: [ViewSegment], sources: [SourceStatus], now: Date) -> GatewayView {
         let configured = Set(sources.map(\.id))
-        var view = GatewayView(
+        let view = GatewayView(
             generatedAt: now, segments: segments, segmentIndex: Dictionary(uniqueKeysWithValues: segments.enumerated().map { ($1.source, $0) }),
             sources: sources,
             pools: segments.filter { configured.contains($0.source) || $0.cells.hasActive }.map(\.pool),
-            packageCount: segments.reduce(0) { $0 + $1.packages.count }, summaries: [:], firstPages: FirstPages())
-        var summaries: [SummaryGroupBy: CachedResponse] = [:]
-        for groupBy in SummaryGroupBy.allCases {
-            summaries[groupBy] = CachedResponse(body: view.renderSummary(groupBy: groupBy))
-        }
-        view = GatewayView(
-            generatedAt: now, segments: view.segments, segmentIndex: view.segmentIndex, sources: sources, pools: view.pools,
-            packageCount: view.packageCount, summaries: summaries, firstPages: view.firstPages)
+            packageCount: segments.reduce(0) { $0 + $1.packages.count }, rendered: RenderCache())
+        _ = view.summary(.region)
         _ = view.firstPage(PackageQuery())
         return view
+    }
+
+    /// `GET /v1/summary?groupBy=`, rendered once per view.
+    func summary(_ groupBy: SummaryGroupBy) -> CachedResponse {
+        rendered.get("summary|" + groupBy.rawValue) { CachedResponse(body: renderSummary(groupBy: groupBy)) }
     }
 
     /// The segment of `source`, if any.
@@ -106,7 +106,7 @@ struct GatewayView: Sendable {
     /// when `q` is not such a query.
     func firstPage(_ q: PackageQuery) -> CachedResponse? {
         guard q.limit == Self.firstPageLimit, q.isCacheable else { return nil }
-        return firstPages.get(q.fingerprint) { CachedResponse(body: renderList(q)) }
+        return rendered.get("packages|" + q.fingerprint) { CachedResponse(body: renderList(q)) }
     }
 
     /// One page of `GET /v1/packages`, rendered.
@@ -194,16 +194,16 @@ struct GatewayView: Sendable {
         return APIJSON.encode(Body(summary: summary, generatedAt: generatedAt, sources: sources))
     }
 
-    /// First pages rendered on demand, once per view.
-    private final class FirstPages: Sendable {
+    /// Responses rendered on demand, once per view.
+    private final class RenderCache: Sendable {
         private let pages = Mutex<[String: CachedResponse]>([:])
 
-        func get(_ fingerprint: String, render: () -> CachedResponse) -> CachedResponse {
-            if let page = pages.withLock({ $0[fingerprint] }) { return page }
+        func get(_ key: String, render: () -> CachedResponse) -> CachedResponse {
+            if let page = pages.withLock({ $0[key] }) { return page }
             let page = render()
             return pages.withLock { pages in
-                if let existing = pages[fingerprint] { return existing }
-                pages[fingerprint] = page
+                if let existing = pages[key] { return existing }
+                pages[key] = page
                 return page
             }
         }

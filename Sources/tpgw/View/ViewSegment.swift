@@ -35,13 +35,13 @@ struct ViewSegment: Sendable {
         let forecasts = packages.map { Forecaster.forecast(package: $0, snapshots: history[$0.key] ?? [], now: now, window: window) }
 
         var active: [PackageState] = []
-        var activeForecasts: [PackageKey: PackageForecast] = [:]
+        var activeForecasts: [PackageForecast] = []
         for (i, p) in packages.enumerated() where p.status == .active {
             active.append(p)
-            activeForecasts[p.key] = forecasts[i]
+            activeForecasts.append(forecasts[i])
         }
         let pool = PoolSimulator.simulate(
-            source: source, packages: active, demand: PoolDemand.estimate(packages: active, forecasts: activeForecasts), now: now)
+            source: source, packages: active, demand: PoolDemand.estimate(packages: active, alignedForecasts: activeForecasts), now: now)
 
         var sortKeys: [PackageQuery.SortField: [Double]] = [:]
         var sortOrder: [PackageQuery.SortField: [Int]] = [:]

@@ -118,8 +118,8 @@ import TPGWCore
 
         #expect(incremental.packageCount == scratch.packageCount)
         for groupBy in SummaryGroupBy.allCases {
-            #expect(String(decoding: incremental.summaries[groupBy]!.body, as: UTF8.self)
-                == String(decoding: scratch.summaries[groupBy]!.body, as: UTF8.self), "\(groupBy)")
+            #expect(String(decoding: incremental.summary(groupBy).body, as: UTF8.self)
+                == String(decoding: scratch.summary(groupBy).body, as: UTF8.self), "\(groupBy)")
         }
         for field in PackageQuery.SortField.allCases {
             for descending in [false, true] {
@@ -127,7 +127,7 @@ import TPGWCore
                 #expect(incremental.firstPage(q)!.etag == scratch.firstPage(q)!.etag, "\(q.fingerprint)")
             }
         }
-        #expect(incremental.summaries[.region]!.etag != before.summaries[.region]!.etag, "the change shows in the summary")
+        #expect(incremental.summary(.region).etag != before.summary(.region).etag, "the change shows in the summary")
         #expect(incremental.segment(SourceID(account: "prod", region: "bj"))!.builtAt == before.segment(SourceID(account: "prod", region: "bj"))!.builtAt)
     }
 

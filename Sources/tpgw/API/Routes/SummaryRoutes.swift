@@ -24,7 +24,7 @@ struct SummaryRoutes: Sendable {
             }
             groupBy = g
         }
-        return views.current.summaries[groupBy]!.response(for: request)
+        return views.current.summary(groupBy).response(for: request)
     }
 
     /// GET /v1/sources
