@@ -30,7 +30,8 @@ struct GatewayView: Sendable {
     let packageCount: Int
     /// Summaries and first pages, rendered on first request (the region summary and the default first page
     /// when the view is assembled), then served from bytes until the next change.
-    private let rendered: RenderCache
+    private let summaries: RenderCache<SummaryGroupBy>
+    private let firstPages: RenderCache<String>
 
     static let firstPageLimit = 100
 
@@ -68,7 +69,7 @@ struct GatewayView: Sendable {
             generatedAt: now, segments: segments, segmentIndex: Dictionary(uniqueKeysWithValues: segments.enumerated().map { ($1.source, $0) }),
             sources: sources,
             pools: segments.filter { configured.contains($0.source) || $0.cells.hasActive }.map(\.pool),
-            packageCount: segments.reduce(0) { $0 + $1.packages.count }, rendered: RenderCache())
+            packageCount: segments.reduce(0) { $0 + $1.packages.count }, summaries: RenderCache(), firstPages: RenderCache())
         _ = view.summary(.region)
         _ = view.firstPage(PackageQuery())
         return view
@@ -76,7 +77,7 @@ struct GatewayView: Sendable {
 
     /// `GET /v1/summary?groupBy=`, rendered once per view.
     func summary(_ groupBy: SummaryGroupBy) -> CachedResponse {
-        rendered.get("summary|" + groupBy.rawValue) { CachedResponse(body: renderSummary(groupBy: groupBy)) }
+        summaries.get(groupBy) { CachedResponse(body: renderSummary(groupBy: groupBy)) }
     }
 
     /// The segment of `source`, if any.
@@ -106,7 +107,7 @@ struct GatewayView: Sendable {
     /// when `q` is not such a query.
     func firstPage(_ q: PackageQuery) -> CachedResponse? {
         guard q.limit == Self.firstPageLimit, q.isCacheable else { return nil }
-        return rendered.get("packages|" + q.fingerprint) { CachedResponse(body: renderList(q)) }
+        return firstPages.get(q.fingerprint) { CachedResponse(body: renderList(q)) }
     }
 
     /// One page of `GET /v1/packages`, rendered.
@@ -195,10 +196,10 @@ struct GatewayView: Sendable {
     }
 
     /// Responses rendered on demand, once per view.
-    private final class RenderCache: Sendable {
-        private let pages = Mutex<[String: CachedResponse]>([:])
+    private final class RenderCache<Key: Hashable & Sendable>: Sendable {
+        private let pages = Mutex<[Key: CachedResponse]>([:])
 
-        func get(_ key: String, render: () -> CachedResponse) -> CachedResponse {
+        func get(_ key: Key, render: () -> CachedResponse) -> CachedResponse {
             if let page = pages.withLock({ $0[key] }) { return page }
             let page = render()
             return pages.withLock { pages in
