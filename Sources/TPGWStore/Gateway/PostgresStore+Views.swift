@@ -26,16 +26,22 @@ extension PostgresStore {
         return out
     }
 
-    /// For each active package (of every source, or of one), its first snapshot at or after `since` (the start of
-    /// the forecast window), or its last one before when none is newer: the baseline a burn rate is measured from.
+    /// For each active package (of every source, or of one), the snapshots a burn rate is measured from: its first
+    /// one inside its forecast window, and its last one before the window when the forecaster can need it.
     ///
-    /// Two index probes per package are most of the cost of reading a view, so the packages are split into
-    /// `parts` by id and read concurrently on as many connections (PostgreSQL runs each on its own core).
-    package func forecastBaselines(since: Date, source: SourceID? = nil, parts: Int = 2) async throws -> [PackageKey: [Snapshot]] {
+    /// The window is `Forecaster`'s: the `window` seconds before the package's latest observation (or before `now`
+    /// when that is earlier), so a source that has not answered for hours still forecasts from its last day of data.
+    /// The earlier snapshot is looked up only when it can matter: the package was first seen before the window, and
+    /// the window holds no snapshot older than the latest one (with two points in the window, `Forecaster` ignores
+    /// anything older). Index probes are most of the cost of reading a view, so this halves them, and the packages
+    /// are split into `parts` by id and read concurrently on as many connections.
+    package func forecastBaselines(
+        now: Date, window: TimeInterval = 86400, source: SourceID? = nil, parts: Int = 2
+    ) async throws -> [PackageKey: [Snapshot]] {
         let parts = max(1, parts)
         return try await withThrowingTaskGroup(of: [PackageKey: [Snapshot]].self) { group in
             for part in 0..<parts {
-                group.addTask { try await self.forecastBaselines(since: since, source: source, part: part, of: parts) }
+                group.addTask { try await self.forecastBaselines(now: now, window: window, source: source, part: part, of: parts) }
             }
             var out: [PackageKey: [Snapshot]] = [:]
             for try await piece in group {
@@ -45,29 +51,43 @@ extension PostgresStore {
         }
     }
 
-    private func forecastBaselines(since: Date, source: SourceID?, part: Int, of parts: Int) async throws -> [PackageKey: [Snapshot]] {
+    private func forecastBaselines(
+        now: Date, window: TimeInterval, source: SourceID?, part: Int, of parts: Int
+    ) async throws -> [PackageKey: [Snapshot]] {
         // One query text for every case: a NULL source matches every source.
         let rows = try await pool.query("""
-            SELECT p.provider, p.account, p.region, p.package_id, b.observed_at, b.used_bytes, b.capacity_bytes, b.status
+            SELECT p.provider, p.account, p.region, p.package_id,
+                   a.observed_at, a.used_bytes, a.capacity_bytes, a.status,
+                   b.observed_at, b.used_bytes, b.capacity_bytes, b.status
             FROM sources s JOIN packages p ON p.source_id = s.id
             CROSS JOIN LATERAL (
-                (SELECT observed_at, used_bytes, capacity_bytes, status FROM snapshots
-                  WHERE package_pk = p.id AND observed_at >= \(since) ORDER BY observed_at LIMIT 1)
-                UNION ALL
-                (SELECT observed_at, used_bytes, capacity_bytes, status FROM snapshots
-                  WHERE package_pk = p.id AND observed_at < \(since) ORDER BY observed_at DESC LIMIT 1)
-            ) b
+                SELECT least(\(now)::timestamptz, coalesce(p.released_at, greatest(s.last_success_at, p.last_seen_at)))
+                       - \(window) * interval '1 second' AS since) w
+            LEFT JOIN LATERAL (
+                SELECT observed_at, used_bytes, capacity_bytes, status FROM snapshots
+                 WHERE package_pk = p.id AND observed_at >= w.since ORDER BY observed_at LIMIT 1) a ON true
+            LEFT JOIN LATERAL (
+                SELECT observed_at, used_bytes, capacity_bytes, status FROM snapshots
+                 WHERE p.first_seen_at < w.since AND (a.observed_at IS NULL OR p.last_snapshot_at IS NULL OR a.observed_at >= p.last_snapshot_at)
+                   AND package_pk = p.id AND observed_at < w.since ORDER BY observed_at DESC LIMIT 1) b ON true
             WHERE p.status = 'active' AND p.id % \(parts) = \(part)
+              AND (a.observed_at IS NOT NULL OR b.observed_at IS NOT NULL)
               AND (\(source?.provider)::text IS NULL
                    OR (s.provider = \(source?.provider) AND s.account = \(source?.account) AND s.region = \(source?.region)))
             """, idempotent: true)
         var out: [PackageKey: [Snapshot]] = [:]
         out.reserveCapacity(rows.count)
         for row in rows {
-            let (provider, account, region, id, at, used, capacity, status) =
-                try row.decode((String, String, String, String, Date, Int64, Int64, String).self)
-            out[PackageKey(provider: provider, account: account, region: region, id: id), default: []].append(
-                Snapshot(observedAt: at, usedBytes: used, capacityBytes: capacity, status: PackageStatus(rawValue: status) ?? .active))
+            let (provider, account, region, id, aAt, aUsed, aCapacity, aStatus, bAt, bUsed, bCapacity, bStatus) =
+                try row.decode((String, String, String, String, Date?, Int64?, Int64?, String?, Date?, Int64?, Int64?, String?).self)
+            var snapshots: [Snapshot] = []
+            if let at = aAt, let used = aUsed, let capacity = aCapacity {
+                snapshots.append(Snapshot(observedAt: at, usedBytes: used, capacityBytes: capacity, status: PackageStatus(rawValue: aStatus ?? "") ?? .active))
+            }
+            if let at = bAt, let used = bUsed, let capacity = bCapacity {
+                snapshots.append(Snapshot(observedAt: at, usedBytes: used, capacityBytes: capacity, status: PackageStatus(rawValue: bStatus ?? "") ?? .active))
+            }
+            out[PackageKey(provider: provider, account: account, region: region, id: id)] = snapshots
         }
         return out
     }

@@ -63,7 +63,6 @@ final class Application: Sendable {
     static func loadViewInput(
         store: PostgresStore, configured: [SourceConfig], sources: Set<SourceID>? = nil, now: Date
     ) async throws -> GatewayView.Input {
-        let since = now.addingTimeInterval(-86400)
         async let health = store.sources()
         var input = GatewayView.Input(packages: [], history: [:], sources: [])
         if let sources {
@@ -71,7 +70,7 @@ final class Application: Sendable {
                 for source in sources {
                     group.addTask {
                         async let packages = store.latestPackages(source: source)
-                        async let history = store.forecastBaselines(since: since, source: source)
+                        async let history = store.forecastBaselines(now: now, source: source)
                         return (try await packages, try await history)
                     }
                 }
@@ -82,7 +81,7 @@ final class Application: Sendable {
             }
         } else {
             async let packages = store.latestPackages()
-            async let history = store.forecastBaselines(since: since)
+            async let history = store.forecastBaselines(now: now)
             input.packages = try await packages
             input.history = try await history
         }
