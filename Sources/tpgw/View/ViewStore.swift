@@ -60,12 +60,21 @@ final class ViewStore: Sendable {
     /// Rebuilds the segments of `sources` (nil: everything) from the database now, and the sources' health.
     func rebuild(sources: Set<SourceID>? = nil, now: Date = Date()) async throws {
         try await rebuilding.withLock {
-            try await rebuildLocked(sources: sources, now: now)
+            try await rebuildLocked(sources: sources, versions: try await probe(), now: now)
         }
     }
 
-    private func rebuildLocked(sources: Set<SourceID>?, now: Date) async throws {
-        let versions = try await probe()
+    /// Rebuilds whatever is due (see `due(versions:now:)`), deciding under the rebuild lock, so a rebuild that
+    /// finished while this one waited is not repeated.
+    func rebuildDue(now: Date = Date()) async throws {
+        try await rebuilding.withLock {
+            let versions = try await probe()
+            let due = due(versions: versions, now: now)
+            if due == nil || !due!.isEmpty { try await rebuildLocked(sources: due, versions: versions, now: now) }
+        }
+    }
+
+    private func rebuildLocked(sources: Set<SourceID>?, versions: [SourceID: String], now: Date) async throws {
         var input = try await load(sources)
         input.versions = versions
         let started = ContinuousClock.now
@@ -116,10 +125,7 @@ final class ViewStore: Sendable {
             for await _ in rebuildSignal {
                 if Task.isCancelled { break }
                 do {
-                    let now = Date()
-                    let versions = try await probe()
-                    let due = due(versions: versions, now: now)
-                    if due == nil || !due!.isEmpty { try await rebuild(sources: due, now: now) }
+                    try await rebuildDue()
                 } catch {
                     logger.warning("view rebuild failed", metadata: ["error": "\(error)"])
                 }

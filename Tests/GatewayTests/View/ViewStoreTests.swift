@@ -43,6 +43,15 @@ import TPGWCore
             == [Self.sources[2], SourceID(account: "prod", region: "sin")], "a new source is loaded too")
     }
 
+    @Test func aQueuedRebuild_thatAnotherAlreadyDid_readsNothing() async throws {
+        let h = ViewStoreHarness()
+        try await h.store.rebuildDue(now: Self.now)
+        h.store.invalidate(source: Self.sources[3])
+        try await h.store.rebuild(sources: [Self.sources[3]], now: Self.now.addingTimeInterval(1))
+        try await h.store.rebuildDue(now: Self.now.addingTimeInterval(2))
+        #expect(h.loads.withLock { $0 } == [nil, [Self.sources[3]]])
+    }
+
     @Test func mostSourcesChanged_orForecastsGrewOld_meansOneLoadOfEverything() async throws {
         let h = ViewStoreHarness()
         try await h.store.rebuild(now: Self.now)
