@@ -32,16 +32,7 @@ package enum SummaryAggregator {
             add(p, f, to: &groups[key, default: SummaryGroup(key: key)])
             add(p, f, to: &total)
         }
-        if groupBy.groupsPools {
-            for pool in pools.sorted(by: { $0.source < $1.source }) {
-                let key = groupBy == .region ? pool.source.region : pool.source.account
-                var g = groups[key] ?? SummaryGroup(key: key)
-                attach(pool, to: &g)
-                groups[key] = g
-            }
-        }
-        for pool in pools.sorted(by: { $0.source < $1.source }) { attach(pool, to: &total) }
-        return Summary(groupBy: groupBy, groups: groups.values.sorted { $0.key < $1.key }, total: total)
+        return finish(groups: groups, total: total, pools: pools, groupBy: groupBy)
     }
 
     /// Builds the summary from per-source cells: the same result as totalling the packages themselves (up to
@@ -56,15 +47,23 @@ package enum SummaryAggregator {
                 merge(cell, into: &total)
             }
         }
-        if groupBy.groupsPools {
-            for pool in pools.sorted(by: { $0.source < $1.source }) {
+        return finish(groups: groups, total: total, pools: pools, groupBy: groupBy)
+    }
+
+    /// Attaches the pools (to region and account groups, and to the total) and sorts the groups by key.
+    private static func finish(
+        groups: [String: SummaryGroup], total: SummaryGroup, pools: [PoolForecast], groupBy: SummaryGroupBy
+    ) -> Summary {
+        var groups = groups
+        var total = total
+        let pools = pools.sorted { $0.source < $1.source }
+        for pool in pools {
+            if groupBy.groupsPools {
                 let key = groupBy == .region ? pool.source.region : pool.source.account
-                var g = groups[key] ?? SummaryGroup(key: key)
-                attach(pool, to: &g)
-                groups[key] = g
+                attach(pool, to: &groups[key, default: SummaryGroup(key: key)])
             }
+            attach(pool, to: &total)
         }
-        for pool in pools.sorted(by: { $0.source < $1.source }) { attach(pool, to: &total) }
         return Summary(groupBy: groupBy, groups: groups.values.sorted { $0.key < $1.key }, total: total)
     }
 

@@ -25,7 +25,7 @@ final class ViewStore: Sendable {
     private let rebuildContinuation: AsyncStream<Void>.Continuation
     private let subscribers = Mutex<[UUID: AsyncStream<Void>.Continuation]>([:])
     /// One rebuild at a time, so two rebuilds never interleave their reads and writes of the view.
-    private let rebuilding = AsyncLock()
+    private let rebuilding = AsyncGate()
 
     init(load: @escaping Load, probe: @escaping @Sendable () async throws -> [SourceID: String], maxSegmentAge: TimeInterval = 600,
          logger: Logger) {
