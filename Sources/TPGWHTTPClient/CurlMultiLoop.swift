@@ -157,13 +157,19 @@ final class CurlTransfer: @unchecked Sendable {
     fileprivate var headers: [(name: String, value: String)] = []
     fileprivate var tooLarge = false
 
-    init?(id: UInt64, request: HTTPClientRequest, maxResponseSize: Int, connectTimeout: Duration, totalTimeout: Duration) {
+    let caBundlePath: String?
+
+    init?(
+        id: UInt64, request: HTTPClientRequest, maxResponseSize: Int, caBundlePath: String? = nil, connectTimeout: Duration,
+        totalTimeout: Duration
+    ) {
         CurlGlobal.initialiseOnce()
         guard let e = curl_easy_init() else { return nil }
         self.id = id
         self.request = request
         self.easy = e
         self.maxResponseSize = maxResponseSize
+        self.caBundlePath = caBundlePath
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -195,6 +201,10 @@ final class CurlTransfer: @unchecked Sendable {
         _ = ccurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, ms(totalTimeout))
         _ = ccurl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0)
         _ = ccurl_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
+        // Verification is libcurl's default; said here so no one turns it off by accident.
+        _ = ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1)
+        _ = ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2)
+        if let caBundlePath { _ = ccurl_setopt_string(easy, CURLOPT_CAINFO, caBundlePath) }
         _ = ccurl_setopt_off_t(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxResponseSize))
         _ = ccurl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
         let me = Unmanaged.passUnretained(self).toOpaque()

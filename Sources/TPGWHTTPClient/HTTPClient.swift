@@ -20,11 +20,15 @@ package final class HTTPClient: Sendable {
         package var concurrencyPerKey: Int = 4
         /// Open connections allowed per host. Default 16.
         package var maxConnectionsPerHost: Int = 16
+        /// PEM file of the certificate authorities to trust for HTTPS instead of the system's (nil). Peers and host
+        /// names are always verified.
+        package var caBundlePath: String?
 
         package init(
             connectTimeout: Duration = .seconds(3), totalTimeout: Duration = .seconds(15), maxResponseSize: Int = 32 << 20,
-            concurrencyPerKey: Int = 4, maxConnectionsPerHost: Int = 16
+            concurrencyPerKey: Int = 4, maxConnectionsPerHost: Int = 16, caBundlePath: String? = nil
         ) {
+            self.caBundlePath = caBundlePath
             self.connectTimeout = connectTimeout
             self.totalTimeout = totalTimeout
             self.maxResponseSize = maxResponseSize
@@ -57,7 +61,7 @@ package final class HTTPClient: Sendable {
         try Task.checkCancellation()
         let id = loop.makeID()
         guard let transfer = CurlTransfer(
-            id: id, request: request, maxResponseSize: configuration.maxResponseSize,
+            id: id, request: request, maxResponseSize: configuration.maxResponseSize, caBundlePath: configuration.caBundlePath,
             connectTimeout: request.connectTimeout ?? configuration.connectTimeout,
             totalTimeout: request.totalTimeout ?? configuration.totalTimeout)
         else {

@@ -34,6 +34,6 @@ tpgw_pip_install() {
 }
 
 tpgw_install_base() {
-  tpgw_apt_install pkg-config libcurl4-openssl-dev libpq-dev libssl-dev postgresql postgresql-client curl
+  tpgw_apt_install pkg-config libcurl4-openssl-dev libpq-dev libssl-dev postgresql postgresql-client curl openssl python3
   command -v swift >/dev/null || { echo "swift is not on PATH" >&2; return 1; }
 }
