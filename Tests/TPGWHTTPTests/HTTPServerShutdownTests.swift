@@ -15,13 +15,13 @@ import TPGWCore
             _ = try c.readResponse()
             return c
         }
-        let inFlight = Task {
-            try await offPool { () -> RawResponse in
-                let c = try RawClient(port: port)
-                try c.send("GET /sleep/400 HTTP/1.1\r\nHost: t\r\n\r\n")
-                return try c.readResponse()
-            }
+        // Connected and sent before the shutdown starts (a connect still pending then would be refused).
+        let sleeper = try await offPool { () -> RawClient in
+            let c = try RawClient(port: port)
+            try c.send("GET /sleep/400 HTTP/1.1\r\nHost: t\r\n\r\n")
+            return c
         }
+        let inFlight = Task { try await offPool { try sleeper.readResponse() } }
         try await Task.sleep(for: .milliseconds(100))
         let start = ContinuousClock.now
         await server.shutdown()
@@ -42,13 +42,13 @@ import TPGWCore
         configuration.shutdownDeadline = .milliseconds(300)
         let server = HTTPServer(configuration: configuration, handler: makeTestRouter().makeHandler(), logger: .disabled)
         let port = try server.start()
-        let stuck = Task {
-            try await offPool { () -> Bool in
-                let c = try RawClient(port: port)
-                try c.send("GET /sleep/5000 HTTP/1.1\r\nHost: t\r\n\r\n")
-                return c.isClosedByPeer()
-            }
+        // Connected and sent before the shutdown starts (a connect still pending then would be refused).
+        let client = try await offPool { () -> RawClient in
+            let c = try RawClient(port: port)
+            try c.send("GET /sleep/5000 HTTP/1.1\r\nHost: t\r\n\r\n")
+            return c
         }
+        let stuck = Task { try await offPool { client.isClosedByPeer() } }
         try await Task.sleep(for: .milliseconds(100))
         let start = ContinuousClock.now
         await server.shutdown()
