@@ -222,9 +222,9 @@ import TPGWHTTPClient
     }
 
     /// The hanging region is listed first, so a fan-out that waited for it (or read sources one after
-    /// another) would finish every other region after the hang's 8 s timeout. The bound for the others is
-    /// 5 s from the start of the fan-out: ~50x what they need on an idle machine (~0.1 s) and more than 2x the
-    /// worst seen with the whole suite running in parallel on a loaded 2-core machine (2.1 s).
+    /// another) would finish every other region after the hang's 8 s timeout: each other region must finish before
+    /// the hanging one does (an order, which a loaded machine cannot break; an absolute bound of 5 s was missed at
+    /// 6.1 s with two CPU hogs beside the parallel suite), and take less than half its time.
     @Test func fanOut_nineRegions_oneHangsOneFails_othersReturnWithinTheirOwnLatency() async throws {
         let regions = ["yq", "bj", "gz", "su", "hkg", "fwh", "bd", "nj", "cd"]
         let hangTimeout = Duration.seconds(8)
@@ -248,7 +248,7 @@ import TPGWHTTPClient
         for r in readings[1...7] {
             #expect(r.states?.count == 50)
             let finishedAfter = r.observedAt.timeIntervalSince(start)
-            #expect(finishedAfter < 5, "\(r.endpoint.region) finished \(finishedAfter) s into the fan-out; the hang times out at 8 s")
+            #expect(r.observedAt < hangReading.observedAt, "\(r.endpoint.region) finished \(finishedAfter) s into the fan-out, after the hang's timeout")
             #expect(r.latency < hangReading.latency / 2)
         }
         guard case .failure(let hangError) = hangReading.result, case .failure(let failError) = readings[8].result else {

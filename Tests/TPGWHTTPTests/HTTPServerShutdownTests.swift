@@ -52,7 +52,8 @@ import TPGWCore
         try await Task.sleep(for: .milliseconds(100))
         let start = ContinuousClock.now
         await server.shutdown()
-        #expect(ContinuousClock.now - start < .seconds(2))
+        // Well before the handler's 5 s (the deadline is 300 ms; a loaded machine adds to it).
+        #expect(ContinuousClock.now - start < .seconds(4))
         #expect(try await stuck.value)
     }
 
