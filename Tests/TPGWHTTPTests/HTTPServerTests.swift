@@ -218,6 +218,39 @@ import TPGWCore
         }
     }
 
+    @Test func largeBodies_pipelinedToASlowReader_arriveWholeAndInOrder() async throws {
+        try await withServer(router: makeTestRouter()) { port, _ in
+            try await offPool {
+                let c = try RawClient(port: port)
+                // Three pipelined requests; the reader waits, so the first body stops at a full socket buffer and the
+                // others queue behind it.
+                try c.send("GET /pattern/3000000 HTTP/1.1\r\n\(host)\r\nGET /pattern/200000 HTTP/1.1\r\n\(host)\r\nGET /hello HTTP/1.1\r\n\(host)\r\n")
+                Thread.sleep(forTimeInterval: 0.3)
+                let first = try c.readResponse()
+                let second = try c.readResponse()
+                let third = try c.readResponse()
+                #expect(first.status == 200 && first.header("Content-Length") == "3000000")
+                #expect(first.body == patternBytes(3_000_000))
+                #expect(second.body == patternBytes(200_000))
+                #expect(third.bodyString == "hello")
+            }
+        }
+    }
+
+    @Test func headOfALargeBody_sendsTheLengthButNoBytes() async throws {
+        try await withServer(router: makeTestRouter()) { port, _ in
+            try await offPool {
+                let c = try RawClient(port: port)
+                try c.send("HEAD /pattern/1000000 HTTP/1.1\r\n\(host)\r\n")
+                let head = try c.readResponse(head: true)
+                #expect(head.header("Content-Length") == "1000000")
+                #expect(head.body.isEmpty)
+                try c.send("GET /hello HTTP/1.1\r\n\(host)\r\n")
+                #expect(try c.readResponse().bodyString == "hello")
+            }
+        }
+    }
+
     @Test func clientHalfClose_afterRequest_stillGetsTheResponse() async throws {
         try await withServer(router: makeTestRouter()) { port, _ in
             try await offPool {

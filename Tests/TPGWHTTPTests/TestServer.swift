@@ -38,8 +38,14 @@ func makeTestRouter() -> Router {
     router.get("/big/{bytes}") { _, context in
         .bytes([UInt8](repeating: 0x61, count: Int(context.parameters["bytes"] ?? "0") ?? 0), contentType: "text/plain")
     }
+    router.get("/pattern/{bytes}") { _, context in
+        .bytes(patternBytes(Int(context.parameters["bytes"] ?? "0") ?? 0), contentType: "application/octet-stream")
+    }
     router.get("/fail") { _, _ in throw CocoaError(.fileNoSuchFile) }
     return router
 }
 
 let host = "Host: test\r\n"
+
+/// `count` bytes where byte `i` is `i % 251`: a body whose every position can be checked.
+func patternBytes(_ count: Int) -> [UInt8] { (0..<count).map { UInt8($0 % 251) } }

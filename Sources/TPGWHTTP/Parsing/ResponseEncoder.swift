@@ -12,6 +12,14 @@ enum ResponseEncoder {
         /// The request was HTTP/1.0: keep-alive must be announced explicitly.
         var http10 = false
         var requestID: String = ""
+        /// Write the head only; the caller sends `response.body` itself (large bodies are not copied).
+        var headOnly = false
+    }
+
+    /// Whether `response` has body bytes on the wire for these options.
+    static func sendsBody(_ response: HTTPResponse, options: Options) -> Bool {
+        let code = response.status.code
+        return !options.isHead && !(code < 200 || code == 204 || code == 304) && !response.body.isEmpty
     }
 
     static func encode(_ response: HTTPResponse, options: Options, date: [UInt8], into out: inout [UInt8]) {
@@ -64,7 +72,7 @@ enum ResponseEncoder {
             out.append(contentsOf: connectionKeepAlive)
         }
         out.append(contentsOf: crlf)
-        if !options.isHead && !bodyless {
+        if !options.isHead && !bodyless && !options.headOnly {
             out.append(contentsOf: response.body)
         }
     }

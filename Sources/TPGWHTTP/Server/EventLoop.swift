@@ -383,14 +383,24 @@ final class EventLoop: @unchecked Sendable {
 
     // MARK: - Writing
 
+    /// Bodies at least this large are sent from the handler's array (head and body in one `writev`), not copied
+    /// into the output buffer; an unsent remainder keeps referring to the same array.
+    static let largeBody = 64 * 1024
+
     private func sendResponse(_ connection: Connection, _ response: HTTPResponse) {
         out.removeAll(keepingCapacity: true)
-        let options = ResponseEncoder.Options(
+        var options = ResponseEncoder.Options(
             isHead: connection.requestIsHead, keepAlive: connection.requestKeepAlive, http10: connection.requestHTTP10,
             requestID: connection.requestID)
+        let separateBody = response.body.count >= Self.largeBody && ResponseEncoder.sendsBody(response, options: options)
+        options.headOnly = separateBody
         ResponseEncoder.encode(response, options: options, date: dateCache.current(), into: &out)
         if !connection.requestKeepAlive { connection.closeAfterWrite = true }
-        write(connection, out)
+        if separateBody {
+            write(connection, head: out, body: response.body)
+        } else {
+            write(connection, out)
+        }
         if out.capacity > 256 * 1024 { out = [] ; out.reserveCapacity(16 * 1024) }
         if !connection.closed && !connection.hasPendingOutput { responseWritten(connection) }
     }
@@ -421,6 +431,59 @@ final class EventLoop: @unchecked Sendable {
             }
             connection.pendingOutput = Array(bytes[sent...])
             connection.outputOffset = 0
+            setDeadline(connection, .write, core.configuration.writeTimeout.nanoseconds)
+        }
+    }
+
+    /// Sends a head and a large body with `writev`; an unsent part of the body stays in the body's own array.
+    private func write(_ connection: Connection, head: [UInt8], body: [UInt8]) {
+        if connection.hasPendingOutput {
+            connection.pendingOutput.append(contentsOf: head)
+            connection.pendingOutput.append(contentsOf: body)
+            return
+        }
+        let total = head.count + body.count
+        var sent = 0
+        head.withUnsafeBytes { h in
+            body.withUnsafeBytes { b in
+                while sent < total {
+                    var vectors: [iovec] = []
+                    if sent < h.count {
+                        vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: h.baseAddress! + sent), iov_len: h.count - sent))
+                        vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: b.baseAddress!), iov_len: b.count))
+                    } else {
+                        let offset = sent - h.count
+                        vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: b.baseAddress! + offset), iov_len: b.count - offset))
+                    }
+                    var message = msghdr()
+                    let n = vectors.withUnsafeMutableBufferPointer { v -> Int in
+                        message.msg_iov = v.baseAddress
+                        message.msg_iovlen = v.count
+                        return Glibc.sendmsg(connection.fd, &message, Int32(MSG_NOSIGNAL))
+                    }
+                    if n > 0 {
+                        sent += n
+                    } else if n < 0 && errno == EINTR {
+                        continue
+                    } else {
+                        break
+                    }
+                }
+            }
+        }
+        if sent < total {
+            if errno != EAGAIN && errno != EWOULDBLOCK {
+                closeNow(connection)
+                return
+            }
+            if sent < head.count {
+                connection.pendingOutput = Array(head[sent...]) + body
+                connection.outputOffset = 0
+            } else {
+                // No copy: the pending output is the body's storage, read from an offset.
+                connection.pendingOutput = body
+                connection.outputOffset = sent - head.count
+            }
             setDeadline(connection, .write, core.configuration.writeTimeout.nanoseconds)
         }
     }
