@@ -1,4 +1,5 @@
-/// Serialises a response head and body into one byte buffer, so it goes out in one `send`.
+/// Serialises a response head and body into one byte buffer (or the head only, for a large body the event loop
+/// sends from its own array), so a response goes out in one `sendmsg`.
 ///
 /// Adds `Content-Length` (except for 1xx/204/304), `Date`, `X-Request-Id` (unless present) and
 /// `Connection` as needed; drops any `Content-Length`, `Date`, `Connection` or `Transfer-Encoding`

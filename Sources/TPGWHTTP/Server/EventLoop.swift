@@ -383,8 +383,8 @@ final class EventLoop: @unchecked Sendable {
 
     // MARK: - Writing
 
-    /// Bodies at least this large are sent from the handler's array (head and body in one `writev`), not copied
-    /// into the output buffer; an unsent remainder keeps referring to the same array.
+    /// Bodies at least this large are sent from the handler's own array (with the head, in one `sendmsg`) rather
+    /// than copied into the output buffer; an unsent rest keeps referring to that array.
     static let largeBody = 64 * 1024
 
     private func sendResponse(_ connection: Connection, _ response: HTTPResponse) {
@@ -396,47 +396,14 @@ final class EventLoop: @unchecked Sendable {
         options.headOnly = separateBody
         ResponseEncoder.encode(response, options: options, date: dateCache.current(), into: &out)
         if !connection.requestKeepAlive { connection.closeAfterWrite = true }
-        if separateBody {
-            write(connection, head: out, body: response.body)
-        } else {
-            write(connection, out)
-        }
+        write(connection, out, then: separateBody ? response.body : [])
         if out.capacity > 256 * 1024 { out = [] ; out.reserveCapacity(16 * 1024) }
         if !connection.closed && !connection.hasPendingOutput { responseWritten(connection) }
     }
 
-    /// Sends `bytes` now; whatever does not fit waits in `pendingOutput` for EPOLLOUT.
-    private func write(_ connection: Connection, _ bytes: [UInt8]) {
-        if connection.hasPendingOutput {
-            connection.pendingOutput.append(contentsOf: bytes)
-            return
-        }
-        var sent = 0
-        bytes.withUnsafeBytes { buffer in
-            while sent < buffer.count {
-                let n = Glibc.send(connection.fd, buffer.baseAddress! + sent, buffer.count - sent, Int32(MSG_NOSIGNAL))
-                if n > 0 {
-                    sent += n
-                } else if n < 0 && errno == EINTR {
-                    continue
-                } else {
-                    break
-                }
-            }
-        }
-        if sent < bytes.count {
-            if errno != EAGAIN && errno != EWOULDBLOCK {
-                closeNow(connection)
-                return
-            }
-            connection.pendingOutput = Array(bytes[sent...])
-            connection.outputOffset = 0
-            setDeadline(connection, .write, core.configuration.writeTimeout.nanoseconds)
-        }
-    }
-
-    /// Sends a head and a large body with `writev`; an unsent part of the body stays in the body's own array.
-    private func write(_ connection: Connection, head: [UInt8], body: [UInt8]) {
+    /// Sends `head` and then `body` now, in one `sendmsg` per attempt; whatever does not fit waits in `pendingOutput`
+    /// for EPOLLOUT. When only body bytes are left, `pendingOutput` is the body array itself (no copy).
+    private func write(_ connection: Connection, _ head: [UInt8], then body: [UInt8] = []) {
         if connection.hasPendingOutput {
             connection.pendingOutput.append(contentsOf: head)
             connection.pendingOutput.append(contentsOf: body)
@@ -446,46 +413,46 @@ final class EventLoop: @unchecked Sendable {
         var sent = 0
         head.withUnsafeBytes { h in
             body.withUnsafeBytes { b in
-                while sent < total {
-                    var vectors: [iovec] = []
-                    if sent < h.count {
-                        vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: h.baseAddress! + sent), iov_len: h.count - sent))
-                        vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: b.baseAddress!), iov_len: b.count))
-                    } else {
-                        let offset = sent - h.count
-                        vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: b.baseAddress! + offset), iov_len: b.count - offset))
-                    }
-                    var message = msghdr()
-                    let n = vectors.withUnsafeMutableBufferPointer { v -> Int in
-                        message.msg_iov = v.baseAddress
-                        message.msg_iovlen = v.count
-                        return Glibc.sendmsg(connection.fd, &message, Int32(MSG_NOSIGNAL))
-                    }
-                    if n > 0 {
-                        sent += n
-                    } else if n < 0 && errno == EINTR {
-                        continue
-                    } else {
-                        break
+                withUnsafeTemporaryAllocation(of: iovec.self, capacity: 2) { vectors in
+                    while sent < total {
+                        var count = 0
+                        if sent < h.count {
+                            vectors[count] = iovec(iov_base: UnsafeMutableRawPointer(mutating: h.baseAddress! + sent), iov_len: h.count - sent)
+                            count += 1
+                        }
+                        let bodyOffset = max(0, sent - h.count)
+                        if bodyOffset < b.count {
+                            vectors[count] = iovec(iov_base: UnsafeMutableRawPointer(mutating: b.baseAddress! + bodyOffset), iov_len: b.count - bodyOffset)
+                            count += 1
+                        }
+                        var message = msghdr()
+                        message.msg_iov = vectors.baseAddress
+                        message.msg_iovlen = count
+                        let n = Glibc.sendmsg(connection.fd, &message, Int32(MSG_NOSIGNAL))
+                        if n > 0 {
+                            sent += n
+                        } else if n < 0 && errno == EINTR {
+                            continue
+                        } else {
+                            break
+                        }
                     }
                 }
             }
         }
-        if sent < total {
-            if errno != EAGAIN && errno != EWOULDBLOCK {
-                closeNow(connection)
-                return
-            }
-            if sent < head.count {
-                connection.pendingOutput = Array(head[sent...]) + body
-                connection.outputOffset = 0
-            } else {
-                // No copy: the pending output is the body's storage, read from an offset.
-                connection.pendingOutput = body
-                connection.outputOffset = sent - head.count
-            }
-            setDeadline(connection, .write, core.configuration.writeTimeout.nanoseconds)
+        guard sent < total else { return }
+        if errno != EAGAIN && errno != EWOULDBLOCK {
+            closeNow(connection)
+            return
         }
+        if sent < head.count {
+            connection.pendingOutput = Array(head[sent...]) + body
+            connection.outputOffset = 0
+        } else {
+            connection.pendingOutput = body
+            connection.outputOffset = sent - head.count
+        }
+        setDeadline(connection, .write, core.configuration.writeTimeout.nanoseconds)
     }
 
     private func flush(_ connection: Connection) {
