@@ -31,9 +31,15 @@ struct GatewayView: Sendable {
     /// Summaries and first pages, rendered on first request (the region summary and the default first page
     /// when the view is assembled), then served from bytes until the next change.
     private let summaries: RenderCache<SummaryGroupBy>
-    private let firstPages: RenderCache<String>
+    private let firstPages: RenderCache<FirstPageKey>
 
     static let firstPageLimit = 100
+
+    /// An unfiltered first page is one sort field in one direction.
+    private struct FirstPageKey: Hashable, Sendable {
+        var sort: PackageQuery.SortField
+        var descending: Bool
+    }
 
     /// Builds every segment from `input`. Pure: `now` is passed in.
     static func build(_ input: Input, now: Date, window: TimeInterval = 86400) -> GatewayView {
@@ -107,7 +113,7 @@ struct GatewayView: Sendable {
     /// when `q` is not such a query.
     func firstPage(_ q: PackageQuery) -> CachedResponse? {
         guard q.limit == Self.firstPageLimit, q.isCacheable else { return nil }
-        return firstPages.get(q.fingerprint) { CachedResponse(body: renderList(q)) }
+        return firstPages.get(FirstPageKey(sort: q.sort, descending: q.descending)) { CachedResponse(body: renderList(q)) }
     }
 
     /// One page of `GET /v1/packages`, rendered.

@@ -88,5 +88,9 @@ struct PackageQuery: Sendable, Equatable {
     }
 
     /// Whether the query is the unfiltered first page that is worth caching.
-    var isCacheable: Bool { self.cursor == nil && fingerprint == PackageQuery(sort: sort, descending: descending).fingerprint }
+    /// (Asked on every `GET /v1/packages`: compares fields, builds no strings.)
+    var isCacheable: Bool {
+        cursor == nil && provider == nil && account == nil && region == nil && status == nil && policy == nil
+            && expiresBefore == nil && minUsedRatio == nil
+    }
 }
