@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib/deps.sh
+. scripts/lib/bench.sh
 . scripts/lib/pg.sh
 tpgw_install_base
 tpgw_apt_install wrk nginx-light
@@ -72,7 +73,7 @@ export TPGW_BENCH_LOG="$PWD/$WORK/serve.log"
 
 # Uncached: rebuild the view from the database at 100,000 packages (release build, test target).
 [ "${TPGW_BENCH_SKIP_RENDER:-0}" = 1 ] && exit 0
-swift build -c release --build-tests -Xswiftc -enable-testing 2>&1 | tail -1
+tpgw_bench_build release
 out=bench/results/api-render-$(date -u +%Y%m%dT%H%M%SZ).txt
-TPGW_TEST_DATABASE_URL=$TPGW_PG_URL TPGW_BENCH_API=1 swift test -c release -Xswiftc -enable-testing --skip-build \
+TPGW_TEST_DATABASE_URL=$TPGW_PG_URL TPGW_BENCH_API=1 swift test "${TPGW_BENCH_FLAGS[@]}" --skip-build \
   --filter APIRenderBenchmark 2>&1 | grep -E '^BENCH |✘' | tee "$out"

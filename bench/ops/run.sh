@@ -5,19 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib/deps.sh
+. scripts/lib/bench.sh
 tpgw_install_base
 config=${1:-release}
-if [ "$config" = release ]; then
-  swift build -c release --build-tests -Xswiftc -enable-testing 2>&1 | tail -1
-  flags=(-c release -Xswiftc -enable-testing)
-else
-  swift build --build-tests 2>&1 | tail -1
-  flags=()
-fi
+tpgw_bench_build "$config"
 mkdir -p bench/results
 out=bench/results/ops-$(date -u +%Y%m%dT%H%M%SZ).txt
 {
   echo "# bench/ops/run.sh $config  $(date -u +%FT%TZ)  $(nproc) cores  load $(cut -d' ' -f1-3 /proc/loadavg)  $(swift --version 2>&1 | head -1)"
-  TPGW_BENCH_OPS=1 swift test "${flags[@]}" --skip-build --filter OpsBenchmark 2>&1 | grep -E '^BENCH |✘' || true
+  TPGW_BENCH_OPS=1 swift test "${TPGW_BENCH_FLAGS[@]}" --skip-build --filter OpsBenchmark 2>&1 | grep -E '^BENCH |✘' || true
 } | tee "$out"
 grep -q '✘' "$out" && exit 1 || exit 0

@@ -6,16 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib/deps.sh
+. scripts/lib/bench.sh
 . scripts/lib/pg.sh
 tpgw_install_base
 config=${1:-release}
-if [ "$config" = release ]; then
-  swift build -c release --build-tests -Xswiftc -enable-testing 2>&1 | tail -1
-  flags=(-c release -Xswiftc -enable-testing)
-else
-  swift build --build-tests 2>&1 | tail -1
-  flags=()
-fi
+tpgw_bench_build "$config"
 trap tpgw_pg_stop EXIT INT TERM
 tpgw_pg_start pg-bench-store
 mkdir -p bench/results
@@ -23,7 +18,7 @@ out=bench/results/store-$(date -u +%Y%m%dT%H%M%SZ).txt
 {
   echo "# bench/store/run.sh $config  $(date -u +%FT%TZ)  $(nproc) cores  $(swift --version 2>&1 | head -1)"
   echo "# PostgreSQL: $(psql -X -qAt "$TPGW_PG_URL" -c 'SHOW server_version') with fsync=off, synchronous_commit=off (scripts/lib/pg.sh)"
-  TPGW_TEST_DATABASE_URL=$TPGW_PG_URL TPGW_BENCH_STORE=1 swift test "${flags[@]}" --skip-build --filter StoreBenchmark 2>&1 \
+  TPGW_TEST_DATABASE_URL=$TPGW_PG_URL TPGW_BENCH_STORE=1 swift test "${TPGW_BENCH_FLAGS[@]}" --skip-build --filter StoreBenchmark 2>&1 \
     | grep -E '^BENCH |✘' || true
 } | tee "$out"
 grep -q '✘' "$out" && exit 1 || exit 0
