@@ -13,13 +13,17 @@ import Foundation
 /// - Off-peak packages draw only 00:00-08:00 UTC+8: their bytes are divided by the window hours of the observed
 ///   span, and their runway counts only window hours.
 package enum Forecaster {
+    /// The trailing window burn rates are measured over (24 h). The view and the store's baseline query use it
+    /// too: the snapshots read must be the ones this window looks at.
+    package static let defaultWindow: TimeInterval = 86400
+
     /// Forecast for one package.
     /// - Parameters:
     ///   - package: the latest normalised state (its `usedBytes` at `observedAt` is the last point).
     ///   - snapshots: history of this package in any order; older ones than the window are used only as a fallback baseline.
     ///   - window: length of the trailing window, 24 h by default.
     package static func forecast(
-        package: PackageState, snapshots: [Snapshot], now: Date, window: TimeInterval = 86400
+        package: PackageState, snapshots: [Snapshot], now: Date, window: TimeInterval = defaultWindow
     ) -> PackageForecast {
         let burn = burnBytesPerHour(package: package, snapshots: snapshots, now: now, window: window)
         return project(package: package, burnBytesPerHour: burn)
@@ -27,7 +31,7 @@ package enum Forecaster {
 
     /// The average bytes per wall-clock hour (off-peak: daily average) over the trailing window.
     package static func burnBytesPerHour(
-        package: PackageState, snapshots: [Snapshot], now: Date, window: TimeInterval = 86400
+        package: PackageState, snapshots: [Snapshot], now: Date, window: TimeInterval = defaultWindow
     ) -> Double {
         guard let (first, last, delta) = span(package: package, snapshots: snapshots, now: now, window: window),
               delta > 0

@@ -41,7 +41,7 @@ extension PostgresStore {
     /// anything older). Index probes are most of the cost of reading a view, so this halves them, and the packages
     /// are split into `parts` by id and read concurrently on as many connections.
     package func forecastBaselines(
-        now: Date, window: TimeInterval = 86400, source: SourceID? = nil, parts: Int = 2
+        now: Date, window: TimeInterval = Forecaster.defaultWindow, source: SourceID? = nil, parts: Int = 2
     ) async throws -> [PackageKey: [Snapshot]] {
         let parts = max(1, parts)
         return try await withThrowingTaskGroup(of: [PackageKey: [Snapshot]].self) { group in

@@ -42,13 +42,13 @@ struct GatewayView: Sendable {
     }
 
     /// Builds every segment from `input`. Pure: `now` is passed in.
-    static func build(_ input: Input, now: Date, window: TimeInterval = 86400) -> GatewayView {
+    static func build(_ input: Input, now: Date, window: TimeInterval = Forecaster.defaultWindow) -> GatewayView {
         assemble(segments: segments(input, now: now, window: window), sources: input.sources, now: now)
     }
 
     /// The segments of the sources in `input` (every source with packages, and every listed source), or only of
     /// the sources in `only`.
-    static func segments(_ input: Input, only: Set<SourceID>? = nil, now: Date, window: TimeInterval = 86400) -> [ViewSegment] {
+    static func segments(_ input: Input, only: Set<SourceID>? = nil, now: Date, window: TimeInterval = Forecaster.defaultWindow) -> [ViewSegment] {
         var bySource: [SourceID: [PackageState]] = [:]
         for p in input.packages { bySource[p.key.source, default: []].append(p) }
         for s in input.sources where bySource[s.id] == nil { bySource[s.id] = [] }

@@ -26,7 +26,7 @@ struct ViewSegment: Sendable {
     ///   - history: the forecast window's snapshots per package.
     static func build(
         source: SourceID, packages unsorted: [PackageState], history: [PackageKey: [Snapshot]], version: String?, now: Date,
-        window: TimeInterval = 86400
+        window: TimeInterval = Forecaster.defaultWindow
     ) -> ViewSegment {
         let packages = unsorted.sorted { $0.key < $1.key }
         var index: [PackageKey: Int] = [:]
