@@ -5,9 +5,9 @@ import TPGWHTTP
 extension Application {
     /// Registers the budget, channel, alert and delivery routes.
     func registerAlertRoutes(auth: Authenticator) {
-        let tester = ChannelTester(sender: DeliverySender(client: httpClient, timeout: alertSettings.timeout), publicURL: configuration.publicURL)
+        let tester = ChannelTester(sender: DeliverySender(client: httpClient, timeout: alertSettings.timeout, policy: configuration.webhookPolicy), publicURL: configuration.publicURL)
         BudgetRoutes(store: store, auth: auth).register(on: router)
-        ChannelRoutes(store: store, tester: tester, auth: auth).register(on: router)
+        ChannelRoutes(store: store, tester: tester, auth: auth, policy: configuration.webhookPolicy).register(on: router)
         AlertRoutes(store: store, auth: auth).register(on: router)
         DeliveryRoutes(store: store, auth: auth).register(on: router)
     }
@@ -20,6 +20,7 @@ extension Application {
         dispatch.lease = settings.lease
         dispatch.timeout = settings.timeout
         dispatch.publicURL = configuration.publicURL
+        dispatch.networkPolicy = configuration.webhookPolicy
         let log = logger.with(["component": "alerts"])
         let watched = WatchedSources()
         let ops = ops

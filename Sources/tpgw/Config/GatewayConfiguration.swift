@@ -19,6 +19,12 @@ struct GatewayConfiguration: Sendable {
     var rateLimitPerSecond: Double = 50
     var rateLimitBurst: Double = 100
     var accounts: [AccountConfiguration] = []
+    /// CIDRs that alert webhooks may reach although they are internal (loopback, RFC 1918, link-local, ...).
+    /// Empty by default: a channel URL resolving to an internal address is refused.
+    var webhookAllowedNetworks: [String] = []
+
+    /// The webhook network policy from `webhookAllowedNetworks` (invalid entries are reported by `validate`).
+    var webhookPolicy: NetworkPolicy { NetworkPolicy.parse(webhookAllowedNetworks).policy }
 
     /// Reads and validates the configuration from a file (optional) and the environment.
     /// - Throws: `ConfigurationError` listing every problem.
@@ -51,6 +57,9 @@ struct GatewayConfiguration: Sendable {
         if let publicURL, URL(string: publicURL)?.scheme == nil { problems.append("publicURL: not an absolute URL") }
         if rateLimitPerSecond <= 0 { problems.append("rateLimitPerSecond: must be > 0") }
         if rateLimitBurst < 1 { problems.append("rateLimitBurst: must be >= 1") }
+        for bad in NetworkPolicy.parse(webhookAllowedNetworks).invalid {
+            problems.append("webhookAllowedNetworks: \"\(bad.prefix(60))\" is not a CIDR block (like 10.0.0.0/8 or fd00::/8)")
+        }
         var names = Set<String>()
         for (i, account) in accounts.enumerated() {
             if !names.insert(account.name).inserted { problems.append("accounts[\(i)].name: duplicate account \"\(account.name)\"") }
@@ -78,6 +87,13 @@ struct GatewayConfiguration: Sendable {
         statusPageRefreshSeconds = reader.int("statusPageRefreshSeconds") ?? statusPageRefreshSeconds
         rateLimitPerSecond = reader.double("rateLimitPerSecond") ?? rateLimitPerSecond
         rateLimitBurst = reader.double("rateLimitBurst") ?? rateLimitBurst
+        if let list = reader.array("webhookAllowedNetworks") {
+            webhookAllowedNetworks = list.enumerated().compactMap { i, v in
+                if let s = v.stringValue { return s }
+                reader.problems.append("webhookAllowedNetworks[\(i)]: expected a string")
+                return nil
+            }
+        }
         if let list = reader.array("accounts") {
             accounts = list.enumerated().compactMap { i, element in
                 guard let object = element.objectValue else {

@@ -59,8 +59,12 @@ enum AlertFixtures {
         c.timeout = timeout
         c.lease = lease
         c.batchSize = batch
+        c.networkPolicy = loopbackAllowed
         return DeliveryDispatcher(store: store, client: client, configuration: c, logger: logger, now: { clock.now }, jitter: { 0 })
     }
+
+    /// Test receivers listen on 127.0.0.1, which the default policy refuses.
+    static let loopbackAllowed = NetworkPolicy(allowed: [IPNetwork("127.0.0.0/8")!])
 
     /// Event kinds of every delivery, oldest first.
     static func deliveryEvents(_ store: PostgresStore) async throws -> [String] {

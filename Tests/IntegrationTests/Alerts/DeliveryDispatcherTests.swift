@@ -90,6 +90,7 @@ struct DeliveryDispatcherTests {
             let seeded = try await Self.seed(db, channel: channel, count: 1)
             let registry = MetricsRegistry()
             var config = DeliveryDispatcher.Configuration(owner: "d1")
+            config.networkPolicy = AlertFixtures.loopbackAllowed
             config.timeout = .seconds(2)
             let dispatcher = DeliveryDispatcher(
                 store: db.store, client: client, configuration: config, logger: db.logger, metrics: GatewayMetrics(registry: registry),
@@ -197,7 +198,8 @@ struct DeliveryDispatcherTests {
             #expect(claimed.count == 1)
             let dispatcher = F.dispatcher(db.store, client: client, clock: clock)
             #expect(try await dispatcher.runOnce().claimed == 0, "the lease still holds")
-            clock.advance(61)
+            // Leases run on the database's clock: the claim runs out there.
+            _ = try await db.pool.query("UPDATE deliveries SET claim_until = now() - interval '1 second'")
             #expect(try await dispatcher.runOnce().delivered == 1)
             #expect(receiver.received.map(\.deliveryID) == [claimed[0].id])
             await client.shutdown()
