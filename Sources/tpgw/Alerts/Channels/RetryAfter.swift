@@ -27,8 +27,7 @@ package enum RetryAfter {
             guard b >= 0x30, b <= 0x39 else { return nil }
             let (m, o1) = n.multipliedReportingOverflow(by: 10)
             let (s, o2) = m.addingReportingOverflow(Int(b - 0x30))
-            n = (o1 || o2) ? Int.max : s
-            if n == Int.max { break }
+            n = (o1 || o2) ? Int.max : s  // keeps reading: every byte must still be a digit
         }
         return TimeInterval(n)
     }
