@@ -18,6 +18,11 @@ struct GatewayConfiguration: Sendable {
     var statusPageRefreshSeconds: Int = 60
     var rateLimitPerSecond: Double = 50
     var rateLimitBurst: Double = 100
+    /// Seconds between passes of the purchase reconciler (settles purchases left pending).
+    var purchaseReconcileSeconds: Int = 60
+    /// Minutes after which a purchase still pending becomes `unknown` instead of being re-sent upstream; below
+    /// BCE's 24 h clientToken retention, after which a re-sent create could buy twice.
+    var purchaseGiveUpMinutes: Int = 360
     var accounts: [AccountConfiguration] = []
 
     /// Reads and validates the configuration from a file (optional) and the environment.
@@ -51,6 +56,10 @@ struct GatewayConfiguration: Sendable {
         if let publicURL, URL(string: publicURL)?.scheme == nil { problems.append("publicURL: not an absolute URL") }
         if rateLimitPerSecond <= 0 { problems.append("rateLimitPerSecond: must be > 0") }
         if rateLimitBurst < 1 { problems.append("rateLimitBurst: must be >= 1") }
+        if !(1...3600).contains(purchaseReconcileSeconds) { problems.append("purchaseReconcileSeconds: must be between 1 and 3600") }
+        if !(5...1200).contains(purchaseGiveUpMinutes) {
+            problems.append("purchaseGiveUpMinutes: must be between 5 and 1200 (BCE keeps a clientToken for 24 h)")
+        }
         var names = Set<String>()
         for (i, account) in accounts.enumerated() {
             if !names.insert(account.name).inserted { problems.append("accounts[\(i)].name: duplicate account \"\(account.name)\"") }
@@ -78,6 +87,8 @@ struct GatewayConfiguration: Sendable {
         statusPageRefreshSeconds = reader.int("statusPageRefreshSeconds") ?? statusPageRefreshSeconds
         rateLimitPerSecond = reader.double("rateLimitPerSecond") ?? rateLimitPerSecond
         rateLimitBurst = reader.double("rateLimitBurst") ?? rateLimitBurst
+        purchaseReconcileSeconds = reader.int("purchaseReconcileSeconds") ?? purchaseReconcileSeconds
+        purchaseGiveUpMinutes = reader.int("purchaseGiveUpMinutes") ?? purchaseGiveUpMinutes
         if let list = reader.array("accounts") {
             accounts = list.enumerated().compactMap { i, element in
                 guard let object = element.objectValue else {
