@@ -99,15 +99,16 @@ struct PurchaseReconciler: Sendable {
         return report
     }
 
-    /// Runs a pass every `period` until cancelled.
+    /// Runs a pass every `period` (the first one a period after start) until cancelled.
     func run() async {
         while !Task.isCancelled {
+            try? await Task.sleep(for: configuration.period)
+            if Task.isCancelled { return }
             do {
                 _ = try await pass(now: Date())
             } catch {
                 logger.warning("purchase reconciliation failed", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: configuration.period)
         }
     }
 }
