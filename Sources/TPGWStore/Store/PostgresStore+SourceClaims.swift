@@ -24,7 +24,10 @@ extension PostgresStore {
         let intervals = configs.map { Int64($0.pollIntervalSeconds) }
         let liveSince = now.addingTimeInterval(-liveFor)
         let forgetBefore = now.addingTimeInterval(-86_400)
-        return try await transaction { connection throws(PostgresError) in
+        return try await transaction(attempts: 3) { connection throws(PostgresError) in
+            // Heartbeats are rare and small: taking them one at a time keeps two replicas' updates of the same
+            // sources from deadlocking.
+            _ = try await connection.query("SELECT pg_advisory_xact_lock(hashtext('tpgw.source_claims'))")
             _ = try await connection.query("""
                 INSERT INTO sources (provider, account, region, endpoint, poll_interval_seconds, next_poll_at)
                 SELECT t.provider, t.account, t.region, t.endpoint, t.interval,

@@ -128,4 +128,27 @@ import TPGWStore
             }
         }
     }
+
+    @Test func concurrentHeartbeatsOfReplicasWithDifferentConfigs_agree() async throws {
+        try await TestDatabase.with { db in
+            try await PollerHarness.with(db: db, regions: ["bj", "gz", "su"]) { h in
+                let clock = LockedValue(Date())
+                let replicas = [
+                    (replica(h, db, "x", clock: clock), [Self.bj, Self.gz]), (replica(h, db, "y", clock: clock), [Self.gz, Self.su]),
+                    (replica(h, db, "z", clock: clock), [Self.su]),
+                ]
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for (poller, ids) in replicas {
+                        group.addTask {
+                            try await poller.register(config(h, ids))
+                            for n in 1...10 { try await poller.heartbeat(now: clock.value.addingTimeInterval(Double(n))) }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                #expect(try await enabled(db) == [Self.bj, Self.gz, Self.su])
+                #expect(try await db.store.sourceClaims(Self.su, since: clock.value).map(\.replica) == ["y", "z"])
+            }
+        }
+    }
 }
