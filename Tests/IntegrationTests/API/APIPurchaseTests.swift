@@ -144,7 +144,7 @@ import TPGWStore
             // The list says who asked for which.
             let list = try await gw.request("GET", "/v1/purchases")
             let items = list.json["items"] as? [[String: Any]] ?? []
-            #expect(Set(items.compactMap { $0["caller"] as? String }) == ["write", "other"])
+            #expect(Set(items.compactMap { $0["requestedBy"] as? String }) == ["write", "other"])
             #expect(Set(items.compactMap { $0["packageKey"] as? String }) == [keyA, keyB])
         }
     }
@@ -210,7 +210,7 @@ import TPGWStore
             let settled = try await gw.request("GET", "/v1/purchases/\(id)")
             #expect(settled.json["state"] as? String == "succeeded", "\(settled.text)")
             let packageKey = try #require(settled.json["packageKey"] as? String)
-            #expect((settled.json["attempts"] as? [[String: Any]] ?? []).contains { $0["caller"] as? String == "reconciler" && $0["outcome"] as? String == "succeeded" })
+            #expect((settled.json["attempts"] as? [[String: Any]] ?? []).contains { $0["requestedBy"] as? String == "reconciler" && $0["outcome"] as? String == "succeeded" })
             // The client's retry replays the settled answer; nothing more is sent.
             let creates = gw.sim.createRequests(region: "bj")
             let retry = try await gw.request("POST", "/v1/packages", key: "write", body: Self.order, headers: [("Idempotency-Key", "lost-1")])
@@ -286,7 +286,7 @@ import TPGWStore
             #expect(first.status == 200, "\(first.text)")
             let items = first.json["items"] as? [[String: Any]] ?? []
             #expect(items.map { $0["idempotencyKey"] as? String } == ["page-3", "page-2"])
-            #expect(items.allSatisfy { $0["state"] as? String == "succeeded" && $0["caller"] as? String == "write" && $0["attempts"] == nil })
+            #expect(items.allSatisfy { $0["state"] as? String == "succeeded" && $0["requestedBy"] as? String == "write" && $0["attempts"] == nil })
             let cursor = try #require(first.json["nextCursor"] as? String)
             let second = try await gw.request("GET", "/v1/purchases?limit=2&cursor=\(cursor)")
             #expect((second.json["items"] as? [[String: Any]] ?? []).map { $0["idempotencyKey"] as? String } == ["page-1"])
@@ -297,10 +297,11 @@ import TPGWStore
             #expect(one.status == 200)
             let request = try #require(one.json["request"] as? [String: Any])
             #expect(request["capacity"] as? String == "100G" && request["reservationLength"] as? Int == 1)
+            #expect(request["account"] as? String == "prod" && request["region"] as? String == "bj")
             let outcomes = (one.json["attempts"] as? [[String: Any]] ?? []).compactMap { $0["outcome"] as? String }
             #expect(outcomes == ["succeeded", "conflict"])
 
-            let none = try await gw.request("GET", "/v1/purchases?state=succeeded&caller=nobody")
+            let none = try await gw.request("GET", "/v1/purchases?state=succeeded&requestedBy=nobody")
             #expect(none.status == 200 && (none.json["items"] as? [Any])?.isEmpty == true, "\(none.text)")
             #expect(try await gw.request("GET", "/v1/purchases?state=lost").status == 422)
             #expect(try await gw.request("GET", "/v1/purchases/999999").status == 404)

@@ -13,11 +13,11 @@ struct PurchaseDTO: Encodable, Sendable {
         let p = record
         try c.encode(String(p.id), forKey: .id)
         try c.encode(p.state.rawValue, forKey: .state)
-        try c.encode(p.caller, forKey: .caller)
+        try c.encode(p.caller, forKey: .requestedBy)
         try c.encode(p.idempotencyKey, forKey: .idempotencyKey)
         try c.encode(p.account, forKey: .account)
         try c.encode(p.region, forKey: .region)
-        try c.encode(Request(json: p.requestBody), forKey: .request)
+        try c.encode(Request(json: p.requestBody, account: p.account, region: p.region), forKey: .request)
         try c.encode(p.packageID, forKey: .packageId)
         try c.encode(p.packageID.map { PackageKey(provider: "bce", account: p.account, region: p.region, id: $0).description }, forKey: .packageKey)
         try c.encode(p.errorCode.map { ErrorBody(code: $0, message: p.errorMessage ?? "", upstreamRequestId: p.upstreamRequestID) }, forKey: .error)
@@ -30,11 +30,14 @@ struct PurchaseDTO: Encodable, Sendable {
         }
     }
 
-    /// The ordered fields, from the stored normalised body.
+    /// What was ordered, from the stored normalised body.
     struct Request: Encodable {
+        var account, region: String
         var reservationLength: Int?
         var capacity, policy, lineType: String?
-        init(json: String) {
+        init(json: String, account: String, region: String) {
+            self.account = account
+            self.region = region
             let object = (try? JSONValue.parse(Array(json.utf8)))?.objectValue ?? [:]
             reservationLength = object["reservationLength"]?.intValue
             capacity = object["capacity"]?.stringValue
@@ -61,18 +64,18 @@ struct PurchaseDTO: Encodable, Sendable {
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(RFC3339.format(a.at), forKey: .at)
-            try c.encode(a.caller, forKey: .caller)
+            try c.encode(a.caller, forKey: .requestedBy)
             try c.encode(a.outcome, forKey: .outcome)
             try c.encode(a.packageID, forKey: .packageId)
             try c.encode(a.errorCode, forKey: .errorCode)
             try c.encode(a.errorMessage, forKey: .errorMessage)
             try c.encode(a.upstreamRequestID, forKey: .upstreamRequestId)
         }
-        enum CodingKeys: String, CodingKey { case at, caller, outcome, packageId, errorCode, errorMessage, upstreamRequestId }
+        enum CodingKeys: String, CodingKey { case at, requestedBy, outcome, packageId, errorCode, errorMessage, upstreamRequestId }
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, state, caller, idempotencyKey, account, region, request, packageId, packageKey, error, checks, lastCheckedAt, createdAt,
+        case id, state, requestedBy, idempotencyKey, account, region, request, packageId, packageKey, error, checks, lastCheckedAt, createdAt,
              updatedAt, attempts
     }
 }

@@ -106,14 +106,14 @@ struct PurchaseRoutes: Sendable {
         return response
     }
 
-    /// GET /v1/purchases?state=&caller= — newest first.
+    /// GET /v1/purchases?state=&requestedBy= — newest first.
     func list(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
-        let (paging, filters) = try ListPaging.parse(request.queryItems, list: "purchases", filters: ["state", "caller"])
+        let (paging, filters) = try ListPaging.parse(request.queryItems, list: "purchases", filters: ["state", "requestedBy"])
         if let state = filters["state"], !Self.states.contains(state) {
             throw AppError(.validationFailed, "invalid list query",
                            fieldErrors: [.init(field: "state", message: "must be one of pending, succeeded, failed, unknown")])
         }
-        let rows = try await store.purchases(state: filters["state"], caller: filters["caller"], beforeID: paging.after, limit: paging.limit + 1)
+        let rows = try await store.purchases(state: filters["state"], caller: filters["requestedBy"], beforeID: paging.after, limit: paging.limit + 1)
         let page = Array(rows.prefix(paging.limit))
         let body = ListBody(items: page.map { PurchaseDTO(record: $0) }, nextCursor: paging.nextCursor(last: page.last?.id, hasMore: rows.count > paging.limit))
         return .json(APIJSON.encode(body))
