@@ -29,6 +29,9 @@ struct PurchaseReconciler: Sendable {
         case resend(PurchaseRequest)
         /// Stop: mark the row `unknown` with this reason.
         case giveUp(String)
+        /// Leave it pending for a replica whose configuration has its account and region (a rolling update may
+        /// run replicas with different accounts); the age bound still applies.
+        case skip(String)
     }
 
     /// What one pass did.
@@ -38,6 +41,7 @@ struct PurchaseReconciler: Sendable {
         var failed = 0
         var unknown = 0
         var stillPending = 0
+        var skipped = 0
     }
 
     static let actor = "reconciler"
@@ -60,7 +64,7 @@ struct PurchaseReconciler: Sendable {
                     + "with the purchase's clientToken)\(last); check the account's packages in the console before buying again")
         }
         guard let order = try? PurchaseRequest.validate(body: Array(record.requestBody.utf8), accounts: accounts) else {
-            return .giveUp("account \(record.account) region \(record.region) is no longer configured, so the purchase cannot be checked\(last)")
+            return .skip("account \(record.account) region \(record.region) is not configured on this replica")
         }
         return .resend(order)
     }
@@ -82,6 +86,10 @@ struct PurchaseReconciler: Sendable {
                 await executor.audit(record, actor: Self.actor, outcome: "unknown", errorCode: "outcomeUnknown", errorMessage: reason)
                 logger.error("purchase outcome unknown", metadata: ["purchase.id": "\(record.id)", "caller": record.caller, "reason": reason])
                 report.unknown += 1
+            case .skip(let reason):
+                // Keep the lease this pass took: another replica (with the account) gets the row once it runs out.
+                logger.info("purchase left for another replica", metadata: ["purchase.id": "\(record.id)", "reason": reason])
+                report.skipped += 1
             case .resend(let order):
                 switch try await executor.execute(record, order: order, requestID: "reconciler", actor: Self.actor) {
                 case .succeeded: report.succeeded += 1
@@ -93,7 +101,7 @@ struct PurchaseReconciler: Sendable {
         if report.checked > 0 {
             logger.notice("purchases reconciled", metadata: [
                 "checked": "\(report.checked)", "succeeded": "\(report.succeeded)", "failed": "\(report.failed)",
-                "unknown": "\(report.unknown)", "pending": "\(report.stillPending)",
+                "unknown": "\(report.unknown)", "pending": "\(report.stillPending)", "skipped": "\(report.skipped)",
             ])
         }
         return report
