@@ -31,6 +31,9 @@ struct Simulator: Sendable {
         var fault = SimFault()
         var rng: SimRandom
         var requestCount = 0
+        /// Authenticated create requests received (idempotent replays and after-commit faults included): what a
+        /// test counts to prove one purchase sent one create.
+        var createRequests = 0
     }
 
     let configuration: Configuration
@@ -186,6 +189,8 @@ struct Simulator: Sendable {
         default:
             return error(404, "InvalidURI", "no such operation: \(request.method) \(path)")
         }
+
+        if operation == "create" { regions[region]!.createRequests += 1 }
 
         // Faults.
         var fault = regions[region]!.fault

@@ -103,6 +103,9 @@ final class SimulatorServer: Sendable {
 
     func requestCount(region: String) -> Int { state.withLock { $0.regions[region]?.requestCount ?? 0 } }
 
+    /// Create requests `region` has received.
+    func createRequests(region: String) -> Int { state.withLock { $0.regions[region]?.createRequests ?? 0 } }
+
     /// Runs `body` on the simulator state (tests).
     func withSimulator<T>(_ body: (inout Simulator) -> T) -> T { state.withLock { body(&$0) } }
 
@@ -190,7 +193,8 @@ final class SimulatorServer: Sendable {
             let body = state.withLock { s -> String in
                 let now = s.simulatedNow(real: Date())
                 let regions = s.configuration.regions.map { r in
-                    "\(JSONString.quote(r)):{\"packages\":\(s.packageCount(region: r)),\"requests\":\(s.regions[r]?.requestCount ?? 0)}"
+                    "\(JSONString.quote(r)):{\"packages\":\(s.packageCount(region: r)),\"requests\":\(s.regions[r]?.requestCount ?? 0),"
+                        + "\"creates\":\(s.regions[r]?.createRequests ?? 0)}"
                 }
                 return "{\"now\":\"\(RFC3339.format(now))\",\"regions\":{\(regions.joined(separator: ","))}}"
             }

@@ -9,6 +9,7 @@ enum APIError {
         case .validationFailed: .unprocessableContent
         case .notFound: .notFound
         case .conflict: .conflict
+        case .inProgress: .conflict
         case .unauthorized: .unauthorized
         case .forbidden: .forbidden
         case .rateLimited: .tooManyRequests
@@ -48,9 +49,11 @@ struct APIErrorMiddleware: HTTPMiddleware {
                 context.logger.warning("request failed", metadata: ["error.code": error.code.rawValue, "error": "\(underlying)"])
             }
             var headers: HTTPHeaders = [:]
-            if error.code == .rateLimited, let retry = error.fieldErrors.first(where: { $0.field == "retryAfter" })?.message {
+            // `retryAfter` travels as a field error of rateLimited and inProgress errors: it becomes the header, not body text.
+            if error.code == .rateLimited || error.code == .inProgress,
+               let retry = error.fieldErrors.first(where: { $0.field == "retryAfter" })?.message {
                 headers.add("Retry-After", retry)
-                return APIError.response(for: AppError(.rateLimited, error.message), requestID: context.requestID, headers: headers)
+                return APIError.response(for: AppError(error.code, error.message), requestID: context.requestID, headers: headers)
             }
             return APIError.response(for: error, requestID: context.requestID, headers: headers)
         }

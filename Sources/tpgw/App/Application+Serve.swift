@@ -40,6 +40,7 @@ extension Application {
                 group.addTask { await poller.run() }
                 group.addTask { await self.maintainKeys() }
                 group.addTask { await self.makeAlerting().run() }
+                group.addTask { await self.makePurchaseReconciler(self.purchaseReconcilerConfiguration).run() }
                 await group.waitForAll()
             }
         }

@@ -111,9 +111,26 @@ final class Application: Sendable {
         HealthRoutes(store: store, migrator: migrator).register(on: router)
         PackageRoutes(views: views, store: store, auth: auth).register(on: router)
         SummaryRoutes(views: views, auth: auth, refresh: refresh).register(on: router)
-        PurchaseRoutes(store: store, bce: bce, endpoints: endpoints, views: views, auth: auth, logger: logger.with(["component": "purchase"]))
-            .register(on: router)
+        PurchaseRoutes(executor: purchaseExecutor, auth: auth).register(on: router)
         registerAlertRoutes(auth: auth)
+    }
+
+    /// The one purchase path, shared by `POST /v1/packages` and the reconciler.
+    var purchaseExecutor: PurchaseExecutor {
+        PurchaseExecutor(store: store, bce: bce, endpoints: endpoints, views: views, logger: logger.with(["component": "purchase"]))
+    }
+
+    /// The reconciler's settings from the configuration.
+    var purchaseReconcilerConfiguration: PurchaseReconciler.Configuration {
+        var c = PurchaseReconciler.Configuration()
+        c.period = .seconds(configuration.purchaseReconcileSeconds)
+        c.giveUpAfter = TimeInterval(configuration.purchaseGiveUpMinutes * 60)
+        return c
+    }
+
+    /// The background settler of pending purchases.
+    func makePurchaseReconciler(_ configuration: PurchaseReconciler.Configuration = .init()) -> PurchaseReconciler {
+        PurchaseReconciler(executor: purchaseExecutor, configuration: configuration, logger: logger.with(["component": "purchase-reconciler"]))
     }
 
     /// The HTTP server configuration from `listen` and the defaults.

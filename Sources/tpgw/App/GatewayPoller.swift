@@ -8,7 +8,8 @@ struct GatewayPoller: Sendable {
     let poller: UsagePoller
     let sources: [SourceConfig]
 
-    /// Registers the configured sources (new ones get a jittered first poll; ones no longer configured are disabled).
+    /// Registers the configured sources as this replica's claims (new ones get a jittered first poll; a source that
+    /// no live replica names any more is disabled; see `UsagePoller`).
     func register() async throws {
         try await poller.register(sources)
     }

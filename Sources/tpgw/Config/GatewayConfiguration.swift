@@ -18,6 +18,11 @@ struct GatewayConfiguration: Sendable {
     var statusPageRefreshSeconds: Int = 60
     var rateLimitPerSecond: Double = 50
     var rateLimitBurst: Double = 100
+    /// Seconds between passes of the purchase reconciler (settles purchases left pending).
+    var purchaseReconcileSeconds: Int = 60
+    /// Minutes after which a purchase still pending becomes `unknown` instead of being re-sent upstream; below
+    /// BCE's 24 h clientToken retention, after which a re-sent create could buy twice.
+    var purchaseGiveUpMinutes: Int = 360
     var accounts: [AccountConfiguration] = []
     /// CIDRs that alert webhooks may reach although they are internal (loopback, RFC 1918, link-local, ...).
     /// Empty by default: a channel URL resolving to an internal address is refused.
@@ -60,6 +65,10 @@ struct GatewayConfiguration: Sendable {
         for bad in NetworkPolicy.parse(webhookAllowedNetworks).invalid {
             problems.append("webhookAllowedNetworks: \"\(bad.prefix(60))\" is not a CIDR block (like 10.0.0.0/8 or fd00::/8)")
         }
+        if !(1...3600).contains(purchaseReconcileSeconds) { problems.append("purchaseReconcileSeconds: must be between 1 and 3600") }
+        if !(5...1200).contains(purchaseGiveUpMinutes) {
+            problems.append("purchaseGiveUpMinutes: must be between 5 and 1200 (BCE keeps a clientToken for 24 h)")
+        }
         var names = Set<String>()
         for (i, account) in accounts.enumerated() {
             if !names.insert(account.name).inserted { problems.append("accounts[\(i)].name: duplicate account \"\(account.name)\"") }
@@ -94,6 +103,8 @@ struct GatewayConfiguration: Sendable {
                 return nil
             }
         }
+        purchaseReconcileSeconds = reader.int("purchaseReconcileSeconds") ?? purchaseReconcileSeconds
+        purchaseGiveUpMinutes = reader.int("purchaseGiveUpMinutes") ?? purchaseGiveUpMinutes
         if let list = reader.array("accounts") {
             accounts = list.enumerated().compactMap { i, element in
                 guard let object = element.objectValue else {

@@ -36,6 +36,8 @@ struct GatewayHarness {
         config.pollIntervalSeconds = 3600
         config.rateLimitPerSecond = rateLimitPerSecond
         config.rateLimitBurst = rateLimitBurst
+        // Tests run reconciler passes themselves (`app.makePurchaseReconciler().pass(now:)`); the background one stays idle.
+        config.purchaseReconcileSeconds = 3600
         config.accounts = [AccountConfiguration(
             name: "prod", accessKeyId: ak, secretAccessKeyEnv: "TPGW_TEST_SK", regions: regions,
             endpoints: Dictionary(uniqueKeysWithValues: regions.map { ($0, sim.baseURL(for: $0)) }))]
