@@ -106,7 +106,7 @@ struct Options {
 
     static let valued: Set<String> = [
         "--config", "--name", "--scope", "--url", "--key-file", "--output", "-o", "--limit", "--provider", "--account", "--region",
-        "--status", "--policy", "--sort", "--expiresBefore", "--minUsedRatio", "--group-by", "--state", "--budget", "--subject",
+        "--status", "--policy", "--sort", "--expiresBefore", "--minUsedRatio", "--group-by", "--state", "--budget", "--subject", "--requestedBy",
     ]
 
     init(_ args: [String], environment: [String: String]) throws {

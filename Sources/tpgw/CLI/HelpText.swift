@@ -31,7 +31,7 @@ enum HelpText {
             tpgw summary   [--group-by region|account|policy|status]
             tpgw sources
             tpgw alerts    [--state firing|resolved] [--budget ID] [--subject KEY] [--limit N]
-            tpgw purchases [--limit N]
+            tpgw purchases [--state pending|succeeded|failed|unknown] [--requestedBy KEYNAME] [--limit N]
               Ask a running gateway (--url URL, or TPGW_URL; default http://127.0.0.1:8080) with an API key
               (--key-file FILE, or TPGW_API_KEY; read scope is enough). --output table (default) or json.
               Tables use human units and colours when printing to a terminal (NO_COLOR turns colours off).

@@ -24,6 +24,19 @@ struct GatewayConfiguration: Sendable {
     /// BCE's 24 h clientToken retention, after which a re-sent create could buy twice.
     var purchaseGiveUpMinutes: Int = 360
     var accounts: [AccountConfiguration] = []
+    /// Maintenance: how often it runs, and how long raw snapshots, hourly rollups, poll runs and finished
+    /// deliveries' attempts are kept.
+    var maintenanceIntervalMinutes: Int = 60
+    var retentionRawSnapshotDays: Int = 90
+    var retentionHourlyRollupDays: Int = 400
+    var retentionPollRunDays: Int = 30
+    var retentionDeliveryAttemptDays: Int = 30
+
+    var retention: PostgresStore.Retention {
+        .init(rawSnapshots: TimeInterval(retentionRawSnapshotDays) * 86400, hourlyRollups: TimeInterval(retentionHourlyRollupDays) * 86400,
+              pollRuns: TimeInterval(retentionPollRunDays) * 86400, deliveryAttempts: TimeInterval(retentionDeliveryAttemptDays) * 86400)
+    }
+
     /// CIDRs that alert webhooks may reach although they are internal (loopback, RFC 1918, link-local, ...).
     /// Empty by default: a channel URL resolving to an internal address is refused.
     var webhookAllowedNetworks: [String] = []
@@ -62,6 +75,15 @@ struct GatewayConfiguration: Sendable {
         if let publicURL, URL(string: publicURL)?.scheme == nil { problems.append("publicURL: not an absolute URL") }
         if rateLimitPerSecond <= 0 { problems.append("rateLimitPerSecond: must be > 0") }
         if rateLimitBurst < 1 { problems.append("rateLimitBurst: must be >= 1") }
+        if !(1...1440).contains(maintenanceIntervalMinutes) { problems.append("maintenanceIntervalMinutes: must be between 1 and 1440") }
+        for (key, days) in [("retentionRawSnapshotDays", retentionRawSnapshotDays), ("retentionHourlyRollupDays", retentionHourlyRollupDays),
+                            ("retentionPollRunDays", retentionPollRunDays), ("retentionDeliveryAttemptDays", retentionDeliveryAttemptDays)]
+        where !(1...3650).contains(days) {
+            problems.append("\(key): must be between 1 and 3650 days")
+        }
+        if retentionHourlyRollupDays < retentionRawSnapshotDays {
+            problems.append("retentionHourlyRollupDays: must be at least retentionRawSnapshotDays (rollups are made from raw snapshots)")
+        }
         for bad in NetworkPolicy.parse(webhookAllowedNetworks).invalid {
             problems.append("webhookAllowedNetworks: \"\(bad.prefix(60))\" is not a CIDR block (like 10.0.0.0/8 or fd00::/8)")
         }
@@ -96,6 +118,11 @@ struct GatewayConfiguration: Sendable {
         statusPageRefreshSeconds = reader.int("statusPageRefreshSeconds") ?? statusPageRefreshSeconds
         rateLimitPerSecond = reader.double("rateLimitPerSecond") ?? rateLimitPerSecond
         rateLimitBurst = reader.double("rateLimitBurst") ?? rateLimitBurst
+        maintenanceIntervalMinutes = reader.int("maintenanceIntervalMinutes") ?? maintenanceIntervalMinutes
+        retentionRawSnapshotDays = reader.int("retentionRawSnapshotDays") ?? retentionRawSnapshotDays
+        retentionHourlyRollupDays = reader.int("retentionHourlyRollupDays") ?? retentionHourlyRollupDays
+        retentionPollRunDays = reader.int("retentionPollRunDays") ?? retentionPollRunDays
+        retentionDeliveryAttemptDays = reader.int("retentionDeliveryAttemptDays") ?? retentionDeliveryAttemptDays
         if let list = reader.array("webhookAllowedNetworks") {
             webhookAllowedNetworks = list.enumerated().compactMap { i, v in
                 if let s = v.stringValue { return s }

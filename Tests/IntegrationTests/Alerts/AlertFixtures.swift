@@ -52,7 +52,7 @@ enum AlertFixtures {
     }
 
     static func dispatcher(
-        _ store: PostgresStore, client: HTTPClient, clock: ManualClock, owner: String = "d1", timeout: Duration = .seconds(5),
+        _ store: PostgresStore, client: HTTPClient, clock: ManualDate, owner: String = "d1", timeout: Duration = .seconds(5),
         lease: TimeInterval = 60, batch: Int = 200, logger: Logger = TestDatabase.testLogger("test.dispatcher")
     ) -> DeliveryDispatcher {
         var c = DeliveryDispatcher.Configuration(owner: owner)

@@ -144,7 +144,7 @@ struct AlertingAPITests {
             let budgetID = try await F.budget(db.store, rules: [.usedRatio(thresholds: [0.8])], channels: [channel.id])
             let inputs = LockedValue(AlertInputs(packages: [F.package("tp-a", ratio: 0.9), F.package("tp-b", ratio: 0.95)]))
             try await F.engine(db.store, inputs: inputs).evaluate(now: F.t0)
-            let clock = ManualClock(F.t0)
+            let clock = ManualDate(F.t0)
             try await F.dispatcher(db.store, client: api.app.httpClient, clock: clock).runOnce()
 
             let (status, list, _) = try await api.call(.GET, "/v1/alerts?state=firing&budget=\(budgetID)", key: api.readKey)

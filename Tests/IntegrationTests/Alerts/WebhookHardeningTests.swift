@@ -66,7 +66,7 @@ struct WebhookHardeningTests {
 
             // Through the outbox: failed for good, the attempt has neither status nor excerpt.
             let client = HTTPClient()
-            let clock = ManualClock(F.t0)
+            let clock = ManualDate(F.t0)
             let seeded = try await DeliveryDispatcherTests.seed(db, channel: channel, count: 1)
             var config = DeliveryDispatcher.Configuration(owner: "d1")
             config.networkPolicy = NetworkPolicy()
@@ -113,7 +113,7 @@ struct WebhookHardeningTests {
                 return r
             }
             let client = HTTPClient()
-            let clock = ManualClock(F.t0)
+            let clock = ManualDate(F.t0)
             let channel = try await F.channel(db.store, url: receiver.url)
             let seeded = try await DeliveryDispatcherTests.seed(db, channel: channel, count: 1)
             #expect(try await F.dispatcher(db.store, client: client, clock: clock).runOnce().retrying == 1)
@@ -173,7 +173,7 @@ struct WebhookHardeningTests {
             let hanging = try WebhookReceiver.start { _, _ in nil }
             let healthy = try WebhookReceiver.start()
             let client = HTTPClient()
-            let clock = ManualClock(F.t0)
+            let clock = ManualDate(F.t0)
             let slow = try await F.channel(db.store, url: hanging.url)
             let fast = try await F.channel(db.store, url: healthy.url)
             let inputs = LockedValue(AlertInputs(packages: []))
@@ -209,7 +209,7 @@ struct WebhookHardeningTests {
                 return .json(Array("{\"ok\":true}".utf8))
             }
             let clients = [HTTPClient(), HTTPClient()]
-            let clock = ManualClock(F.t0)
+            let clock = ManualDate(F.t0)
             let channel = try await F.channel(db.store, url: receiver.url)
             let seeded = try await DeliveryDispatcherTests.seed(db, channel: channel, count: 1)
             let first = F.dispatcher(db.store, client: clients[0], clock: clock, owner: "replica-a", timeout: .seconds(10), lease: 1)
@@ -235,7 +235,7 @@ struct WebhookHardeningTests {
         try await TestDatabase.with { db in
             let receiver = try WebhookReceiver.start { _, _ in .json(Array("{\"errcode\":0,\"errmsg\":\"ok\"}".utf8)) }
             let clients = [HTTPClient(), HTTPClient()]
-            let clock = ManualClock(F.t0)
+            let clock = ManualDate(F.t0)
             let channel = try await F.channel(db.store, format: .dingtalk, url: receiver.url, secret: nil)
             try await DeliveryDispatcherTests.seed(db, channel: channel, count: 40)
             let a = F.dispatcher(db.store, client: clients[0], clock: clock, owner: "replica-a", batch: 15)

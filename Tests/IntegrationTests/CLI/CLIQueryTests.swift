@@ -79,6 +79,10 @@ struct CLIQueryTests {
             let alerts = try await Self.tpgw(["alerts", "--state", "firing"], environment: env)
             #expect(alerts.code == 0, "\(alerts.err)")
             #expect(alerts.out.hasSuffix("alert(s)\n"))
+
+            let purchases = try await Self.tpgw(["purchases"], environment: env)
+            #expect(purchases.code == 0, "\(purchases.err)")
+            #expect(purchases.out.hasPrefix("ID"))
         }
     }
 

@@ -33,7 +33,7 @@ struct GatewayQuery: Equatable {
         .summary: ["group-by"],
         .sources: [],
         .alerts: ["state", "budget", "subject"],
-        .purchases: [],
+        .purchases: ["state", "requestedBy"],
     ]
 
     /// The API path for the first page.
