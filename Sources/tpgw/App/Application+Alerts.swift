@@ -52,14 +52,9 @@ extension Application {
         return Array(sorted.prefix(100))
     }
 
-    /// Tuning from the environment: `TPGW_DELIVERY_LEASE_SECONDS` (default 60), `TPGW_DELIVERY_TIMEOUT_SECONDS` (10),
-    /// `TPGW_REPLICA_ID` (default host-pid-random).
+    /// Delivery tuning from the configuration (`TPGW_DELIVERY_LEASE_SECONDS`, `TPGW_DELIVERY_TIMEOUT_SECONDS`) and this
+    /// replica's one identity (`TPGW_REPLICA_ID`).
     var alertSettings: (owner: String, lease: TimeInterval, timeout: Duration) {
-        let env = ProcessInfo.processInfo.environment
-        let lease = env["TPGW_DELIVERY_LEASE_SECONDS"].flatMap(Double.init).map { max(1, $0) } ?? 60
-        let timeout = env["TPGW_DELIVERY_TIMEOUT_SECONDS"].flatMap(Double.init).map { max(0.1, $0) } ?? 10
-        let owner = env["TPGW_REPLICA_ID"]
-            ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(6).lowercased())"
-        return (owner, lease, .milliseconds(Int64(timeout * 1000)))
+        (configuration.replicaID, configuration.deliveryLeaseSeconds, .milliseconds(Int64(configuration.deliveryTimeoutSeconds * 1000)))
     }
 }

@@ -57,7 +57,7 @@ extension Application {
         let views = views
         let poller = UsagePoller(
             store: store, reader: opsMetered(BCESourceReader(client: bce, credentials: credentials)),
-            configuration: .init(),
+            configuration: .init(replicaID: configuration.replicaID),
             logger: logger.with(["component": "poller"]),
             onPolled: { [self] result in views.invalidate(source: result.source); opsPolled(result) })
         let sources = configuration.sources

@@ -24,6 +24,14 @@ struct GatewayConfiguration: Sendable {
     /// BCE's 24 h clientToken retention, after which a re-sent create could buy twice.
     var purchaseGiveUpMinutes: Int = 360
     var accounts: [AccountConfiguration] = []
+    /// Names this replica in poll claims and delivery claims (`TPGW_REPLICA_ID`; default host-pid-random, made once
+    /// when the configuration is loaded).
+    var replicaID: String = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(6).lowercased())"
+    /// How long a delivery claim holds before another replica may send the row (`TPGW_DELIVERY_LEASE_SECONDS`).
+    var deliveryLeaseSeconds: Double = 60
+    /// Time allowed for one webhook send (`TPGW_DELIVERY_TIMEOUT_SECONDS`).
+    var deliveryTimeoutSeconds: Double = 10
+
     /// Maintenance: how often it runs, and how long raw snapshots, hourly rollups, poll runs and finished
     /// deliveries' attempts are kept.
     var maintenanceIntervalMinutes: Int = 60
@@ -157,6 +165,15 @@ struct GatewayConfiguration: Sendable {
         }
         if let v = env["TPGW_POLL_INTERVAL_SECONDS"] {
             if let n = Int(v) { pollIntervalSeconds = n } else { problems.append("TPGW_POLL_INTERVAL_SECONDS: not an integer") }
+        }
+        if let v = env["TPGW_REPLICA_ID"], !v.isEmpty { replicaID = String(v.prefix(100)) }
+        if let v = env["TPGW_DELIVERY_LEASE_SECONDS"] {
+            if let n = Double(v), n.isFinite { deliveryLeaseSeconds = max(1, n) } else { problems.append("TPGW_DELIVERY_LEASE_SECONDS: not a number") }
+        }
+        if let v = env["TPGW_DELIVERY_TIMEOUT_SECONDS"] {
+            if let n = Double(v), n.isFinite { deliveryTimeoutSeconds = min(max(0.1, n), 300) } else {
+                problems.append("TPGW_DELIVERY_TIMEOUT_SECONDS: not a number")
+            }
         }
         if let v = env["TPGW_ACCESS_LOG"] { accessLog = !["0", "false", "off", "no"].contains(v.lowercased()) }
     }
