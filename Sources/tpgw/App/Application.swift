@@ -51,9 +51,15 @@ final class Application: Sendable {
             }
         })
         let configured = configuration.sources
+        // Database errors reach the view as `AppError`s, so it can tell an outage (`unavailable`) from a bug.
         views = ViewStore(
-            load: { try await Application.loadViewInput(store: store, configured: configured, sources: $0, now: Date()) },
-            probe: { try await store.sourceVersions() },
+            load: { sources in
+                do { return try await Application.loadViewInput(store: store, configured: configured, sources: sources, now: Date()) }
+                catch let error as PostgresError { throw error.appError }
+            },
+            probe: {
+                do { return try await store.sourceVersions() } catch let error as PostgresError { throw error.appError }
+            },
             logger: logger.with(["component": "view"]))
         router = Router()
     }
