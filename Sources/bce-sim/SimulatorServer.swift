@@ -42,7 +42,7 @@ final class SimulatorServer: Sendable {
     /// Starts one server per region on `basePort + index` (or on free ports when `basePort` is 0).
     static func start(
         regions: [String], ak: String, sk: String, packagesPerRegion: Int = 20, seed: UInt64 = 1, maxKeysCap: Int = 1000,
-        capacityAsStrings: Bool = false, timeScale: Double = 1, host: String = "127.0.0.1", basePort: Int = 0,
+        capacityAsStrings: Bool = false, timeScale: Double = 1, demo: Bool = false, host: String = "127.0.0.1", basePort: Int = 0,
         logger: Logger = .disabled
     ) async throws -> SimulatorServer {
         var config = Simulator.Configuration(regions: regions, accessKeyID: ak, secretAccessKey: sk)
@@ -51,6 +51,7 @@ final class SimulatorServer: Sendable {
         config.maxKeysCap = maxKeysCap
         config.capacityAsStrings = capacityAsStrings
         config.timeScale = timeScale
+        config.demo = demo
         let state = State(Simulator(configuration: config, realNow: Date()))
         let box = ServerBox()
         var servers: [String: HTTPServer] = [:]

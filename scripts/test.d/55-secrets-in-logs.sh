@@ -105,7 +105,7 @@ for n, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
             if field not in obj: sys.exit(f"access-log line {n} has no {field}")
 PY
 
-LOGS=("$DIR/tpgw.log" "$DIR/bce-sim.log" "$DIR"/cli-*.out "$(dirname "$TPGW_PG_DATA")/pg-secrets/server.log")
+LOGS=("$DIR/tpgw.log" "$DIR/bce-sim.log" "$DIR"/cli-*.out "$TPGW_PG_LOG")
 hits=0
 for name in ACCOUNT_SECRET WRONG_SECRET DB_PASSWORD WEBHOOK_SECRET WEBHOOK_TOKEN SLACK_TOKEN FEISHU_TOKEN WECOM_TOKEN KEY; do
   value=${!name}

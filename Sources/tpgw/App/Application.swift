@@ -52,8 +52,13 @@ final class Application: Sendable {
         })
         let configured = configuration.sources
         views = ViewStore(
-            load: { try await Application.loadViewInput(store: store, configured: configured, sources: $0, now: Date()) },
-            probe: { try await store.sourceVersions() },
+            load: { sources in
+                do { return try await Application.loadViewInput(store: store, configured: configured, sources: sources, now: Date()) }
+                catch let error as PostgresError { throw Self.viewError(error) }
+            },
+            probe: {
+                do { return try await store.sourceVersions() } catch let error as PostgresError { throw Self.viewError(error) }
+            },
             logger: logger.with(["component": "view"]))
         router = Router()
     }
@@ -87,6 +92,13 @@ final class Application: Sendable {
         }
         input.sources = sourceStatuses(configured: configured, health: try await health, now: now)
         return input
+    }
+
+    /// What the view store is told when it cannot read the database: `AppError(.unavailable)` when the database is
+    /// gone (refused, lost, shutting down, pool closed), which makes the API's read views answer 503 until a probe
+    /// succeeds; anything else (a busy pool, a bug) as it is, so the last view keeps being served.
+    static func viewError(_ error: PostgresError) -> any Error {
+        error.isConnectionProblem || error.code == .poolClosed ? error.appError : error
     }
 
     /// Joins configured sources with their stored health; a configured source never polled is `pending`.

@@ -26,6 +26,10 @@ struct GatewayPoller: Sendable {
             throw AppError(.notFound, "no configured source matches account \(account ?? "*") and region \(region ?? "*")")
         }
         let outcomes = await poller.refresh(wanted)
+        // Nothing could be recorded anywhere: the database is down, which is the gateway's outage, not a source's.
+        if wanted.allSatisfy({ if case .writeFailed = outcomes[$0] { true } else { false } }) {
+            throw AppError(.unavailable, "The database is unavailable: no poll could be recorded.")
+        }
         return wanted.map { id in Self.outcome(id, outcomes[id] ?? .unknownSource) }
     }
 
