@@ -282,7 +282,7 @@ package struct RequestParser: Sendable {
         case .malformed: return fail(HTTPParseError(.badRequest, "malformed HTTP version"))
         }
         guard let m = RequestParser.method(methodBytes) else {
-            return fail(HTTPParseError(.notImplemented, "method not implemented"))
+            return fail(HTTPParseError(.badRequest, "malformed method"))
         }
         method = m
         let first = targetBytes[0]
@@ -330,7 +330,8 @@ package struct RequestParser: Sendable {
             if b.elementsEqual("OPTIONS".utf8) { return .OPTIONS }
         default: break
         }
-        return nil
+        // Any other token (RFC 9110 §9.1: methods are case-sensitive tokens) is a method we do not route.
+        return b.count <= 32 && b.allSatisfy(isTokenChar) ? .OTHER : nil
     }
 
     private static func isAbsoluteForm(_ b: UnsafeRawBufferPointer) -> Bool {

@@ -10,10 +10,15 @@ struct Authenticator: Sendable {
     let keys: KeyRing
     let limiter: RateLimiter
 
-    /// A handler that requires `scope`.
-    func require(_ scope: Scope, _ handler: @escaping AuthenticatedHandler) -> HTTPHandler {
+    /// A handler that requires `scope`. `precondition` checks what makes the request malformed whoever sends it (a
+    /// required header): it runs after authentication and before the rate limit is charged, so a malformed request
+    /// is answered 400, never 429.
+    func require(
+        _ scope: Scope, precondition: (@Sendable (HTTPRequest) throws -> Void)? = nil, _ handler: @escaping AuthenticatedHandler
+    ) -> HTTPHandler {
         { request, context in
             let principal = try await keys.authenticate(authorization: request.headers["Authorization"], needs: scope)
+            try precondition?(request)
             if let wait = limiter.take("key:\(principal.keyID)") {
                 throw AppError(.rateLimited, "rate limit exceeded for key \"\(principal.name)\"; retry after \(Int(wait.rounded(.up))) s",
                                fieldErrors: [.init(field: "retryAfter", message: "\(max(1, Int(wait.rounded(.up))))")])
