@@ -139,11 +139,16 @@ import Glibc
             #expect(server.bodyBytesReserved == 0)
         }
     }
+}
 
+/// Process-wide RSS only means something when no other test runs: enabled by `TPGW_TEST_SOLO=1`
+/// (`scripts/test.d/32-http-memory.sh` runs it alone after the main `swift test`).
+@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["TPGW_TEST_SOLO"] == "1"))
+struct HTTPServerMemoryTests {
     /// 300 connections each announce 1 MiB without a key and send half of it: refused at the head, so the server
     /// buffers none of it (buffering would be 150 MB). The body budget is set out of the way: this is the gate alone.
     @Test func unauthenticatedBodies_doNotGrowMemory() async throws {
-        try await withServer({ $0.accessLog = false; $0.maxBufferedBodyBytes = 1 << 30 }, router: makeTestRouter(), headGate: Self.gate) { port, _ in
+        try await withServer({ $0.accessLog = false; $0.maxBufferedBodyBytes = 1 << 30 }, router: makeTestRouter(), headGate: HTTPServerHeadGateTests.gate) { port, _ in
             let grown = try await offPool { () -> Int in
                 let half = [UInt8](repeating: 0x78, count: 512 * 1024)
                 // Warm up: the loops' buffers and the first connections' allocations are not what is measured.
