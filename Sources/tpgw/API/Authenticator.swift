@@ -46,9 +46,12 @@ struct Authenticator: Sendable {
         isPublic ? handler : require(scope) { request, context, _ in try await handler(request, context) }
     }
 
-    /// Whether a request path needs a key whatever its method (everything under `/v1`).
+    /// Whether a request path needs a key whatever its method (everything under `/v1`). The router decodes
+    /// percent-escapes in literal segments, so `/%76%31/…` is `/v1/…` here too.
     static func needsKey(path: String) -> Bool {
-        path == "/v1" || path.hasPrefix("/v1/")
+        if path == "/v1" || path.hasPrefix("/v1/") { return true }
+        guard path.utf8.contains(UInt8(ascii: "%")), let first = RoutePattern.split(path).first else { return false }
+        return PercentDecoding.decode(first, plusAsSpace: false) == "v1"
     }
 
     /// The server's `HeadGate`: a request that announces a body on a route needing a key is let through only with

@@ -20,12 +20,13 @@ final class Application: Sendable {
     let router: Router
     let ops = OpsRuntime()
     /// Failed authentications per client address, shared by every route and the server's head gate.
-    let authFailures = FailedAuthLimiter()
+    let authFailures: FailedAuthLimiter
 
     /// Builds every component; opens no connection yet.
     init(configuration: GatewayConfiguration, environment: [String: String], logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
+        authFailures = FailedAuthLimiter(rate: configuration.failedAuthPerSecond, burst: configuration.failedAuthBurst)
         let database = PostgresConfiguration(url: configuration.databaseURL)
         if let problem = database.validate() { throw ConfigurationError(problems: ["databaseURL: \(problem)"]) }
         pool = ConnectionPool(.init(database: database), logger: logger.with(["component": "db"]))

@@ -30,6 +30,9 @@ import TPGWHTTP
         // Outside /v1 the gate does not decide.
         #expect(auth.gate(Self.head("/metrics", authorization: nil), now: Self.t0) == nil)
         #expect(auth.gate(Self.head("/v1x", authorization: nil), now: Self.t0) == nil)
+        // The router decodes escapes in literal segments: so does the gate.
+        #expect(auth.gate(Self.head("/%76%31/channels", authorization: nil), now: Self.t0)?.status == .unauthorized)
+        #expect(auth.gate(Self.head("http://h/v1/channels", authorization: nil), now: Self.t0)?.status == .unauthorized)
     }
 
     @Test func failuresPerAddress_areLimited_withRetryAfter_otherAddressesUnaffected() async throws {

@@ -58,9 +58,9 @@ import TPGWHTTP
     }
 
     @Test func failedAuthentications_perAddress_become429WithRetryAfter() async throws {
-        try await GatewayHarness.with(poll: false) { gw in
-            // 20 failures at once (no key: they fail without a database round trip), so the bucket (refilling one a
-            // second) is empty even on a busy machine.
+        // A slow refill, so that the bucket is still empty after 20 failures however busy the machine is.
+        try await GatewayHarness.with(poll: false, configure: { $0.failedAuthPerSecond = 0.01 }) { gw in
+            // 20 failures at once (no key: they fail without a database round trip).
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<20 { group.addTask { try await gw.request("GET", "/v1/summary", key: nil).status } }
                 return try await group.reduce(into: [Int]()) { $0.append($1) }

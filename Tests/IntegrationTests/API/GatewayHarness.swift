@@ -25,7 +25,7 @@ struct GatewayHarness {
     /// Starts the stack; the sources are polled once (`POST /v1/refresh` equivalent) before returning when `poll`.
     static func start(
         regions: [String] = ["bj", "gz"], packages: Int = 30, poll: Bool = true, rateLimitPerSecond: Double = 1000,
-        rateLimitBurst: Double = 1000
+        rateLimitBurst: Double = 1000, configure: (inout GatewayConfiguration) -> Void = { _ in }
     ) async throws -> GatewayHarness {
         let db = try await TestDatabase.make()
         let sim = try await SimulatorServer.start(regions: regions, ak: ak, sk: sk, packagesPerRegion: packages, seed: 7, timeScale: 0)
@@ -41,6 +41,7 @@ struct GatewayHarness {
         config.accounts = [AccountConfiguration(
             name: "prod", accessKeyId: ak, secretAccessKeyEnv: "TPGW_TEST_SK", regions: regions,
             endpoints: Dictionary(uniqueKeysWithValues: regions.map { ($0, sim.baseURL(for: $0)) }))]
+        configure(&config)
         let logs = MemoryLogSink()
         let logger = Logger(label: "tpgw", level: .debug, sink: logs)
         let app = try Application(configuration: config, environment: ["TPGW_TEST_SK": sk], logger: logger)
@@ -90,10 +91,11 @@ struct GatewayHarness {
     /// Runs `body` with a started harness, always stopping it.
     static func with<T>(
         regions: [String] = ["bj", "gz"], packages: Int = 30, poll: Bool = true, rateLimitPerSecond: Double = 1000,
-        rateLimitBurst: Double = 1000, _ body: (GatewayHarness) async throws -> T
+        rateLimitBurst: Double = 1000, configure: (inout GatewayConfiguration) -> Void = { _ in },
+        _ body: (GatewayHarness) async throws -> T
     ) async throws -> T {
         let harness = try await start(regions: regions, packages: packages, poll: poll, rateLimitPerSecond: rateLimitPerSecond,
-                                      rateLimitBurst: rateLimitBurst)
+                                      rateLimitBurst: rateLimitBurst, configure: configure)
         do {
             let value = try await body(harness)
             await harness.stop()
