@@ -12,7 +12,7 @@ import TPGWHTTP
             let port = gw.running.port
             try await RawHTTPClient.onThread {
                 let client = try RawHTTPClient(port: port, timeoutSeconds: 3)
-                try client.send("POST /v1/channels HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 1048576\r\n\r\n")
+                try client.send("POST /v1/budgets HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 1048576\r\n\r\n")
                 let r = try client.readResponse()
                 #expect(r.status == 401)
                 #expect(r.header("Content-Type") == "application/problem+json")
@@ -20,7 +20,7 @@ import TPGWHTTP
                 #expect(client.isClosedByPeer())
 
                 let unknown = try RawHTTPClient(port: port, timeoutSeconds: 3)
-                try unknown.send("POST /v1/channels HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer tpgw_\(String(repeating: "1", count: 40))\r\nContent-Length: 1048576\r\n\r\n")
+                try unknown.send("POST /v1/budgets HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer tpgw_\(String(repeating: "1", count: 40))\r\nContent-Length: 1048576\r\n\r\n")
                 #expect(try unknown.readResponse().status == 401)
                 #expect(unknown.isClosedByPeer())
             }
@@ -29,10 +29,10 @@ import TPGWHTTP
 
     @Test func bodyWithKnownKey_isReadAndHandled() async throws {
         try await GatewayHarness.with(poll: false) { gw in
-            let created = try await gw.request("POST", "/v1/channels", key: "write", body: #"{"name":"c","format":"json","url":"http://127.0.0.1:9/h"}"#)
+            let created = try await gw.request("POST", "/v1/budgets", key: "write", body: #"{"name":"c","rules":[{"kind":"statusChange"}],"channels":[]}"#)
             #expect(created.status == 201)
             // A known key without the scope passes the gate; the handler answers 403 after reading the body.
-            let forbidden = try await gw.request("POST", "/v1/channels", key: "read", body: #"{"name":"d","format":"json","url":"http://127.0.0.1:9/h"}"#)
+            let forbidden = try await gw.request("POST", "/v1/budgets", key: "read", body: #"{"name":"d","rules":[{"kind":"statusChange"}],"channels":[]}"#)
             #expect(forbidden.status == 403)
         }
     }
@@ -43,13 +43,13 @@ import TPGWHTTP
             let key = gw.keys["write"]!
             try await RawHTTPClient.onThread {
                 let client = try RawHTTPClient(port: port, timeoutSeconds: 3)
-                try client.send("POST /v1/channels HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 60\r\n\r\n")
+                try client.send("POST /v1/budgets HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 60\r\n\r\n")
                 #expect(try client.readResponse().status == 401)
                 #expect(client.isClosedByPeer())
 
-                let body = #"{"name":"e","format":"json","url":"http://127.0.0.1:9/h"}"#
+                let body = #"{"name":"e","rules":[{"kind":"statusChange"}],"channels":[]}"#
                 let good = try RawHTTPClient(port: port, timeoutSeconds: 3)
-                try good.send("POST /v1/channels HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer \(key)\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
+                try good.send("POST /v1/budgets HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer \(key)\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
                 #expect(try good.readResponse().status == 100)
                 try good.send(body)
                 #expect(try good.readResponse().status == 201)
@@ -70,7 +70,7 @@ import TPGWHTTP
             let limited = try await gw.request("GET", "/v1/summary", key: "read")
             #expect(limited.status == 429, "this address failed 20 times: even a good key waits")
             #expect(Int(limited.header("Retry-After") ?? "") ?? 0 >= 1)
-            let body = try await gw.request("POST", "/v1/channels", key: "write", body: #"{"name":"f","format":"json","url":"http://127.0.0.1:9/h"}"#)
+            let body = try await gw.request("POST", "/v1/budgets", key: "write", body: #"{"name":"f","rules":[{"kind":"statusChange"}],"channels":[]}"#)
             #expect(body.status == 429, "the head gate limits too")
             #expect(body.header("Retry-After") != nil)
             #expect(try await gw.request("GET", "/healthz", key: nil).status == 200, "open routes stay open")
