@@ -19,11 +19,14 @@ final class Application: Sendable {
     let views: ViewStore
     let router: Router
     let ops = OpsRuntime()
+    /// Failed authentications per client address, shared by every route and the server's head gate.
+    let authFailures: FailedAuthLimiter
 
     /// Builds every component; opens no connection yet.
     init(configuration: GatewayConfiguration, environment: [String: String], logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
+        authFailures = FailedAuthLimiter(rate: configuration.failedAuthPerSecond, burst: configuration.failedAuthBurst)
         let database = PostgresConfiguration(url: configuration.databaseURL)
         if let problem = database.validate() { throw ConfigurationError(problems: ["databaseURL: \(problem)"]) }
         pool = ConnectionPool(.init(database: database), logger: logger.with(["component": "db"]))
@@ -117,10 +120,10 @@ final class Application: Sendable {
 
     /// Registers every route and the middleware chain.
     func registerRoutes(refresh: @escaping @Sendable (String?, String?) async throws -> [RefreshOutcome]) {
-        let auth = Authenticator(keys: keys, limiter: RateLimiter(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst))
+        let auth = makeAuthenticator()
         registerOpsRoutes()
         router.add(middleware: APIErrorMiddleware())
-        HealthRoutes(store: store, migrator: migrator).register(on: router)
+        HealthRoutes(store: store, migrator: migrator, keys: keys).register(on: router)
         PackageRoutes(views: views, store: store, auth: auth).register(on: router)
         SummaryRoutes(views: views, auth: auth, refresh: refresh).register(on: router)
         PurchaseRoutes(executor: purchaseExecutor, auth: auth).register(on: router)
@@ -143,6 +146,12 @@ final class Application: Sendable {
     /// The background settler of pending purchases.
     func makePurchaseReconciler(_ configuration: PurchaseReconciler.Configuration = .init()) -> PurchaseReconciler {
         PurchaseReconciler(executor: purchaseExecutor, configuration: configuration, logger: logger.with(["component": "purchase-reconciler"]))
+    }
+
+    /// An authenticator over the key ring, with its own per-key rate limiter and the shared per-address failure limit.
+    func makeAuthenticator() -> Authenticator {
+        Authenticator(keys: keys, limiter: RateLimiter(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst),
+                      failures: authFailures)
     }
 
     /// The HTTP server configuration from `listen` and the defaults.
