@@ -150,16 +150,19 @@ struct TencentSimulator: Sendable {
         }
         guard version == Self.version else { return error("NoSuchVersion", "The requested version `\(version)` of service `vpc` does not exist.") }
         guard Self.actions.contains(action) else { return error("InvalidAction", "The requested action `\(action)` does not exist.") }
+        // Counted (for tests and /__sim/state) before authentication, so refused attempts show too.
+        let regionHeader = request.header("X-TC-Region") ?? ""
+        if regions[regionHeader] != nil {
+            regions[regionHeader]!.requestCount += 1
+            regions[regionHeader]!.authorizations.append((request.header("X-TC-Timestamp") ?? "") + " " + (request.header("Authorization") ?? ""))
+            regions[regionHeader]!.actions.append(action)
+        }
         if let failure = TencentSimAuth.verify(request, secretID: configuration.secretID, secretKey: configuration.secretKey, now: realNow) {
             return error(failure.code, failure.message)
         }
-        guard let region = request.header("X-TC-Region"), !region.isEmpty else {
-            return error("MissingParameter", "The request is missing a required parameter `Region`.")
-        }
+        let region = regionHeader
+        guard !region.isEmpty else { return error("MissingParameter", "The request is missing a required parameter `Region`.") }
         guard regions[region] != nil else { return error("UnsupportedRegion", "The action does not support the region `\(region)`.") }
-        regions[region]!.requestCount += 1
-        regions[region]!.authorizations.append((request.header("X-TC-Timestamp") ?? "") + " " + (request.header("Authorization") ?? ""))
-        regions[region]!.actions.append(action)
 
         // Faults.
         var fault = regions[region]!.fault
