@@ -135,6 +135,9 @@ package final class TencentClient: Sendable {
         if let problem = order.problem {
             throw TencentError(kind: .client, source: source, operation: "create", message: problem, order: order)
         }
+        if Task.isCancelled {
+            throw TencentError(kind: .client, source: source, operation: "create", message: "cancelled before sending", order: order)
+        }
         let attemptedAt = now()
         func ambiguous(_ why: TencentError) -> TencentError {
             var e = why
