@@ -186,6 +186,32 @@ import TPGWHTTPClient
         await h.stop()
     }
 
+    @Test func addedLatency_delaysEveryAnswer() async throws {
+        let h = try await TencentSimHarness.start(packages: 5)
+        var fault = TencentSimFault()
+        fault.latencyMs = 300
+        h.sim.setFault(region: TencentSimHarness.region, fault)
+        let start = ContinuousClock.now
+        _ = try await h.client.describePage(h.endpoint(), offset: 0)
+        #expect(ContinuousClock.now - start >= .milliseconds(300))
+        await h.stop()
+    }
+
+    @Test func hangingRead_timesOut_isRetried_thenFailsAsTimeout() async throws {
+        let h = try await TencentSimHarness.start(packages: 5, http: .init(totalTimeout: .milliseconds(500)), configure: { $0.retry.maxRetries = 1 })
+        var fault = TencentSimFault()
+        fault.hang = true
+        h.sim.setFault(region: TencentSimHarness.region, fault)
+        do {
+            _ = try await h.client.listPackages(h.endpoint())
+            Issue.record("no error")
+        } catch let e as TencentError {
+            #expect(e.kind == .timeout)
+        }
+        #expect(h.sim.requestCount(region: TencentSimHarness.region) == 2)
+        await h.stop()
+    }
+
     @Test func unrepresentablePackages_areSkippedAndReported_whileTheRestIsListed() async throws {
         let h = try await TencentSimHarness.start(packages: 150)
         var fault = TencentSimFault()
