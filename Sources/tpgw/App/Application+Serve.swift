@@ -30,7 +30,7 @@ extension Application {
         registerRoutes(refresh: { account, region in try await poller.refresh(account: account, region: region) })
         try? await views.rebuild()
 
-        let gate = makeAuthenticator()
+        let gate = auth
         let server = HTTPServer(
             configuration: try serverConfiguration(), handler: router.makeHandler(), headGate: { head in gate.gate(head) },
             logger: logger.with(["component": "http"]))

@@ -21,6 +21,7 @@ final class Application: Sendable {
     let ops = OpsRuntime()
     /// Failed authentications per client address, shared by every route and the server's head gate.
     let authFailures: FailedAuthLimiter
+    private let authenticator: Authenticator
 
     /// Builds every component; opens no connection yet.
     init(configuration: GatewayConfiguration, environment: [String: String], logger: Logger) throws {
@@ -53,6 +54,8 @@ final class Application: Sendable {
                              createdAt: $0.createdAt, lastUsedAt: $0.lastUsedAt, revokedAt: $0.revokedAt)
             }
         })
+        authenticator = Authenticator(
+            keys: keys, limiter: RateLimiter(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst), failures: authFailures)
         let configured = configuration.sources
         views = ViewStore(
             load: { sources in
@@ -120,7 +123,6 @@ final class Application: Sendable {
 
     /// Registers every route and the middleware chain.
     func registerRoutes(refresh: @escaping @Sendable (String?, String?) async throws -> [RefreshOutcome]) {
-        let auth = makeAuthenticator()
         registerOpsRoutes()
         router.add(middleware: APIErrorMiddleware())
         HealthRoutes(store: store, migrator: migrator, keys: keys).register(on: router)
@@ -148,11 +150,9 @@ final class Application: Sendable {
         PurchaseReconciler(executor: purchaseExecutor, configuration: configuration, logger: logger.with(["component": "purchase-reconciler"]))
     }
 
-    /// An authenticator over the key ring, with its own per-key rate limiter and the shared per-address failure limit.
-    func makeAuthenticator() -> Authenticator {
-        Authenticator(keys: keys, limiter: RateLimiter(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst),
-                      failures: authFailures)
-    }
+    /// The one authenticator: the key ring, the per-key rate limit and the per-address failure limit, shared by
+    /// every route and the head gate (one of each per process, so a key's budget is not split).
+    var auth: Authenticator { authenticator }
 
     /// The HTTP server configuration from `listen` and the defaults.
     func serverConfiguration() throws -> HTTPServer.Configuration {
