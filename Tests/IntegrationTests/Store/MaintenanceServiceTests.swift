@@ -17,7 +17,11 @@ import TPGWTestSupport
     }
 
     @Test func serve_compactsOldSnapshotsIntoRollups_atStart() async throws {
-        try await GatewayHarness.with(regions: ["bj"], packages: 2, poll: false, prepare: { db in try await Self.seed(db, old: Date().addingTimeInterval(-100 * 86400)) }) { gw in
+        try await GatewayHarness.with(regions: ["bj"], packages: 2, poll: false, prepare: { db in
+            // On a whole hour, so the three snapshots (20 minutes apart) fold into one rollup.
+            let hour = (Date().addingTimeInterval(-100 * 86400).timeIntervalSince1970 / 3600).rounded(.down) * 3600
+            try await Self.seed(db, old: Date(timeIntervalSince1970: hour))
+        }) { gw in
             var rollups = 0
             for _ in 0..<200 {
                 rollups = try await gw.db.scalar("SELECT count(*)::int FROM snapshot_hourly")
