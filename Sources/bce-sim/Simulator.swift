@@ -336,7 +336,8 @@ struct Simulator: Sendable {
         switch doc["deductPolicy"] {
         case nil, .null?: break
         case .string(let s)?:
-            guard let p = PackagePolicy(bceName: s) else { return bad("deductPolicy \(s) is invalid") }
+            let p = PackagePolicy(bceName: s)
+            guard p != .unknown else { return bad("deductPolicy \(s) is invalid") }
             policy = p
         default: return bad("deductPolicy must be a string")
         }

@@ -14,12 +14,12 @@ enum HumanFormat {
         }
         let sign = value < 0 ? "-" : ""
         if unit == 0 || scaled >= 100 || scaled.rounded() == scaled && scaled >= 10 {
-            return "\(sign)\(Int(scaled.rounded())) \(units[unit])"
+            return "\(sign)\(Int(saturating: scaled.rounded())) \(units[unit])"
         }
         // One decimal from 10 up, two below; trailing zeros dropped (String(format:) is slow).
         let digits = scaled >= 10 ? 1 : 2
         let factor = digits == 1 ? 10 : 100
-        let fixed = Int((scaled * Double(factor)).rounded())
+        let fixed = Int(saturating: (scaled * Double(factor)).rounded())
         var fraction = String(fixed % factor)
         if digits == 2 && fraction.count == 1 { fraction = "0" + fraction }
         while fraction.hasSuffix("0") { fraction.removeLast() }
@@ -31,7 +31,7 @@ enum HumanFormat {
 
     /// `3 d 4 h`, `5 h 20 min`, `12 min`, `< 1 min`: the two largest units of a duration.
     static func duration(_ seconds: Double) -> String {
-        let total = Int(abs(seconds))
+        let total = Int(saturating: abs(seconds))
         let days = total / 86_400
         let hours = (total % 86_400) / 3_600
         let minutes = (total % 3_600) / 60
@@ -50,8 +50,8 @@ enum HumanFormat {
 
     /// `2026-11-22 08:00 UTC`.
     static func timestamp(_ date: Date) -> String {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let seconds = Int64(saturating: date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : seconds.saturatingSubtracting(86_399) / 86_400
         let minuteOfDay = Int((seconds - days * 86_400) / 60)
         let (year, month, day) = civilDate(daysSince1970: days)
         return "\(year)-\(pad(month))-\(pad(day)) \(pad(minuteOfDay / 60)):\(pad(minuteOfDay % 60)) UTC"

@@ -70,8 +70,8 @@ enum StatusPageRenderer {
     }
 
     private static func writeSummary(_ model: StatusPageModel, now: Date, into html: inout HTMLBuffer) {
-        let remaining = model.regions.reduce(Int64(0)) { $0 + $1.remainingBytes }
-        let capacity = model.regions.reduce(Int64(0)) { $0 + $1.capacityBytes }
+        let remaining = model.regions.reduce(Int64(0)) { $0.saturatingAdding($1.remainingBytes) }
+        let capacity = model.regions.reduce(Int64(0)) { $0.saturatingAdding($1.capacityBytes) }
         let burn = model.totalBurnBytesPerHour ?? model.packages.reduce(0.0) { $0 + $1.burnBytesPerHour }
         let soonest = model.pools.compactMap(\.emptyAt).min()
         let unhealthy = model.sources.filter { $0.status != .ok && $0.status != .pending }.count
