@@ -46,7 +46,8 @@ package struct BCEWireDecoder: Sendable {
                 try syntax { () throws(JSONParser.Failure) in try s.end() }
                 switch p {
                 case .success(let package): return package
-                case .failure(let skip): throw failure("\(skip.position).\(skip.field): \(skip.reason)")
+                case .failure(let skip):
+                    throw failure(skip.field == "package" ? "\(skip.position): \(skip.reason)" : "\(skip.position).\(skip.field): \(skip.reason)")
                 }
             }
         }.get()

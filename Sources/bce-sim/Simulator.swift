@@ -29,6 +29,9 @@ struct Simulator: Sendable {
         var order: [String] = []
         var tokens: [String: (fingerprint: String, id: String)] = [:]
         var fault = SimFault()
+        /// Package objects appended verbatim to the last page of every list (`POST /__sim/inject`): a way to
+        /// serve what the real service might send and tpgw cannot represent (an unknown status, a bad number...).
+        var injected: [String] = []
         var rng: SimRandom
         var requestCount = 0
     }
@@ -95,6 +98,13 @@ struct Simulator: Sendable {
     }
 
     func fault(region: String) -> SimFault? { regions[region]?.fault }
+
+    /// Replaces the package objects appended to `region`'s listings (empty clears them); false for an unknown region.
+    mutating func inject(_ objects: [String], region: String) -> Bool {
+        guard regions[region] != nil else { return false }
+        regions[region]!.injected = objects
+        return true
+    }
 
     // MARK: Packages
 
@@ -303,6 +313,12 @@ struct Simulator: Sendable {
                 let json = regions[region]!.packages[id]!.json(at: t, capacityAsStrings: configuration.capacityAsStrings)
                 regions[region]!.packages[id]!.cachedJSON = json
                 parts.append(json)
+            }
+        }
+        if !truncated {
+            for (n, raw) in regions[region]!.injected.enumerated() {
+                if n > 0 || end > start { parts.append(",") }
+                parts.append(raw)
             }
         }
         parts.append("]}")
