@@ -166,10 +166,14 @@ extension BCEWireDecoder {
             else if s.key(key, is: "expireTime") { f.expireTime = v }
         }
         let end = s.offset
-        var id: String? = nil
+        let id: String
         do throws(FieldProblem) {
             id = try packageID(f.id, s)
-            return .success(try package(f, id: id!, raw: start..<end, s))
+        } catch {
+            return .failure(SkippedPackage(id: nil, position: path(index), field: error.field, reason: error.reason))
+        }
+        do throws(FieldProblem) {
+            return .success(try package(f, id: id, raw: start..<end, s))
         } catch {
             return .failure(SkippedPackage(id: id, position: path(index), field: error.field, reason: error.reason))
         }
