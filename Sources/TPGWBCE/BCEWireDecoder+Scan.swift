@@ -3,8 +3,9 @@ import TPGWCore
 
 /// The list and package decoders, field by field over `WireScanner`.
 ///
-/// Per package this allocates only its id and `raw` copy (status and policy names and the common
-/// `packageType` need no heap String; dates and byte counts are read straight from the bytes).
+/// Per package this allocates only its `raw` copy (ids, status and policy names and the common
+/// `packageType` need no heap String; dates and byte counts are read straight from the bytes, and the id
+/// is checked on them too).
 ///
 /// Malformed JSON fails the whole body. A well-formed package that tpgw cannot represent (a missing id, a
 /// byte count that is not a number, negative or above `BCEPackage.maxBytes`, a date outside
@@ -193,9 +194,11 @@ extension BCEWireDecoder {
     /// The validated fields of a scanned package.
     private func package(_ f: PackageFields, id: String, raw: Range<Int>, _ s: WireScanner) throws(FieldProblem) -> BCEPackage {
         let policyToken = try requiredToken(f.deductPolicy, "deductPolicy")
-        let policy = named(policyToken, s, { (p: PackagePolicy) in p.bceName }).map { PackagePolicy(bceName: $0.bceName) } ?? .unknown
+        // The first case whose wire name matches (`.unknown` matches only a literal "unknown").
+        let policy = named(policyToken, s, { (p: PackagePolicy) in p.bceName }) ?? .unknown
         let statusToken = try requiredToken(f.status, "status")
-        let status = named(statusToken, s, { (p: PackageStatus) in p.bceName }).map { PackageStatus(bceName: $0.bceName) } ?? .unknown
+        // `EXPIRED` matches `.expired` (before `.released`, which shares its wire name).
+        let status = named(statusToken, s, { (p: PackageStatus) in p.bceName }) ?? .unknown
         let packageType: String
         switch f.packageType {
         case .string(let r, _) where r.isEmpty: packageType = "WebOutBytes"
@@ -216,11 +219,16 @@ extension BCEWireDecoder {
     /// `PackageKey`) or control characters.
     private func packageID(_ v: WireScalar, _ s: WireScanner) throws(FieldProblem) -> String {
         let token = try requiredToken(v, "id")
-        let id = s.string(token)
-        guard id.utf8.count <= BCEPackage.maxIDLength else { throw FieldProblem("id", "longer than \(BCEPackage.maxIDLength) bytes") }
-        guard !id.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: ":") || $0 == 0x7F }) else {
-            throw FieldProblem("id", "contains ':' or a control character")
+        func check<C: Collection<UInt8>>(_ bytes: C) throws(FieldProblem) {
+            guard bytes.count <= BCEPackage.maxIDLength else { throw FieldProblem("id", "longer than \(BCEPackage.maxIDLength) bytes") }
+            for c in bytes where c < 0x20 || c == UInt8(ascii: ":") || c == 0x7F {
+                throw FieldProblem("id", "contains ':' or a control character")
+            }
         }
+        // Checked on the wire bytes when unescaped (the common case: no String walk).
+        if !token.escaped { try check(s.slice(token.range)) }
+        let id = s.string(token)
+        if token.escaped { try check(id.utf8) }
         return id
     }
 

@@ -66,6 +66,8 @@ import TPGWCore
         ("\"id\":\"tp-bad\",", "", "packageList[1]: field id: missing"),
         ("\"id\":\"tp-bad\"", "\"id\":\"\"", "packageList[1]: field id: empty"),
         ("\"id\":\"tp-bad\"", "\"id\":\"tp:bad\"", "packageList[1]: field id: contains ':' or a control character"),
+        ("\"id\":\"tp-bad\"", "\"id\":\"tp\\u003abad\"", "packageList[1]: field id: contains ':' or a control character"),
+        ("\"id\":\"tp-bad\"", "\"id\":\"\(String(repeating: "x", count: 129))\"", "packageList[1]: field id: longer than 128 bytes"),
     ])
     func unrepresentablePackage_isSkippedAndReported_restOfPageKept(_ replace: String, _ with: String, _ report: String) throws {
         let p = try decoder.listPage(pageWithMiddle(Self.bad.replacingOccurrences(of: replace, with: with)))
@@ -92,6 +94,12 @@ import TPGWCore
         #expect(p.skipped.isEmpty)
         #expect(p.packages[1].status == status && p.packages[1].deductPolicy == policy)
         #expect(p.packages[0].status == .active && p.packages[0].deductPolicy == .offPeak)
+    }
+
+    @Test(arguments: [("RUNNING", PackageStatus.active), ("USED_UP", .usedUp), ("EXPIRED", .expired), ("unknown", .unknown)])
+    func knownStatuses_mapToTheirCase(_ wire: String, _ status: PackageStatus) throws {
+        let p = try decoder.listPage(page(Self.pkg.replacingOccurrences(of: "RUNNING", with: wire)))
+        #expect(p.packages.first?.status == status)
     }
 
     @Test func everySkippedPackage_isReported_inListOrder() throws {
