@@ -220,15 +220,16 @@ extension BCEWireDecoder {
     private func packageID(_ v: WireScalar, _ s: WireScanner) throws(FieldProblem) -> String {
         let token = try requiredToken(v, "id")
         func check<C: Collection<UInt8>>(_ bytes: C) throws(FieldProblem) {
-            guard bytes.count <= BCEPackage.maxIDLength else { throw FieldProblem("id", "longer than \(BCEPackage.maxIDLength) bytes") }
             for c in bytes where c < 0x20 || c == UInt8(ascii: ":") || c == 0x7F {
                 throw FieldProblem("id", "contains ':' or a control character")
             }
         }
-        // Checked on the wire bytes when unescaped (the common case: no String walk).
+        // Checked on the wire bytes when unescaped (the common case: no String walk). The length is the decoded
+        // id's: invalid UTF-8 is repaired to U+FFFD, which can make it longer than the wire bytes.
         if !token.escaped { try check(s.slice(token.range)) }
         let id = s.string(token)
         if token.escaped { try check(id.utf8) }
+        guard id.utf8.count <= BCEPackage.maxIDLength else { throw FieldProblem("id", "longer than \(BCEPackage.maxIDLength) bytes") }
         return id
     }
 

@@ -76,6 +76,17 @@ import TPGWCore
         #expect(p.skipped.first?.position == "packageList[1]")
     }
 
+    @Test func idOfInvalidUTF8_isMeasuredAfterRepair() throws {
+        // Found by scripts/fuzz-bce-list: 100 bytes of 0x8C repair to 100 U+FFFD, 300 bytes of UTF-8.
+        var body = page(Self.bad)
+        let id = Array("tp-bad".utf8)
+        let start = body.indices.first { body[$0...].starts(with: id) }!
+        body.replaceSubrange(start..<(start + id.count), with: [UInt8](repeating: 0x8C, count: 100))
+        let p = try decoder.listPage(body)
+        #expect(p.packages.isEmpty)
+        #expect(p.skipped.map(\.description) == ["packageList[0]: field id: longer than 128 bytes"])
+    }
+
     @Test func nonObjectElement_isSkippedAndReported() throws {
         let p = try decoder.listPage(pageWithMiddle("\"tp-1\""))
         #expect(p.packages.map(\.id) == ["tp-a", "tp-c"])
