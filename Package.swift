@@ -16,6 +16,7 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "TPGWCore", swiftSettings: swiftSettings),
+        .target(name: "TPGWTestSupport", dependencies: ["TPGWCore"], swiftSettings: swiftSettings),
         .target(name: "TPGWCrypto", dependencies: ["CCrypto"], swiftSettings: swiftSettings),
         .target(name: "TPGWHTTP", dependencies: ["TPGWCore"], swiftSettings: swiftSettings),
         .target(name: "TPGWHTTPClient", dependencies: ["TPGWCore", "CCurl"], swiftSettings: swiftSettings),
@@ -29,10 +30,11 @@ let package = Package(
             name: "bce-sim", dependencies: ["TPGWCore", "TPGWCrypto", "TPGWHTTP", "TPGWBCE"], swiftSettings: swiftSettings),
         .executableTarget(name: "tpgw-bench-server", dependencies: ["TPGWCore", "TPGWHTTP"], swiftSettings: swiftSettings),
         .executableTarget(name: "tpgw-bench-metrics", dependencies: ["TPGWCore"], path: "bench/metrics", swiftSettings: swiftSettings),
-        .testTarget(name: "TPGWCoreTests", dependencies: ["TPGWCore", "TPGWCrypto"]),
+        .testTarget(name: "TPGWCoreTests", dependencies: ["TPGWCore", "TPGWCrypto", "TPGWTestSupport"]),
         .testTarget(name: "TPGWHTTPTests", dependencies: ["TPGWHTTP"]),
         .testTarget(name: "TPGWBCETests", dependencies: ["TPGWBCE", "TPGWHTTPClient", "bce-sim"], exclude: ["Fixtures"]),
         .testTarget(name: "GatewayTests", dependencies: ["tpgw"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["tpgw", "bce-sim", "TPGWStore", "TPGWBCE", "TPGWHTTP", "TPGWHTTPClient"]),
+        .testTarget(
+            name: "IntegrationTests", dependencies: ["tpgw", "bce-sim", "TPGWStore", "TPGWBCE", "TPGWHTTP", "TPGWHTTPClient", "TPGWTestSupport"]),
     ]
 )

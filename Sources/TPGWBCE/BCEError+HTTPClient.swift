@@ -7,7 +7,7 @@ extension BCEError {
         let kind: Kind
         switch error.kind {
         case .timeout: kind = .timeout
-        case .connect, .transport: kind = .connection
+        case .connect, .transport, .forbiddenAddress: kind = .connection
         case .responseTooLarge, .invalidRequest, .shutdown: kind = .client
         }
         self.init(kind: kind, source: source, operation: operation, message: error.description, curlCode: error.curlCode)

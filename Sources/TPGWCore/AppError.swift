@@ -9,6 +9,8 @@ package struct AppError: Error, Sendable, CustomStringConvertible {
         case validationFailed
         case notFound
         case conflict
+        /// Another request with the same idempotency key is still being processed: retry after `Retry-After`.
+        case inProgress
         case unauthorized
         case forbidden
         case rateLimited

@@ -1,6 +1,7 @@
 import CCurl
 import Foundation
 import Synchronization
+import TPGWCore
 
 /// Owns one libcurl multi handle and the thread that drives it.
 ///
@@ -156,6 +157,10 @@ final class CurlTransfer: @unchecked Sendable {
     fileprivate var body: [UInt8] = []
     fileprivate var headers: [(name: String, value: String)] = []
     fileprivate var tooLarge = false
+    /// The body reached the request's `maxResponseBytes`; the transfer was stopped on purpose.
+    fileprivate var truncated = false
+    /// The blocked range of the last address the policy refused (nil: none refused).
+    fileprivate var refusedRange: String?
 
     let caBundlePath: String?
 
@@ -205,6 +210,11 @@ final class CurlTransfer: @unchecked Sendable {
         _ = ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1)
         _ = ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2)
         if let caBundlePath { _ = ccurl_setopt_string(easy, CURLOPT_CAINFO, caBundlePath) }
+        if request.addressPolicy != nil {
+            // Every connection goes through curlOpenSocket, which checks the address; no proxy from the environment.
+            _ = ccurl_setopt_string(easy, CURLOPT_PROXY, "")
+            _ = ccurl_setopt_opensocket(easy, curlOpenSocket, Unmanaged.passUnretained(self).toOpaque())
+        }
         _ = ccurl_setopt_off_t(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxResponseSize))
         _ = ccurl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
         let me = Unmanaged.passUnretained(self).toOpaque()
@@ -245,10 +255,11 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     func complete(code: CURLcode) {
-        if code == CURLE_OK {
+        if code == CURLE_OK || (truncated && code == CURLE_WRITE_ERROR) {
             var status = 0
             _ = ccurl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
-            let response = HTTPClientResponse(status: status, headers: headers, body: body, latency: ContinuousClock.now - started)
+            let response = HTTPClientResponse(
+                status: status, headers: headers, body: body, latency: ContinuousClock.now - started, truncated: truncated)
             continuation?.resume(returning: response)
             continuation = nil
             return
@@ -256,6 +267,10 @@ final class CurlTransfer: @unchecked Sendable {
         let text = String(cString: errorBuffer)
         let detail = text.isEmpty ? String(cString: curl_easy_strerror(code)) : text
         let kind: HTTPClientError.Kind
+        if let refusedRange, code == CURLE_COULDNT_CONNECT {
+            fail(error(kind: .forbiddenAddress, code: Int(code.rawValue), detail: refusedRange))
+            return
+        }
         switch code {
         case _ where tooLarge, CURLE_FILESIZE_EXCEEDED: kind = .responseTooLarge
         case CURLE_OPERATION_TIMEDOUT: kind = .timeout
@@ -276,6 +291,15 @@ final class CurlTransfer: @unchecked Sendable {
     func cancelled() { fail(CancellationError()) }
 
     fileprivate func appendBody(_ p: UnsafeRawBufferPointer) -> Bool {
+        if let cap = request.maxResponseBytes {
+            let room = max(0, cap - body.count)
+            body.append(contentsOf: UnsafeRawBufferPointer(rebasing: p.prefix(room)))
+            if p.count > room {
+                truncated = true
+                return false
+            }
+            return true
+        }
         if body.count + p.count > maxResponseSize {
             tooLarge = true
             return false
@@ -299,7 +323,7 @@ final class CurlTransfer: @unchecked Sendable {
         headers.append((name: name, value: value))
         // Size the body buffer once instead of growing it through every doubling.
         if body.isEmpty, name.lowercased() == "content-length", let n = Int(value), n > 0 {
-            body.reserveCapacity(min(n, maxResponseSize))
+            body.reserveCapacity(min(n, request.maxResponseBytes ?? maxResponseSize))
         }
     }
 }
@@ -317,4 +341,41 @@ private func curlWriteHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, 
     let n = size * count
     t.appendHeaderLine(UnsafeRawBufferPointer(start: data, count: n))
     return n
+}
+
+/// CURLOPT_OPENSOCKETFUNCTION: opens the socket only when the request's policy allows the address curl is about to
+/// connect to (the resolved one, so a name that re-resolves to an internal address is still refused).
+private func curlOpenSocket(_ user: UnsafeMutableRawPointer?, _ purpose: curlsocktype, _ address: UnsafeMutablePointer<curl_sockaddr>?) -> curl_socket_t {
+    guard let user, let address else { return CURL_SOCKET_BAD }
+    let t = Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
+    let a = address.pointee
+    guard let policy = t.request.addressPolicy else { return socket(a.family, a.socktype, a.protocol) }
+    guard let ip = socketAddress(address) else {
+        t.refusedRange = "unsupported address family"
+        return CURL_SOCKET_BAD
+    }
+    if let range = policy.refusal(ip) {
+        t.refusedRange = range
+        return CURL_SOCKET_BAD
+    }
+    return socket(a.family, a.socktype, a.protocol)
+}
+
+/// The IP address in a curl_sockaddr (its `addr` is the start of a sockaddr_storage-sized area).
+private func socketAddress(_ address: UnsafeMutablePointer<curl_sockaddr>) -> IPAddress? {
+    guard let offset = MemoryLayout<curl_sockaddr>.offset(of: \.addr) else { return nil }
+    let raw = UnsafeRawPointer(address).advanced(by: offset)
+    let length = Int(address.pointee.addrlen)
+    switch address.pointee.family {
+    case AF_INET where length >= MemoryLayout<sockaddr_in>.size:
+        var sin = sockaddr_in()
+        withUnsafeMutableBytes(of: &sin) { $0.copyMemory(from: UnsafeRawBufferPointer(start: raw, count: MemoryLayout<sockaddr_in>.size)) }
+        return withUnsafeBytes(of: sin.sin_addr) { IPAddress(bytes: Array($0)) }
+    case AF_INET6 where length >= MemoryLayout<sockaddr_in6>.size:
+        var sin6 = sockaddr_in6()
+        withUnsafeMutableBytes(of: &sin6) { $0.copyMemory(from: UnsafeRawBufferPointer(start: raw, count: MemoryLayout<sockaddr_in6>.size)) }
+        return withUnsafeBytes(of: sin6.sin6_addr) { IPAddress(bytes: Array($0)) }
+    default:
+        return nil
+    }
 }

@@ -13,6 +13,8 @@ package struct HTTPClientError: Error, Sendable, CustomStringConvertible, Equata
         case invalidRequest
         /// The client was shut down.
         case shutdown
+        /// Every address the host resolved to was refused by the request's `addressPolicy`; `detail` names the range.
+        case forbiddenAddress
     }
 
     package var kind: Kind
@@ -20,7 +22,7 @@ package struct HTTPClientError: Error, Sendable, CustomStringConvertible, Equata
     package var curlCode: Int
     /// What was being done, e.g. `GET` or `POST`.
     package var operation: String
-    /// Scheme, host, port and path only (see `RedactedURL`).
+    /// Scheme, host and port only (see `RedactedURL`).
     package var url: String
     /// libcurl's error text (contains no URL query: curl does not echo it).
     package var detail: String

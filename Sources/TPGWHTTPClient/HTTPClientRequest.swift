@@ -1,3 +1,5 @@
+import TPGWCore
+
 /// One outgoing HTTP request, generic enough for BCE calls and alert webhooks.
 package struct HTTPClientRequest: Sendable {
     package var method: String
@@ -12,11 +14,20 @@ package struct HTTPClientRequest: Sendable {
     package var totalTimeout: Duration?
     /// Requests with the same key share a concurrency limit (e.g. one upstream source); nil means unlimited.
     package var concurrencyKey: String?
+    /// Read at most this many body bytes: the rest is not read, the transfer ends there and the response comes back
+    /// with `truncated` set (a receiver cannot make us buffer more). nil: the client's `maxResponseSize` (an error).
+    package var maxResponseBytes: Int?
+    /// Checked on every address actually connected to (after DNS, so rebinding cannot slip past); a refused address
+    /// fails the request with `.forbiddenAddress`. Proxies from the environment are not used when set.
+    package var addressPolicy: NetworkPolicy?
 
     package init(
         method: String = "GET", url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
-        connectTimeout: Duration? = nil, totalTimeout: Duration? = nil, concurrencyKey: String? = nil
+        connectTimeout: Duration? = nil, totalTimeout: Duration? = nil, concurrencyKey: String? = nil,
+        maxResponseBytes: Int? = nil, addressPolicy: NetworkPolicy? = nil
     ) {
+        self.maxResponseBytes = maxResponseBytes
+        self.addressPolicy = addressPolicy
         self.method = method
         self.url = url
         self.headers = headers

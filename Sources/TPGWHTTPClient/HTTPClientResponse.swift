@@ -6,8 +6,11 @@ package struct HTTPClientResponse: Sendable {
     package var body: [UInt8]
     /// Wall time from handing the request to the transfer thread until the last byte.
     package var latency: Duration
+    /// The body was cut at the request's `maxResponseBytes`.
+    package var truncated: Bool
 
-    package init(status: Int, headers: [(name: String, value: String)], body: [UInt8], latency: Duration) {
+    package init(status: Int, headers: [(name: String, value: String)], body: [UInt8], latency: Duration, truncated: Bool = false) {
+        self.truncated = truncated
         self.status = status
         self.headers = headers
         self.body = body

@@ -3,7 +3,7 @@ import TPGWCore
 import TPGWHTTP
 
 /// `bce-sim --regions bj,gz,su --base-port 9100 --ak AK --sk SK [--packages N] [--seed S] [--max-keys-cap N]
-/// [--capacity-as-strings] [--time-scale X] [--host 127.0.0.1]`
+/// [--capacity-as-strings] [--time-scale X] [--demo] [--host 127.0.0.1]`
 ///
 /// Prints one JSON line with the bound ports (`{"regions":{"bj":9100,...}}`) and runs until SIGTERM/SIGINT.
 @main
@@ -18,12 +18,15 @@ enum BCESimCommand {
         var maxKeysCap = 1000
         var capacityAsStrings = false
         var timeScale = 1.0
+        var demo = false
         var host = "127.0.0.1"
     }
 
     static let usage = """
         usage: bce-sim --regions bj,gz,su --base-port 9100 --ak AK --sk SK [--packages N] [--seed S]
-                       [--max-keys-cap N] [--capacity-as-strings] [--time-scale X] [--host ADDR]
+                       [--max-keys-cap N] [--capacity-as-strings] [--time-scale X] [--demo] [--host ADDR]
+          --demo   a calm fleet: packages used at a sustainable pace, three nearly used up, the second region
+                   down (503) 8 of every 48 simulated hours
         """
 
     struct UsageError: Error { var message: String }
@@ -56,6 +59,7 @@ enum BCESimCommand {
                 guard let v = value(), let n = Int(v), n >= 1 else { return .failure(UsageError(message: "--max-keys-cap needs a positive number")) }
                 o.maxKeysCap = n
             case "--capacity-as-strings": o.capacityAsStrings = true
+            case "--demo": o.demo = true
             case "--time-scale":
                 guard let v = value(), let x = Double(v), x >= 0 else { return .failure(UsageError(message: "--time-scale needs a non-negative number")) }
                 o.timeScale = x
@@ -85,7 +89,7 @@ enum BCESimCommand {
             sim = try await SimulatorServer.start(
                 regions: options.regions, ak: options.ak, sk: options.sk, packagesPerRegion: options.packages, seed: options.seed,
                 maxKeysCap: options.maxKeysCap, capacityAsStrings: options.capacityAsStrings, timeScale: options.timeScale,
-                host: options.host, basePort: options.basePort, logger: logger)
+                demo: options.demo, host: options.host, basePort: options.basePort, logger: logger)
         } catch {
             FileHandle.standardError.write(Data("bce-sim: cannot start: \(error)\n".utf8))
             exit(1)

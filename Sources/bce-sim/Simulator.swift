@@ -21,6 +21,10 @@ struct Simulator: Sendable {
         var capacityAsStrings = false
         /// Simulated seconds per real second.
         var timeScale: Double = 1
+        /// A calm fleet for demos (`bce-sim --demo`): every package used at a sustainable pace, except one package in
+        /// each of the first three regions that is nearly used up and runs out within a few simulated days; and the
+        /// second region answers 503 for 8 simulated hours every 2 simulated days (`demoOutage`).
+        var demo = false
     }
 
     struct Region: Sendable {
@@ -34,6 +38,9 @@ struct Simulator: Sendable {
         var injected: [String] = []
         var rng: SimRandom
         var requestCount = 0
+        /// Authenticated create requests received (idempotent replays and after-commit faults included): what a
+        /// test counts to prove one purchase sent one create.
+        var createRequests = 0
     }
 
     let configuration: Configuration
@@ -50,9 +57,10 @@ struct Simulator: Sendable {
             var r = Region(rng: SimRandom(seed: configuration.seed &* 1_000_003 &+ UInt64(n) &+ 1))
             var attempts = 0
             while r.order.count < configuration.packagesPerRegion && attempts < configuration.packagesPerRegion * 4 {
-                Self.addGenerated(to: &r, now: realNow)
+                Self.addGenerated(to: &r, now: realNow, calm: configuration.demo)
                 attempts += 1
             }
+            if configuration.demo && n < 3 { Self.makeHot(in: &r, now: realNow, runsOutInHours: 36 + 24 * Double(n)) }
             regions[region] = r
         }
     }
@@ -108,8 +116,9 @@ struct Simulator: Sendable {
 
     // MARK: Packages
 
-    /// Adds a package with random but plausible fields, used somewhat, mostly still running.
-    private static func addGenerated(to r: inout Region, now: Date) {
+    /// Adds a package with random but plausible fields, used somewhat, mostly still running. `calm`: used at 25-70%
+    /// of the pace that would use it up exactly at expiry, so none runs out early.
+    private static func addGenerated(to r: inout Region, now: Date, calm: Bool = false) {
         let months = [1, 1, 1, 6, 6, 12][Int(r.rng.next() % 6)]
         let caps = CapacityTable.validCapacities[months]!
         let capName = caps[Int(r.rng.next() % UInt64(min(caps.count, 5)))]
@@ -122,13 +131,30 @@ struct Simulator: Sendable {
         let expire = SimClock.addMonths(months, to: active)
         // Sized so that some packages run out before expiry and some are left over.
         let hours = (policy == .offPeak ? 8.0 / 24 : 1) * validity / 3600
-        let rate = Double(capacity) / hours * (0.3 + r.rng.unit() * 1.0)
+        let rate = Double(capacity) / hours * (calm ? 0.25 + r.rng.unit() * 0.45 : 0.3 + r.rng.unit() * 1.0)
         var p = SimPackage(
             id: uniqueID(&r), policy: policy, packageType: "WebOutBytes", months: months, capacityName: capName, capacity: capacity,
             used: 0, ratePerHour: rate, createTime: create, activeTime: active, expireTime: expire)
         p.consume(from: active, to: now)
         if expire.addingTimeInterval(7 * 86_400) <= now { return }
         insert(p, into: &r)
+    }
+
+    /// Turns the region's first active full-time package into one that is about 90% used and runs out in
+    /// `runsOutInHours` simulated hours.
+    private static func makeHot(in r: inout Region, now: Date, runsOutInHours hours: Double) {
+        guard let id = r.order.first(where: { r.packages[$0]!.policy == .fullTime && r.packages[$0]!.status(at: now) == .active }),
+              var p = r.packages[id], p.expireTime.timeIntervalSince(now) > (hours + 24) * 3600 else { return }
+        p.used = Double(p.capacity) * (0.89 + r.rng.unit() * 0.03)
+        p.ratePerHour = (Double(p.capacity) - p.used) / hours
+        r.packages[id] = p
+    }
+
+    /// With `demo`, the second region is down (503) from hour 6 to 14 of every 48 simulated hours since the start.
+    func demoOutage(region: String, at t: Date) -> Bool {
+        guard configuration.demo, configuration.regions.count > 1, region == configuration.regions[1] else { return false }
+        let hour = t.timeIntervalSince(clock.start).truncatingRemainder(dividingBy: 48 * 3600) / 3600
+        return hour >= 6 && hour < 14
     }
 
     private static func uniqueID(_ r: inout Region) -> String {
@@ -196,6 +222,11 @@ struct Simulator: Sendable {
         default:
             return error(404, "InvalidURI", "no such operation: \(request.method) \(path)")
         }
+
+        if demoOutage(region: region, at: t) {
+            return error(503, "ServiceUnavailable", "the service is temporarily unavailable (bce-sim --demo outage)")
+        }
+        if operation == "create" { regions[region]!.createRequests += 1 }
 
         // Faults.
         var fault = regions[region]!.fault

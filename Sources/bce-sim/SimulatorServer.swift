@@ -43,7 +43,7 @@ final class SimulatorServer: Sendable {
     /// Starts one server per region on `basePort + index` (or on free ports when `basePort` is 0).
     static func start(
         regions: [String], ak: String, sk: String, packagesPerRegion: Int = 20, seed: UInt64 = 1, maxKeysCap: Int = 1000,
-        capacityAsStrings: Bool = false, timeScale: Double = 1, host: String = "127.0.0.1", basePort: Int = 0,
+        capacityAsStrings: Bool = false, timeScale: Double = 1, demo: Bool = false, host: String = "127.0.0.1", basePort: Int = 0,
         logger: Logger = .disabled
     ) async throws -> SimulatorServer {
         var config = Simulator.Configuration(regions: regions, accessKeyID: ak, secretAccessKey: sk)
@@ -52,6 +52,7 @@ final class SimulatorServer: Sendable {
         config.maxKeysCap = maxKeysCap
         config.capacityAsStrings = capacityAsStrings
         config.timeScale = timeScale
+        config.demo = demo
         let state = State(Simulator(configuration: config, realNow: Date()))
         let box = ServerBox()
         var servers: [String: HTTPServer] = [:]
@@ -108,6 +109,9 @@ final class SimulatorServer: Sendable {
     func packageCount(region: String) -> Int { state.withLock { $0.packageCount(region: region) } }
 
     func requestCount(region: String) -> Int { state.withLock { $0.regions[region]?.requestCount ?? 0 } }
+
+    /// Create requests `region` has received.
+    func createRequests(region: String) -> Int { state.withLock { $0.regions[region]?.createRequests ?? 0 } }
 
     /// Runs `body` on the simulator state (tests).
     func withSimulator<T>(_ body: (inout Simulator) -> T) -> T { state.withLock { body(&$0) } }
@@ -211,7 +215,8 @@ final class SimulatorServer: Sendable {
             let body = state.withLock { s -> String in
                 let now = s.simulatedNow(real: Date())
                 let regions = s.configuration.regions.map { r in
-                    "\(JSONString.quote(r)):{\"packages\":\(s.packageCount(region: r)),\"requests\":\(s.regions[r]?.requestCount ?? 0)}"
+                    "\(JSONString.quote(r)):{\"packages\":\(s.packageCount(region: r)),\"requests\":\(s.regions[r]?.requestCount ?? 0),"
+                        + "\"creates\":\(s.regions[r]?.createRequests ?? 0)}"
                 }
                 return "{\"now\":\"\(RFC3339.format(now))\",\"regions\":{\(regions.joined(separator: ","))}}"
             }

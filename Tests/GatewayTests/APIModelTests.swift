@@ -34,10 +34,11 @@ import TPGWCore
         #expect(throws: AppError.self) { try PurchaseRequest.validate(body: Array(body.utf8), accounts: accounts) }
     }
 
-    @Test func clientTokenIsDeterministicAndShort() {
-        let a = PurchaseRequest.clientToken(account: "prod", idempotencyKey: "k1")
-        #expect(a == PurchaseRequest.clientToken(account: "prod", idempotencyKey: "k1"))
-        #expect(a != PurchaseRequest.clientToken(account: "prod", idempotencyKey: "k2"))
+    @Test func clientTokenIsDeterministicShort_andScopedToTheAPIKey() {
+        let a = PurchaseRequest.clientToken(apiKeyID: 1, idempotencyKey: "k1")
+        #expect(a == PurchaseRequest.clientToken(apiKeyID: 1, idempotencyKey: "k1"))
+        #expect(a != PurchaseRequest.clientToken(apiKeyID: 1, idempotencyKey: "k2"))
+        #expect(a != PurchaseRequest.clientToken(apiKeyID: 2, idempotencyKey: "k1"))
         #expect(a.count <= 64 && a.allSatisfy(\.isASCII))
     }
 }

@@ -14,7 +14,24 @@ import Testing
         #expect(try Command.parse(["keys", "revoke", "team-a"], environment: [:]) == .keysRevoke(configPath: nil, name: "team-a"))
     }
 
+    @Test func parsesGatewayQueries_withFiltersURLAndOutput() throws {
+        let q = try Command.parse(["packages", "--region", "bj", "--sort", "-usedRatio", "-o", "json", "--limit", "20", "--key-file", "k"],
+                                  environment: ["TPGW_URL": "https://tpgw.example"])
+        guard case .query(let query) = q else { Issue.record("\(q)"); return }
+        #expect(query.resource == .packages)
+        #expect(query.baseURL == "https://tpgw.example")
+        #expect(query.output == .json)
+        #expect(query.keyFile == "k")
+        #expect(query.target(cursor: nil) == "/v1/packages?region=bj&sort=-usedRatio&limit=20")
+        #expect(query.target(cursor: "abc") == "/v1/packages?region=bj&sort=-usedRatio&limit=20&cursor=abc")
+        guard case .query(let s) = try Command.parse(["summary", "--group-by", "account"], environment: [:]) else { return }
+        #expect(s.target(cursor: nil) == "/v1/summary?groupBy=account")
+        #expect(s.baseURL == "http://127.0.0.1:8080")
+    }
+
     @Test(arguments: [
+        ["packages", "--output", "yaml"], ["packages", "--limit", "0"], ["packages", "--url", "ftp://x"], ["summary", "--region", "bj"],
+        ["sources", "extra"], ["alerts", "--frobnicate"],
         ["bogus"], ["serve", "--frobnicate"], ["keys"], ["keys", "create"], ["keys", "create", "--name", "x", "--scope", "root"],
         ["migrate", "extra"], ["serve", "--config"],
     ])

@@ -42,6 +42,19 @@ import Testing
         }
     }
 
+    @Test func purchaseReconcilerSettings_areReadAndBounded() throws {
+        let ok = try GatewayConfiguration.load(
+            path: try write(#"{"purchaseReconcileSeconds": 30, "purchaseGiveUpMinutes": 120}"#), environment: [:])
+        #expect(ok.purchaseReconcileSeconds == 30 && ok.purchaseGiveUpMinutes == 120)
+        do {
+            _ = try GatewayConfiguration.load(path: try write(#"{"purchaseReconcileSeconds": 0, "purchaseGiveUpMinutes": 1440}"#), environment: [:])
+            Issue.record("expected a configuration error")
+        } catch let error as ConfigurationError {
+            #expect(error.problems.contains { $0.hasPrefix("purchaseReconcileSeconds") })
+            #expect(error.problems.contains { $0.hasPrefix("purchaseGiveUpMinutes") && $0.contains("24 h") })
+        }
+    }
+
     @Test func rejectsNonJSON() throws {
         let path = try write("{not json")
         #expect(throws: ConfigurationError.self) { try GatewayConfiguration.load(path: path, environment: [:]) }

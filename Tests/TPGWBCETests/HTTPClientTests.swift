@@ -13,14 +13,20 @@ import TPGWHTTPClient
             try await http.execute(HTTPClientRequest(url: "http://user:pw@127.0.0.1:1/hook?token=SECRET123"))
         } throws: { error in
             guard let e = error as? HTTPClientError else { return false }
-            return e.kind == .connect && !e.description.contains("SECRET123") && !e.description.contains("pw@") && e.url == "http://127.0.0.1:1/hook"
+            return e.kind == .connect && !e.description.contains("SECRET123") && !e.description.contains("pw@") && e.url == "http://127.0.0.1:1/…"
         }
         await http.shutdown()
     }
 
-    @Test func redactedURL_keepsSchemeHostPortPath() {
-        #expect(RedactedURL.redact("https://a:b@h.example:8443/x/y?k=v#f") == "https://h.example:8443/x/y")
-        #expect(RedactedURL.redact("http://h/p") == "http://h/p")
+    @Test func redactedURL_keepsSchemeHostPortOnly() {
+        #expect(RedactedURL.redact("https://a:b@h.example:8443/x/y?k=v#f") == "https://h.example:8443/…")
+        #expect(RedactedURL.redact("http://h/p") == "http://h/…")
+        #expect(RedactedURL.redact("http://h/") == "http://h/")
+        #expect(RedactedURL.redact("http://h?token=x") == "http://h/…")
+        #expect(RedactedURL.redact("https://hooks.slack.com/services/T0/B0/abcdefSECRET") == "https://hooks.slack.com/…")
+        #expect(RedactedURL.redact("https://open.feishu.cn/open-apis/bot/v2/hook/0f0e-SECRET") == "https://open.feishu.cn/…")
+        #expect(RedactedURL.redact("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=SECRET") == "https://qyapi.weixin.qq.com/…")
+        #expect(RedactedURL.redact("not a url SECRET") == "…")
     }
 
     @Test func responseLargerThanCap_failsAsTooLarge() async throws {

@@ -47,6 +47,15 @@ import TPGWCore
         #expect(r.headers["Allow"] == "GET, HEAD, POST")
     }
 
+    @Test(arguments: [HTTPMethod.TRACE, .OPTIONS, .PATCH, .PUT])
+    func methodsARouteLacks_are405WithAllow_not501(_ method: HTTPMethod) async throws {
+        let router = Router()
+        router.get("/r") { _, _ in .text("g") }
+        let r = try await call(router.makeHandler(), method, "/r")
+        #expect(r.status == .methodNotAllowed)
+        #expect(r.headers["Allow"] == "GET, HEAD")
+    }
+
     @Test func head_usesGetRouteWithoutBody_keepingItsLength() async throws {
         let router = Router()
         router.get("/r") { _, _ in .text("twelve bytes") }

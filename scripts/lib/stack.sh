@@ -7,7 +7,8 @@
 #     sets TPGW_STACK_URL (http://127.0.0.1:PORT), TPGW_STACK_KEY (an admin API key), TPGW_STACK_CONFIG,
 #     TPGW_STACK_SECRET (the simulated account's secret access key), and logs to DIR/tpgw.log, DIR/bce-sim.log.
 #     Optional: TPGW_STACK_PORT (default a free port), TPGW_STACK_ACCOUNT (account name, default sim),
-#     TPGW_STACK_KEY_NAME (default stack), TPGW_STACK_REGIONS (default every BCE region).
+#     TPGW_STACK_KEY_NAME (default stack), TPGW_STACK_REGIONS (default every BCE region), TPGW_STACK_SIM_ARGS (more
+#     bce-sim options, e.g. --demo).
 #   tpgw_stack_wait_poll [SECONDS [ACCOUNT]]   waits until every source (of ACCOUNT) was polled successfully once
 #   tpgw_stack_stop                  stops tpgw and bce-sim (by PID)
 
@@ -19,7 +20,7 @@ tpgw_stack_start() {
   mkdir -p "$dir"
   TPGW_STACK_SECRET=${TPGW_STACK_SECRET:-SimSecret$(python3 -c 'import secrets; print(secrets.token_hex(12))')}
   "$TPGW_BIN/bce-sim" --regions "$TPGW_STACK_REGIONS" --base-port 0 --ak SIMAK --sk "$TPGW_STACK_SECRET" \
-    --packages "$packages" --seed 7 --time-scale "$scale" >"$dir/bce-sim.out" 2>"$dir/bce-sim.log" &
+    --packages "$packages" --seed 7 --time-scale "$scale" ${TPGW_STACK_SIM_ARGS:-} >"$dir/bce-sim.out" 2>"$dir/bce-sim.log" &
   TPGW_STACK_PIDS+=($!)
   local _
   for _ in $(seq 1 100); do [ -s "$dir/bce-sim.out" ] && break; sleep 0.1; done

@@ -55,12 +55,13 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 
 cat >"$DIR/tpgw.json" <<JSON
 {"listen": "127.0.0.1:$PORT", "databaseURL": "$TPGW_PG_URL", "pollIntervalSeconds": 5, "accessLog": false,
+ "webhookAllowedNetworks": ["127.0.0.0/8"],
  "accounts": [{"name": "demo", "provider": "bce", "accessKeyId": "KILLAK", "secretAccessKeyEnv": "KILL_SECRET",
    "regions": ["bj"], "endpoints": {"bj": "http://127.0.0.1:$SIM_PORT"}}]}
 JSON
 export KILL_SECRET=KILLSECRET TPGW_CONFIG="$DIR/tpgw.json" TPGW_DELIVERY_LEASE_SECONDS=3 TPGW_DELIVERY_TIMEOUT_SECONDS=60
 "$BIN/tpgw" migrate >/dev/null 2>>"$DIR/tpgw.log" || fail "migrate"
-KEY=$("$BIN/tpgw" keys create --name kill --scope write 2>>"$DIR/tpgw.log") || fail "key"
+KEY=$("$BIN/tpgw" keys create --name kill --scope admin 2>>"$DIR/tpgw.log") || fail "key"
 start_tpgw() {
   "$BIN/tpgw" serve >>"$DIR/tpgw.log" 2>&1 &
   TPGW_PID=$!

@@ -24,6 +24,9 @@ WRONG_SECRET=WrongSecret$(rand)
 DB_PASSWORD=DbPassword$(rand)
 WEBHOOK_SECRET=WebhookSecret$(rand)
 WEBHOOK_TOKEN=HookToken$(rand)
+SLACK_TOKEN=SlackToken$(rand)
+FEISHU_TOKEN=FeishuToken$(rand)
+WECOM_TOKEN=WecomToken$(rand)
 printf '%s' "$WRONG_SECRET" >"$DIR/wrong-secret"
 chmod 600 "$DIR/wrong-secret"
 
@@ -33,7 +36,8 @@ TPGW_PG_URL=${TPGW_PG_URL/postgres@/postgres:$DB_PASSWORD@}
 export TPGW_STACK_SECRET=$ACCOUNT_SECRET
 export TPGW_STACK_REGIONS=bj,gz,su
 export TPGW_STACK_EXTRA_ACCOUNTS='[{"name": "broken", "provider": "bce", "accessKeyId": "SIMAK", "secretAccessKeyFile": "'"$DIR/wrong-secret"'", "regions": ["bj"]}]'
-tpgw_stack_start "$DIR" 20 5 60 '{"logLevel": "debug", "accessLog": true}'
+# The webhook targets below are on loopback (port 9, nothing listens): allowed here so that sends are attempted.
+tpgw_stack_start "$DIR" 20 5 60 '{"logLevel": "debug", "accessLog": true, "webhookAllowedNetworks": ["127.0.0.0/8"]}'
 KEY=$TPGW_STACK_KEY
 U=$TPGW_STACK_URL
 tpgw_stack_wait_poll 60 sim || fail "the sim account was not polled"   # the broken account never gets ok
@@ -58,6 +62,19 @@ req 12 "$U/metrics"
 req 13 "$U/"
 req 14 -H "X-Request-Id: client-chosen-id-1" "$U/healthz"                      # echoed and logged by design
 req 15 -H "Authorization: Basic $(printf 'u:%s' "$DB_PASSWORD" | base64 -w0)" "$U/v1/sources"
+# Slack, Feishu and WeCom put their token in the path or the query: created, listed, read and test-sent.
+for spec in "slack|http://127.0.0.1:9/services/T0AAAA/B0BBBB/$SLACK_TOKEN" \
+            "feishu|http://127.0.0.1:9/open-apis/bot/v2/hook/$FEISHU_TOKEN" \
+            "wecom|http://127.0.0.1:9/cgi-bin/webhook/send?key=$WECOM_TOKEN"; do
+  format=${spec%%|*}; url=${spec#*|}
+  req "20-$format" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+    -d '{"name":"'"$format"'","format":"'"$format"'","url":"'"$url"'"}' "$U/v1/channels"
+  id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("id",""))' "$DIR/responses/20-$format")
+  [ -n "$id" ] || fail "$format channel was not created: $(cat "$DIR/responses/20-$format")"
+  req "21-$format" -H "Authorization: Bearer $KEY" "$U/v1/channels/$id"
+  req "22-$format" -H "Authorization: Bearer $KEY" -X POST "$U/v1/channels/$id/test"
+done
+req 23 -H "Authorization: Bearer $KEY" "$U/v1/channels"
 sleep 1
 
 # CLI commands that read the configuration, including a failing one.
@@ -69,7 +86,7 @@ tpgw_stack_stop
 
 echo "response codes: $(tr '\n' ' ' <"$DIR/codes")" >&2
 grep -q '"request"' "$DIR/tpgw.log" || fail "no access-log lines in tpgw.log"
-[ "$(grep -c '"message":"request"' "$DIR/tpgw.log")" -ge 15 ] || fail "fewer access-log lines than requests"
+[ "$(grep -c '"message":"request"' "$DIR/tpgw.log")" -ge 25 ] || fail "fewer access-log lines than requests"
 grep -q '"level":"debug"' "$DIR/tpgw.log" || fail "debug logging was not on"
 grep -Eq 'broken|readFailed|SignatureDoesNotMatch|AccessDenied' "$DIR/tpgw.log" || fail "the broken account's failures were not logged"
 python3 - "$DIR/tpgw.log" <<'PY' || fail "tpgw.log has lines that are not JSON objects"
@@ -88,9 +105,9 @@ for n, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
             if field not in obj: sys.exit(f"access-log line {n} has no {field}")
 PY
 
-LOGS=("$DIR/tpgw.log" "$DIR/bce-sim.log" "$DIR"/cli-*.out "$(dirname "$TPGW_PG_DATA")/pg-secrets/server.log")
+LOGS=("$DIR/tpgw.log" "$DIR/bce-sim.log" "$DIR"/cli-*.out "$TPGW_PG_LOG")
 hits=0
-for name in ACCOUNT_SECRET WRONG_SECRET DB_PASSWORD WEBHOOK_SECRET WEBHOOK_TOKEN KEY; do
+for name in ACCOUNT_SECRET WRONG_SECRET DB_PASSWORD WEBHOOK_SECRET WEBHOOK_TOKEN SLACK_TOKEN FEISHU_TOKEN WECOM_TOKEN KEY; do
   value=${!name}
   if grep -lF -- "$value" "${LOGS[@]}" 2>/dev/null; then
     echo "55-secrets-in-logs: $name appears in the files above" >&2
@@ -99,7 +116,7 @@ for name in ACCOUNT_SECRET WRONG_SECRET DB_PASSWORD WEBHOOK_SECRET WEBHOOK_TOKEN
   fi
 done
 # Responses may echo what the caller sent itself, but never the account secrets or the webhook secret.
-for name in WRONG_SECRET DB_PASSWORD WEBHOOK_SECRET WEBHOOK_TOKEN; do
+for name in WRONG_SECRET DB_PASSWORD WEBHOOK_SECRET WEBHOOK_TOKEN SLACK_TOKEN FEISHU_TOKEN WECOM_TOKEN; do
   value=${!name}
   if grep -lF -- "$value" "$DIR"/responses/* 2>/dev/null; then
     echo "55-secrets-in-logs: $name appears in the responses above" >&2
@@ -107,4 +124,4 @@ for name in WRONG_SECRET DB_PASSWORD WEBHOOK_SECRET WEBHOOK_TOKEN; do
   fi
 done
 [ "$hits" -eq 0 ] || fail "$hits secret(s) leaked"
-echo "55-secrets-in-logs: ok ($(wc -l <"$DIR/tpgw.log") log lines checked for 6 secrets)" >&2
+echo "55-secrets-in-logs: ok ($(wc -l <"$DIR/tpgw.log") log lines checked for 9 secrets)" >&2

@@ -323,6 +323,7 @@ package struct RequestParser: Sendable {
             if b.elementsEqual("HEAD".utf8) { return .HEAD }
         case 5:
             if b.elementsEqual("PATCH".utf8) { return .PATCH }
+            if b.elementsEqual("TRACE".utf8) { return .TRACE }
         case 6:
             if b.elementsEqual("DELETE".utf8) { return .DELETE }
         case 7:

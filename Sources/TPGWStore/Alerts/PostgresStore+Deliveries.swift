@@ -7,21 +7,70 @@ extension PostgresStore {
         claim_until, delivered_at, folded_into, last_error
         """
 
-    /// Claims up to `limit` due deliveries for `owner` until `now + lease`, oldest due first. Rows another
-    /// dispatcher holds (locked, or leased until later) are skipped, so no two dispatchers send one at once;
-    /// a lease that ran out without a recorded result makes the row due again (at-least-once).
-    package func claimDeliveries(owner: String, now: Date, lease: TimeInterval, limit: Int) async throws -> [DeliveryRecord] {
-        let until = now.addingTimeInterval(lease)
+    /// Claims up to `limit` due deliveries for `owner`, oldest due first. Due-ness is decided by `now` (the
+    /// dispatcher's clock, which scheduled the retries); the lease runs on the database's clock (`now() + lease`),
+    /// so replicas with skewed clocks agree on when a claim ran out. Rows another dispatcher holds (locked, or
+    /// leased), and rows of `excludingChannels` (channels this dispatcher is still sending to), are skipped; a lease
+    /// that ran out without a recorded result makes the row due again (at-least-once).
+    package func claimDeliveries(
+        owner: String, now: Date, lease: TimeInterval, limit: Int, excludingChannels: [String] = []
+    ) async throws -> [DeliveryRecord] {
         let rows = try await pool.query("""
-            UPDATE deliveries SET claimed_by = \(owner), claim_until = \(until)
+            UPDATE deliveries SET claimed_by = \(owner), claim_until = now() + make_interval(secs => \(lease))
             WHERE id IN (
                 SELECT id FROM deliveries
-                WHERE state = 'pending' AND next_attempt_at <= \(now) AND (claim_until IS NULL OR claim_until <= \(now))
+                WHERE state = 'pending' AND next_attempt_at <= \(now) AND (claim_until IS NULL OR claim_until <= now())
+                  AND NOT (channel_id = ANY(\(excludingChannels)::text[]))
                 ORDER BY next_attempt_at, seq LIMIT \(limit)
                 FOR UPDATE SKIP LOCKED)
             RETURNING \(unsafeRaw: Self.deliveryColumns)
             """)
         return try rows.map { row throws(PostgresError) in try Self.decodeDelivery(row) }.sorted { $0.seq < $1.seq }
+    }
+
+    /// Extends `owner`'s claims on these deliveries to `now() + lease` (database clock) while their send is in
+    /// flight; rows already recorded or taken over are left alone. Returns how many claims were extended.
+    @discardableResult
+    package func renewClaims(ids: [String], owner: String, lease: TimeInterval) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        let rows = try await pool.query("""
+            UPDATE deliveries SET claim_until = now() + make_interval(secs => \(lease))
+            WHERE id = ANY(\(ids)::text[]) AND claimed_by = \(owner) AND state = 'pending'
+            RETURNING id
+            """)
+        return rows.count
+    }
+
+    /// Plans sends under every replica's shared send log: locks the channels' rows (in id order, so planners never
+    /// deadlock), reads their sends since `now - window`, lets `plan` decide (given each channel's recent send
+    /// times, it returns the send times it takes), stores those, and forgets sends older than the window.
+    package func planChannelSends<T: Sendable>(
+        channelIDs: [String], now: Date, window: TimeInterval,
+        _ plan: @Sendable ([String: [Date]]) -> (result: T, taken: [String: [Date]])
+    ) async throws -> T {
+        let ids = Array(Set(channelIDs)).sorted()
+        let since = now.addingTimeInterval(-window)
+        return try await pool.withTransaction { connection in
+            _ = try await connection.query("SELECT id FROM channels WHERE id = ANY(\(ids)::text[]) ORDER BY id FOR UPDATE")
+            _ = try await connection.query("DELETE FROM channel_sends WHERE channel_id = ANY(\(ids)::text[]) AND sent_at <= \(since)")
+            let rows = try await connection.query("""
+                SELECT channel_id, sent_at FROM channel_sends WHERE channel_id = ANY(\(ids)::text[]) ORDER BY sent_at
+                """)
+            var sent: [String: [Date]] = [:]
+            for row in rows {
+                let (id, at) = try row.decode((String, Date).self)
+                sent[id, default: []].append(at)
+            }
+            let (result, taken) = plan(sent)
+            let pairs = taken.flatMap { id, times in times.map { (id, $0) } }
+            if !pairs.isEmpty {
+                _ = try await connection.query("""
+                    INSERT INTO channel_sends (channel_id, sent_at)
+                    SELECT * FROM unnest(\(pairs.map(\.0))::text[], \(pairs.map(\.1))::timestamptz[])
+                    """)
+            }
+            return result
+        }
     }
 
     /// Records results of claimed deliveries (only rows still claimed by `owner` change) and their attempts,

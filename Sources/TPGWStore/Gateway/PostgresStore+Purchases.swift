@@ -2,62 +2,147 @@ import Foundation
 import TPGWCore
 
 extension PostgresStore {
-    /// Claims an idempotency key for a purchase, or returns the row another request already made.
-    /// - Returns: `(record, created)`; `created` is false when the key was used before.
+    static let purchaseColumns = """
+        id, api_key_id, caller, account, region, idempotency_key, request_canonical, request_body::text, client_token, state, \
+        package_id, response_status, encode(response_body, 'base64'), upstream_request_id, error_code, error_message, checks, \
+        last_checked_at, created_at, updated_at, lease_until
+        """
+
+    /// Claims (API key, Idempotency-Key) for a purchase, or returns the row another request already made.
+    ///
+    /// The row is inserted `pending` and committed on its own before anything is sent upstream, with a lease of
+    /// `leaseSeconds` (database clock) for the caller that made it. The unique constraint on (api_key_id,
+    /// idempotency_key) makes a concurrent second insert wait for the first and then do nothing, so exactly one
+    /// request gets `created == true`.
+    /// - Returns: `(record, created)`; `created` is false when the key was used before by this API key.
     package func claimPurchase(
-        account: String, idempotencyKey: String, canonical: String, bodyJSON: String, clientToken: String, caller: String, region: String
+        apiKeyID: Int64, caller: String, idempotencyKey: String, account: String, region: String, canonical: String, bodyJSON: String,
+        clientToken: String, leaseSeconds: Double
     ) async throws -> (PurchaseRecord, Bool) {
         let inserted = try await pool.query("""
-            INSERT INTO purchases (account, idempotency_key, request_canonical, request_body, client_token, caller, state, region)
-            VALUES (\(account), \(idempotencyKey), \(canonical), \(bodyJSON)::jsonb, \(clientToken), \(caller), 'pending', \(region))
-            ON CONFLICT (account, idempotency_key) DO NOTHING
-            RETURNING account
+            INSERT INTO purchases (api_key_id, caller, account, region, idempotency_key, request_canonical, request_body, client_token, state,
+                                   lease_until)
+            VALUES (\(apiKeyID), \(caller), \(account), \(region), \(idempotencyKey), \(canonical), \(bodyJSON)::jsonb, \(clientToken), 'pending',
+                    now() + make_interval(secs => \(leaseSeconds)))
+            ON CONFLICT (api_key_id, idempotency_key) DO NOTHING
+            RETURNING \(unsafeRaw: Self.purchaseColumns)
             """)
-        guard let record = try await purchase(account: account, idempotencyKey: idempotencyKey) else {
-            throw AppError(.internal, "purchase ledger row vanished")
-        }
-        return (record, !inserted.isEmpty)
-    }
-
-    /// The ledger row for a key.
-    package func purchase(account: String, idempotencyKey: String) async throws -> PurchaseRecord? {
+        if let row = inserted.first { return (try Self.decodePurchase(row), true) }
         let rows = try await pool.query("""
-            SELECT account, idempotency_key, request_canonical, client_token, state, region, package_id, response_status,
-                   encode(response_body, 'base64'), error_code, error_message
-            FROM purchases WHERE account = \(account) AND idempotency_key = \(idempotencyKey)
+            SELECT \(unsafeRaw: Self.purchaseColumns) FROM purchases WHERE api_key_id = \(apiKeyID) AND idempotency_key = \(idempotencyKey)
             """, idempotent: true)
-        guard let row = rows.first else { return nil }
-        let (a, k, canonical, token, state, region, pkg, status, body, code, message) =
-            try row.decode((String, String, String, String, String, String, String?, Int?, String?, String?, String?).self)
-        return PurchaseRecord(
-            account: a, idempotencyKey: k, requestCanonical: canonical, clientToken: token, state: PurchaseRecord.State(rawValue: state) ?? .pending,
-            region: region, packageID: pkg, responseStatus: status,
-            responseBody: body.flatMap { Data(base64Encoded: $0, options: .ignoreUnknownCharacters) }.map { Array($0) },
-            errorCode: code, errorMessage: message)
+        guard let row = rows.first else { throw AppError(.internal, "purchase ledger row vanished") }
+        return (try Self.decodePurchase(row), false)
     }
 
-    /// Marks a purchase finished (succeeded or permanently failed) with the response to replay.
-    package func finishPurchase(
-        account: String, idempotencyKey: String, state: PurchaseRecord.State, packageID: String?, responseStatus: Int,
-        responseBody: [UInt8], upstreamRequestID: String?, errorCode: String?, errorMessage: String?
-    ) async throws {
-        let body = Data(responseBody).base64EncodedString()
+    /// Takes over a pending purchase whose lease ran out (its request died or gave up), for `leaseSeconds`
+    /// (database clock). Nil when the row is settled or someone else holds it.
+    package func takeOverPurchase(id: Int64, leaseSeconds: Double) async throws -> PurchaseRecord? {
+        let rows = try await pool.query("""
+            UPDATE purchases SET lease_until = now() + make_interval(secs => \(leaseSeconds))
+            WHERE id = \(id) AND state = 'pending' AND lease_until <= now()
+            RETURNING \(unsafeRaw: Self.purchaseColumns)
+            """)
+        return try rows.first.map { row throws in try Self.decodePurchase(row) }
+    }
+
+    /// Gives up a lease at once (the request got no definite answer): the next retry or reconciler pass takes the row.
+    package func releasePurchase(id: Int64, errorCode: String?, errorMessage: String?, upstreamRequestID: String?) async throws {
         _ = try await pool.query("""
+            UPDATE purchases SET lease_until = now(), error_code = \(errorCode), error_message = \(errorMessage),
+                   upstream_request_id = \(upstreamRequestID), updated_at = now()
+            WHERE id = \(id) AND state = 'pending'
+            """)
+    }
+
+    /// Claims up to `limit` pending purchases whose lease ran out by `now`, oldest lease first, until `now + lease`,
+    /// counting a check on each. Rows another replica holds are skipped.
+    package func claimStalePurchases(now: Date, lease: TimeInterval, limit: Int) async throws -> [PurchaseRecord] {
+        let until = now.addingTimeInterval(lease)
+        let rows = try await pool.query("""
+            UPDATE purchases SET lease_until = \(until), checks = checks + 1, last_checked_at = \(now)
+            WHERE id IN (
+                SELECT id FROM purchases WHERE state = 'pending' AND lease_until <= \(now)
+                ORDER BY lease_until LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+            RETURNING \(unsafeRaw: Self.purchaseColumns)
+            """)
+        return try rows.map { row throws in try Self.decodePurchase(row) }.sorted { $0.id < $1.id }
+    }
+
+    /// One purchase by id.
+    package func purchase(id: Int64) async throws -> PurchaseRecord? {
+        let rows = try await pool.query("SELECT \(unsafeRaw: Self.purchaseColumns) FROM purchases WHERE id = \(id)", idempotent: true)
+        return try rows.first.map { row throws in try Self.decodePurchase(row) }
+    }
+
+    /// A page of purchases, newest first, optionally of one state or one caller (API key name).
+    package func purchases(state: String? = nil, caller: String? = nil, beforeID: Int64? = nil, limit: Int) async throws -> [PurchaseRecord] {
+        let rows = try await pool.query("""
+            SELECT \(unsafeRaw: Self.purchaseColumns) FROM purchases
+            WHERE (\(state)::text IS NULL OR state = \(state)) AND (\(caller)::text IS NULL OR caller = \(caller))
+              AND id < \(beforeID ?? Int64.max)
+            ORDER BY id DESC LIMIT \(limit)
+            """, idempotent: true)
+        return try rows.map { row throws in try Self.decodePurchase(row) }
+    }
+
+    /// Settles a pending purchase (succeeded, failed or unknown) with the response a replay answers.
+    /// - Returns: false when the row was already settled (by another request or the reconciler).
+    @discardableResult
+    package func finishPurchase(
+        id: Int64, state: PurchaseRecord.State, packageID: String?, responseStatus: Int, responseBody: [UInt8], upstreamRequestID: String?,
+        errorCode: String?, errorMessage: String?
+    ) async throws -> Bool {
+        let body = Data(responseBody).base64EncodedString()
+        let rows = try await pool.query("""
             UPDATE purchases SET state = \(state.rawValue), package_id = \(packageID), response_status = \(responseStatus),
                    response_body = decode(\(body), 'base64'), upstream_request_id = \(upstreamRequestID),
                    error_code = \(errorCode), error_message = \(errorMessage), updated_at = now()
-            WHERE account = \(account) AND idempotency_key = \(idempotencyKey)
+            WHERE id = \(id) AND state = 'pending'
+            RETURNING id
             """)
+        return !rows.isEmpty
     }
 
-    /// Appends one attempt to the audit trail.
+    /// Appends one entry to a purchase's audit trail.
     package func recordPurchaseAttempt(
-        account: String, idempotencyKey: String, caller: String, bodyJSON: String, outcome: String, packageID: String?,
+        purchaseID: Int64?, account: String, idempotencyKey: String, caller: String, bodyJSON: String, outcome: String, packageID: String?,
         upstreamRequestID: String?, errorCode: String?, errorMessage: String?
     ) async throws {
         _ = try await pool.query("""
-            INSERT INTO purchase_attempts (account, idempotency_key, caller, request_body, outcome, package_id, upstream_request_id, error_code, error_message)
-            VALUES (\(account), \(idempotencyKey), \(caller), \(bodyJSON)::jsonb, \(outcome), \(packageID), \(upstreamRequestID), \(errorCode), \(errorMessage))
+            INSERT INTO purchase_attempts (purchase_id, account, idempotency_key, caller, request_body, outcome, package_id, upstream_request_id,
+                                           error_code, error_message)
+            VALUES (\(purchaseID), \(account), \(idempotencyKey), \(caller), \(bodyJSON)::jsonb, \(outcome), \(packageID), \(upstreamRequestID),
+                    \(errorCode), \(errorMessage))
             """)
+    }
+
+    /// A purchase's audit trail, oldest first.
+    package func purchaseAttempts(purchaseID: Int64) async throws -> [PurchaseAttemptRecord] {
+        let rows = try await pool.query("""
+            SELECT at, caller, outcome, package_id, upstream_request_id, error_code, error_message
+            FROM purchase_attempts WHERE purchase_id = \(purchaseID) ORDER BY at, id
+            """, idempotent: true)
+        return try rows.map { row throws in
+            let (at, caller, outcome, pkg, requestID, code, message) = try row.decode((Date, String, String, String?, String?, String?, String?).self)
+            return PurchaseAttemptRecord(
+                at: at, caller: caller, outcome: outcome, packageID: pkg, upstreamRequestID: requestID, errorCode: code, errorMessage: message)
+        }
+    }
+
+    static func decodePurchase(_ row: PostgresRow) throws(PostgresError) -> PurchaseRecord {
+        let (id, keyID, caller, account, region, key, canonical, body, token, state) =
+            try row.decode((Int64, Int64?, String, String, String, String, String, String, String, String).self)
+        let (pkg, status, response, requestID, code, message, checks, checkedAt, created, updated, lease) =
+            try (row.decode(String?.self, at: 10), row.decode(Int?.self, at: 11), row.decode(String?.self, at: 12),
+                 row.decode(String?.self, at: 13), row.decode(String?.self, at: 14), row.decode(String?.self, at: 15),
+                 row.decode(Int.self, at: 16), row.decode(Date?.self, at: 17), row.decode(Date.self, at: 18), row.decode(Date.self, at: 19),
+                 row.decode(Date.self, at: 20))
+        return PurchaseRecord(
+            id: id, apiKeyID: keyID, caller: caller, account: account, region: region, idempotencyKey: key, requestCanonical: canonical,
+            requestBody: body, clientToken: token, state: PurchaseRecord.State(rawValue: state) ?? .unknown, packageID: pkg,
+            responseStatus: status, responseBody: response.flatMap { Data(base64Encoded: $0, options: .ignoreUnknownCharacters) }.map { Array($0) },
+            upstreamRequestID: requestID, errorCode: code, errorMessage: message, checks: checks, lastCheckedAt: checkedAt, createdAt: created,
+            updatedAt: updated, leaseUntil: lease)
     }
 }

@@ -89,6 +89,11 @@ package struct PostgresError: Error, Sendable, Equatable, CustomStringConvertibl
         case .server where isConnectionProblem:
             mapped = .unavailable
             text = "The database is unavailable."
+        case .server where sqlState?.hasPrefix("53") == true:
+            // Insufficient resources: too many connections, out of memory or disk. The server is there but cannot
+            // serve; a retry later may succeed.
+            mapped = .unavailable
+            text = "The database is out of resources; retry the request later."
         default:
             mapped = .internal
             text = "Internal database error."

@@ -116,6 +116,8 @@ package struct CompactionResult: Sendable, Equatable {
     package var rollupsDeleted: Int
     /// Poll-run records older than their retention, deleted.
     package var pollRunsDeleted: Int
+    /// Attempts of delivered, failed or dead deliveries older than their retention, deleted.
+    package var deliveryAttemptsDeleted: Int = 0
 }
 
 /// A source claimed by a replica for one poll.

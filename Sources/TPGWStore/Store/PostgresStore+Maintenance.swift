@@ -10,16 +10,23 @@ extension PostgresStore {
         package var hourlyRollups: TimeInterval
         /// Poll-run records older than this are deleted (default 30 days).
         package var pollRuns: TimeInterval
+        /// Attempts of finished deliveries (delivered, failed, dead) older than this are deleted (default 30 days);
+        /// a pending delivery keeps all of its attempts.
+        package var deliveryAttempts: TimeInterval
 
-        package init(rawSnapshots: TimeInterval = 90 * 86400, hourlyRollups: TimeInterval = 400 * 86400, pollRuns: TimeInterval = 30 * 86400) {
+        package init(
+            rawSnapshots: TimeInterval = 90 * 86400, hourlyRollups: TimeInterval = 400 * 86400, pollRuns: TimeInterval = 30 * 86400,
+            deliveryAttempts: TimeInterval = 30 * 86400
+        ) {
             self.rawSnapshots = rawSnapshots
             self.hourlyRollups = hourlyRollups
             self.pollRuns = pollRuns
+            self.deliveryAttempts = deliveryAttempts
         }
     }
 
     /// Compacts raw snapshots older than the retention into hourly rollups (min, max, last, samples),
-    /// then drops expired rollups and poll runs. The cut-off is rounded down to a whole hour, so an
+    /// then drops expired rollups, poll runs and finished deliveries' attempts. The cut-off is rounded down to a whole hour, so an
     /// hour is never split between raw rows and a rollup. One transaction: all or nothing, and safe to
     /// run on several replicas at once (a second run finds nothing to do).
     @discardableResult
@@ -27,6 +34,7 @@ extension PostgresStore {
         let rawCutoff = Date(timeIntervalSince1970: ((now.timeIntervalSince1970 - retention.rawSnapshots) / 3600).rounded(.down) * 3600)
         let rollupCutoff = now.addingTimeInterval(-retention.hourlyRollups)
         let pollCutoff = now.addingTimeInterval(-retention.pollRuns)
+        let attemptCutoff = now.addingTimeInterval(-retention.deliveryAttempts)
         return try await transaction(attempts: 3) { connection throws(PostgresError) in
             // A first compaction after a long pause can move millions of rows: lift the usual limit.
             try await connection.execute(unsafeSQL: "SET LOCAL statement_timeout = '15min'")
@@ -61,7 +69,13 @@ extension PostgresStore {
             let (compacted, rollups) = try moved[0].decode((Int, Int).self)
             let deletedRollups = try await connection.query("DELETE FROM snapshot_hourly WHERE hour < \(rollupCutoff)").affectedRows
             let deletedRuns = try await connection.query("DELETE FROM poll_runs WHERE started_at < \(pollCutoff)").affectedRows
-            return CompactionResult(snapshotsCompacted: compacted, rollupsWritten: rollups, rollupsDeleted: deletedRollups, pollRunsDeleted: deletedRuns)
+            let deletedAttempts = try await connection.query("""
+                DELETE FROM delivery_attempts a USING deliveries d
+                WHERE a.delivery_id = d.id AND d.state <> 'pending' AND a.attempted_at < \(attemptCutoff)
+                """).affectedRows
+            return CompactionResult(
+                snapshotsCompacted: compacted, rollupsWritten: rollups, rollupsDeleted: deletedRollups, pollRunsDeleted: deletedRuns,
+                deliveryAttemptsDeleted: deletedAttempts)
         }
     }
 }

@@ -66,7 +66,13 @@ extension PostgresStore {
     /// A claim is a lease of `leaseSeconds`; a finished poll (success or failure) clears it. A lease
     /// that ran out without a finished poll (its replica died) makes the source claimable again at
     /// once, keeping its next slot, so another replica takes over without waiting a whole interval.
-    package func claimDueSources(owner: String, limit: Int, leaseSeconds: Double = 120) async throws(PostgresError) -> [SourceClaim] {
+    ///
+    /// With `only`, just those sources are claimed: a replica polls only what its own configuration names (with
+    /// its own endpoint and credentials); a source is enabled while any live replica names it (`heartbeatSources`).
+    package func claimDueSources(
+        owner: String, limit: Int, leaseSeconds: Double = 120, only: [SourceID]? = nil
+    ) async throws(PostgresError) -> [SourceClaim] {
+        let keys = only?.map(\.description)
         let rows = try await pool.query("""
             UPDATE sources AS s
             SET next_poll_at = CASE
@@ -76,6 +82,7 @@ extension PostgresStore {
                     ELSE now() + make_interval(secs => s.poll_interval_seconds) END,
                 lease_owner = \(owner), lease_until = now() + make_interval(secs => \(leaseSeconds))
             FROM (SELECT id FROM sources WHERE enabled AND (next_poll_at <= now() OR lease_until < now())
+                  AND (\(keys)::text[] IS NULL OR provider || ':' || account || ':' || region = ANY(\(keys)::text[]))
                   ORDER BY least(next_poll_at, lease_until) LIMIT \(limit) FOR UPDATE SKIP LOCKED) AS due
             WHERE s.id = due.id
             RETURNING s.provider, s.account, s.region, s.endpoint, s.poll_interval_seconds, s.next_poll_at
@@ -97,10 +104,13 @@ extension PostgresStore {
             """)
     }
 
-    /// When the earliest enabled source is due, by the database clock, and the database's now.
-    package func nextDue() async throws(PostgresError) -> (next: Date?, now: Date) {
-        let rows = try await pool.query(
-            "SELECT (SELECT min(least(next_poll_at, lease_until)) FROM sources WHERE enabled), now()", idempotent: true)
+    /// When the earliest enabled source (of `only`, when given) is due, by the database clock, and the database's now.
+    package func nextDue(only: [SourceID]? = nil) async throws(PostgresError) -> (next: Date?, now: Date) {
+        let keys = only?.map(\.description)
+        let rows = try await pool.query("""
+            SELECT (SELECT min(least(next_poll_at, lease_until)) FROM sources WHERE enabled
+                    AND (\(keys)::text[] IS NULL OR provider || ':' || account || ':' || region = ANY(\(keys)::text[]))), now()
+            """, idempotent: true)
         return try rows[0].decode((Date?, Date).self)
     }
 

@@ -1,5 +1,6 @@
 import TPGWCore
 import TPGWHTTP
+import TPGWStore
 
 /// The one place where `AppError.Code` becomes an HTTP status and an RFC 9457 problem body.
 enum APIError {
@@ -9,6 +10,7 @@ enum APIError {
         case .validationFailed: .unprocessableContent
         case .notFound: .notFound
         case .conflict: .conflict
+        case .inProgress: .conflict
         case .unauthorized: .unauthorized
         case .forbidden: .forbidden
         case .rateLimited: .tooManyRequests
@@ -39,20 +41,30 @@ enum APIError {
 }
 
 /// Renders thrown `AppError`s as problem+json; logs their underlying cause with the request id.
+///
+/// A `PostgresError` that reaches the edge is mapped here, once, with `PostgresError.appError`: a database that is
+/// down, unreachable, shutting down or out of connections is `503` with code `unavailable` on every route, never a
+/// `500`, whichever route or middleware ran the query.
 struct APIErrorMiddleware: HTTPMiddleware {
     func handle(_ request: HTTPRequest, _ context: RequestContext, next: HTTPHandler) async throws -> HTTPResponse {
         do {
             return try await next(request, context)
         } catch let error as AppError {
-            if let underlying = error.underlying {
-                context.logger.warning("request failed", metadata: ["error.code": error.code.rawValue, "error": "\(underlying)"])
-            }
-            var headers: HTTPHeaders = [:]
-            if error.code == .rateLimited, let retry = error.fieldErrors.first(where: { $0.field == "retryAfter" })?.message {
-                headers.add("Retry-After", retry)
-                return APIError.response(for: AppError(.rateLimited, error.message), requestID: context.requestID, headers: headers)
-            }
-            return APIError.response(for: error, requestID: context.requestID, headers: headers)
+            return Self.response(for: error, context)
+        } catch let error as PostgresError {
+            return Self.response(for: error.appError, context)
         }
+    }
+
+    private static func response(for error: AppError, _ context: RequestContext) -> HTTPResponse {
+        if let underlying = error.underlying {
+            context.logger.warning("request failed", metadata: ["error.code": error.code.rawValue, "error": "\(underlying)"])
+        }
+        // `retryAfter` travels as a field error of rateLimited and inProgress errors: it becomes the header, not body text.
+        if error.code == .rateLimited || error.code == .inProgress,
+           let retry = error.fieldErrors.first(where: { $0.field == "retryAfter" })?.message {
+            return APIError.response(for: AppError(error.code, error.message), requestID: context.requestID, headers: ["Retry-After": retry])
+        }
+        return APIError.response(for: error, requestID: context.requestID)
     }
 }

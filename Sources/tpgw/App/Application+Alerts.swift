@@ -5,9 +5,9 @@ import TPGWHTTP
 extension Application {
     /// Registers the budget, channel, alert and delivery routes.
     func registerAlertRoutes(auth: Authenticator) {
-        let tester = ChannelTester(sender: DeliverySender(client: httpClient, timeout: alertSettings.timeout), publicURL: configuration.publicURL)
+        let tester = ChannelTester(sender: DeliverySender(client: httpClient, timeout: alertSettings.timeout, policy: configuration.webhookPolicy), publicURL: configuration.publicURL)
         BudgetRoutes(store: store, auth: auth).register(on: router)
-        ChannelRoutes(store: store, tester: tester, auth: auth).register(on: router)
+        ChannelRoutes(store: store, tester: tester, auth: auth, policy: configuration.webhookPolicy).register(on: router)
         AlertRoutes(store: store, auth: auth).register(on: router)
         DeliveryRoutes(store: store, auth: auth).register(on: router)
     }
@@ -20,6 +20,7 @@ extension Application {
         dispatch.lease = settings.lease
         dispatch.timeout = settings.timeout
         dispatch.publicURL = configuration.publicURL
+        dispatch.networkPolicy = configuration.webhookPolicy
         let log = logger.with(["component": "alerts"])
         let watched = WatchedSources()
         let ops = ops
@@ -51,14 +52,9 @@ extension Application {
         return Array(sorted.prefix(100))
     }
 
-    /// Tuning from the environment: `TPGW_DELIVERY_LEASE_SECONDS` (default 60), `TPGW_DELIVERY_TIMEOUT_SECONDS` (10),
-    /// `TPGW_REPLICA_ID` (default host-pid-random).
+    /// Delivery tuning from the configuration (`TPGW_DELIVERY_LEASE_SECONDS`, `TPGW_DELIVERY_TIMEOUT_SECONDS`) and this
+    /// replica's one identity (`TPGW_REPLICA_ID`).
     var alertSettings: (owner: String, lease: TimeInterval, timeout: Duration) {
-        let env = ProcessInfo.processInfo.environment
-        let lease = env["TPGW_DELIVERY_LEASE_SECONDS"].flatMap(Double.init).map { max(1, $0) } ?? 60
-        let timeout = env["TPGW_DELIVERY_TIMEOUT_SECONDS"].flatMap(Double.init).map { max(0.1, $0) } ?? 10
-        let owner = env["TPGW_REPLICA_ID"]
-            ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(6).lowercased())"
-        return (owner, lease, .milliseconds(Int64(timeout * 1000)))
+        (configuration.replicaID, configuration.deliveryLeaseSeconds, .milliseconds(Int64(configuration.deliveryTimeoutSeconds * 1000)))
     }
 }

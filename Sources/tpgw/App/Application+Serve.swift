@@ -34,16 +34,33 @@ extension Application {
         let port = try server.start()
         logger.notice("tpgw listening", metadata: ["address": configuration.listen, "port": "\(port)", "version": TPGWVersion.current])
 
+        // The background services, in start order; they stop in reverse order.
+        let services: [any Service] = [
+            Self.loop("view") { await self.views.run() },
+            Self.loop("poller") { await poller.run() },
+            Self.loop("keys") { await self.maintainKeys() },
+            Self.loop("alerting") { await self.makeAlerting().run() },
+            Self.loop("purchases") { await self.makePurchaseReconciler(self.purchaseReconcilerConfiguration).run() },
+            MaintenanceJob(
+                store: store, retention: configuration.retention, interval: .seconds(configuration.maintenanceIntervalMinutes * 60),
+                clock: ContinuousClock(), logger: logger.with(["component": "maintenance"])),
+        ]
+        let shutdown = ShutdownSignal()
+        let group = ServiceGroup(services: services, gracefulDeadline: .seconds(30), clock: ContinuousClock(), logger: logger)
         let background = Task {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await self.views.run() }
-                group.addTask { await poller.run() }
-                group.addTask { await self.maintainKeys() }
-                group.addTask { await self.makeAlerting().run() }
-                await group.waitForAll()
-            }
+            do { try await group.run(until: shutdown) } catch { self.logger.error("background services failed", metadata: ["error": "\(error)"]) }
         }
-        return RunningGateway(port: port, server: server, background: background)
+        return RunningGateway(port: port, server: server, background: background, shutdown: shutdown)
+    }
+
+    /// A loop that runs until its task is cancelled, as a service: its shutdown cancels it.
+    static func loop(_ name: String, _ body: @escaping @Sendable () async -> Void) -> ClosureService {
+        ClosureService(name) { shutdown in
+            let task = Task { await body() }
+            await withTaskCancellationHandler { await shutdown.wait() } onCancel: { task.cancel() }
+            task.cancel()
+            await task.value
+        }
     }
 
     /// Reloads API keys every few seconds and records which were used.
@@ -66,10 +83,11 @@ struct RunningGateway: Sendable {
     let port: Int
     let server: HTTPServer
     let background: Task<Void, Never>
+    let shutdown: ShutdownSignal
 
-    /// Cancels the background services and waits for them (in-flight polls finish first).
+    /// Stops the background services in reverse start order and waits for them (in-flight polls finish first).
     func stopBackground() async {
-        background.cancel()
+        shutdown.trigger()
         _ = await background.value
     }
 

@@ -52,8 +52,13 @@ final class Application: Sendable {
         })
         let configured = configuration.sources
         views = ViewStore(
-            load: { try await Application.loadViewInput(store: store, configured: configured, sources: $0, now: Date()) },
-            probe: { try await store.sourceVersions() },
+            load: { sources in
+                do { return try await Application.loadViewInput(store: store, configured: configured, sources: sources, now: Date()) }
+                catch let error as PostgresError { throw Self.viewError(error) }
+            },
+            probe: {
+                do { return try await store.sourceVersions() } catch let error as PostgresError { throw Self.viewError(error) }
+            },
             logger: logger.with(["component": "view"]))
         router = Router()
     }
@@ -89,6 +94,13 @@ final class Application: Sendable {
         return input
     }
 
+    /// What the view store is told when it cannot read the database: `AppError(.unavailable)` when the database is
+    /// gone (refused, lost, shutting down, pool closed), which makes the API's read views answer 503 until a probe
+    /// succeeds; anything else (a busy pool, a bug) as it is, so the last view keeps being served.
+    static func viewError(_ error: PostgresError) -> any Error {
+        error.isConnectionProblem || error.code == .poolClosed ? error.appError : error
+    }
+
     /// Joins configured sources with their stored health; a configured source never polled is `pending`.
     static func sourceStatuses(configured: [SourceConfig], health: [SourceHealth], now: Date) -> [SourceStatus] {
         let byID = Dictionary(health.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -111,9 +123,26 @@ final class Application: Sendable {
         HealthRoutes(store: store, migrator: migrator).register(on: router)
         PackageRoutes(views: views, store: store, auth: auth).register(on: router)
         SummaryRoutes(views: views, auth: auth, refresh: refresh).register(on: router)
-        PurchaseRoutes(store: store, bce: bce, endpoints: endpoints, views: views, auth: auth, logger: logger.with(["component": "purchase"]))
-            .register(on: router)
+        PurchaseRoutes(executor: purchaseExecutor, auth: auth).register(on: router)
         registerAlertRoutes(auth: auth)
+    }
+
+    /// The one purchase path, shared by `POST /v1/packages` and the reconciler.
+    var purchaseExecutor: PurchaseExecutor {
+        PurchaseExecutor(store: store, bce: bce, endpoints: endpoints, views: views, logger: logger.with(["component": "purchase"]))
+    }
+
+    /// The reconciler's settings from the configuration.
+    var purchaseReconcilerConfiguration: PurchaseReconciler.Configuration {
+        var c = PurchaseReconciler.Configuration()
+        c.period = .seconds(configuration.purchaseReconcileSeconds)
+        c.giveUpAfter = TimeInterval(configuration.purchaseGiveUpMinutes * 60)
+        return c
+    }
+
+    /// The background settler of pending purchases.
+    func makePurchaseReconciler(_ configuration: PurchaseReconciler.Configuration = .init()) -> PurchaseReconciler {
+        PurchaseReconciler(executor: purchaseExecutor, configuration: configuration, logger: logger.with(["component": "purchase-reconciler"]))
     }
 
     /// The HTTP server configuration from `listen` and the defaults.

@@ -8,7 +8,8 @@ struct GatewayPoller: Sendable {
     let poller: UsagePoller
     let sources: [SourceConfig]
 
-    /// Registers the configured sources (new ones get a jittered first poll; ones no longer configured are disabled).
+    /// Registers the configured sources as this replica's claims (new ones get a jittered first poll; a source that
+    /// no live replica names any more is disabled; see `UsagePoller`).
     func register() async throws {
         try await poller.register(sources)
     }
@@ -25,6 +26,10 @@ struct GatewayPoller: Sendable {
             throw AppError(.notFound, "no configured source matches account \(account ?? "*") and region \(region ?? "*")")
         }
         let outcomes = await poller.refresh(wanted)
+        // Nothing could be recorded anywhere: the database is down, which is the gateway's outage, not a source's.
+        if wanted.allSatisfy({ if case .writeFailed = outcomes[$0] { true } else { false } }) {
+            throw AppError(.unavailable, "The database is unavailable: no poll could be recorded.")
+        }
         return wanted.map { id in Self.outcome(id, outcomes[id] ?? .unknownSource) }
     }
 
@@ -56,7 +61,7 @@ extension Application {
         let views = views
         let poller = UsagePoller(
             store: store, reader: opsMetered(BCESourceReader(client: bce, credentials: credentials)),
-            configuration: .init(),
+            configuration: .init(replicaID: configuration.replicaID),
             logger: logger.with(["component": "poller"]),
             onPolled: { [self] result in views.invalidate(source: result.source); opsPolled(result) })
         let sources = configuration.sources

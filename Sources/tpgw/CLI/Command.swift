@@ -8,6 +8,8 @@ enum Command: Equatable {
     case checkConfig(configPath: String?)
     case version
     case help(topic: String?)
+    /// `tpgw packages|summary|sources|alerts|purchases`: ask a running gateway.
+    case query(GatewayQuery)
 
     /// Parses arguments (without the program name).
     /// - Throws: `UsageError` with a message for the user (exit code 2).
@@ -55,10 +57,37 @@ enum Command: Equatable {
                 throw UsageError("keys: unknown subcommand \"\(sub)\" (create, list, revoke)")
             }
         default:
-            throw UsageError("unknown command \"\(verb)\"; run `tpgw --help`")
+            guard let resource = GatewayQuery.Resource(rawValue: verb) else {
+                throw UsageError("unknown command \"\(verb)\"; run `tpgw --help`")
+            }
+            command = .query(try Self.query(resource, &options, environment: environment))
         }
         try options.finish()
         return command
+    }
+}
+
+extension Command {
+    /// `--url`, `--key-file`, `--output`, `--limit` and the resource's filters.
+    static func query(_ resource: GatewayQuery.Resource, _ options: inout Options, environment: [String: String]) throws -> GatewayQuery {
+        var q = GatewayQuery(
+            resource: resource, baseURL: options.take(value: "--url") ?? environment["TPGW_URL"] ?? "http://127.0.0.1:8080",
+            keyFile: options.take(value: "--key-file"))
+        guard q.baseURL.hasPrefix("http://") || q.baseURL.hasPrefix("https://") else {
+            throw UsageError("\(resource.rawValue): --url must start with http:// or https://")
+        }
+        if let output = options.take(value: "--output") ?? options.take(value: "-o") {
+            guard let o = GatewayQuery.Output(rawValue: output) else { throw UsageError("\(resource.rawValue): --output is table or json") }
+            q.output = o
+        }
+        if let limit = options.take(value: "--limit") {
+            guard let n = Int(limit), (1...100_000).contains(n) else { throw UsageError("\(resource.rawValue): --limit takes 1 to 100000") }
+            q.limit = n
+        }
+        for name in GatewayQuery.filters[resource] ?? [] {
+            if let value = options.take(value: "--" + name) { q.parameters.append((name, value)) }
+        }
+        return q
     }
 }
 
@@ -69,13 +98,16 @@ struct UsageError: Error, CustomStringConvertible {
 }
 
 /// Splits `--flag`, `--key value`, `--key=value` and positionals.
-private struct Options {
+struct Options {
     var values: [String: String] = [:]
     var flags: Set<String> = []
     var positional: [String] = []
     var config: String?
 
-    static let valued: Set<String> = ["--config", "--name", "--scope"]
+    static let valued: Set<String> = [
+        "--config", "--name", "--scope", "--url", "--key-file", "--output", "-o", "--limit", "--provider", "--account", "--region",
+        "--status", "--policy", "--sort", "--expiresBefore", "--minUsedRatio", "--group-by", "--state", "--budget", "--subject", "--requestedBy",
+    ]
 
     init(_ args: [String], environment: [String: String]) throws {
         var i = 0

@@ -13,6 +13,8 @@ struct CommandRunner {
         case .version:
             print("tpgw \(TPGWVersion.current)")
             return 0
+        case .query(let query):
+            return await GatewayQueryRunner(environment: environment).run(query)
         case .checkConfig(let path):
             do {
                 let config = try GatewayConfiguration.load(path: path, environment: environment)

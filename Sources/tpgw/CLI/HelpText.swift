@@ -24,6 +24,20 @@ enum HelpText {
               Validate the configuration and list every problem at once. Exit 2 when invalid.
             """
         case "version": "tpgw version\n  Print the version."
+        case "packages", "summary", "sources", "alerts", "purchases": """
+            tpgw packages  [--provider P] [--account A] [--region R] [--status S] [--policy P]
+                           [--sort expiresAt|exhaustsAt|usedRatio|remainingBytes (prefix - to reverse)]
+                           [--expiresBefore TIME] [--minUsedRatio 0..1] [--limit N]
+            tpgw summary   [--group-by region|account|policy|status]
+            tpgw sources
+            tpgw alerts    [--state firing|resolved] [--budget ID] [--subject KEY] [--limit N]
+            tpgw purchases [--state pending|succeeded|failed|unknown] [--requestedBy KEYNAME] [--limit N]
+              Ask a running gateway (--url URL, or TPGW_URL; default http://127.0.0.1:8080) with an API key
+              (--key-file FILE, or TPGW_API_KEY; read scope is enough). --output table (default) or json.
+              Tables use human units and colours when printing to a terminal (NO_COLOR turns colours off).
+              Exit codes: 0 ok, 1 gateway unreachable or failing, 2 request refused (bad filter, unknown
+              resource), 3 missing, unknown or insufficient API key.
+            """
         default: """
             tpgw — Traffic Package Gateway
 
@@ -32,9 +46,11 @@ enum HelpText {
               tpgw migrate [--config FILE]                apply migrations and exit
               tpgw keys create --name NAME --scope read,write|admin | list | revoke NAME
               tpgw check-config [--config FILE]           validate configuration, list every problem
+              tpgw packages|summary|sources|alerts|purchases [--url URL] [--output table|json] ...
+                                                          ask a running gateway (see tpgw packages --help)
               tpgw version
 
-            Every subcommand takes --config (or TPGW_CONFIG) and --help.
+            serve, migrate, keys and check-config take --config (or TPGW_CONFIG); every subcommand takes --help.
             Environment overrides: TPGW_LISTEN, TPGW_DATABASE_URL, TPGW_LOG_LEVEL, TPGW_PUBLIC_URL,
             TPGW_MIGRATIONS_DIR, TPGW_POLL_INTERVAL_SECONDS, TPGW_ACCESS_LOG.
             Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.

@@ -18,7 +18,39 @@ struct GatewayConfiguration: Sendable {
     var statusPageRefreshSeconds: Int = 60
     var rateLimitPerSecond: Double = 50
     var rateLimitBurst: Double = 100
+    /// Seconds between passes of the purchase reconciler (settles purchases left pending).
+    var purchaseReconcileSeconds: Int = 60
+    /// Minutes after which a purchase still pending becomes `unknown` instead of being re-sent upstream; below
+    /// BCE's 24 h clientToken retention, after which a re-sent create could buy twice.
+    var purchaseGiveUpMinutes: Int = 360
     var accounts: [AccountConfiguration] = []
+    /// Names this replica in poll claims and delivery claims (`TPGW_REPLICA_ID`; default host-pid-random, made once
+    /// when the configuration is loaded).
+    var replicaID: String = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(6).lowercased())"
+    /// How long a delivery claim holds before another replica may send the row (`TPGW_DELIVERY_LEASE_SECONDS`).
+    var deliveryLeaseSeconds: Double = 60
+    /// Time allowed for one webhook send (`TPGW_DELIVERY_TIMEOUT_SECONDS`).
+    var deliveryTimeoutSeconds: Double = 10
+
+    /// Maintenance: how often it runs, and how long raw snapshots, hourly rollups, poll runs and finished
+    /// deliveries' attempts are kept.
+    var maintenanceIntervalMinutes: Int = 60
+    var retentionRawSnapshotDays: Int = 90
+    var retentionHourlyRollupDays: Int = 400
+    var retentionPollRunDays: Int = 30
+    var retentionDeliveryAttemptDays: Int = 30
+
+    var retention: PostgresStore.Retention {
+        .init(rawSnapshots: TimeInterval(retentionRawSnapshotDays) * 86400, hourlyRollups: TimeInterval(retentionHourlyRollupDays) * 86400,
+              pollRuns: TimeInterval(retentionPollRunDays) * 86400, deliveryAttempts: TimeInterval(retentionDeliveryAttemptDays) * 86400)
+    }
+
+    /// CIDRs that alert webhooks may reach although they are internal (loopback, RFC 1918, link-local, ...).
+    /// Empty by default: a channel URL resolving to an internal address is refused.
+    var webhookAllowedNetworks: [String] = []
+
+    /// The webhook network policy from `webhookAllowedNetworks` (invalid entries are reported by `validate`).
+    var webhookPolicy: NetworkPolicy { NetworkPolicy.parse(webhookAllowedNetworks).policy }
 
     /// Reads and validates the configuration from a file (optional) and the environment.
     /// - Throws: `ConfigurationError` listing every problem.
@@ -51,6 +83,22 @@ struct GatewayConfiguration: Sendable {
         if let publicURL, URL(string: publicURL)?.scheme == nil { problems.append("publicURL: not an absolute URL") }
         if rateLimitPerSecond <= 0 { problems.append("rateLimitPerSecond: must be > 0") }
         if rateLimitBurst < 1 { problems.append("rateLimitBurst: must be >= 1") }
+        if !(1...1440).contains(maintenanceIntervalMinutes) { problems.append("maintenanceIntervalMinutes: must be between 1 and 1440") }
+        for (key, days) in [("retentionRawSnapshotDays", retentionRawSnapshotDays), ("retentionHourlyRollupDays", retentionHourlyRollupDays),
+                            ("retentionPollRunDays", retentionPollRunDays), ("retentionDeliveryAttemptDays", retentionDeliveryAttemptDays)]
+        where !(1...3650).contains(days) {
+            problems.append("\(key): must be between 1 and 3650 days")
+        }
+        if retentionHourlyRollupDays < retentionRawSnapshotDays {
+            problems.append("retentionHourlyRollupDays: must be at least retentionRawSnapshotDays (rollups are made from raw snapshots)")
+        }
+        for bad in NetworkPolicy.parse(webhookAllowedNetworks).invalid {
+            problems.append("webhookAllowedNetworks: \"\(bad.prefix(60))\" is not a CIDR block (like 10.0.0.0/8 or fd00::/8)")
+        }
+        if !(1...3600).contains(purchaseReconcileSeconds) { problems.append("purchaseReconcileSeconds: must be between 1 and 3600") }
+        if !(5...1200).contains(purchaseGiveUpMinutes) {
+            problems.append("purchaseGiveUpMinutes: must be between 5 and 1200 (BCE keeps a clientToken for 24 h)")
+        }
         var names = Set<String>()
         for (i, account) in accounts.enumerated() {
             if !names.insert(account.name).inserted { problems.append("accounts[\(i)].name: duplicate account \"\(account.name)\"") }
@@ -78,6 +126,20 @@ struct GatewayConfiguration: Sendable {
         statusPageRefreshSeconds = reader.int("statusPageRefreshSeconds") ?? statusPageRefreshSeconds
         rateLimitPerSecond = reader.double("rateLimitPerSecond") ?? rateLimitPerSecond
         rateLimitBurst = reader.double("rateLimitBurst") ?? rateLimitBurst
+        maintenanceIntervalMinutes = reader.int("maintenanceIntervalMinutes") ?? maintenanceIntervalMinutes
+        retentionRawSnapshotDays = reader.int("retentionRawSnapshotDays") ?? retentionRawSnapshotDays
+        retentionHourlyRollupDays = reader.int("retentionHourlyRollupDays") ?? retentionHourlyRollupDays
+        retentionPollRunDays = reader.int("retentionPollRunDays") ?? retentionPollRunDays
+        retentionDeliveryAttemptDays = reader.int("retentionDeliveryAttemptDays") ?? retentionDeliveryAttemptDays
+        if let list = reader.array("webhookAllowedNetworks") {
+            webhookAllowedNetworks = list.enumerated().compactMap { i, v in
+                if let s = v.stringValue { return s }
+                reader.problems.append("webhookAllowedNetworks[\(i)]: expected a string")
+                return nil
+            }
+        }
+        purchaseReconcileSeconds = reader.int("purchaseReconcileSeconds") ?? purchaseReconcileSeconds
+        purchaseGiveUpMinutes = reader.int("purchaseGiveUpMinutes") ?? purchaseGiveUpMinutes
         if let list = reader.array("accounts") {
             accounts = list.enumerated().compactMap { i, element in
                 guard let object = element.objectValue else {
@@ -103,6 +165,15 @@ struct GatewayConfiguration: Sendable {
         }
         if let v = env["TPGW_POLL_INTERVAL_SECONDS"] {
             if let n = Int(v) { pollIntervalSeconds = n } else { problems.append("TPGW_POLL_INTERVAL_SECONDS: not an integer") }
+        }
+        if let v = env["TPGW_REPLICA_ID"], !v.isEmpty { replicaID = String(v.prefix(100)) }
+        if let v = env["TPGW_DELIVERY_LEASE_SECONDS"] {
+            if let n = Double(v), n.isFinite { deliveryLeaseSeconds = max(1, n) } else { problems.append("TPGW_DELIVERY_LEASE_SECONDS: not a number") }
+        }
+        if let v = env["TPGW_DELIVERY_TIMEOUT_SECONDS"] {
+            if let n = Double(v), n.isFinite { deliveryTimeoutSeconds = min(max(0.1, n), 300) } else {
+                problems.append("TPGW_DELIVERY_TIMEOUT_SECONDS: not a number")
+            }
         }
         if let v = env["TPGW_ACCESS_LOG"] { accessLog = !["0", "false", "off", "no"].contains(v.lowercased()) }
     }

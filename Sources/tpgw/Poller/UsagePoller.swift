@@ -10,6 +10,13 @@ import TPGWStore
 /// on one database each source is polled by exactly one of them per interval. A replica that dies
 /// holds nothing: its sources come due again at their next slot and another replica claims them.
 /// Up to `maxConcurrentSources` polls run at once per replica.
+///
+/// Replicas may run different configurations (a rolling update). Once `register`ed, a replica heartbeats the
+/// sources its configuration names every `heartbeatInterval`, claims only those, and polls them with the endpoint
+/// its configuration gives (never the stored copy). A source stays enabled while any replica heartbeating within
+/// `claimLiveFor` names it, and is disabled by the next heartbeat of any replica after the last such claim went
+/// stale: at most `claimLiveFor + heartbeatInterval` (4 minutes by default) after its last naming replica stopped
+/// or stopped naming it.
 package final class UsagePoller: Sendable {
     package struct Configuration: Sendable {
         /// Names this replica in leases and poll runs (default: host name and process id).
@@ -27,12 +34,18 @@ package final class UsagePoller: Sendable {
         /// How long a claim lasts before other replicas may take the source over (default 120 s;
         /// keep it above the BCE client's per-source deadline so a slow poll is not doubled).
         package var leaseSeconds: Double
+        /// How often a registered replica renews its claims on the sources its configuration names (default 60 s).
+        package var heartbeatInterval: TimeInterval
+        /// How long a claim keeps a source enabled without renewal (default 180 s: three missed heartbeats).
+        package var claimLiveFor: TimeInterval
 
         package init(
             replicaID: String = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)",
             maxConcurrentSources: Int = 8, tick: Duration = .seconds(1), jitter: Double = 0.1, heartbeat: TimeInterval = 3600,
-            writeAttempts: Int = 3, leaseSeconds: Double = 120
+            writeAttempts: Int = 3, leaseSeconds: Double = 120, heartbeatInterval: TimeInterval = 60, claimLiveFor: TimeInterval = 180
         ) {
+            self.heartbeatInterval = heartbeatInterval
+            self.claimLiveFor = claimLiveFor
             self.replicaID = replicaID
             self.maxConcurrentSources = max(1, maxConcurrentSources)
             self.tick = tick
@@ -52,6 +65,11 @@ package final class UsagePoller: Sendable {
     private let inFlight = Atomic<Int>(0)
     /// Last error text logged per source, so a failing source logs once per change, not every poll.
     private let lastLogged = Mutex<[SourceID: String]>([:])
+    /// The sources this replica's configuration names, once registered; nil before (then every enabled source is
+    /// claimed, with its stored endpoint: tools and tests that register sources in the store directly).
+    private let configured = Mutex<[SourceID: SourceConfig]?>(nil)
+    /// When this replica last renewed its claims (by `now`).
+    private let lastHeartbeat = Mutex<Date?>(nil)
 
     /// - Parameters:
     ///   - onPolled: called after every successful poll write (API cache, alert engine).
@@ -68,9 +86,49 @@ package final class UsagePoller: Sendable {
         self.onPolled = onPolled
     }
 
-    /// Registers the configured sources (new ones get a jittered first poll) and disables the rest.
+    /// Makes `sources` this replica's configured sources and heartbeats them at once: new ones are registered
+    /// (with a jittered first poll); sources no live replica names any more are disabled.
     package func register(_ sources: [SourceConfig]) async throws {
-        try await store.upsertSources(sources, initialJitter: configuration.jitter, disableOthers: true)
+        configured.withLock { $0 = Dictionary(sources.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last }) }
+        try await heartbeat(now: now())
+    }
+
+    /// Renews this replica's claims as of `now` (a no-op before `register`). `run` calls it every
+    /// `heartbeatInterval`; tests call it with the `now` they want.
+    @discardableResult
+    package func heartbeat(now: Date) async throws -> SourceClaimChanges {
+        guard let sources = configured.withLock({ $0 }) else { return SourceClaimChanges() }
+        let changes = try await store.heartbeatSources(
+            replica: configuration.replicaID, configs: sources.values.sorted { $0.id < $1.id }, now: now, liveFor: configuration.claimLiveFor,
+            initialJitter: configuration.jitter)
+        lastHeartbeat.withLock { $0 = now }
+        if !changes.enabled.isEmpty || !changes.disabled.isEmpty {
+            logger.notice("Sources changed by replica claims", metadata: [
+                "poll.replica": configuration.replicaID, "sources.enabled": changes.enabled.map(\.description).joined(separator: ","),
+                "sources.disabled": changes.disabled.map(\.description).joined(separator: ","),
+            ])
+        }
+        return changes
+    }
+
+    /// The source to poll for a claim: this replica's configuration of it when it has one (the stored endpoint may be
+    /// another replica's or an old one).
+    private func resolved(_ claimed: SourceConfig) -> SourceConfig {
+        configured.withLock { $0?[claimed.id] } ?? claimed
+    }
+
+    private var configuredIDs: [SourceID]? { configured.withLock { $0.map { Array($0.keys).sorted() } } }
+
+    /// Heartbeats when one is due; a failure is logged and retried at the next tick.
+    private func heartbeatIfDue() async {
+        let at = now()
+        let due = lastHeartbeat.withLock { last in last.map { at.timeIntervalSince($0) >= configuration.heartbeatInterval } ?? true }
+        guard due, configured.withLock({ $0 != nil }) else { return }
+        do {
+            try await heartbeat(now: at)
+        } catch {
+            logger.warning("Cannot renew source claims", metadata: ["db.error": "\(error)", "poll.replica": configuration.replicaID])
+        }
     }
 
     /// Polls due sources until the task is cancelled. In-flight polls finish before it returns.
@@ -79,16 +137,18 @@ package final class UsagePoller: Sendable {
         await withDiscardingTaskGroup { group in
             var lastClaimError: String?
             while !Task.isCancelled {
+                await heartbeatIfDue()
                 let free = configuration.maxConcurrentSources - inFlight.load(ordering: .relaxed)
                 if free > 0 {
                     do {
                         let claims = try await store.claimDueSources(
-                            owner: configuration.replicaID, limit: free, leaseSeconds: configuration.leaseSeconds)
+                            owner: configuration.replicaID, limit: free, leaseSeconds: configuration.leaseSeconds, only: configuredIDs)
                         lastClaimError = nil
                         for claim in claims {
                             inFlight.add(1, ordering: .relaxed)
+                            let source = resolved(claim.config)
                             group.addTask {
-                                _ = await self.poll(claim.config)
+                                _ = await self.poll(source)
                                 self.inFlight.subtract(1, ordering: .relaxed)
                             }
                         }
@@ -122,7 +182,7 @@ package final class UsagePoller: Sendable {
         var configs: [SourceConfig] = []
         for id in wanted {
             if let health = byID[id] {
-                configs.append(SourceConfig(id: id, endpoint: health.endpoint, pollIntervalSeconds: health.pollIntervalSeconds))
+                configs.append(resolved(SourceConfig(id: id, endpoint: health.endpoint, pollIntervalSeconds: health.pollIntervalSeconds)))
             } else {
                 outcomes[id] = .unknownSource
             }
@@ -199,7 +259,7 @@ package final class UsagePoller: Sendable {
 
     /// Until the next source is due by the database clock, capped at `tick`, at least 20 ms.
     private func nextWait() async -> Duration {
-        guard let (next, dbNow) = try? await store.nextDue(), let next else { return configuration.tick }
+        guard let (next, dbNow) = try? await store.nextDue(only: configuredIDs), let next else { return configuration.tick }
         let seconds = next.timeIntervalSince(dbNow)
         let wait = Duration.milliseconds(Int64(max(0.02, seconds) * 1000))
         return min(wait, configuration.tick)

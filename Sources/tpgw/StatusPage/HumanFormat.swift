@@ -31,7 +31,9 @@ enum HumanFormat {
 
     /// `3 d 4 h`, `5 h 20 min`, `12 min`, `< 1 min`: the two largest units of a duration.
     static func duration(_ seconds: Double) -> String {
-        let total = Int(saturating: abs(seconds))
+        // Saturating: a forecast years away (or a corrupt value) must not trap.
+        let magnitude = abs(seconds)
+        let total = magnitude.isFinite && magnitude < 1e15 ? Int(magnitude) : Int(1e15)
         let days = total / 86_400
         let hours = (total % 86_400) / 3_600
         let minutes = (total % 3_600) / 60
@@ -50,8 +52,10 @@ enum HumanFormat {
 
     /// `2026-11-22 08:00 UTC`.
     static func timestamp(_ date: Date) -> String {
-        let seconds = Int64(saturating: date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : seconds.saturatingSubtracting(86_399) / 86_400
+        let t = date.timeIntervalSince1970
+        guard t.isFinite, abs(t) < 2.5e11 else { return "-" }  // outside years -5000...9000: not a time to show
+        let seconds = Int64(t.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let minuteOfDay = Int((seconds - days * 86_400) / 60)
         let (year, month, day) = civilDate(daysSince1970: days)
         return "\(year)-\(pad(month))-\(pad(day)) \(pad(minuteOfDay / 60)):\(pad(minuteOfDay % 60)) UTC"

@@ -5,12 +5,17 @@ import TPGWCore
 /// Holds the current `GatewayView` and keeps it up to date, one source at a time: right after a local poll or
 /// purchase (`invalidate(source:)`), when another replica changed a source in the database (a cheap per-source
 /// version probe every `probeInterval`), and when a segment's forecasts are older than `maxSegmentAge`.
+///
+/// While the database is unavailable (the last probe or load threw `AppError(.unavailable)`), the view cannot be
+/// kept up to date: `live()` throws that error instead of serving data that silently ages, until a probe succeeds.
 final class ViewStore: Sendable {
     private struct State {
         var view: GatewayView
         /// Sources to rebuild; `everything` asks for a full load.
         var dirty: Set<SourceID> = []
         var everything = true
+        /// Set while the database is unavailable.
+        var unavailable: AppError?
     }
 
     /// Loads the sources' health and the packages and forecast history of the given sources (nil: all).
@@ -40,6 +45,13 @@ final class ViewStore: Sendable {
     /// The current view.
     var current: GatewayView { state.withLock { $0.view } }
 
+    /// The current view for an API answer: throws `AppError(.unavailable)` while the database is unavailable.
+    func live() throws(AppError) -> GatewayView {
+        let (view, unavailable) = state.withLock { ($0.view, $0.unavailable) }
+        if let unavailable { throw unavailable }
+        return view
+    }
+
     /// A signal after every rebuild (coalesced: a slow reader sees one signal for several rebuilds).
     func updates() -> AsyncStream<Void> {
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -60,7 +72,9 @@ final class ViewStore: Sendable {
     /// Rebuilds the segments of `sources` (nil: everything) from the database now, and the sources' health.
     func rebuild(sources: Set<SourceID>? = nil, now: Date = Date()) async throws {
         try await rebuilding.withLock {
-            try await rebuildLocked(sources: sources, versions: try await probe(), now: now)
+            try await trackingAvailability {
+                try await rebuildLocked(sources: sources, versions: try await probe(), now: now)
+            }
         }
     }
 
@@ -68,9 +82,22 @@ final class ViewStore: Sendable {
     /// finished while this one waited is not repeated.
     func rebuildDue(now: Date = Date()) async throws {
         try await rebuilding.withLock {
-            let versions = try await probe()
-            let due = due(versions: versions, now: now)
-            if due == nil || !due!.isEmpty { try await rebuildLocked(sources: due, versions: versions, now: now) }
+            try await trackingAvailability {
+                let versions = try await probe()
+                let due = due(versions: versions, now: now)
+                if due == nil || !due!.isEmpty { try await rebuildLocked(sources: due, versions: versions, now: now) }
+            }
+        }
+    }
+
+    /// Runs a probe and rebuild, noting whether the database was available.
+    private func trackingAvailability(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+            state.withLock { $0.unavailable = nil }
+        } catch let error as AppError where error.code == .unavailable {
+            state.withLock { $0.unavailable = AppError(.unavailable, error.message) }
+            throw error
         }
     }
 

@@ -62,6 +62,31 @@ import TPGWCore
         h.store.invalidate()
         #expect(h.store.due(versions: h.versions.withLock { $0 }, now: Self.now.addingTimeInterval(1)) == nil)
     }
+
+    @Test func whileTheDatabaseIsUnavailable_liveThrowsUnavailable_untilAProbeSucceeds() async throws {
+        let h = ViewStoreHarness()
+        try await h.store.rebuild(now: Self.now)
+        #expect(try h.store.live().packageCount == 4)
+
+        h.failure.withLock { $0 = AppError(.unavailable, "The database is unavailable.") }
+        await #expect(throws: AppError.self) { try await h.store.rebuildDue(now: Self.now.addingTimeInterval(1)) }
+        #expect(throws: AppError.self) { try h.store.live() }
+        do {
+            _ = try h.store.live()
+        } catch {
+            #expect(error.code == .unavailable)
+        }
+        #expect(h.store.current.packageCount == 4, "the last view is kept for the status page and metrics")
+
+        // Another failure (not an outage) does not make the view unavailable.
+        h.failure.withLock { $0 = AppError(.internal, "a bug") }
+        await #expect(throws: AppError.self) { try await h.store.rebuildDue(now: Self.now.addingTimeInterval(2)) }
+        #expect(throws: AppError.self, "still unavailable: no probe succeeded") { try h.store.live() }
+
+        h.failure.withLock { $0 = nil }
+        try await h.store.rebuildDue(now: Self.now.addingTimeInterval(3))
+        #expect(try h.store.live().packageCount == 4)
+    }
 }
 
     /// A store over the fixture input whose loads are recorded.
@@ -70,6 +95,8 @@ import TPGWCore
 final class ViewStoreHarness: Sendable {
     let loads = Mutex<[Set<SourceID>?]>([])
     let versions = Mutex<[SourceID: String]>(Dictionary(uniqueKeysWithValues: ViewStoreTests.sources.map { ($0, "1") }))
+    /// When set, probes throw it (a database outage is `AppError(.unavailable)`).
+    let failure = Mutex<AppError?>(nil)
     private let box = Mutex<ViewStore?>(nil)
     var store: ViewStore { box.withLock { $0! } }
 
@@ -82,7 +109,10 @@ final class ViewStoreHarness: Sendable {
                 loads.withLock { $0.append(only) }
                 return input
             },
-            probe: { [unowned self] in versions.withLock { $0 } }, maxSegmentAge: 600, logger: .disabled)
+            probe: { [unowned self] in
+                if let failure = failure.withLock({ $0 }) { throw failure }
+                return versions.withLock { $0 }
+            }, maxSegmentAge: 600, logger: .disabled)
         box.withLock { $0 = store }
     }
 }

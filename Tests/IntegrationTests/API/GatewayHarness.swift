@@ -25,9 +25,10 @@ struct GatewayHarness {
     /// Starts the stack; the sources are polled once (`POST /v1/refresh` equivalent) before returning when `poll`.
     static func start(
         regions: [String] = ["bj", "gz"], packages: Int = 30, poll: Bool = true, rateLimitPerSecond: Double = 1000,
-        rateLimitBurst: Double = 1000
+        rateLimitBurst: Double = 1000, prepare: @Sendable (TestDatabase) async throws -> Void = { _ in }
     ) async throws -> GatewayHarness {
         let db = try await TestDatabase.make()
+        try await prepare(db)
         let sim = try await SimulatorServer.start(regions: regions, ak: ak, sk: sk, packagesPerRegion: packages, seed: 7, timeScale: 0)
         var config = GatewayConfiguration()
         config.listen = "127.0.0.1:0"
@@ -36,6 +37,8 @@ struct GatewayHarness {
         config.pollIntervalSeconds = 3600
         config.rateLimitPerSecond = rateLimitPerSecond
         config.rateLimitBurst = rateLimitBurst
+        // Tests run reconciler passes themselves (`app.makePurchaseReconciler().pass(now:)`); the background one stays idle.
+        config.purchaseReconcileSeconds = 3600
         config.accounts = [AccountConfiguration(
             name: "prod", accessKeyId: ak, secretAccessKeyEnv: "TPGW_TEST_SK", regions: regions,
             endpoints: Dictionary(uniqueKeysWithValues: regions.map { ($0, sim.baseURL(for: $0)) }))]
@@ -88,10 +91,11 @@ struct GatewayHarness {
     /// Runs `body` with a started harness, always stopping it.
     static func with<T>(
         regions: [String] = ["bj", "gz"], packages: Int = 30, poll: Bool = true, rateLimitPerSecond: Double = 1000,
-        rateLimitBurst: Double = 1000, _ body: (GatewayHarness) async throws -> T
+        rateLimitBurst: Double = 1000, prepare: @Sendable (TestDatabase) async throws -> Void = { _ in },
+        _ body: (GatewayHarness) async throws -> T
     ) async throws -> T {
         let harness = try await start(regions: regions, packages: packages, poll: poll, rateLimitPerSecond: rateLimitPerSecond,
-                                      rateLimitBurst: rateLimitBurst)
+                                      rateLimitBurst: rateLimitBurst, prepare: prepare)
         do {
             let value = try await body(harness)
             await harness.stop()

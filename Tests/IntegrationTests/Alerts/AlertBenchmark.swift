@@ -130,6 +130,7 @@ struct AlertBenchmark {
             let engine = F.engine(db.store, inputs: box)
             let client = HTTPClient(configuration: .init(maxConnectionsPerHost: 32))
             var config = DeliveryDispatcher.Configuration(owner: "bench")
+            config.networkPolicy = AlertFixtures.loopbackAllowed
             config.batchSize = 500
             config.concurrency = 32
             config.tick = .milliseconds(200)

@@ -52,15 +52,19 @@ enum AlertFixtures {
     }
 
     static func dispatcher(
-        _ store: PostgresStore, client: HTTPClient, clock: ManualClock, owner: String = "d1", timeout: Duration = .seconds(5),
+        _ store: PostgresStore, client: HTTPClient, clock: ManualDate, owner: String = "d1", timeout: Duration = .seconds(5),
         lease: TimeInterval = 60, batch: Int = 200, logger: Logger = TestDatabase.testLogger("test.dispatcher")
     ) -> DeliveryDispatcher {
         var c = DeliveryDispatcher.Configuration(owner: owner)
         c.timeout = timeout
         c.lease = lease
         c.batchSize = batch
+        c.networkPolicy = loopbackAllowed
         return DeliveryDispatcher(store: store, client: client, configuration: c, logger: logger, now: { clock.now }, jitter: { 0 })
     }
+
+    /// Test receivers listen on 127.0.0.1, which the default policy refuses.
+    static let loopbackAllowed = NetworkPolicy(allowed: [IPNetwork("127.0.0.0/8")!])
 
     /// Event kinds of every delivery, oldest first.
     static func deliveryEvents(_ store: PostgresStore) async throws -> [String] {

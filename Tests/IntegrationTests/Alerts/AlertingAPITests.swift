@@ -13,17 +13,22 @@ struct AlertingAPITests {
     struct API {
         let app: Application
         let handler: HTTPHandler
+        /// Admin: channels need it.
         let key: String
+        let writeKey: String
         let readKey: String
 
-        static func start(_ db: TestDatabase) async throws -> API {
-            let config = try GatewayConfiguration.load(path: nil, environment: ["TPGW_DATABASE_URL": db.url])
+        /// `allowLoopback`: the receivers of these tests listen on 127.0.0.1, which the default policy refuses.
+        static func start(_ db: TestDatabase, allowLoopback: Bool = true) async throws -> API {
+            var config = try GatewayConfiguration.load(path: nil, environment: ["TPGW_DATABASE_URL": db.url])
+            if allowLoopback { config.webhookAllowedNetworks = ["127.0.0.0/8"] }
             let app = try Application(configuration: config, environment: [:], logger: .disabled)
             app.registerRoutes(refresh: { _, _ in [] })
-            let key = try await app.createKey(name: "writer", scopes: ["write"])
+            let key = try await app.createKey(name: "operator", scopes: ["admin"])
+            let writeKey = try await app.createKey(name: "writer", scopes: ["write"])
             let readKey = try await app.createKey(name: "reader", scopes: ["read"])
             try await app.keys.reload()
-            return API(app: app, handler: app.router.makeHandler(), key: key, readKey: readKey)
+            return API(app: app, handler: app.router.makeHandler(), key: key, writeKey: writeKey, readKey: readKey)
         }
 
         func call(_ method: HTTPMethod, _ target: String, _ body: String? = nil, key: String? = nil) async throws -> (Int, [String: Any], String) {
@@ -45,7 +50,7 @@ struct AlertingAPITests {
             #expect(status == 201)
             #expect(!text.contains("TOKENabcdef123"))
             #expect(!text.contains("SECsupersecret99"))
-            #expect(created["url"] as? String == "https://oapi.dingtalk.com/robot/send?***")
+            #expect(created["url"] as? String == "https://oapi.dingtalk.com/…")
             #expect(created["hasSecret"] as? Bool == true)
             let id = try #require(created["id"] as? String)
 
@@ -63,6 +68,10 @@ struct AlertingAPITests {
 
             #expect(try await api.call(.GET, "/v1/channels/chn_nope").0 == 404)
             #expect(try await api.call(.POST, "/v1/channels", body, key: api.readKey).0 == 403)
+            #expect(try await api.call(.POST, "/v1/channels", body, key: api.writeKey).0 == 403, "channels need admin")
+            #expect(try await api.call(.PUT, "/v1/channels/\(id)", #"{"name":"x","format":"json"}"#, key: api.writeKey).0 == 403)
+            #expect(try await api.call(.POST, "/v1/channels/\(id)/test", key: api.writeKey).0 == 403)
+            #expect(try await api.call(.DELETE, "/v1/channels/\(id)", key: api.writeKey).0 == 403)
             #expect(try await api.call(.DELETE, "/v1/channels/\(id)").0 == 204)
             #expect(try await api.call(.GET, "/v1/channels/\(id)").0 == 404)
             await api.app.shutdown()
@@ -135,7 +144,7 @@ struct AlertingAPITests {
             let budgetID = try await F.budget(db.store, rules: [.usedRatio(thresholds: [0.8])], channels: [channel.id])
             let inputs = LockedValue(AlertInputs(packages: [F.package("tp-a", ratio: 0.9), F.package("tp-b", ratio: 0.95)]))
             try await F.engine(db.store, inputs: inputs).evaluate(now: F.t0)
-            let clock = ManualClock(F.t0)
+            let clock = ManualDate(F.t0)
             try await F.dispatcher(db.store, client: api.app.httpClient, clock: clock).runOnce()
 
             let (status, list, _) = try await api.call(.GET, "/v1/alerts?state=firing&budget=\(budgetID)", key: api.readKey)

@@ -31,7 +31,7 @@ struct DeliveryDispatcherTests {
         try await TestDatabase.with { db in
             let receiver = try WebhookReceiver.start { n, _ in n == 1 ? HTTPResponse(status: .internalServerError) : Self.ok() }
             let client = HTTPClient()
-            let clock = ManualClock(F.t0)
+            let clock = ManualDate(F.t0)
             let channel = try await F.channel(db.store, url: receiver.url)
             let seeded = try await Self.seed(db, channel: channel, count: 1)
             let dispatcher = F.dispatcher(db.store, client: client, clock: clock)
@@ -60,7 +60,7 @@ struct DeliveryDispatcherTests {
         try await TestDatabase.with { db in
             let receiver = try WebhookReceiver.start { n, _ in n == 1 ? nil : Self.ok() }
             let client = HTTPClient()
-            let clock = ManualClock(F.t0)
+            let clock = ManualDate(F.t0)
             let channel = try await F.channel(db.store, url: receiver.url)
             let seeded = try await Self.seed(db, channel: channel, count: 1)
             let dispatcher = F.dispatcher(db.store, client: client, clock: clock, timeout: .milliseconds(500))
@@ -85,11 +85,12 @@ struct DeliveryDispatcherTests {
             let url = receiver.url
             await receiver.stop()  // nothing listens there any more: connection refused
             let client = HTTPClient()
-            let clock = ManualClock(F.t0)
+            let clock = ManualDate(F.t0)
             let channel = try await F.channel(db.store, url: url)
             let seeded = try await Self.seed(db, channel: channel, count: 1)
             let registry = MetricsRegistry()
             var config = DeliveryDispatcher.Configuration(owner: "d1")
+            config.networkPolicy = AlertFixtures.loopbackAllowed
             config.timeout = .seconds(2)
             let dispatcher = DeliveryDispatcher(
                 store: db.store, client: client, configuration: config, logger: db.logger, metrics: GatewayMetrics(registry: registry),
@@ -122,7 +123,7 @@ struct DeliveryDispatcherTests {
                 try? await Task.sleep(for: .milliseconds(5))
                 return Self.ok()
             }
-            let clock = ManualClock(F.t0)
+            let clock = ManualDate(F.t0)
             let channel = try await F.channel(db.store, url: receiver.url)
             let seeded = try await Self.seed(db, channel: channel, count: 90)
             let pools = (0..<3).map { _ in db.makePool(maxConnections: 3) }
@@ -155,7 +156,7 @@ struct DeliveryDispatcherTests {
         try await TestDatabase.with { db in
             let receiver = try WebhookReceiver.start { _, _ in .json(Array("{\"code\":0,\"msg\":\"success\"}".utf8)) }
             let client = HTTPClient()
-            let clock = ManualClock(F.t0)
+            let clock = ManualDate(F.t0)
             let channel = try await F.channel(db.store, format: .feishu, url: receiver.url, secret: nil)
             let inputs = LockedValue(AlertInputs(packages: []))
             try await Self.seed(db, channel: channel, count: 12, inputs: inputs)
@@ -189,7 +190,7 @@ struct DeliveryDispatcherTests {
         try await TestDatabase.with { db in
             let receiver = try WebhookReceiver.start()
             let client = HTTPClient()
-            let clock = ManualClock(F.t0)
+            let clock = ManualDate(F.t0)
             let channel = try await F.channel(db.store, url: receiver.url)
             try await Self.seed(db, channel: channel, count: 1)
             // A replica claims the row and dies before recording anything.
@@ -197,7 +198,8 @@ struct DeliveryDispatcherTests {
             #expect(claimed.count == 1)
             let dispatcher = F.dispatcher(db.store, client: client, clock: clock)
             #expect(try await dispatcher.runOnce().claimed == 0, "the lease still holds")
-            clock.advance(61)
+            // Leases run on the database's clock: the claim runs out there.
+            _ = try await db.pool.query("UPDATE deliveries SET claim_until = now() - interval '1 second'")
             #expect(try await dispatcher.runOnce().delivered == 1)
             #expect(receiver.received.map(\.deliveryID) == [claimed[0].id])
             await client.shutdown()
@@ -209,7 +211,7 @@ struct DeliveryDispatcherTests {
         try await TestDatabase.with { db in
             let receiver = try WebhookReceiver.start { _, _ in HTTPResponse(status: .forbidden) }
             let client = HTTPClient()
-            let clock = ManualClock(F.t0)
+            let clock = ManualDate(F.t0)
             let channel = try await F.channel(db.store, url: receiver.url)
             try await Self.seed(db, channel: channel, count: 1)
             let round = try await F.dispatcher(db.store, client: client, clock: clock).runOnce()
@@ -231,7 +233,7 @@ struct DeliveryDispatcherTests {
             let sink = MemoryLogSink()
             let logger = Logger(label: "test", level: .trace, sink: sink)
             let client = HTTPClient()
-            let clock = ManualClock(F.t0)
+            let clock = ManualDate(F.t0)
             let channel = try await F.channel(db.store, format: .dingtalk, url: receiver.url + "?access_token=\(token)", secret: secret)
             let refused = try await F.channel(db.store, url: "http://127.0.0.1:1/hook?token=\(token)", secret: secret)
             let inputs = LockedValue(AlertInputs(packages: []))

@@ -55,8 +55,8 @@ final class WebhookReceiver: Sendable {
     func stop() async { await server.shutdown() }
 }
 
-/// A clock tests move by hand.
-final class ManualClock: Sendable {
+/// A wall-clock `Date` tests move by hand (for code that takes `now: () -> Date`; loops take `ManualClock`).
+final class ManualDate: Sendable {
     private let value: LockedValue<Date>
     init(_ start: Date) { value = LockedValue(start) }
     var now: Date { value.value }

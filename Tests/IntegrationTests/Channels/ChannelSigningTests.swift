@@ -68,6 +68,6 @@ import TPGWCrypto
             #expect(!text.contains("pw@"))
             #expect(!text.contains("sign="))
         }
-        #expect(r.redactedURL == "https://oapi.dingtalk.com/robot/send?***")
+        #expect(r.redactedURL == "https://oapi.dingtalk.com/…")
     }
 }

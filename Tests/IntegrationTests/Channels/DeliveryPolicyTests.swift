@@ -57,6 +57,33 @@ import Testing
         #expect(RetryAfter.parse("soon", now: F.now) == nil)
     }
 
+    /// F.now is 2023-11-14T22:13:20Z.
+    @Test(arguments: [
+        ("120", 120.0), ("  120\t", 120), ("0", 0), ("3600", 3600), ("3601", 3600), ("99999999999999999999999999", 3600),
+        ("Tue, 14 Nov 2023 22:14:50 GMT", 90), ("Tue, 14 Nov 2023 22:00:00 GMT", 0), ("Fri, 31 Dec 9999 23:59:59 GMT", 3600),
+        ("Thu, 29 Feb 2024 00:00:00 GMT", 3600),
+    ] as [(String, Double)])
+    func retryAfter_acceptsDeltaSecondsAndIMFFixdate_clampedToAnHour(_ value: String, _ expected: Double) {
+        #expect(RetryAfter.parse(value, now: F.now) == expected)
+    }
+
+    @Test(arguments: [
+        "Sun, 06 Nov 999999999999 08:49:37 GMT", "Sun, 06 Nov 1969 08:49:37 GMT", "Sun, 06 Nov 10000 08:49:37 GMT",
+        "Sun, 31 Feb 2024 08:49:37 GMT", "Thu, 29 Feb 2023 00:00:00 GMT", "Sun, 06 Nov 1994 24:00:00 GMT", "Sun, 06 Nov 1994 08:49:37 UTC",
+        "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994", "-1", "+5", "1.5", "0x10", "", " ", "12 34",
+        "99999999999999999999999#", "Sun, 06 Nov 1994 08:49:37 GMT\r", String(repeating: "9", count: 100),
+    ])
+    func retryAfter_refusesEverythingElse(_ value: String) {
+        #expect(RetryAfter.parse(value, now: F.now) == nil)
+    }
+
+    @Test(arguments: [200, 201, 204, 400, 404, 500, 502, 504])
+    func retryAfter_isReadOnlyOn408_429And503(_ status: Int) {
+        let outcome = ResponseClassifier.classify(
+            Self.ok(#"{"ok":true}"#, status: status, headers: [.init("Retry-After", "120")]), format: .json, now: F.now)
+        if case .retryable(_, let wait) = outcome { #expect(wait == nil) }
+    }
+
     @Test func robotErrorReason_dropsURLs() {
         let outcome = ResponseClassifier.classify(
             Self.ok(#"{"errcode":300001,"errmsg":"token is not exist, more: [https://open.dingtalk.com/x?access_token=SECRET]"}"#),

@@ -80,8 +80,9 @@ struct PurchaseRequest: Sendable, Equatable {
     /// A canonical form of the request, for idempotency comparison.
     var canonical: String { "\(account)|\(region)|\(reservationLength)|\(capacity)|\(policy.rawValue)|\(lineType)" }
 
-    /// The BCE `clientToken` for an idempotency key: deterministic, ASCII, at most 64 characters.
-    static func clientToken(account: String, idempotencyKey: String) -> String {
-        "tpgw-" + String(Crypto.sha256("\(account)\n\(idempotencyKey)").hexString.prefix(48))
+    /// The BCE `clientToken` for one API key's idempotency key: deterministic, ASCII, at most 64 characters.
+    /// Two API keys sending the same Idempotency-Key get two tokens, so upstream buys twice for them, as it should.
+    static func clientToken(apiKeyID: Int64, idempotencyKey: String) -> String {
+        "tpgw-k" + String(Crypto.sha256("key:\(apiKeyID)\n\(idempotencyKey)").hexString.prefix(48))
     }
 }

@@ -4,19 +4,28 @@ import TPGWHTTP
 import TPGWStore
 
 /// `GET/POST /v1/channels`, `GET/PUT/DELETE /v1/channels/{id}`, `POST /v1/channels/{id}/test`.
-/// URLs are shown redacted and secrets never (only `hasSecret`).
+/// URLs are shown as scheme and host only (tokens live in paths and queries), secrets never (only `hasSecret`).
+/// Creating, changing, deleting and test-sending need the `admin` scope: a channel reaches outside (and, when an
+/// operator allows it, inside) the network. A URL whose host resolves to a blocked address is refused (422).
 struct ChannelRoutes: Sendable {
     let store: PostgresStore
     let tester: ChannelTester
     let auth: Authenticator
+    let policy: NetworkPolicy
 
     func register(on router: Router) {
         router.get("/v1/channels", use: auth.require(.read, list))
-        router.post("/v1/channels", use: auth.require(.write, create))
+        router.post("/v1/channels", use: auth.require(.admin, create))
         router.get("/v1/channels/{id}", use: auth.require(.read, get))
-        router.put("/v1/channels/{id}", use: auth.require(.write, update))
-        router.delete("/v1/channels/{id}", use: auth.require(.write, delete))
-        router.post("/v1/channels/{id}/test", use: auth.require(.write, test))
+        router.put("/v1/channels/{id}", use: auth.require(.admin, update))
+        router.delete("/v1/channels/{id}", use: auth.require(.admin, delete))
+        router.post("/v1/channels/{id}/test", use: auth.require(.admin, test))
+    }
+
+    /// 422 when the URL's host resolves to an address the policy refuses.
+    private func checkTarget(_ url: String?) async throws {
+        guard let url, let refusal = await WebhookTarget.refusal(url: url, policy: policy) else { return }
+        throw AppError(.validationFailed, "The channel is invalid.", fieldErrors: [.init(field: "url", message: refusal)])
     }
 
     /// GET /v1/channels
@@ -31,6 +40,7 @@ struct ChannelRoutes: Sendable {
     /// POST /v1/channels
     func create(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
         let body = try ChannelRequest.decode(request.body, requireURL: true)
+        try await checkTarget(body.url)
         let record = try await store.insertChannel(ChannelRecord(
             id: Self.newID(), name: body.name, format: body.format.rawValue, url: body.url ?? "", secret: body.secret ?? nil,
             language: body.language.rawValue))
@@ -47,6 +57,7 @@ struct ChannelRoutes: Sendable {
     func update(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
         var record = try await existing(context)
         let body = try ChannelRequest.decode(request.body, requireURL: false)
+        try await checkTarget(body.url)
         record.name = body.name
         record.format = body.format.rawValue
         record.language = body.language.rawValue

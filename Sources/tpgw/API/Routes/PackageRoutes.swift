@@ -18,7 +18,7 @@ struct PackageRoutes: Sendable {
     /// GET /v1/packages
     func list(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
         let query = try PackageQuery.parse(request.queryItems)
-        let view = views.current
+        let view = try views.live()
         if let cached = view.firstPage(query) { return cached.response(for: request) }
         return CachedResponse(body: view.renderList(query)).response(for: request)
     }
@@ -26,7 +26,7 @@ struct PackageRoutes: Sendable {
     /// GET /v1/packages/{key}
     func get(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
         let key = try Self.packageKey(context)
-        guard let package = views.current.package(key) else { throw AppError(.notFound, "no package \(key)") }
+        guard let package = try views.live().package(key) else { throw AppError(.notFound, "no package \(key)") }
         return .json(APIJSON.encode(package))
     }
 
@@ -62,7 +62,7 @@ struct PackageRoutes: Sendable {
             }
         }
         if !errors.isEmpty { throw AppError(.validationFailed, "invalid usage query", fieldErrors: errors) }
-        guard views.current.package(key) != nil else { throw AppError(.notFound, "no package \(key)") }
+        guard try views.live().package(key) != nil else { throw AppError(.notFound, "no package \(key)") }
         let observations = try await store.usageObservations(key: key, from: start, to: end)
         let series = UsageSeries.make(key: key.description, observations: observations, from: start, to: end, step: step)
         return .json(APIJSON.encode(series))

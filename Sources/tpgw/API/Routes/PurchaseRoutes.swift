@@ -4,29 +4,37 @@ import TPGWCore
 import TPGWHTTP
 import TPGWStore
 
-/// `POST /v1/packages` (buy, idempotent) and `POST /v1/packages/quote`.
+/// `POST /v1/packages` (buy, idempotent per API key), `POST /v1/packages/quote`, and the purchase ledger
+/// (`GET /v1/purchases`, `GET /v1/purchases/{id}`).
 struct PurchaseRoutes: Sendable {
-    let store: PostgresStore
-    let bce: BCEClient
-    let endpoints: [String: [String: BCEEndpoint]]
-    let views: ViewStore
+    let executor: PurchaseExecutor
     let auth: Authenticator
-    let logger: Logger
+
+    /// How long the request that inserted a purchase has it to itself before a retry or the reconciler may take
+    /// over: longer than one create with its retries.
+    static let leaseSeconds: Double = 120
+    /// `Retry-After` for a request whose key another request is still buying with.
+    static let retryAfterSeconds = 2
+    static let states: Set<String> = Set(PurchaseRecord.State.allCases.map(\.rawValue))
+
+    var store: PostgresStore { executor.store }
 
     func register(on router: Router) {
         router.post("/v1/packages", use: auth.require(.write, buy))
         router.post("/v1/packages/quote", use: auth.require(.read, quote))
+        router.get("/v1/purchases", use: auth.require(.read, list))
+        router.get("/v1/purchases/{id}", use: auth.require(.read, get))
     }
 
-    private var accountRegions: [String: [String]] { endpoints.mapValues { Array($0.keys).sorted() } }
+    private var accountRegions: [String: [String]] { executor.endpoints.mapValues { Array($0.keys).sorted() } }
 
     /// POST /v1/packages/quote
     func quote(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
         let order = try PurchaseRequest.validate(body: request.body, accounts: accountRegions)
-        let endpoint = endpoints[order.account]![order.region]!
+        let endpoint = executor.endpoints[order.account]![order.region]!
         let price: String
         do {
-            price = try await bce.quote(endpoint, order: order.bceOrder)
+            price = try await executor.bce.quote(endpoint, order: order.bceOrder)
         } catch let error as BCEError {
             throw error.appError
         }
@@ -40,7 +48,12 @@ struct PurchaseRoutes: Sendable {
             policy: order.policy.rawValue, price: price, currency: "CNY")))
     }
 
-    /// POST /v1/packages — buys once per (account, Idempotency-Key).
+    /// POST /v1/packages — buys once per (API key, Idempotency-Key).
+    ///
+    /// The ledger row is committed `pending` before the create is sent. A second request with the same key while the
+    /// first is still buying gets `409 inProgress` with `Retry-After` (it is not sent upstream); once the first has
+    /// an answer, the same key replays it. A pending row whose request died or got no definite answer is taken over
+    /// by the next retry (or the reconciler), which sends the create again with the same clientToken.
     func buy(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
         guard let key = request.headers["Idempotency-Key"]?.trimmingCharacters(in: .whitespaces), !key.isEmpty else {
             throw AppError(.invalidArgument, "Idempotency-Key header is required for purchases (any unique string up to 128 characters)")
@@ -49,79 +62,69 @@ struct PurchaseRoutes: Sendable {
             throw AppError(.invalidArgument, "Idempotency-Key must be 1-128 printable ASCII characters without spaces")
         }
         let order = try PurchaseRequest.validate(body: request.body, accounts: accountRegions)
-        let endpoint = endpoints[order.account]![order.region]!
-        let bodyJSON = order.json
-        let token = PurchaseRequest.clientToken(account: order.account, idempotencyKey: key)
-        let (record, created) = try await store.claimPurchase(
-            account: order.account, idempotencyKey: key, canonical: order.canonical, bodyJSON: bodyJSON, clientToken: token,
-            caller: principal.name, region: order.region)
-        func audit(_ outcome: String, packageID: String? = nil, error: BCEError? = nil) async {
-            do {
-                try await store.recordPurchaseAttempt(
-                    account: order.account, idempotencyKey: key, caller: principal.name, bodyJSON: bodyJSON, outcome: outcome,
-                    packageID: packageID, upstreamRequestID: error?.requestID, errorCode: error?.code ?? error?.kind.rawValue,
-                    errorMessage: error.map { $0.message })
-            } catch {
-                logger.error("purchase audit write failed", metadata: ["error": "\(error)", "idempotency.key": key])
-            }
-        }
+        let (claimed, created) = try await store.claimPurchase(
+            apiKeyID: principal.keyID, caller: principal.name, idempotencyKey: key, account: order.account, region: order.region,
+            canonical: order.canonical, bodyJSON: order.json, clientToken: PurchaseRequest.clientToken(apiKeyID: principal.keyID, idempotencyKey: key),
+            leaseSeconds: Self.leaseSeconds)
+        var record = claimed
         guard record.requestCanonical == order.canonical else {
-            await audit("conflict")
-            throw AppError(.conflict, "Idempotency-Key \(key) was already used with a different request body")
+            await executor.audit(record, actor: principal.name, outcome: "conflict")
+            throw AppError(.conflict, "Idempotency-Key \(key) was already used with a different request body (purchase \(record.id))")
         }
-        if !created, record.state != .pending, let status = record.responseStatus, let body = record.responseBody {
-            await audit("replayed", packageID: record.packageID)
-            var response = HTTPResponse(status: HTTPStatus(code: status, reason: status == 201 ? "Created" : "Error"), body: body)
-            response.headers.add("Content-Type", status == 201 ? "application/json" : "application/problem+json")
-            response.headers.add("Idempotent-Replayed", "true")
-            return response
-        }
-
-        let packageID: String
-        do {
-            packageID = try await bce.createPackage(endpoint, order: order.bceOrder, clientToken: token)
-        } catch let error as BCEError {
-            await audit("failed", error: error)
-            let appError = error.appError
-            if !error.isUnavailability {
-                // A definite rejection: remember it so a replay answers the same.
-                let problem = APIError.response(for: appError, requestID: context.requestID)
-                try await store.finishPurchase(
-                    account: order.account, idempotencyKey: key, state: .failed, packageID: nil, responseStatus: problem.status.code,
-                    responseBody: problem.body, upstreamRequestID: error.requestID, errorCode: error.code, errorMessage: error.message)
+        if !created {
+            if record.state != .pending { return try await replay(record, actor: principal.name) }
+            guard let taken = try await store.takeOverPurchase(id: record.id, leaseSeconds: Self.leaseSeconds) else {
+                // Another request holds it, or it was settled a moment ago.
+                if let now = try await store.purchase(id: record.id), now.state != .pending { return try await replay(now, actor: principal.name) }
+                await executor.audit(record, actor: principal.name, outcome: "inProgress")
+                throw AppError(.inProgress, "purchase \(record.id) with Idempotency-Key \(key) is still in progress; retry the same request later",
+                               fieldErrors: [.init(field: "retryAfter", message: "\(Self.retryAfterSeconds)")])
             }
-            throw appError
+            record = taken
         }
+        switch try await executor.execute(record, order: order, requestID: context.requestID, actor: principal.name) {
+        case .succeeded(let body, let packageKey):
+            var response = HTTPResponse.json(body, status: .created)
+            response.headers.add("Location", "/v1/packages/" + packageKey.description)
+            response.headers.add("X-Purchase-Id", String(record.id))
+            return response
+        case .rejected(let error), .undecided(let error):
+            throw error
+        }
+    }
 
-        let now = Date()
-        var state: PackageState
-        var raw: [UInt8]
-        do {
-            let bought = try await bce.getPackage(endpoint, id: packageID)
-            state = bought.state(source: endpoint.source, observedAt: now)
-            raw = bought.raw
-        } catch {
-            // Bought but not yet readable: store what we know; the next poll fills in the rest.
-            let months = Calendar(identifier: .gregorian).date(byAdding: .month, value: order.reservationLength, to: now) ?? now
-            state = PackageState(
-                key: PackageKey(provider: "bce", account: order.account, region: order.region, id: packageID), policy: order.policy,
-                status: .active, capacityBytes: CapacityTable.bytes(of: order.capacity) ?? 0, usedBytes: 0, createdAt: now,
-                activatedAt: now, expiresAt: months, observedAt: now)
-            raw = Array("{\"id\":\(JSONString.quote(packageID))}".utf8)
+    /// Answers a settled purchase's stored response again.
+    private func replay(_ record: PurchaseRecord, actor: String) async throws -> HTTPResponse {
+        guard let status = record.responseStatus, let body = record.responseBody else {
+            throw AppError(.internal, "purchase \(record.id) is \(record.state.rawValue) without a stored response")
         }
-        try await store.recordPurchasedPackage(state, raw: raw)
-        let forecast = Forecaster.forecast(package: state, snapshots: [], now: now)
-        let body = APIJSON.encode(PackageDTO(state: state, forecast: forecast))
-        try await store.finishPurchase(
-            account: order.account, idempotencyKey: key, state: .succeeded, packageID: packageID, responseStatus: 201,
-            responseBody: body, upstreamRequestID: nil, errorCode: nil, errorMessage: nil)
-        await audit("succeeded", packageID: packageID)
-        // The new package is visible to the next read: rebuild its source's part of the view now.
-        do { try await views.rebuild(sources: [state.key.source]) } catch { views.invalidate(source: state.key.source) }
-        logger.notice("package bought", metadata: ["package.key": state.key.description, "caller": principal.name, "idempotency.key": key])
-        var response = HTTPResponse.json(body, status: .created)
-        response.headers.add("Location", "/v1/packages/" + state.key.description)
+        await executor.audit(record, actor: actor, outcome: "replayed", packageID: record.packageID)
+        var response = HTTPResponse(status: HTTPStatus(code: status, reason: status == 201 ? "Created" : "Error"), body: body)
+        response.headers.add("Content-Type", status == 201 ? "application/json" : "application/problem+json")
+        response.headers.add("Idempotent-Replayed", "true")
+        response.headers.add("X-Purchase-Id", String(record.id))
         return response
+    }
+
+    /// GET /v1/purchases?state=&requestedBy= — newest first.
+    func list(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
+        let (paging, filters) = try ListPaging.parse(request.queryItems, list: "purchases", filters: ["state", "requestedBy"])
+        if let state = filters["state"], !Self.states.contains(state) {
+            throw AppError(.validationFailed, "invalid list query",
+                           fieldErrors: [.init(field: "state", message: "must be one of pending, succeeded, failed, unknown")])
+        }
+        let rows = try await store.purchases(state: filters["state"], caller: filters["requestedBy"], beforeID: paging.after, limit: paging.limit + 1)
+        let page = Array(rows.prefix(paging.limit))
+        let body = ListBody(items: page.map { PurchaseDTO(record: $0) }, nextCursor: paging.nextCursor(last: page.last?.id, hasMore: rows.count > paging.limit))
+        return .json(APIJSON.encode(body))
+    }
+
+    /// GET /v1/purchases/{id} — with its audit trail.
+    func get(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
+        let raw = try context.parameter("id")
+        guard let id = Int64(raw), let record = try await store.purchase(id: id) else { throw AppError(.notFound, "no purchase \(raw.prefix(100))") }
+        let attempts = try await store.purchaseAttempts(purchaseID: id)
+        return .json(APIJSON.encode(PurchaseDTO(record: record, attempts: attempts)))
     }
 }
 

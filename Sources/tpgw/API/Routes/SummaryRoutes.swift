@@ -24,13 +24,13 @@ struct SummaryRoutes: Sendable {
             }
             groupBy = g
         }
-        return views.current.summary(groupBy).response(for: request)
+        return try views.live().summary(groupBy).response(for: request)
     }
 
     /// GET /v1/sources
     func sources(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
         struct Body: Encodable { var items: [SourceStatus] }
-        return .json(APIJSON.encode(Body(items: views.current.sources)))
+        return .json(APIJSON.encode(Body(items: try views.live().sources)))
     }
 
     /// POST /v1/refresh?account=&region=

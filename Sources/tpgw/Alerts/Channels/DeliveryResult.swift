@@ -4,4 +4,6 @@ package enum DeliveryResult: Sendable, Equatable {
     case timedOut
     /// DNS, connect, TLS or a dropped connection; `reason` must be secret-free (no URL query).
     case connectionFailed(reason: String)
+    /// Not sent: the address the URL resolved to is not allowed (`webhookAllowedNetworks`). No excerpt, no status.
+    case refused(reason: String)
 }

@@ -3,7 +3,7 @@ import Foundation
 /// Decides what follows a delivery attempt: done, retry at a time, or give up. Pure (jitter passed in).
 ///
 /// Backoff: `base * 2^(attempt-1)`, capped, times `1 + jitter * jitterShare` with `jitter` in -1...1.
-/// Defaults 30 s, 1 min, 2 min, 4 min ... 1 h cap, +-20 %. A receiver's `Retry-After` wins (at most 6 h).
+/// Defaults 30 s, 1 min, 2 min, 4 min ... 1 h cap, +-20 %. A receiver's `Retry-After` wins (at most 1 h).
 /// A delivery whose next try would fall after `maxAge` from its first attempt is dead (dead-letter list).
 package struct DeliveryRetryPolicy: Sendable, Equatable {
     package enum Decision: Sendable, Equatable {
@@ -19,7 +19,7 @@ package struct DeliveryRetryPolicy: Sendable, Equatable {
     package var cap: TimeInterval = 3600
     package var jitterShare: Double = 0.2
     package var maxAge: TimeInterval = 24 * 3600
-    package var maxRetryAfter: TimeInterval = 6 * 3600
+    package var maxRetryAfter: TimeInterval = RetryAfter.defaultLimit
 
     package init() {}
 

@@ -1,7 +1,9 @@
+import TPGWHTTPClient
+
 /// An HTTP request to send, fully formed by a pure formatter; the dispatcher only transmits it.
 package struct OutgoingRequest: Sendable, Equatable, CustomStringConvertible {
     package var method: String
-    /// May carry tokens and signatures in its query: log ``redactedURL`` instead.
+    /// May carry tokens in its path and query: log ``redactedURL`` instead.
     package var url: String
     package var headers: [Header]
     package var body: [UInt8]
@@ -29,19 +31,8 @@ package struct OutgoingRequest: Sendable, Equatable, CustomStringConvertible {
 
     package var redactedURL: String { Self.redact(url) }
 
-    /// Scheme, host and path only; query, fragment and user info dropped (webhook URLs carry tokens there).
-    package static func redact(_ url: String) -> String {
-        var s = Substring(url)
-        if let cut = s.firstIndex(where: { $0 == "?" || $0 == "#" }) { s = s[..<cut] }
-        if let scheme = s.range(of: "://") {
-            let rest = s[scheme.upperBound...]
-            let hostEnd = rest.firstIndex(of: "/") ?? rest.endIndex
-            if let at = rest[..<hostEnd].lastIndex(of: "@") {
-                s = s[..<scheme.upperBound] + rest[rest.index(after: at)...]
-            }
-        }
-        return String(s) + (s.count < url.count ? "?***" : "")
-    }
+    /// Scheme, host and port only (``RedactedURL``): tokens live in paths and queries.
+    package static func redact(_ url: String) -> String { RedactedURL.redact(url) }
 
     /// Method, redacted URL, header names and body size; no secrets.
     package var description: String {

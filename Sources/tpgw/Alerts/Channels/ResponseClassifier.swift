@@ -3,9 +3,10 @@ import Foundation
 /// Classifies a delivery result. Pure.
 ///
 /// Success is a 2xx status AND, for IM robots, a zero error code in the body (DingTalk and WeCom `errcode`,
-/// Feishu `code` or `StatusCode`, Slack `ok`; robots answer 200 with an error inside). 5xx, 408, 429
-/// (honouring `Retry-After`), timeouts, connection errors and a robot's own rate-limit codes are retryable;
-/// any other 4xx or robot error is permanent.
+/// Feishu `code` or `StatusCode`, Slack `ok`; robots answer 200 with an error inside). 5xx, 408, 429, timeouts,
+/// connection errors and a robot's own rate-limit codes are retryable; any other 4xx or robot error is permanent.
+/// `Retry-After` is read only on 408, 429 and 503 (where RFC 9110 gives it a meaning) and clamped to an hour.
+/// A connection refused by the network policy is permanent for this attempt's address.
 package enum ResponseClassifier {
     package static func classify(_ result: DeliveryResult, format: ChannelFormat, now: Date) -> DeliveryOutcome {
         switch result {
@@ -13,8 +14,11 @@ package enum ResponseClassifier {
             return .retryable(reason: "timed out", retryAfter: nil)
         case .connectionFailed(let reason):
             return .retryable(reason: "connection failed: \(reason)", retryAfter: nil)
+        case .refused(let reason):
+            return .permanent(reason: reason)
         case .response(let status, let headers, let body):
-            let retryAfter = headers.first { $0.name.lowercased() == "retry-after" }.flatMap { RetryAfter.parse($0.value, now: now) }
+            let retryAfter = [408, 429, 503].contains(status)
+                ? headers.first { $0.name.lowercased() == "retry-after" }.flatMap { RetryAfter.parse($0.value, now: now) } : nil
             switch status {
             case 200..<300:
                 return format.isRobot ? robotOutcome(format, body) : .delivered
@@ -64,9 +68,10 @@ package enum ResponseClassifier {
         (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
     }
 
+    /// An integral JSON number in a safe range; never traps on 1e300, NaN or a fraction.
     private static func int(_ v: Any?) -> Int? {
         if let i = v as? Int { return i }
-        if let n = v as? NSNumber { return n.intValue }
+        if let d = v as? Double, d.isFinite, d.rounded() == d, abs(d) < 9e15 { return Int(d) }
         return nil
     }
 

@@ -16,8 +16,9 @@ package struct SlidingWindowLimiter: Sendable, Equatable {
     /// Recent send times, oldest first.
     package private(set) var sent: [Date] = []
 
-    package init(limits: [Limit]) {
+    package init(limits: [Limit], sent: [Date] = []) {
         self.limits = limits
+        self.sent = sent.sorted()
     }
 
     /// The limiter for a channel format's documented robot limits.

@@ -33,7 +33,10 @@ struct ChannelTester: Sendable {
         let outcome = ResponseClassifier.classify(result, format: settings.format, now: Date())
         var status: Int?
         if case .response(let code, _, _) = result { status = code }
-        return Result(delivered: outcome == .delivered, status: status, error: DeliveryDispatcher.reason(outcome).map { DeliverySender.scrub($0, secrets: secrets) }, latencyMs: latency,
-                      responseExcerpt: excerpt)
+        // Only a real response has an excerpt: refused or failed connections say nothing about what is there.
+        return Result(
+            delivered: outcome == .delivered, status: status,
+            error: DeliveryDispatcher.reason(outcome).map { DeliverySender.scrub($0, secrets: secrets) }, latencyMs: latency,
+            responseExcerpt: status == nil ? nil : excerpt)
     }
 }

@@ -4,23 +4,34 @@ import TPGWCore
 import TPGWHTTPClient
 import TPGWStore
 
-/// Sends due outbox rows: claims them with a lease (`FOR UPDATE SKIP LOCKED`), formats and sends each (or a
-/// digest, when a channel's rate limit says so), records every attempt, and schedules retries per
-/// ``DeliveryRetryPolicy``. At-least-once: a claim never recorded (crash) expires and is sent again, same id.
+/// Sends due outbox rows: claims them with a lease (`FOR UPDATE SKIP LOCKED`, database clock), formats and sends
+/// each (or a digest, when a channel's rate limit says so), records every attempt as soon as it ends, and schedules
+/// retries per ``DeliveryRetryPolicy``. At-least-once: a claim never recorded (crash) expires and is sent again,
+/// same id.
+///
+/// Channels are isolated: each channel's claimed rows are sent by a job of their own, and while a job runs the
+/// channel's other rows are not claimed by this dispatcher, so a hanging receiver holds up only its own channel.
+/// A job renews its claims while a send is in flight, so a slow round never lets another replica send the same
+/// row. Rate limits are planned against a send log shared by every replica (`channel_sends`).
 final class DeliveryDispatcher: Sendable {
     struct Configuration: Sendable {
         /// Names this dispatcher in claims (`claimed_by`).
         var owner: String
-        /// How long a claim holds before another dispatcher may take the row.
+        /// How long a claim holds (database clock) before another dispatcher may take the row; renewed every
+        /// third of it while a send is in flight.
         var lease: TimeInterval = 60
         var batchSize: Int = 200
-        /// Sends in flight at once.
+        /// Channel jobs running at once; no new rows are claimed while all are busy.
         var concurrency: Int = 32
+        /// Sends in flight at once to one channel.
+        var perChannelConcurrency: Int = 4
         var timeout: Duration = .seconds(10)
         /// Idle poll interval (another replica's rows, retries coming due).
         var tick: Duration = .seconds(1)
         var publicURL: String?
         var retryPolicy = DeliveryRetryPolicy()
+        /// Which addresses webhooks may reach (checked again on the connected address at every send).
+        var networkPolicy = NetworkPolicy()
 
         init(owner: String) {
             self.owner = owner
@@ -36,6 +47,18 @@ final class DeliveryDispatcher: Sendable {
         var dead = 0
         var failed = 0
         var deferred = 0
+
+        static func + (a: Round, b: Round) -> Round {
+            Round(claimed: a.claimed + b.claimed, sent: a.sent + b.sent, delivered: a.delivered + b.delivered,
+                  retrying: a.retrying + b.retrying, dead: a.dead + b.dead, failed: a.failed + b.failed, deferred: a.deferred + b.deferred)
+        }
+    }
+
+    /// One channel's share of a claim: its sends, in order.
+    struct Job: Sendable {
+        var channelID: String
+        var format: String
+        var sends: [Send]
     }
 
     let configuration: Configuration
@@ -45,7 +68,8 @@ final class DeliveryDispatcher: Sendable {
     private let now: @Sendable () -> Date
     private let jitter: @Sendable () -> Double
     private let metrics: GatewayMetrics?
-    private let limiters = Mutex<[String: SlidingWindowLimiter]>([:])
+    /// Channels with a job running on this dispatcher.
+    private let busy = Mutex<Set<String>>([])
     private let wakeSignal: AsyncStream<Void>
     private let wakeContinuation: AsyncStream<Void>.Continuation
 
@@ -55,7 +79,7 @@ final class DeliveryDispatcher: Sendable {
     ) {
         self.store = store
         self.configuration = configuration
-        self.sender = DeliverySender(client: client, timeout: configuration.timeout)
+        self.sender = DeliverySender(client: client, timeout: configuration.timeout, policy: configuration.networkPolicy)
         self.logger = logger
         self.metrics = metrics
         self.now = now
@@ -66,7 +90,8 @@ final class DeliveryDispatcher: Sendable {
     /// Asks the loop to look for due rows now (new outbox rows were committed).
     func wake() { wakeContinuation.yield() }
 
-    /// Claims and sends rounds until cancelled; idles for `tick` (or until woken) when nothing was due.
+    /// Claims rows and starts channel jobs until cancelled, without waiting for running jobs; idles for `tick`
+    /// (or until woken) when nothing was due. Cancelled jobs leave their claims to expire.
     func run() async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [wakeContinuation, tick = configuration.tick] in
@@ -77,10 +102,18 @@ final class DeliveryDispatcher: Sendable {
             }
             for await _ in wakeSignal {
                 if Task.isCancelled { break }
-                while !Task.isCancelled {
+                while !Task.isCancelled, busy.withLock({ $0.count }) < configuration.concurrency {
                     do {
-                        let round = try await runOnce()
-                        if round.claimed < configuration.batchSize { break }
+                        let (claimed, jobs, _) = try await claimAndPlan()
+                        for job in jobs {
+                            busy.withLock { _ = $0.insert(job.channelID) }
+                            group.addTask {
+                                _ = await self.execute(job)
+                                self.busy.withLock { _ = $0.remove(job.channelID) }
+                                self.wake()
+                            }
+                        }
+                        if claimed < configuration.batchSize { break }
                     } catch is CancellationError {
                         break
                     } catch {
@@ -93,39 +126,55 @@ final class DeliveryDispatcher: Sendable {
         }
     }
 
-    /// One round: claim due rows, send, record.
+    /// One round, waiting for every job it starts: claim due rows, send, record. (Tests and benchmarks.)
     @discardableResult
     func runOnce() async throws -> Round {
+        let (claimed, jobs, planned) = try await claimAndPlan()
+        var round = planned
+        round.claimed = claimed
+        round = await withTaskGroup(of: Round.self) { group in
+            for job in jobs { group.addTask { await self.execute(job) } }
+            return await group.reduce(round, +)
+        }
+        return round
+    }
+
+    /// Claims due rows of channels not busy here, records missing channels and rate-limit waits, and splits the
+    /// rest into one job per channel.
+    private func claimAndPlan() async throws -> (claimed: Int, jobs: [Job], round: Round) {
         let started = now()
         let claimed = try await store.claimDeliveries(
-            owner: configuration.owner, now: started, lease: configuration.lease, limit: configuration.batchSize)
-        var round = Round(claimed: claimed.count)
-        guard !claimed.isEmpty else { return round }
+            owner: configuration.owner, now: started, lease: configuration.lease, limit: configuration.batchSize,
+            excludingChannels: Array(busy.withLock { $0 }))
+        var round = Round()
+        guard !claimed.isEmpty else { return (0, [], round) }
         let channels = try await store.channels(ids: Array(Set(claimed.map(\.channelID))))
         let byID = Dictionary(channels.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
 
-        // Plan per channel, in claim order.
-        var sends: [Send] = []
-        var updates: [DeliveryUpdate] = []
         var order: [String] = []
         var grouped: [String: [DeliveryRecord]] = [:]
         for d in claimed {
             if grouped[d.channelID] == nil { order.append(d.channelID) }
             grouped[d.channelID, default: []].append(d)
         }
+        var updates: [DeliveryUpdate] = []
+        var settingsByChannel: [String: ChannelSettings] = [:]
         for channelID in order {
-            let items = grouped[channelID] ?? []
             guard let channel = byID[channelID], let settings = Self.settings(channel, publicURL: configuration.publicURL) else {
-                for d in items { updates.append(.init(id: d.id, state: "failed", nextAttemptAt: started, lastError: "channel is missing or invalid")) }
+                for d in grouped[channelID] ?? [] {
+                    updates.append(.init(id: d.id, state: "failed", nextAttemptAt: started, lastError: "channel is missing or invalid"))
+                }
+                round.failed += grouped[channelID]?.count ?? 0
                 continue
             }
-            let steps = limiters.withLock { all -> [DeliveryPlanner.Step<DeliveryRecord>] in
-                var limiter = all[channelID] ?? SlidingWindowLimiter(format: settings.format)
-                let steps = DeliveryPlanner.plan(items, limiter: &limiter, now: started)
-                all[channelID] = limiter
-                return steps
-            }
-            for step in steps {
+            settingsByChannel[channelID] = settings
+        }
+        let steps = try await plan(order.filter { settingsByChannel[$0] != nil }, grouped: grouped, settings: settingsByChannel, now: started)
+        var jobs: [Job] = []
+        for channelID in order {
+            guard let settings = settingsByChannel[channelID] else { continue }
+            var sends: [Send] = []
+            for step in steps[channelID] ?? [] {
                 switch step {
                 case .single(let d): sends.append(Send(deliveries: [d], settings: settings))
                 case .digest(let ds): sends.append(Send(deliveries: ds, settings: settings))
@@ -134,35 +183,87 @@ final class DeliveryDispatcher: Sendable {
                     for d in ds { updates.append(.init(id: d.id, state: "pending", nextAttemptAt: until, lastError: d.lastError)) }
                 }
             }
+            if !sends.isEmpty { jobs.append(Job(channelID: channelID, format: settings.format.rawValue, sends: sends)) }
         }
-        round.sent = sends.count
-        let results = await withTaskGroup(of: [DeliveryUpdate].self) { group -> [DeliveryUpdate] in
-            var out: [DeliveryUpdate] = []
-            var iterator = sends.makeIterator()
+        try await store.recordDeliveries(updates, owner: configuration.owner)
+        return (claimed.count, jobs, round)
+    }
+
+    /// Each channel's sends under its rate limit; limited channels are planned against the shared send log.
+    private func plan(
+        _ channelIDs: [String], grouped: [String: [DeliveryRecord]], settings: [String: ChannelSettings], now: Date
+    ) async throws -> [String: [DeliveryPlanner.Step<DeliveryRecord>]] {
+        var steps: [String: [DeliveryPlanner.Step<DeliveryRecord>]] = [:]
+        var limited: [String] = []
+        for id in channelIDs {
+            guard let format = settings[id]?.format else { continue }
+            if format.rateLimits.isEmpty {
+                steps[id] = (grouped[id] ?? []).map { .single($0) }
+            } else {
+                limited.append(id)
+            }
+        }
+        guard !limited.isEmpty else { return steps }
+        let window = limited.compactMap { settings[$0]?.format.rateLimits.map(\.per).max() }.max() ?? 0
+        let channels = limited
+        let planned = try await store.planChannelSends(channelIDs: channels, now: now, window: window) { sent in
+            var out: [String: [DeliveryPlanner.Step<DeliveryRecord>]] = [:]
+            var taken: [String: [Date]] = [:]
+            for id in channels {
+                guard let format = settings[id]?.format else { continue }
+                var limiter = SlidingWindowLimiter(limits: format.rateLimits, sent: sent[id] ?? [])
+                let steps = DeliveryPlanner.plan(grouped[id] ?? [], limiter: &limiter, now: now)
+                out[id] = steps
+                let sends = steps.filter { if case .wait = $0 { false } else { true } }.count
+                taken[id] = Array(repeating: now, count: sends)
+            }
+            return (out, taken)
+        }
+        return steps.merging(planned) { a, _ in a }
+    }
+
+    /// Sends one channel's messages (a few at once), recording each as soon as it ends, and keeps the job's claims
+    /// alive meanwhile.
+    private func execute(_ job: Job) async -> Round {
+        let ids = job.sends.flatMap { $0.deliveries.map(\.id) }
+        let renewal = Task { [store, configuration] in
+            let every = Duration.milliseconds(Int64(max(0.05, configuration.lease / 3) * 1000))
+            while !Task.isCancelled {
+                try? await Task.sleep(for: every)
+                if Task.isCancelled { break }
+                _ = try? await store.renewClaims(ids: ids, owner: configuration.owner, lease: configuration.lease)
+            }
+        }
+        defer { renewal.cancel() }
+        var round = Round(sent: job.sends.count)
+        await withTaskGroup(of: [DeliveryUpdate].self) { group in
+            var iterator = job.sends.makeIterator()
             var inFlight = 0
-            while inFlight < configuration.concurrency, let send = iterator.next() {
+            while inFlight < max(1, configuration.perChannelConcurrency), let send = iterator.next() {
                 group.addTask { await self.perform(send) }
                 inFlight += 1
             }
-            while let done = await group.next() {
-                out += done
+            while let updates = await group.next() {
                 if let send = iterator.next() { group.addTask { await self.perform(send) } }
+                guard !updates.isEmpty else { continue }  // cancelled: the claims expire and the rows are sent again
+                do {
+                    try await store.recordDeliveries(updates, owner: configuration.owner)
+                } catch {
+                    logger.warning("recording deliveries failed", metadata: ["error": "\(error)", "channel.id": job.channelID])
+                }
+                for u in updates {
+                    switch u.state {
+                    case "delivered": round.delivered += 1
+                    case "dead": round.dead += 1
+                    case "failed": round.failed += 1
+                    default: round.retrying += 1
+                    }
+                    metrics?.deliveries.series([job.format, u.attempt?.outcome ?? u.state]).increment()
+                }
+                if let metrics, updates.contains(where: { $0.state == "dead" }) {
+                    metrics.deadLetters.set((try? await store.deliveryCounts()["dead"]) ?? 0)
+                }
             }
-            return out
-        }
-        for u in results {
-            switch u.state {
-            case "delivered": round.delivered += 1
-            case "dead": round.dead += 1
-            case "failed": round.failed += 1
-            default: round.retrying += 1
-            }
-        }
-        try await store.recordDeliveries(updates + results, owner: configuration.owner)
-        if let metrics {
-            let formats = Dictionary(claimed.map { ($0.id, byID[$0.channelID]?.format ?? "unknown") }, uniquingKeysWith: { a, _ in a })
-            for u in results { metrics.deliveries.series([formats[u.id] ?? "unknown", u.attempt?.outcome ?? u.state]).increment() }
-            if round.dead > 0 { metrics.deadLetters.set(try await store.deliveryCounts()["dead"] ?? 0) }
         }
         return round
     }

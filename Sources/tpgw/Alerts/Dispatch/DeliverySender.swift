@@ -6,13 +6,18 @@ import TPGWHTTPClient
 struct DeliverySender: Sendable {
     let client: HTTPClient
     var timeout: Duration
+    /// Checked on the address actually connected to, at every send.
+    var policy: NetworkPolicy
+    /// The most of a response body read; a receiver cannot make tpgw buffer more.
+    static let maxResponseBytes = 64 << 10
 
     /// The result, the latency, and a short secret-free excerpt of the response body.
     func send(_ request: OutgoingRequest, secrets: [String]) async throws -> (result: DeliveryResult, latencyMs: Int, excerpt: String?) {
         let started = ContinuousClock.now
         let outgoing = HTTPClientRequest(
             method: request.method, url: request.url, headers: request.headers.map { ($0.name, $0.value) }, body: request.body,
-            connectTimeout: min(timeout, .seconds(5)), totalTimeout: timeout)
+            connectTimeout: min(timeout, .seconds(5)), totalTimeout: timeout, maxResponseBytes: Self.maxResponseBytes,
+            addressPolicy: policy)
         do {
             let response = try await client.execute(outgoing)
             let ms = Int((ContinuousClock.now - started).milliseconds)
@@ -24,6 +29,8 @@ struct DeliverySender: Sendable {
             switch error.kind {
             case .timeout: return (.timedOut, ms, nil)
             case .shutdown: throw CancellationError()
+            case .forbiddenAddress:
+                return (.refused(reason: WebhookTarget.refusalMessage(range: error.detail)), ms, nil)
             default: return (.connectionFailed(reason: "\(error.kind.rawValue) (curl \(error.curlCode))"), ms, nil)
             }
         }
@@ -35,10 +42,16 @@ struct DeliverySender: Sendable {
         return String(scrub(String(decoding: body.prefix(400), as: UTF8.self), secrets: secrets).prefix(200))
     }
 
-    /// `text` on one line with every secret masked: each given secret, and for URLs each query item and its value.
+    /// `text` on one line with every secret masked: each given secret, and for URLs each path segment of 8 or
+    /// more characters (Slack and Feishu put tokens there), each query item and its value.
     static func scrub(_ text: String, secrets: [String]) -> String {
         var masks = secrets
         for s in secrets {
+            if let scheme = s.range(of: "://") {
+                let rest = s[scheme.upperBound...]
+                let pathEnd = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) ?? rest.endIndex
+                masks += rest[..<pathEnd].split(separator: "/").dropFirst().filter { $0.count >= 8 }.map(String.init)
+            }
             guard let q = s.firstIndex(of: "?") else { continue }
             for pair in s[s.index(after: q)...].split(separator: "&") {
                 masks.append(String(pair))

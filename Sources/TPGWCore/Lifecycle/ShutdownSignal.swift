@@ -1,0 +1,48 @@
+import Synchronization
+
+/// A one-shot "please stop" that any number of tasks can wait for. Triggering it twice is harmless.
+package final class ShutdownSignal: Sendable {
+    private struct State {
+        var triggered = false
+        var next: UInt64 = 0
+        var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    package init() {}
+
+    package var isTriggered: Bool { state.withLock { $0.triggered } }
+
+    /// Wakes every waiter, now and later.
+    package func trigger() {
+        let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            guard !s.triggered else { return [] }
+            s.triggered = true
+            defer { s.waiters = [:] }
+            return Array(s.waiters.values)
+        }
+        for w in waiters { w.resume() }
+    }
+
+    /// Returns once triggered, or at once when the calling task is cancelled.
+    package func wait() async {
+        let id = state.withLock { s -> UInt64 in
+            s.next += 1
+            return s.next
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { s -> Bool in
+                    if s.triggered || Task.isCancelled { return true }
+                    s.waiters[id] = c
+                    return false
+                }
+                if resumeNow { c.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
+            waiter?.resume()
+        }
+    }
+}

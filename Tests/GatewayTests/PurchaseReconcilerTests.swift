@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import TPGWBCE
+import TPGWCore
+@testable import TPGWStore
+@testable import tpgw
+
+/// What the reconciler does with a pending purchase, decided from the row and `now` alone.
+@Suite struct PurchaseReconcilerDecisionTests {
+    static let created = Date(timeIntervalSince1970: 1_800_000_000)
+    static let accounts = ["prod": ["bj", "gz"]]
+
+    static func row(account: String = "prod", region: String = "bj", checks: Int = 0, error: String? = nil) -> PurchaseRecord {
+        PurchaseRecord(
+            id: 1, apiKeyID: 1, caller: "team-a", account: account, region: region, idempotencyKey: "k", requestCanonical: "c",
+            requestBody: #"{"account":"\#(account)","region":"\#(region)","reservationLength":1,"capacity":"100G","policy":"fullTime","lineType":"WebOutBytes"}"#,
+            clientToken: "t", state: .pending, packageID: nil, responseStatus: nil, responseBody: nil, upstreamRequestID: nil, errorCode: error,
+            errorMessage: error.map { "\($0) happened" }, checks: checks, lastCheckedAt: nil, createdAt: created, updatedAt: created, leaseUntil: created)
+    }
+
+    @Test func youngRow_isResentWithItsStoredOrder() {
+        let decision = PurchaseReconciler.decide(Self.row(), now: Self.created.addingTimeInterval(600), giveUpAfter: 3600, accounts: Self.accounts)
+        guard case .resend(let order) = decision else { Issue.record("expected resend, got \(decision)"); return }
+        #expect(order.account == "prod" && order.region == "bj" && order.capacity == "100G" && order.reservationLength == 1)
+    }
+
+    @Test func rowAtTheGiveUpAge_becomesUnknown_sayingWhatWasChecked() {
+        let decision = PurchaseReconciler.decide(
+            Self.row(checks: 4, error: "timeout"), now: Self.created.addingTimeInterval(3600), giveUpAfter: 3600, accounts: Self.accounts)
+        guard case .giveUp(let reason) = decision else { Issue.record("expected giveUp, got \(decision)"); return }
+        #expect(reason.contains("4 check(s)") && reason.contains("timeout happened") && reason.contains("clientToken"))
+    }
+
+    @Test func rowOfARegionThisReplicaDoesNotConfigure_isLeftForAnother_untilTheGiveUpAge() {
+        let young = PurchaseReconciler.decide(Self.row(region: "hkg"), now: Self.created, giveUpAfter: 3600, accounts: Self.accounts)
+        guard case .skip(let reason) = young else { Issue.record("expected skip, got \(young)"); return }
+        #expect(reason.contains("not configured on this replica"))
+        let old = PurchaseReconciler.decide(Self.row(region: "hkg"), now: Self.created.addingTimeInterval(3600), giveUpAfter: 3600, accounts: Self.accounts)
+        guard case .giveUp = old else { Issue.record("expected giveUp, got \(old)"); return }
+    }
+
+    @Test func onlyUpstream4xxOtherThan429_settlesAPurchaseAsFailed() {
+        let source = SourceID(provider: "bce", account: "prod", region: "bj")
+        func e(_ kind: BCEError.Kind, _ status: Int?) -> BCEError {
+            BCEError(kind: kind, source: source, operation: "create", status: status, message: "x")
+        }
+        #expect(PurchaseExecutor.isDefiniteRejection(e(.service, 403)))
+        #expect(!PurchaseExecutor.isDefiniteRejection(e(.service, 429)))
+        #expect(!PurchaseExecutor.isDefiniteRejection(e(.service, 503)))
+        #expect(!PurchaseExecutor.isDefiniteRejection(e(.timeout, nil)))
+        #expect(!PurchaseExecutor.isDefiniteRejection(e(.circuitOpen, nil)))
+    }
+}
