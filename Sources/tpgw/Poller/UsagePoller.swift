@@ -261,7 +261,7 @@ package final class UsagePoller: Sendable {
     private func nextWait() async -> Duration {
         guard let (next, dbNow) = try? await store.nextDue(only: configuredIDs), let next else { return configuration.tick }
         let seconds = next.timeIntervalSince(dbNow)
-        let wait = Duration.milliseconds(Int64(max(0.02, seconds) * 1000))
+        let wait = Duration.milliseconds(Int64(saturating: max(0.02, seconds) * 1000))
         return min(wait, configuration.tick)
     }
 
