@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "tpgw", targets: ["tpgw"]),
         .executable(name: "bce-sim", targets: ["bce-sim"]),
         .executable(name: "tpgw-bench-server", targets: ["tpgw-bench-server"]),
+        .executable(name: "tencent-sim", targets: ["tencent-sim"]),
     ],
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -22,17 +23,22 @@ let package = Package(
         .target(name: "TPGWHTTPClient", dependencies: ["TPGWCore", "CCurl"], swiftSettings: swiftSettings),
         .target(name: "TPGWStore", dependencies: ["TPGWCore", "CLibPQ"], swiftSettings: swiftSettings),
         .target(name: "TPGWBCE", dependencies: ["TPGWCore", "TPGWCrypto", "TPGWHTTPClient"], swiftSettings: swiftSettings),
+        .target(name: "TPGWTencent", dependencies: ["TPGWCore", "TPGWCrypto", "TPGWHTTPClient"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "tpgw",
             dependencies: ["TPGWCore", "TPGWCrypto", "TPGWHTTP", "TPGWHTTPClient", "TPGWStore", "TPGWBCE"],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "bce-sim", dependencies: ["TPGWCore", "TPGWCrypto", "TPGWHTTP", "TPGWBCE"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "tencent-sim", dependencies: ["TPGWCore", "TPGWCrypto", "TPGWHTTP", "TPGWTencent"], swiftSettings: swiftSettings),
         .executableTarget(name: "tpgw-bench-server", dependencies: ["TPGWCore", "TPGWHTTP"], swiftSettings: swiftSettings),
         .executableTarget(name: "tpgw-bench-metrics", dependencies: ["TPGWCore"], path: "bench/metrics", swiftSettings: swiftSettings),
         .testTarget(name: "TPGWCoreTests", dependencies: ["TPGWCore", "TPGWCrypto", "TPGWTestSupport"]),
         .testTarget(name: "TPGWHTTPTests", dependencies: ["TPGWHTTP"]),
         .testTarget(name: "TPGWBCETests", dependencies: ["TPGWBCE", "TPGWHTTPClient", "bce-sim"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "TPGWTencentTests", dependencies: ["TPGWTencent", "TPGWHTTPClient", "tencent-sim"], exclude: ["Fixtures"]),
         .testTarget(name: "GatewayTests", dependencies: ["tpgw"]),
         .testTarget(
             name: "IntegrationTests", dependencies: ["tpgw", "bce-sim", "TPGWStore", "TPGWBCE", "TPGWHTTP", "TPGWHTTPClient", "TPGWTestSupport"]),

@@ -24,8 +24,8 @@ func run(_ data: [UInt8], chunk: Int) -> [Outcome] {
             switch event {
             case .needMore:
                 precondition(offset == end, "needMore without consuming everything")
-            case .expectContinue:
-                outcomes.append(.expectContinue)
+            case .head(let head):
+                if head.expectsContinue { outcomes.append(.expectContinue) }
             case .request(let r):
                 outcomes.append(.request(method: r.method.rawValue, target: r.target, version: r.version.description,
                                          headers: r.headers.map { $0.name + ":" + $0.value }, body: r.body))

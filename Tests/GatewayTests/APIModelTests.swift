@@ -12,9 +12,20 @@ import TPGWCore
     }
 
     @Test(arguments: [
+        (#"{"account":"nope","region":"bj","reservationLength":1,"capacity":"10G"}"#, "no account nope"),
+        (#"{"account":"prod","region":"su","reservationLength":1,"capacity":"10G"}"#, "does not watch region su"),
+    ])
+    func unconfiguredAccountOrRegion_isNotFound(body: String, message: String) {
+        #expect {
+            try PurchaseRequest.validate(body: Array(body.utf8), accounts: ["prod": ["bj", "gz"]])
+        } throws: { error in
+            guard let e = error as? AppError else { return false }
+            return e.code == .notFound && e.message.contains(message)
+        }
+    }
+
+    @Test(arguments: [
         (#"{"account":"prod","region":"bj","reservationLength":12,"capacity":"10G"}"#, ["capacity"]),
-        (#"{"account":"nope","region":"bj","reservationLength":1,"capacity":"10G"}"#, ["account"]),
-        (#"{"account":"prod","region":"su","reservationLength":1,"capacity":"10G"}"#, ["region"]),
         (#"{"account":"prod","region":"bj","reservationLength":"1","capacity":10}"#, ["capacity", "reservationLength"]),
         (#"{"account":"prod","region":"bj","reservationLength":1e300,"capacity":"10G","policy":"sometimes","x":1}"#, ["policy", "reservationLength", "x"]),
         (#"{}"#, ["account", "capacity", "region", "reservationLength"]),

@@ -15,7 +15,7 @@ import Testing
         ("negative content length", "POST /echo HTTP/1.1\r\n\(host)Content-Length: -2\r\n\r\nab", 400, "badRequest"),
         ("smuggling CL+TE", "POST /echo HTTP/1.1\r\n\(host)Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400, "badRequest"),
         ("malformed chunk", "POST /echo HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\nxyz\r\n", 400, "badRequest"),
-        ("unknown method", "BREW /pot HTTP/1.1\r\n\(host)\r\n", 501, "notImplemented"),
+        ("method not a token", "BR@W /pot HTTP/1.1\r\n\(host)\r\n", 400, "badRequest"),
         ("HTTP/2.0", "GET /hello HTTP/2.0\r\n\(host)\r\n", 505, "versionNotSupported"),
     ]
 

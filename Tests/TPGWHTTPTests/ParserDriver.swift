@@ -33,7 +33,7 @@ func parseAll(_ bytes: [UInt8], chunk: Int = .max, limits: RequestParser.Limits 
             offset += consumed
             switch event {
             case .needMore: break
-            case .expectContinue: events.append(.expectContinue)
+            case .head(let head): if head.expectsContinue { events.append(.expectContinue) }
             case .request(let r):
                 requests.append(r)
                 events.append(.request(method: r.method, target: r.target, body: String(decoding: r.body, as: UTF8.self)))

@@ -47,7 +47,7 @@ import TPGWCore
         #expect(r.headers["Allow"] == "GET, HEAD, POST")
     }
 
-    @Test(arguments: [HTTPMethod.TRACE, .OPTIONS, .PATCH, .PUT])
+    @Test(arguments: [HTTPMethod.TRACE, .OPTIONS, .PATCH, .PUT, .OTHER])
     func methodsARouteLacks_are405WithAllow_not501(_ method: HTTPMethod) async throws {
         let router = Router()
         router.get("/r") { _, _ in .text("g") }

@@ -6,13 +6,14 @@ import TPGWCore
 func withServer<T>(
     _ configure: (inout HTTPServer.Configuration) -> Void = { _ in },
     router: Router,
+    headGate: HeadGate? = nil,
     logSink: MemoryLogSink = MemoryLogSink(),
     _ body: (Int, HTTPServer) async throws -> T
 ) async throws -> T {
     var configuration = HTTPServer.Configuration(host: "127.0.0.1", port: 0)
     configuration.eventLoopThreads = 2
     configure(&configuration)
-    let server = HTTPServer(configuration: configuration, handler: router.makeHandler(),
+    let server = HTTPServer(configuration: configuration, handler: router.makeHandler(), headGate: headGate,
                             logger: Logger(label: "test", level: .info, sink: logSink))
     let port = try server.start()
     do {

@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Property-based API check: schemathesis generates requests from openapi.yaml against a live `tpgw serve` (with
-# bce-sim behind it and a real admin key) for a bounded number of examples per operation. Fails on any 5xx, any
-# undocumented status code or content type, or any response that does not match its schema.
+# Property-based API check: the newest schemathesis (4.x, pinned below) generates requests from openapi.yaml against
+# a live `tpgw serve` (bce-sim behind it, a real admin key) with every check and every phase: examples, coverage,
+# fuzzing and stateful (links in the spec: create a channel, then read, test and delete it; create a budget, then
+# read its alerts). Fails on any failure: 5xx, undocumented status or content type, schema mismatch, a schema-valid
+# request rejected, a 405 without Allow, ... The baseline (schemathesis-baseline.json) accepts one failure: 4.32.5's
+# coverage phase reports `{"scope": {"account": "0"}}` for POST /v1/budgets as "missing required property: region",
+# but BudgetScope requires nothing (jsonschema-rs validates that body as valid): a false positive of the tool.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib/deps.sh
-tpgw_pip_install schemathesis==3.39.16 || exit 1
+SCHEMATHESIS_VERSION=4.32.5
+if ! python3 -m pip show schemathesis 2>/dev/null | grep -q "^Version: $SCHEMATHESIS_VERSION\$"; then
+  python3 -m pip install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" >/dev/null || exit 1
+fi
 : "${TPGW_TEST_DATABASE_URL:?run through scripts/test (needs the throwaway PostgreSQL)}"
 BIN=$(swift build --show-bin-path)
 [ -x "$BIN/tpgw" ] && [ -x "$BIN/bce-sim" ] || { echo "schemathesis: build first (swift build)"; exit 1; }
@@ -44,10 +51,11 @@ PIDS+=($!)
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 curl -fs -X POST -H "Authorization: Bearer $KEY" "http://127.0.0.1:$PORT/v1/refresh" >/dev/null || { echo "schemathesis: refresh failed"; exit 1; }
 
-schemathesis run openapi.yaml --base-url "http://127.0.0.1:$PORT" -H "Authorization: Bearer $KEY" \
-  --hypothesis-max-examples "${TPGW_SCHEMATHESIS_EXAMPLES:-25}" --hypothesis-seed 1 --hypothesis-derandomize \
-  -c not_a_server_error -c status_code_conformance -c content_type_conformance -c response_schema_conformance \
-  --experimental=openapi-3.1 --request-timeout 10000 --no-color >"$WORK/report.txt" 2>&1
+${SCHEMATHESIS:-schemathesis} run openapi.yaml --url "http://127.0.0.1:$PORT" -H "Authorization: Bearer $KEY" \
+  --checks all --phases examples,coverage,fuzzing,stateful --max-examples "${TPGW_SCHEMATHESIS_EXAMPLES:-25}" \
+  --seed 1 --generation-deterministic --generation-allow-x00 false --request-timeout 10 --no-color --continue-on-failure \
+  --baseline scripts/test.d/schemathesis-baseline.json \
+  --report junit --report-dir "$WORK" ${TPGW_SCHEMATHESIS_ARGS:-} >"$WORK/report.txt" 2>&1
 rc=$?
 tail -n 40 "$WORK/report.txt"
 if grep -q '"level":"error"\|"level":"critical"' "$WORK/tpgw.log"; then

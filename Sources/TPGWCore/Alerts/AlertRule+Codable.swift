@@ -27,14 +27,17 @@ extension AlertRule: Codable {
         try StrictKeys.check(decoder, allowed: Self.allowedFields(kind).union(["kind"]))
         let per = try c.decodeIfPresent(Per.self, forKey: .per) ?? .package
         switch kind {
-        case .usedRatio: self = .usedRatio(thresholds: try c.decode([Double].self, forKey: .thresholds), per: per)
+        // Thresholds are levels: kept in ascending order whatever order they were given in.
+        case .usedRatio: self = .usedRatio(thresholds: try c.decode([Double].self, forKey: .thresholds).sorted(), per: per)
         case .remainingBytes: self = .remainingBytes(below: try c.decode(Int64.self, forKey: .below), per: per)
         case .exhaustion: self = .exhaustion(withinHours: try c.decode(Double.self, forKey: .withinHours), per: per)
         case .exhaustsBeforeExpiry: self = .exhaustsBeforeExpiry
         case .expiryWaste:
             self = .expiryWaste(
                 withinDays: try c.decode(Double.self, forKey: .withinDays),
-                unusedBytesAbove: try c.decodeIfPresent(Int64.self, forKey: .unusedBytesAbove),
+                unusedBytesAbove: try c.decodeIfPresent(Int64.self, forKey: .unusedBytesAbove)
+                    // Neither threshold given: any unused byte at expiry is waste.
+                    ?? (c.contains(.unusedRatioAbove) && (try? c.decodeNil(forKey: .unusedRatioAbove)) == false ? nil : 0),
                 unusedRatioAbove: try c.decodeIfPresent(Double.self, forKey: .unusedRatioAbove))
         case .coverageGap: self = .coverageGap(withinHours: try c.decodeIfPresent(Double.self, forKey: .withinHours) ?? 0)
         case .statusChange: self = .statusChange

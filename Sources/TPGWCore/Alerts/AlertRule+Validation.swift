@@ -10,10 +10,10 @@ extension AlertRule {
         case .usedRatio(let thresholds, _):
             check(!thresholds.isEmpty, "thresholds", "must list at least one threshold")
             check(thresholds.count <= 10, "thresholds", "must list at most 10 thresholds")
+            check(Set(thresholds).count == thresholds.count, "thresholds", "must not repeat a threshold")
             for (i, t) in thresholds.enumerated() {
                 check(t.isFinite && t > 0 && t <= 1, "thresholds[\(i)]", "must be a ratio in (0, 1]")
             }
-            check(zip(thresholds, thresholds.dropFirst()).allSatisfy { $0 < $1 }, "thresholds", "must be strictly ascending")
         case .remainingBytes(let below, _):
             check(below > 0, "below", "must be a positive number of bytes")
         case .exhaustion(let hours, _):
@@ -22,7 +22,6 @@ extension AlertRule {
             break
         case .expiryWaste(let days, let bytes, let ratio):
             check(days.isFinite && days > 0 && days <= 400, "withinDays", "must be in (0, 400]")
-            check(bytes != nil || ratio != nil, "unusedBytesAbove", "give unusedBytesAbove or unusedRatioAbove (or both)")
             if let bytes { check(bytes >= 0, "unusedBytesAbove", "must not be negative") }
             if let ratio { check(ratio.isFinite && ratio >= 0 && ratio < 1, "unusedRatioAbove", "must be a ratio in [0, 1)") }
         case .coverageGap(let hours):

@@ -7,20 +7,17 @@ extension Budget {
         func check(_ ok: Bool, _ field: String, _ message: String) {
             if !ok { errors.append(.init(field: field, message: message)) }
         }
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        check(!trimmed.isEmpty, "name", "must not be empty")
-        check(name.count <= 200, "name", "must be at most 200 characters")
+        check(!Blank.isBlank(name), "name", "must not be empty or only blanks")
+        check(name.unicodeScalars.count <= 200, "name", "must be at most 200 characters")
         if let account = scope.account { check(!account.isEmpty, "scope.account", "must not be empty when given") }
         if let region = scope.region { check(!region.isEmpty, "scope.region", "must not be empty when given") }
         if let package = scope.package {
-            if let key = PackageKey(package) {
-                if let account = scope.account { check(account == key.account, "scope.package", "belongs to another account than scope.account") }
-                if let region = scope.region { check(region == key.region, "scope.package", "belongs to another region than scope.region") }
-            } else {
+            // Fields narrow together: a package with an account or region it is not in matches nothing.
+            if PackageKey(package) == nil {
                 check(false, "scope.package", "must be a package key like bce:prod:bj:tp-87V5cnkwqO")
             }
         }
-        check(!rules.isEmpty, "rules", "must list at least one rule")
+        // No rules is a dormant budget (it fires nothing): allowed, so a budget can be set up before its rules.
         check(rules.count <= 50, "rules", "must list at most 50 rules")
         for (i, rule) in rules.enumerated() { errors += rule.validate(index: i) }
         for (i, channel) in channels.enumerated() { check(!channel.isEmpty, "channels[\(i)]", "must not be empty") }

@@ -8,7 +8,8 @@ import Darwin
 ///
 /// Feed it whatever bytes arrived with `parse(_:)`. It consumes input until it needs more
 /// (`.needMore`, all input consumed), has a complete request (`.request`, the rest of the input is
-/// the next pipelined request), has read a head carrying `Expect: 100-continue` (`.expectContinue`),
+/// the next pipelined request), has read the head of a request that announces a body (`.head`, before
+/// any body byte is consumed, so that the caller can refuse the body or answer `100 Continue`),
 /// or finds an error (`.failure`; the parser stays failed, the connection must be closed).
 /// Partial lines are carried over internally, so a request may arrive one byte at a time.
 package struct RequestParser: Sendable {
@@ -29,8 +30,9 @@ package struct RequestParser: Sendable {
 
     package enum Event: Sendable {
         case needMore
-        /// The head asked for `100 Continue` before sending its body; answer it, then keep feeding.
-        case expectContinue
+        /// The head announces a body (`Content-Length` > 0 or chunked); no body byte is consumed yet. Feed the
+        /// rest to read the body, or refuse it. When `head.expectsContinue`, answer `100 Continue` first.
+        case head(HTTPRequestHead)
         case request(HTTPRequest)
         case failure(HTTPParseError)
     }
@@ -104,6 +106,8 @@ package struct RequestParser: Sendable {
             case .body(let remaining):
                 let n = min(remaining, count - pos)
                 if n > 0 {
+                    // Storage is taken when the first body byte arrives, not when the head announces it.
+                    if body.isEmpty { body.reserveCapacity(remaining) }
                     body.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[pos..<(pos + n)]))
                     pos += n
                 }
@@ -282,7 +286,7 @@ package struct RequestParser: Sendable {
         case .malformed: return fail(HTTPParseError(.badRequest, "malformed HTTP version"))
         }
         guard let m = RequestParser.method(methodBytes) else {
-            return fail(HTTPParseError(.notImplemented, "method not implemented"))
+            return fail(HTTPParseError(.badRequest, "malformed method"))
         }
         method = m
         let first = targetBytes[0]
@@ -330,7 +334,8 @@ package struct RequestParser: Sendable {
             if b.elementsEqual("OPTIONS".utf8) { return .OPTIONS }
         default: break
         }
-        return nil
+        // Any other token (RFC 9110 §9.1: methods are case-sensitive tokens) is a method we do not route.
+        return b.count <= 32 && b.allSatisfy(isTokenChar) ? .OTHER : nil
     }
 
     private static func isAbsoluteForm(_ b: UnsafeRawBufferPointer) -> Bool {
@@ -428,14 +433,18 @@ package struct RequestParser: Sendable {
             }
             state = .chunkSize
             trailerCount = 0
-            return expectContinue ? .expectContinue : nil
+            return .head(currentHead(contentLength: nil))
         }
         let length = contentLength ?? 0
         if length > limits.maxBodyBytes { return fail(HTTPParseError(.payloadTooLarge, "body exceeds \(limits.maxBodyBytes) bytes")) }
         if length == 0 { return .request(finishRequest()) }
-        body.reserveCapacity(length)
         state = .body(remaining: length)
-        return expectContinue ? .expectContinue : nil
+        return .head(currentHead(contentLength: length))
+    }
+
+    private func currentHead(contentLength: Int?) -> HTTPRequestHead {
+        HTTPRequestHead(method: method, target: target, version: version, headers: headers, contentLength: contentLength,
+                        expectsContinue: expectContinue)
     }
 
     // MARK: - Chunked bodies

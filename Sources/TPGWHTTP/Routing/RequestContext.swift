@@ -33,6 +33,20 @@ package struct RequestContext: Sendable {
         return RequestContext(requestID: id, logger: logger.with(["request.id": id]), remoteAddress: remoteAddress)
     }
 
+    /// The peer's IP address without the port (and without brackets for IPv6), e.g. for per-client limits.
+    package var remoteHost: String { RequestContext.host(ofAddress: remoteAddress) }
+
+    /// `1.2.3.4:5` -> `1.2.3.4`, `[::1]:5` -> `::1`; anything else unchanged.
+    package static func host(ofAddress address: String) -> String {
+        if address.hasPrefix("["), let close = address.firstIndex(of: "]") {
+            return String(address[address.index(after: address.startIndex)..<close])
+        }
+        if let colon = address.lastIndex(of: ":"), address.firstIndex(of: ":") == colon {
+            return String(address[..<colon])
+        }
+        return address
+    }
+
     /// The path parameter `name`, or a 400 problem when it is missing.
     package func parameter(_ name: String) throws -> String {
         guard let value = parameters[name] else {

@@ -36,6 +36,8 @@ final class Connection: @unchecked Sendable {
     var closed = false
     var deadline: UInt64 = 0
     var deadlineKind: DeadlineKind = .none
+    /// Bytes this connection's current request body holds of the server's body budget.
+    var reservedBodyBytes = 0
 
     // The request in flight, for the response and access log.
     var requestIsHead = false

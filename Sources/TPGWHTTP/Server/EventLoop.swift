@@ -304,9 +304,14 @@ final class EventLoop: @unchecked Sendable {
                     // Only blank lines were received: not the start of a request yet.
                     setDeadline(connection, .idle, core.configuration.idleTimeout.nanoseconds)
                 }
-            case .expectContinue:
+            case .head(let head):
+                // Before any body byte is read: the gate and the budget may refuse it, and only then `100 Continue`.
+                if let problem = admitBody(connection, head) {
+                    refuseBody(connection, head, problem)
+                    return
+                }
                 setDeadline(connection, .body, core.configuration.bodyReadTimeout.nanoseconds)
-                write(connection, ResponseEncoder.continueResponse)
+                if head.expectsContinue { write(connection, ResponseEncoder.continueResponse) }
             case .request(let request):
                 if offset < input.count {
                     connection.pendingInput.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[offset...]))
@@ -320,7 +325,52 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
+    /// Asks the head gate, then takes the body's share of the server's budget; the problem to answer when the body
+    /// must not be read.
+    private func admitBody(_ connection: Connection, _ head: HTTPRequestHead) -> HTTPProblem? {
+        if let gate = core.headGate {
+            var head = head
+            head.remoteAddress = connection.remoteAddress
+            if let problem = gate(head) { return problem }
+        }
+        let bytes = head.contentLength ?? core.configuration.maxBodyBytes
+        if bytes > core.configuration.maxBufferedBodyBytes {
+            return HTTPProblem(.payloadTooLarge, code: "payloadTooLarge", detail: "body exceeds \(core.configuration.maxBufferedBodyBytes) bytes")
+        }
+        guard core.reserveBody(bytes) else {
+            return HTTPProblem(.serviceUnavailable, code: "unavailable", detail: "too many request bodies in progress",
+                               headers: ["Retry-After": "1"])
+        }
+        connection.reservedBodyBytes = bytes
+        return nil
+    }
+
+    /// Answers a request whose body was refused and closes the connection; the body is read only to be discarded.
+    private func refuseBody(_ connection: Connection, _ head: HTTPRequestHead, _ problem: HTTPProblem) {
+        let id = RequestID.generate()
+        connection.requestID = id
+        connection.requestIsHead = false
+        connection.requestKeepAlive = false
+        connection.requestHTTP10 = head.version == .http1_0
+        connection.pendingInput = []
+        if core.configuration.accessLog {
+            core.logger.info("request refused before its body", metadata: [
+                "http.method": head.method.rawValue, "http.status": String(problem.status.code), "http.error": problem.code,
+                "request.id": id, "net.peer": connection.remoteAddress,
+            ])
+        }
+        sendResponse(connection, problem.response(requestID: id))
+    }
+
+    /// Gives the current body's share of the budget back.
+    private func releaseBody(_ connection: Connection) {
+        guard connection.reservedBodyBytes != 0 else { return }
+        core.releaseBody(connection.reservedBodyBytes)
+        connection.reservedBodyBytes = 0
+    }
+
     private func respondToParseError(_ connection: Connection, _ error: HTTPParseError) {
+        releaseBody(connection)
         let id = RequestID.generate()
         let problem = HTTPProblem(error.status, code: error.code, detail: error.detail)
         connection.requestID = id
@@ -376,6 +426,7 @@ final class EventLoop: @unchecked Sendable {
     private func finish(_ connection: Connection, _ response: HTTPResponse) {
         guard !connection.closed else { return }
         connection.inFlight = false
+        releaseBody(connection)
         if response.abortConnection { closeNow(connection); return }
         if draining { connection.requestKeepAlive = false }
         sendResponse(connection, response)
@@ -522,6 +573,7 @@ final class EventLoop: @unchecked Sendable {
     private func closeNow(_ connection: Connection) {
         guard !connection.closed else { return }
         connection.closed = true
+        releaseBody(connection)
         connections[connection.fd] = nil
         core.releaseConnection()
         close(connection.fd)  // also removes it from the epoll set

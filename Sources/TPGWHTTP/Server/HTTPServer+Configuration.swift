@@ -21,6 +21,11 @@ extension HTTPServer {
         package var maxHeaderCount: Int = 100
         /// Body limit (413 beyond, answered without reading the body).
         package var maxBodyBytes: Int = 1 << 20
+        /// Bytes all connections together may hold in request bodies being received or handled. A body that would
+        /// go beyond is refused before it is read: 503 with `Retry-After` and close. A `Content-Length` body takes
+        /// its length from the budget, a chunked one `maxBodyBytes`; given back when its response is written or its
+        /// connection closes.
+        package var maxBufferedBodyBytes: Int = 64 << 20
         /// From the first byte of a request to the end of its head (408 + close).
         package var headerReadTimeout: Duration = .seconds(10)
         /// From the end of the head to the end of the body (408 + close).

@@ -34,12 +34,16 @@ package final class HTTPServer: Sendable {
     /// Event-loop threads are named this plus their index (visible in `ps -T`, `top -H`).
     package static let loopThreadNamePrefix = "tpgw-http-"
     private let handler: HTTPHandler
+    private let headGate: HeadGate?
     private let logger: Logger
     private let state = Mutex(State())
 
-    package init(configuration: Configuration, handler: @escaping HTTPHandler, logger: Logger) {
+    /// - Parameter headGate: asked about every request that announces a body, once its head is parsed and before
+    ///   the body is read (see `HeadGate`); nil admits every body.
+    package init(configuration: Configuration, handler: @escaping HTTPHandler, headGate: HeadGate? = nil, logger: Logger) {
         self.configuration = configuration
         self.handler = handler
+        self.headGate = headGate
         self.logger = logger
     }
 
@@ -48,6 +52,9 @@ package final class HTTPServer: Sendable {
 
     /// Open connections right now (for tests and metrics).
     package var connectionCount: Int { state.withLock { $0.core?.connectionCount ?? 0 } }
+
+    /// Bytes of `maxBufferedBodyBytes` taken by request bodies right now (for tests and metrics).
+    package var bodyBytesReserved: Int { state.withLock { $0.core?.bodyBytesReserved ?? 0 } }
 
     /// Binds, listens and starts the loop threads. Returns the bound port. Calling it twice returns the same port.
     @discardableResult
@@ -61,7 +68,7 @@ package final class HTTPServer: Sendable {
             Socket.raiseOpenFileLimit()
             let fd = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
             let core = ServerCore(
-                configuration: configuration, handler: handler, logger: logger,
+                configuration: configuration, handler: handler, headGate: headGate, logger: logger,
                 onLoopExit: { [weak self] in self?.loopExited() },
                 onListenerReleased: { [weak self] in self?.listenerReleased() })
             var loops: [EventLoop] = []

@@ -17,7 +17,6 @@ extension Application {
             upstreamRequests.counter(labels).increment()
             upstreamDurations.histogram(labels).observe(attempt.duration)
         }
-        let auth = Authenticator(keys: keys, limiter: RateLimiter(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst))
         OpsRoutes(
             ops: ops, views: views, auth: auth, metricsPublic: configuration.metricsPublic,
             statusPagePublic: configuration.statusPagePublic, refreshSeconds: configuration.statusPageRefreshSeconds,

@@ -30,7 +30,10 @@ extension Application {
         registerRoutes(refresh: { account, region in try await poller.refresh(account: account, region: region) })
         try? await views.rebuild()
 
-        let server = HTTPServer(configuration: try serverConfiguration(), handler: router.makeHandler(), logger: logger.with(["component": "http"]))
+        let gate = auth
+        let server = HTTPServer(
+            configuration: try serverConfiguration(), handler: router.makeHandler(), headGate: { head in gate.gate(head) },
+            logger: logger.with(["component": "http"]))
         let port = try server.start()
         logger.notice("tpgw listening", metadata: ["address": configuration.listen, "port": "\(port)", "version": TPGWVersion.current])
 
@@ -63,16 +66,29 @@ extension Application {
         }
     }
 
-    /// Reloads API keys every few seconds and records which were used.
+    /// Reloads API keys every few seconds and records which were used. Reloads failing for `KeyRing.staleAfter`
+    /// are logged once as an error (and `/readyz` turns 503) until a reload succeeds again.
     private func maintainKeys() async {
+        var reportedStale = false
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(5))
             do {
                 try await keys.reload()
+                if reportedStale {
+                    logger.notice("API key reload recovered")
+                    reportedStale = false
+                }
                 let used = keys.drainUsed()
                 try await store.touchAPIKeys(ids: Array(used), at: Date())
             } catch {
-                logger.debug("key refresh failed", metadata: ["error": "\(error)"])
+                if !reportedStale, let reason = keys.staleness(now: Date()) {
+                    logger.error("API keys cannot be reloaded: new and revoked keys are not seen", metadata: [
+                        "reason": reason, "error": "\(error)",
+                    ])
+                    reportedStale = true
+                } else {
+                    logger.debug("key refresh failed", metadata: ["error": "\(error)"])
+                }
             }
         }
     }

@@ -19,11 +19,15 @@ final class Application: Sendable {
     let views: ViewStore
     let router: Router
     let ops = OpsRuntime()
+    /// Failed authentications per client address, shared by every route and the server's head gate.
+    let authFailures: FailedAuthLimiter
+    private let authenticator: Authenticator
 
     /// Builds every component; opens no connection yet.
     init(configuration: GatewayConfiguration, environment: [String: String], logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
+        authFailures = FailedAuthLimiter(rate: configuration.failedAuthPerSecond, burst: configuration.failedAuthBurst)
         let database = PostgresConfiguration(url: configuration.databaseURL)
         if let problem = database.validate() { throw ConfigurationError(problems: ["databaseURL: \(problem)"]) }
         pool = ConnectionPool(.init(database: database), logger: logger.with(["component": "db"]))
@@ -50,6 +54,8 @@ final class Application: Sendable {
                              createdAt: $0.createdAt, lastUsedAt: $0.lastUsedAt, revokedAt: $0.revokedAt)
             }
         })
+        authenticator = Authenticator(
+            keys: keys, limiter: RateLimiter(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst), failures: authFailures)
         let configured = configuration.sources
         views = ViewStore(
             load: { sources in
@@ -117,10 +123,9 @@ final class Application: Sendable {
 
     /// Registers every route and the middleware chain.
     func registerRoutes(refresh: @escaping @Sendable (String?, String?) async throws -> [RefreshOutcome]) {
-        let auth = Authenticator(keys: keys, limiter: RateLimiter(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst))
         registerOpsRoutes()
         router.add(middleware: APIErrorMiddleware())
-        HealthRoutes(store: store, migrator: migrator).register(on: router)
+        HealthRoutes(store: store, migrator: migrator, keys: keys).register(on: router)
         PackageRoutes(views: views, store: store, auth: auth).register(on: router)
         SummaryRoutes(views: views, auth: auth, refresh: refresh).register(on: router)
         PurchaseRoutes(executor: purchaseExecutor, auth: auth).register(on: router)
@@ -144,6 +149,10 @@ final class Application: Sendable {
     func makePurchaseReconciler(_ configuration: PurchaseReconciler.Configuration = .init()) -> PurchaseReconciler {
         PurchaseReconciler(executor: purchaseExecutor, configuration: configuration, logger: logger.with(["component": "purchase-reconciler"]))
     }
+
+    /// The one authenticator: the key ring, the per-key rate limit and the per-address failure limit, shared by
+    /// every route and the head gate (one of each per process, so a key's budget is not split).
+    var auth: Authenticator { authenticator }
 
     /// The HTTP server configuration from `listen` and the defaults.
     func serverConfiguration() throws -> HTTPServer.Configuration {

@@ -16,13 +16,28 @@ struct TokenBucket: Sendable, Equatable {
 
     /// Takes one token. Returns nil when allowed, or the seconds until a token is available.
     mutating func take(now: Date) -> TimeInterval? {
-        let elapsed = max(0, now.timeIntervalSince(updatedAt))
-        tokens = min(burst, tokens + elapsed * rate)
-        updatedAt = max(updatedAt, now)
+        refill(now: now)
         if tokens >= 1 {
             tokens -= 1
             return nil
         }
         return (1 - tokens) / rate
+    }
+
+    /// Whether a token is available, without taking it: nil when one is, else the seconds until one is.
+    mutating func wait(now: Date) -> TimeInterval? {
+        refill(now: now)
+        return tokens >= 1 ? nil : (1 - tokens) / rate
+    }
+
+    /// Whether the bucket is full at `now` (it then carries no information and can be dropped).
+    func isFull(now: Date) -> Bool {
+        tokens + max(0, now.timeIntervalSince(updatedAt)) * rate >= burst
+    }
+
+    private mutating func refill(now: Date) {
+        let elapsed = max(0, now.timeIntervalSince(updatedAt))
+        tokens = min(burst, tokens + elapsed * rate)
+        updatedAt = max(updatedAt, now)
     }
 }

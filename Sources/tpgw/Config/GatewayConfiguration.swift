@@ -23,6 +23,9 @@ struct GatewayConfiguration: Sendable {
     /// Minutes after which a purchase still pending becomes `unknown` instead of being re-sent upstream; below
     /// BCE's 24 h clientToken retention, after which a re-sent create could buy twice.
     var purchaseGiveUpMinutes: Int = 360
+    /// Failed authentications per client address: tokens regained a second, and the burst.
+    var failedAuthPerSecond: Double = 1
+    var failedAuthBurst: Double = 20
     var accounts: [AccountConfiguration] = []
     /// Names this replica in poll claims and delivery claims (`TPGW_REPLICA_ID`; default host-pid-random, made once
     /// when the configuration is loaded).
@@ -99,6 +102,8 @@ struct GatewayConfiguration: Sendable {
         if !(5...1200).contains(purchaseGiveUpMinutes) {
             problems.append("purchaseGiveUpMinutes: must be between 5 and 1200 (BCE keeps a clientToken for 24 h)")
         }
+        if failedAuthPerSecond <= 0 { problems.append("failedAuthPerSecond: must be > 0") }
+        if failedAuthBurst < 1 { problems.append("failedAuthBurst: must be >= 1") }
         var names = Set<String>()
         for (i, account) in accounts.enumerated() {
             if !names.insert(account.name).inserted { problems.append("accounts[\(i)].name: duplicate account \"\(account.name)\"") }
@@ -140,6 +145,8 @@ struct GatewayConfiguration: Sendable {
         }
         purchaseReconcileSeconds = reader.int("purchaseReconcileSeconds") ?? purchaseReconcileSeconds
         purchaseGiveUpMinutes = reader.int("purchaseGiveUpMinutes") ?? purchaseGiveUpMinutes
+        failedAuthPerSecond = reader.double("failedAuthPerSecond") ?? failedAuthPerSecond
+        failedAuthBurst = reader.double("failedAuthBurst") ?? failedAuthBurst
         if let list = reader.array("accounts") {
             accounts = list.enumerated().compactMap { i, element in
                 guard let object = element.objectValue else {

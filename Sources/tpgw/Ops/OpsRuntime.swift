@@ -15,6 +15,11 @@ final class OpsRuntime: Sendable {
     private let inventoryViewTime = Mutex<Date?>(nil)
     private let alerts = Mutex<(rows: [StatusPageModel.Alert], generation: Int)>(([], 0))
     private let page = Mutex<CachedPage?>(nil)
+    /// The last `/metrics` body and when it was rendered: every scrape within a second gets these same bytes.
+    private let scrapeCache = Mutex<(renderedAt: Date, body: [UInt8])?>(nil)
+    /// Held while rendering a scrape, so that concurrent scrapes of a stale cache wait for one rendering.
+    private let scrapeRendering = Mutex<Void>(())
+    private let scrapeRenders = Atomic<Int>(0)
     /// When `/metrics` and `/` were last asked for: background pre-rendering only runs while someone looks.
     private let lastAsked = Mutex<(scrape: Date?, page: Date?)>((nil, nil))
 
@@ -48,11 +53,29 @@ final class OpsRuntime: Sendable {
         }
     }
 
-    /// The `/metrics` body for `view`.
+    /// The `/metrics` body for `view`: rendered at most once a second, and shared (the same array storage, not a
+    /// copy) by every scrape in that second, however many run at once.
     func scrape(view: GatewayView, now: Date) -> [UInt8] {
         lastAsked.withLock { $0.scrape = now }
-        syncInventory(with: view, now: now)
-        return registry.renderBytes()
+        if let body = freshScrape(now: now) { return body }
+        return scrapeRendering.withLock { _ -> [UInt8] in
+            if let body = freshScrape(now: now) { return body }  // rendered while we waited
+            syncInventory(with: view, now: now)
+            let body = registry.renderBytes()
+            scrapeRenders.add(1, ordering: .relaxed)
+            scrapeCache.withLock { $0 = (now, body) }
+            return body
+        }
+    }
+
+    /// How many times the `/metrics` body has been rendered (for tests).
+    var scrapeRenderCount: Int { scrapeRenders.load(ordering: .relaxed) }
+
+    private func freshScrape(now: Date) -> [UInt8]? {
+        scrapeCache.withLock { cached in
+            guard let cached, abs(now.timeIntervalSince(cached.renderedAt)) < 1 else { return nil }
+            return cached.body
+        }
     }
 
     /// Work a scrape or page view would otherwise do, done ahead for `view`: the inventory's text and the status

@@ -81,3 +81,22 @@ import Testing
         #expect(!text.contains("tp-1"))
     }
 }
+
+@Suite struct OpsScrapeCacheTests {
+    @Test func concurrentScrapes_renderOnceASecond_andShareOneBuffer() async {
+        let ops = OpsRuntime(version: "1.2.3")
+        let view = OpsRuntimeTests.view(at: OpsFixtures.now, used: 7)
+        let now = OpsFixtures.now
+        let bodies = await withTaskGroup(of: [UInt8].self) { group in
+            for i in 0..<32 { group.addTask { ops.scrape(view: view, now: now.addingTimeInterval(Double(i) / 100)) } }
+            return await group.reduce(into: [[UInt8]]()) { $0.append($1) }
+        }
+        #expect(ops.scrapeRenderCount == 1)
+        let first = bodies[0].withUnsafeBufferPointer { $0.baseAddress }
+        #expect(bodies.allSatisfy { body in body.withUnsafeBufferPointer { $0.baseAddress } == first }, "one storage, no copies")
+        _ = ops.scrape(view: view, now: now.addingTimeInterval(0.9))
+        #expect(ops.scrapeRenderCount == 1)
+        _ = ops.scrape(view: view, now: now.addingTimeInterval(1.5))
+        #expect(ops.scrapeRenderCount == 2)
+    }
+}

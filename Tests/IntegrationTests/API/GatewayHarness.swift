@@ -25,7 +25,8 @@ struct GatewayHarness {
     /// Starts the stack; the sources are polled once (`POST /v1/refresh` equivalent) before returning when `poll`.
     static func start(
         regions: [String] = ["bj", "gz"], packages: Int = 30, poll: Bool = true, rateLimitPerSecond: Double = 1000,
-        rateLimitBurst: Double = 1000, prepare: @Sendable (TestDatabase) async throws -> Void = { _ in }
+        rateLimitBurst: Double = 1000, prepare: @Sendable (TestDatabase) async throws -> Void = { _ in },
+        configure: (inout GatewayConfiguration) -> Void = { _ in }
     ) async throws -> GatewayHarness {
         let db = try await TestDatabase.make()
         try await prepare(db)
@@ -42,6 +43,7 @@ struct GatewayHarness {
         config.accounts = [AccountConfiguration(
             name: "prod", accessKeyId: ak, secretAccessKeyEnv: "TPGW_TEST_SK", regions: regions,
             endpoints: Dictionary(uniqueKeysWithValues: regions.map { ($0, sim.baseURL(for: $0)) }))]
+        configure(&config)
         let logs = MemoryLogSink()
         let logger = Logger(label: "tpgw", level: .debug, sink: logs)
         let app = try Application(configuration: config, environment: ["TPGW_TEST_SK": sk], logger: logger)
@@ -92,10 +94,10 @@ struct GatewayHarness {
     static func with<T>(
         regions: [String] = ["bj", "gz"], packages: Int = 30, poll: Bool = true, rateLimitPerSecond: Double = 1000,
         rateLimitBurst: Double = 1000, prepare: @Sendable (TestDatabase) async throws -> Void = { _ in },
-        _ body: (GatewayHarness) async throws -> T
+        configure: (inout GatewayConfiguration) -> Void = { _ in }, _ body: (GatewayHarness) async throws -> T
     ) async throws -> T {
         let harness = try await start(regions: regions, packages: packages, poll: poll, rateLimitPerSecond: rateLimitPerSecond,
-                                      rateLimitBurst: rateLimitBurst, prepare: prepare)
+                                      rateLimitBurst: rateLimitBurst, prepare: prepare, configure: configure)
         do {
             let value = try await body(harness)
             await harness.stop()

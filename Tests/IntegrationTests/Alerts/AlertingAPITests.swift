@@ -95,13 +95,13 @@ struct AlertingAPITests {
             let (_, channel, _) = try await api.call(.POST, "/v1/channels", #"{"name":"c","format":"json","url":"http://127.0.0.1:9/h"}"#)
             let channelID = try #require(channel["id"] as? String)
 
-            let bad = #"{"name":"","rules":[{"kind":"usedRatio","thresholds":[0.9,0.5]},{"kind":"sourceStale","afterMinutes":0}],"channels":["chn_missing"],"repeatIntervalHours":0}"#
+            let bad = #"{"name":"","rules":[{"kind":"usedRatio","thresholds":[0.9,0.9]},{"kind":"sourceStale","afterMinutes":0}],"channels":["chn_missing"],"repeatIntervalHours":0}"#
             let (badStatus, problem, _) = try await api.call(.POST, "/v1/budgets", bad)
             #expect(badStatus == 422)
             let fields = Set(((problem["errors"] as? [[String: Any]]) ?? []).compactMap { $0["field"] as? String })
             #expect(fields.isSuperset(of: ["name", "rules[0].thresholds", "rules[1].afterMinutes", "repeatIntervalHours"]))
             let (unknownStatus, unknown, _) = try await api.call(.POST, "/v1/budgets", #"{"name":"x","rules":[{"kind":"statusChange"}],"channels":["chn_missing"]}"#)
-            #expect(unknownStatus == 422)
+            #expect(unknownStatus == 409, "a channel that does not exist is a conflict with the state, not a bad body")
             #expect(((unknown["errors"] as? [[String: Any]])?.first?["field"] as? String) == "channels[0]")
 
             var ids: [String] = []
@@ -122,7 +122,7 @@ struct AlertingAPITests {
                 cursor = page["nextCursor"] as? String
             } while cursor != nil
             #expect(seen == ids)
-            #expect(try await api.call(.GET, "/v1/budgets?cursor=garbage").0 == 422)
+            #expect(try await api.call(.GET, "/v1/budgets?cursor=garbage").0 == 404)
 
             let put = #"{"name":"renamed","rules":[{"kind":"exhaustion","withinHours":48,"per":"pool"}],"channels":[]}"#
             let (putStatus, updated, _) = try await api.call(.PUT, "/v1/budgets/\(ids[0])", put)

@@ -24,8 +24,8 @@ struct ChannelRequest: Sendable {
         for key in object.keys.sorted() where !allowed.contains(key) { errors.append(.init(field: key, message: "unknown field")) }
         let name = object["name"]?.stringValue
         if let name {
-            if name.trimmingCharacters(in: .whitespaces).isEmpty { errors.append(.init(field: "name", message: "must not be empty")) }
-            if name.count > 200 { errors.append(.init(field: "name", message: "must be at most 200 characters")) }
+            if Blank.isBlank(name) { errors.append(.init(field: "name", message: "must not be empty or only blanks")) }
+            if name.unicodeScalars.count > 200 { errors.append(.init(field: "name", message: "must be at most 200 characters")) }
         } else {
             errors.append(.init(field: "name", message: object["name"] == nil ? "is required" : "must be a string"))
         }
@@ -41,7 +41,7 @@ struct ChannelRequest: Sendable {
         var url: String?
         if let v = object["url"] {
             if let s = v.stringValue, let parsed = URL(string: s), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
-               parsed.host?.isEmpty == false, s.count <= 2048 {
+               parsed.host?.isEmpty == false, s.unicodeScalars.count <= 2048 {
                 url = s
             } else {
                 errors.append(.init(field: "url", message: "must be an absolute http or https URL"))
@@ -54,7 +54,7 @@ struct ChannelRequest: Sendable {
             if case .null = v {
                 secret = .some(nil)
             } else if let s = v.stringValue {
-                if s.count > 512 { errors.append(.init(field: "secret", message: "must be at most 512 characters")) }
+                if s.unicodeScalars.count > 512 { errors.append(.init(field: "secret", message: "must be at most 512 characters")) }
                 secret = .some(s.isEmpty ? nil : s)
             } else {
                 errors.append(.init(field: "secret", message: "must be a string or null"))

@@ -25,7 +25,7 @@ struct ListPaging: Sendable {
                     errors.append(.init(field: "limit", message: "must be an integer in [1, \(maxLimit)]"))
                 }
             case "cursor":
-                cursor = value
+                cursor = value.isEmpty ? nil : value  // `cursor=` is the first page, as if absent
             default:
                 if filters.contains(name) { values[name] = value } else { errors.append(.init(field: name, message: "unknown parameter")) }
             }
@@ -36,7 +36,8 @@ struct ListPaging: Sendable {
             if let decoded = PageCursor.decode(cursor, queryFingerprint: fingerprint), let n = Int64(decoded.sortValue) {
                 after = n
             } else {
-                errors.append(.init(field: "cursor", message: "is malformed or belongs to another query"))
+                // A cursor names a page of this list (it is part of the target URI): one that names none is 404.
+                throw AppError(.notFound, "the cursor does not name a page of this list (malformed, or from another query); start again without it")
             }
         }
         if !errors.isEmpty { throw AppError(.validationFailed, "invalid list query", fieldErrors: errors) }

@@ -67,13 +67,14 @@ struct PackageQuery: Sendable, Equatable {
                 if let n = Int(value), (1...1000).contains(n) { q.limit = n } else {
                     errors.append(.init(field: name, message: "must be an integer from 1 to 1000"))
                 }
-            default: cursorText = value
+            default: cursorText = value.isEmpty ? nil : value  // `cursor=` is the first page
             }
         }
         if !errors.isEmpty { throw AppError(.validationFailed, "invalid query parameters", fieldErrors: errors) }
         if let cursorText {
             guard let c = PageCursor.decode(cursorText, queryFingerprint: q.fingerprint) else {
-                throw AppError(.invalidArgument, "cursor is malformed, tampered with, or belongs to another query; start again without it")
+                // A cursor names a page of this query (it is part of the target URI): one that names none is 404.
+                throw AppError(.notFound, "the cursor does not name a page of this query (malformed, tampered with, or from another query); start again without it")
             }
             q.cursor = c
         }

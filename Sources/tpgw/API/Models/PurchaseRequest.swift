@@ -27,8 +27,11 @@ struct PurchaseRequest: Sendable, Equatable {
 
         func string(_ key: String, required: Bool) -> String? {
             switch object[key] {
-            case nil, .null?:
+            case nil:
                 if required { bad(key, "required") }
+                return nil
+            case .null?:
+                bad(key, required ? "required" : "must be a string when given (leave it out for the default)")
                 return nil
             case .string(let s)?:
                 if s.isEmpty { bad(key, "must not be empty") }
@@ -59,20 +62,18 @@ struct PurchaseRequest: Sendable, Equatable {
             }
         }
         if lineType != "WebOutBytes" { bad("lineType", "must be WebOutBytes") }
-        if let account {
-            if let regions = accounts[account] {
-                if let region, !regions.contains(region) {
-                    bad("region", "account \(account) does not watch region \(region); configured: \(regions.joined(separator: ", "))")
-                }
-            } else {
-                bad("account", "unknown account \(account)")
-            }
-        }
         if let capacity, let months, !CapacityTable.isValid(months: months, capacity: capacity) {
             bad("capacity", "\(capacity) is not sold for \(months) month(s); valid: \(CapacityTable.validCapacities[months]!.joined(separator: ", "))")
         }
         guard errors.isEmpty, let account, let region, let capacity, let months else {
             throw AppError(.validationFailed, "the request has invalid fields", fieldErrors: errors)
+        }
+        // A well-formed order for an account or region this gateway does not watch names nothing here: 404.
+        guard let regions = accounts[account] else {
+            throw AppError(.notFound, "no account \(account.prefix(100)) is configured; configured: \(accounts.keys.sorted().joined(separator: ", "))")
+        }
+        guard regions.contains(region) else {
+            throw AppError(.notFound, "account \(account) does not watch region \(region.prefix(100)); configured: \(regions.joined(separator: ", "))")
         }
         return PurchaseRequest(account: account, region: region, reservationLength: months, capacity: capacity, policy: policy, lineType: lineType)
     }

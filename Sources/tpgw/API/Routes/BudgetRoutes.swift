@@ -64,7 +64,9 @@ struct BudgetRoutes: Sendable {
         let known = Set(try await store.channels(ids: budget.channels).map(\.id))
         let unknown = budget.channels.enumerated().filter { !known.contains($0.element) }
         if !unknown.isEmpty {
-            throw AppError(.validationFailed, "The budget is invalid.",
+            // The body is well-formed; it refers to something that is not there (409, like a conflict with the state).
+            throw AppError(.conflict, "The budget names channels that do not exist: "
+                + unknown.map { "channels[\($0.offset)] \($0.element.prefix(100))" }.joined(separator: ", "),
                            fieldErrors: unknown.map { .init(field: "channels[\($0.offset)]", message: "no channel with this id") })
         }
         return budget

@@ -22,10 +22,13 @@ struct DeliveryRoutes: Sendable {
         }
         var alertID: Int64?
         if let raw = filters["alert"] {
-            guard let id = Int64(raw) else {
+            if let id = Int64(raw), id > 0 {
+                alertID = id
+            } else if Int64(raw) == nil, !raw.isEmpty, raw.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                alertID = -1  // a number past any alert id: no alert, so no deliveries
+            } else {
                 throw AppError(.validationFailed, "invalid list query", fieldErrors: [.init(field: "alert", message: "must be an alert id")])
             }
-            alertID = id
         }
         let rows = try await store.deliveries(state: filters["state"], alertID: alertID, beforeSeq: paging.after, limit: paging.limit + 1)
         let page = Array(rows.prefix(paging.limit))

@@ -4,16 +4,18 @@ import TPGWCore
 import TPGWHTTP
 import TPGWStore
 
-/// `GET /healthz` (alive) and `GET /readyz` (database reachable, migrations applied). Both open and cheap:
-/// readiness is probed at most once a second and shared by concurrent callers.
+/// `GET /healthz` (alive) and `GET /readyz` (database reachable, migrations applied, API keys reloadable).
+/// Both open and cheap: the database is probed at most once a second and shared by concurrent callers.
 final class HealthRoutes: Sendable {
     let store: PostgresStore
     let migrator: Migrator
+    let keys: KeyRing
     private let cache = Mutex<(at: ContinuousClock.Instant, reason: String?)?>(nil)
 
-    init(store: PostgresStore, migrator: Migrator) {
+    init(store: PostgresStore, migrator: Migrator, keys: KeyRing) {
         self.store = store
         self.migrator = migrator
+        self.keys = keys
     }
 
     func register(on router: Router) {
@@ -23,16 +25,21 @@ final class HealthRoutes: Sendable {
 
     /// GET /readyz
     func ready(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
-        let now = ContinuousClock.now
+        if let reason = await notReadyReason(now: Date()) { throw AppError(.unavailable, "not ready: \(reason)") }
+        return .text("ready")
+    }
+
+    /// Why the gateway is not ready at `now`, or nil when it is.
+    func notReadyReason(now: Date) async -> String? {
+        let instant = ContinuousClock.now
         let reason: String?
-        if let cached = cache.withLock({ $0 }), now - cached.at < .seconds(1) {
+        if let cached = cache.withLock({ $0 }), instant - cached.at < .seconds(1) {
             reason = cached.reason
         } else {
             reason = await probe()
-            cache.withLock { $0 = (now, reason) }
+            cache.withLock { $0 = (instant, reason) }
         }
-        if let reason { throw AppError(.unavailable, "not ready: \(reason)") }
-        return .text("ready")
+        return reason ?? keys.staleness(now: now)
     }
 
     private func probe() async -> String? {

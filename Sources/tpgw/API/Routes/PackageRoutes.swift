@@ -52,16 +52,12 @@ struct PackageRoutes: Sendable {
                 errors.append(.init(field: name, message: "unknown parameter"))
             }
         }
-        let end = to ?? now
-        let start = from ?? end.addingTimeInterval(-7 * 86400)
-        if errors.isEmpty {
-            if start >= end { errors.append(.init(field: "from", message: "must be before to")) }
-            let maxSpan: TimeInterval = step == .hour ? 31 * 86400 : 400 * 86400
-            if end.timeIntervalSince(start) > maxSpan {
-                errors.append(.init(field: "from", message: "range too long for step \(step.rawValue): at most \(Int(maxSpan / 86400)) days"))
-            }
-        }
         if !errors.isEmpty { throw AppError(.validationFailed, "invalid usage query", fieldErrors: errors) }
+        // A range longer than the step allows (31 days of hours, 400 of days) is cut to its latest part, and an empty
+        // range (from at or after to) has no points: the answer's `from` and `to` say what was read.
+        let end = to ?? now
+        let maxSpan: TimeInterval = step == .hour ? 31 * 86400 : 400 * 86400
+        let start = min(max(from ?? end.addingTimeInterval(-7 * 86400), end.addingTimeInterval(-maxSpan)), end)
         guard try views.live().package(key) != nil else { throw AppError(.notFound, "no package \(key)") }
         let observations = try await store.usageObservations(key: key, from: start, to: end)
         let series = UsageSeries.make(key: key.description, observations: observations, from: start, to: end, step: step)

@@ -20,7 +20,7 @@ struct PurchaseRoutes: Sendable {
     var store: PostgresStore { executor.store }
 
     func register(on router: Router) {
-        router.post("/v1/packages", use: auth.require(.write, buy))
+        router.post("/v1/packages", use: auth.require(.write, precondition: { _ = try Self.idempotencyKey($0) }, buy))
         router.post("/v1/packages/quote", use: auth.require(.read, quote))
         router.get("/v1/purchases", use: auth.require(.read, list))
         router.get("/v1/purchases/{id}", use: auth.require(.read, get))
@@ -48,6 +48,17 @@ struct PurchaseRoutes: Sendable {
             policy: order.policy.rawValue, price: price, currency: "CNY")))
     }
 
+    /// The `Idempotency-Key` header, checked (as a precondition of the request, before the rate limit is charged).
+    static func idempotencyKey(_ request: HTTPRequest) throws -> String {
+        guard let key = request.headers["Idempotency-Key"]?.trimmingCharacters(in: .whitespaces), !key.isEmpty else {
+            throw AppError(.invalidArgument, "Idempotency-Key header is required for purchases (any unique string up to 128 characters)")
+        }
+        guard key.count <= 128, key.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value <= 0x7E }) else {
+            throw AppError(.invalidArgument, "Idempotency-Key must be 1-128 printable ASCII characters without spaces")
+        }
+        return key
+    }
+
     /// POST /v1/packages — buys once per (API key, Idempotency-Key).
     ///
     /// The ledger row is committed `pending` before the create is sent. A second request with the same key while the
@@ -55,12 +66,7 @@ struct PurchaseRoutes: Sendable {
     /// an answer, the same key replays it. A pending row whose request died or got no definite answer is taken over
     /// by the next retry (or the reconciler), which sends the create again with the same clientToken.
     func buy(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
-        guard let key = request.headers["Idempotency-Key"]?.trimmingCharacters(in: .whitespaces), !key.isEmpty else {
-            throw AppError(.invalidArgument, "Idempotency-Key header is required for purchases (any unique string up to 128 characters)")
-        }
-        guard key.count <= 128, key.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value <= 0x7E }) else {
-            throw AppError(.invalidArgument, "Idempotency-Key must be 1-128 printable ASCII characters without spaces")
-        }
+        let key = try Self.idempotencyKey(request)
         let order = try PurchaseRequest.validate(body: request.body, accounts: accountRegions)
         let (claimed, created) = try await store.claimPurchase(
             apiKeyID: principal.keyID, caller: principal.name, idempotencyKey: key, account: order.account, region: order.region,

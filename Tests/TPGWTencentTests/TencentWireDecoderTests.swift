@@ -1,0 +1,228 @@
+import Foundation
+import Testing
+import TPGWCore
+@testable import TPGWTencent
+
+/// A `TrafficPackage` JSON object with every field overridable (a value of nil leaves the field out).
+enum TencentFixture {
+    static let source = SourceID(provider: "tencent", account: "acct", region: "ap-guangzhou")
+
+    static func package(_ overrides: [String: String?] = [:]) -> String {
+        var fields: [(String, String?)] = [
+            ("TrafficPackageId", #""tfp-g67jlh1j""#), ("TrafficPackageName", #""未命名""#), ("TotalAmount", "10"),
+            ("RemainingAmount", "10"), ("Status", #""AVAILABLE""#), ("CreatedTime", #""2022-08-31T11:42:37Z""#),
+            ("Deadline", #""2022-09-30T11:42:36Z""#), ("DeductType", #""FULL_TIME""#), ("UsedAmount", "0"),
+            ("TagSet", #"[{"Key":"aa","Value":"bb"}]"#),
+        ]
+        for (k, v) in overrides {
+            if let i = fields.firstIndex(where: { $0.0 == k }) { fields[i].1 = v } else { fields.append((k, v)) }
+        }
+        return "{" + fields.compactMap { k, v in v.map { "\"\(k)\":\($0)" } }.joined(separator: ",") + "}"
+    }
+
+    static func page(_ packages: [String], total: Int? = nil) -> [UInt8] {
+        Array(#"{"Response":{"TotalCount":\#(total ?? packages.count),"TrafficPackageSet":[\#(packages.joined(separator: ","))],"RequestId":"req-1"}}"#.utf8)
+    }
+
+    static let decoder = TencentWireDecoder(source: source, operation: "describe")
+}
+
+@Suite struct TencentWireDecoderTests {
+    let decoder = TencentFixture.decoder
+
+    @Test func documentationExample_decodesToBytesAndInclusiveDeadline() throws {
+        let page = try decoder.listPage(TencentFixture.page([TencentFixture.package()]))
+        #expect(page.totalCount == 1)
+        #expect(page.requestID == "req-1")
+        #expect(page.skipped.isEmpty)
+        let p = try #require(page.packages.first)
+        #expect(p.id == "tfp-g67jlh1j")
+        #expect(p.name == "未命名")
+        #expect(p.totalBytes == 10 * 1_073_741_824)
+        #expect(p.usedBytes == 0)
+        #expect(p.remainingBytes == Int64(10) * 1_073_741_824)
+        #expect(p.status == .available)
+        #expect(p.deductType == .fullTime)
+        #expect(p.createdAt == RFC3339.parse("2022-08-31T11:42:37Z"))
+        #expect(p.deadline == RFC3339.parse("2022-09-30T11:42:36Z"))
+        #expect(p.expiresAt == RFC3339.parse("2022-09-30T11:42:37Z"))
+        #expect(p.tags == [TencentTag(key: "aa", value: "bb")])
+        #expect(String(decoding: p.raw, as: UTF8.self) == TencentFixture.package())
+    }
+
+    /// Deadline is the last valid second: valid at it, not one second later.
+    @Test(arguments: [
+        ("2022-09-30T11:42:36Z", true), ("2022-09-30T11:42:35Z", true), ("2022-09-30T11:42:37Z", false),
+        ("2022-08-31T11:42:37Z", true), ("2022-08-31T11:42:36Z", false),
+    ])
+    func deadline_isInclusiveToTheSecond(_ at: String, _ valid: Bool) throws {
+        let p = try #require(try decoder.listPage(TencentFixture.page([TencentFixture.package()])).packages.first)
+        #expect(p.isWithinValidity(at: RFC3339.parse(at)!) == valid)
+    }
+
+    @Test(arguments: [
+        ("10", Int64(10) << 30), ("0", 0), ("0.5", Int64(1) << 29), ("1.25", Int64(5) << 28), ("3072", Int64(3) << 40),
+        ("307200", Int64(300) << 40), ("0.0001", 107_374), ("9.3132e-10", 1), ("1e-12", 0), ("2.5E3", Int64(2500) << 30),
+        ("8589934591.999999", 9_223_372_036_854_774_784),
+    ])
+    func gigabytes_becomeRoundedBinaryBytes(_ text: String, _ bytes: Int64) {
+        #expect(TencentAmount.bytes(gigabytesText: text) == .success(bytes))
+    }
+
+    @Test(arguments: ["1e400", "-1", "-0.0001", "8589934592", "1e30", "nan", "inf", "abc"])
+    func unrepresentableGigabytes_areRejectedWithoutTrapping(_ text: String) {
+        if case .success(let v) = TencentAmount.bytes(gigabytesText: text) { Issue.record("\(text) gave \(v)") }
+    }
+
+    @Test func nonFiniteDoubles_areRejected() {
+        for d in [Double.nan, .infinity, -.infinity, .greatestFiniteMagnitude] {
+            if case .success = TencentAmount.bytes(gigabytes: d) { Issue.record("\(d) accepted") }
+        }
+    }
+
+    @Test func usedAndTotal_areDecodedIndependently_evenWhenTheSumsDisagree() throws {
+        let json = TencentFixture.package(["TotalAmount": "10", "UsedAmount": "3.3333", "RemainingAmount": "6.6666"])
+        let p = try #require(try decoder.listPage(TencentFixture.page([json])).packages.first)
+        #expect(p.totalBytes == 10 << 30)
+        #expect(p.usedBytes == 3_579_103_622)
+        #expect(p.remainingBytes == 7_158_207_244)
+        #expect(p.usedBytes + p.remainingBytes! != p.totalBytes)
+    }
+
+    @Test(arguments: [
+        ("AVAILABLE", TencentPackageStatus.available, "active"), ("EXPIRED", .expired, "expired"), ("EXHAUSTED", .exhausted, "usedUp"),
+        ("REFUNDED", .refunded, "refunded"), ("DELETED", .deleted, "deleted"), ("FROZEN", .unknown("FROZEN"), "unknown"),
+        ("", .unknown(""), "unknown"),
+    ])
+    func status_mapsToTencentStatusAndNeutralName(_ wire: String, _ status: TencentPackageStatus, _ neutral: String) throws {
+        let p = try #require(try decoder.listPage(TencentFixture.page([TencentFixture.package(["Status": "\"\(wire)\""])])).packages.first)
+        #expect(p.status == status)
+        #expect(p.status.neutralName == neutral)
+        #expect(p.status.wireName == wire)
+    }
+
+    @Test func refundedAndDeleted_stayDistinctFromExpiredAndReleased() {
+        #expect(TencentPackageStatus.refunded.packageStatus == nil)
+        #expect(TencentPackageStatus.deleted.packageStatus == nil)
+        #expect(TencentPackageStatus.refunded.neutralName != TencentPackageStatus.deleted.neutralName)
+        for s in [TencentPackageStatus.refunded, .deleted] {
+            #expect(s.neutralName != PackageStatus.expired.rawValue)
+            #expect(s.neutralName != PackageStatus.released.rawValue)
+        }
+    }
+
+    @Test(arguments: [
+        (#""FULL_TIME""#, TencentDeductType.fullTime, "fullTime"), (#""IDLE_TIME""#, .idleTime, "offPeak"),
+        (#""NIGHT_TIME""#, .unknown("NIGHT_TIME"), "unknown"),
+    ])
+    func deductType_mapsToPolicy(_ wire: String, _ type: TencentDeductType, _ neutral: String) throws {
+        let p = try #require(try decoder.listPage(TencentFixture.page([TencentFixture.package(["DeductType": wire])])).packages.first)
+        #expect(p.deductType == type)
+        #expect(p.deductType.neutralName == neutral)
+    }
+
+    @Test func missingDeductType_isFullTime_asBeforeTheFieldExisted() throws {
+        let p = try #require(try decoder.listPage(TencentFixture.page([TencentFixture.package(["DeductType": nil])])).packages.first)
+        #expect(p.deductType == .fullTime)
+    }
+
+    @Test func neutralState_usesCreatedTimeAsStartAndDeadlinePlusOneSecondAsEnd() throws {
+        let p = try #require(try decoder.listPage(TencentFixture.page([TencentFixture.package(["UsedAmount": "2.5", "DeductType": #""IDLE_TIME""#])])).packages.first)
+        let observed = Date(timeIntervalSince1970: 1_700_000_000)
+        let s = try #require(p.state(source: TencentFixture.source, observedAt: observed))
+        #expect(s.key.description == "tencent:acct:ap-guangzhou:tfp-g67jlh1j")
+        #expect(s.policy == .offPeak)
+        #expect(s.status == .active)
+        #expect(s.capacityBytes == 10 << 30)
+        #expect(s.usedBytes == Int64(2.5 * 1_073_741_824))
+        #expect(s.activatedAt == p.createdAt)
+        #expect(s.expiresAt == p.deadline.addingTimeInterval(1))
+        #expect(s.observedAt == observed)
+    }
+
+    @Test(arguments: [TencentPackageStatus.refunded, .deleted, .unknown("X")])
+    func neutralState_isNilForStatusesCoreCannotExpress(_ status: TencentPackageStatus) {
+        let p = TencentPackage(id: "tfp-1", status: status, deductType: .fullTime, totalBytes: 1, usedBytes: 0, createdAt: Date(), deadline: Date())
+        #expect(p.state(source: TencentFixture.source, observedAt: Date()) == nil)
+    }
+
+    /// One bad package is skipped and reported by id and field; its neighbours still decode.
+    @Test(arguments: [
+        ("TotalAmount", "1e400"), ("TotalAmount", "-10"), ("TotalAmount", "1e30"), ("TotalAmount", #""10""#), ("TotalAmount", nil),
+        ("UsedAmount", "1e999"), ("UsedAmount", nil), ("UsedAmount", "-0.5"), ("RemainingAmount", "1e400"),
+        ("CreatedTime", #""yesterday""#), ("CreatedTime", nil), ("Deadline", #""2022-09-30 11:42:36""#), ("Deadline", "12"),
+        ("Status", nil), ("Status", "1"), ("DeductType", "true"), ("TrafficPackageName", "7"),
+    ] as [(String, String?)])
+    func unrepresentablePackage_isSkippedAndReported_notFailingThePage(_ field: String, _ value: String?) throws {
+        let bad = TencentFixture.package(["TrafficPackageId": #""tfp-bad00001""#, field: value])
+        let good = TencentFixture.package()
+        let page = try decoder.listPage(TencentFixture.page([good, bad, TencentFixture.package(["TrafficPackageId": #""tfp-good0002""#])]))
+        #expect(page.packages.map(\.id) == ["tfp-g67jlh1j", "tfp-good0002"])
+        #expect(page.skipped.count == 1)
+        #expect(page.skipped.first?.id == "tfp-bad00001")
+        #expect(page.skipped.first?.field == field)
+        #expect(page.skipped.first?.index == 1)
+        #expect(page.received == 3)
+    }
+
+    @Test(arguments: [#""""#, "null", "12", nil] as [String?])
+    func packageWithoutUsableId_isSkippedByPosition(_ id: String?) throws {
+        let page = try decoder.listPage(TencentFixture.page([TencentFixture.package(["TrafficPackageId": id]), "42"]))
+        #expect(page.packages.isEmpty)
+        #expect(page.skipped.map(\.index) == [0, 1])
+        #expect(page.skipped.allSatisfy { $0.id == nil })
+    }
+
+    @Test func unknownFields_areIgnored() throws {
+        let json = TencentFixture.package(["NewField": #"{"x":[1,2,{"y":null}]}"#, "Region": #""ap-guangzhou""#])
+        let page = try decoder.listPage(Array(#"{"Response":{"Extra":true,"TotalCount":1,"TrafficPackageSet":[\#(json)],"RequestId":"r"}}"#.utf8))
+        #expect(page.packages.count == 1)
+    }
+
+    @Test func emptyRegion_decodesToZeroPackages_withNullOrEmptySet() throws {
+        #expect(try decoder.listPage(Array(#"{"Response":{"TotalCount":0,"TrafficPackageSet":[],"RequestId":"r"}}"#.utf8)).packages.isEmpty)
+        #expect(try decoder.listPage(Array(#"{"Response":{"TotalCount":0,"TrafficPackageSet":null,"RequestId":"r"}}"#.utf8)).packages.isEmpty)
+    }
+
+    @Test(arguments: [
+        (#"{"Response":{"TrafficPackageSet":[],"RequestId":"r"}}"#, TencentError.Kind.decoding),
+        (#"{"Response":{"TotalCount":-1,"TrafficPackageSet":[],"RequestId":"r"}}"#, .decoding),
+        (#"{"Response":{"TotalCount":1.5,"TrafficPackageSet":[],"RequestId":"r"}}"#, .decoding),
+        (#"{"Response":{"TotalCount":"3","TrafficPackageSet":[],"RequestId":"r"}}"#, .decoding),
+        (#"{"Response":{"TotalCount":3,"RequestId":"r"}}"#, .decoding),
+        (#"{"Response":{"TotalCount":3,"TrafficPackageSet":{},"RequestId":"r"}}"#, .decoding),
+        (#"{"Response":{"TotalCount":3,"TrafficPackageSet":[{"TrafficPackageId":"tfp-"#, .malformed),
+        ("<html>502 Bad Gateway</html>", .malformed),
+        (#"{"TotalCount":1}"#, .malformed),
+        ("", .malformed),
+    ])
+    func brokenEnvelope_failsThePage(_ body: String, _ kind: TencentError.Kind) {
+        #expect(throws: TencentError.self) { try decoder.listPage(Array(body.utf8)) }
+        do {
+            _ = try decoder.listPage(Array(body.utf8))
+        } catch {
+            #expect(error.kind == kind)
+        }
+    }
+
+    @Test func responseError_becomesServiceErrorWithCodeMessageAndRequestId() {
+        let body = #"{"Response":{"Error":{"Code":"AuthFailure.SignatureFailure","Message":"bad sig"},"RequestId":"ed93f3cb-1"}}"#
+        do {
+            _ = try decoder.listPage(Array(body.utf8))
+            Issue.record("no error")
+        } catch {
+            #expect(error.kind == .service)
+            #expect(error.code == "AuthFailure.SignatureFailure")
+            #expect(error.message == "bad sig")
+            #expect(error.requestID == "ed93f3cb-1")
+            #expect(error.errorClass == .authFailure)
+        }
+    }
+
+    @Test func createAnswer_yieldsNewIds() throws {
+        let (ids, rid) = try TencentWireDecoder(source: TencentFixture.source, operation: "create")
+            .createdIDs(Array(#"{"Response":{"TrafficPackageSet":["tfp-aaaa0001","tfp-aaaa0002"],"RequestId":"r9"}}"#.utf8))
+        #expect(ids == ["tfp-aaaa0001", "tfp-aaaa0002"])
+        #expect(rid == "r9")
+    }
+}
