@@ -38,7 +38,7 @@ import json, sys
 ports = json.loads(sys.argv[1])["regions"]
 print(json.dumps({
     "listen": f"127.0.0.1:{sys.argv[3]}", "databaseURL": sys.argv[2], "pollIntervalSeconds": 5,
-    "rateLimitPerSecond": 100000, "rateLimitBurst": 100000,
+    "rateLimitPerSecond": 100000, "rateLimitBurst": 100000, "failedAuthPerSecond": 100000, "failedAuthBurst": 100000,
     "accounts": [{"name": "prod", "accessKeyId": "STAK", "secretAccessKeyEnv": "TPGW_ST_SECRET",
                   "regions": sorted(ports), "endpoints": {r: f"http://127.0.0.1:{p}" for r, p in ports.items()}}],
 }))
