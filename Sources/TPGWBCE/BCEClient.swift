@@ -74,12 +74,19 @@ package final class BCEClient: Sendable {
         }
     }
 
-    /// Every package of the source, following `nextMarker` (inclusive) until `isTruncated` is false.
+    /// Every package of the source, following `nextMarker` (inclusive) until `isTruncated` is false; packages
+    /// tpgw cannot represent are left out (``listing(_:filter:)`` reports them).
+    package func listPackages(_ endpoint: BCEEndpoint, filter: BCEListFilter = .init()) async throws -> [BCEPackage] {
+        try await listing(endpoint, filter: filter).packages
+    }
+
+    /// Every package of the source, following `nextMarker` (inclusive) until `isTruncated` is false, and the
+    /// packages skipped because tpgw cannot represent them.
     ///
     /// Pages are pipelined: a child task requests page after page, reading only each body's paging fields
     /// (`listPaging`) before asking for the next, while this task decodes the pages it has handed over. So
     /// requests never wait for decoding, nor for this task to be scheduled between pages.
-    package func listPackages(_ endpoint: BCEEndpoint, filter: BCEListFilter = .init()) async throws -> [BCEPackage] {
+    package func listing(_ endpoint: BCEEndpoint, filter: BCEListFilter = .init()) async throws -> BCEListing {
         let decoder = BCEWireDecoder(source: endpoint.source, operation: "list")
         let maxPages = configuration.maxPages
         let (bodies, delivery) = AsyncThrowingStream<RawListPage, any Error>.makeStream()
@@ -103,7 +110,7 @@ package final class BCEClient: Sendable {
                     delivery.finish(throwing: error)
                 }
             }
-            var all: [BCEPackage] = []
+            var all = BCEListing(packages: [])
             for try await raw in bodies {
                 let page: BCEListPage
                 switch Result(catching: { () throws(BCEError) in try decoder.listPage(raw.body) }) {
@@ -117,10 +124,11 @@ package final class BCEClient: Sendable {
                     record(endpoint.source, failure: error, at: now())
                     throw error
                 }
-                if raw.nextMarker != nil && page.packages.isEmpty {
+                if raw.nextMarker != nil && page.packages.isEmpty && page.skipped.isEmpty {
                     throw decoder.failure("nextMarker \(JSONString.quote(raw.nextMarker!)) repeats: the list does not advance")
                 }
-                all.append(contentsOf: page.packages)
+                all.packages.append(contentsOf: page.packages)
+                all.skipped.append(contentsOf: page.skipped)
             }
             // A cancelled task's stream just ends: it is not a complete list.
             try Task.checkCancellation()
@@ -187,10 +195,10 @@ package final class BCEClient: Sendable {
     package func read(_ endpoint: BCEEndpoint) async -> BCESourceReading {
         let start = ContinuousClock.now
         let deadline = configuration.sourceDeadline
-        let result: Result<[BCEPackage], BCEError> = await withTaskGroup(of: Result<[BCEPackage], BCEError>?.self) { group in
+        let result: Result<BCEListing, BCEError> = await withTaskGroup(of: Result<BCEListing, BCEError>?.self) { group in
             group.addTask {
                 do {
-                    return .success(try await self.listPackages(endpoint))
+                    return .success(try await self.listing(endpoint))
                 } catch let e as BCEError {
                     return .failure(e)
                 } catch {
@@ -202,12 +210,14 @@ package final class BCEClient: Sendable {
                 return Task.isCancelled ? nil
                     : .failure(BCEError(kind: .timeout, source: endpoint.source, operation: "list", message: "source deadline of \(deadline) exceeded"))
             }
-            var first: Result<[BCEPackage], BCEError>? = nil
+            var first: Result<BCEListing, BCEError>? = nil
             while first == nil, let r = await group.next() { first = r }
             group.cancelAll()
             return first!
         }
-        return BCESourceReading(endpoint: endpoint, result: result, observedAt: now(), latency: ContinuousClock.now - start)
+        return BCESourceReading(
+            endpoint: endpoint, result: result.map(\.packages), skipped: (try? result.get().skipped) ?? [], observedAt: now(),
+            latency: ContinuousClock.now - start)
     }
 
     /// Installs a closure called after every HTTP exchange (each attempt, retries included), e.g. for

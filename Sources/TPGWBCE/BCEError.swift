@@ -1,5 +1,4 @@
 import TPGWCore
-import TPGWHTTPClient
 
 /// Every failure of a BCE call: a BCE error response, a transport failure, an undecodable
 /// response, or a source skipped by its circuit breaker. Never contains secrets or query strings.
@@ -47,17 +46,6 @@ package struct BCEError: Error, Sendable, CustomStringConvertible, Equatable {
         self.curlCode = curlCode
     }
 
-    /// Builds the error for a transport failure.
-    package init(_ error: HTTPClientError, source: SourceID, operation: String) {
-        let kind: Kind
-        switch error.kind {
-        case .timeout: kind = .timeout
-        case .connect, .transport, .forbiddenAddress: kind = .connection
-        case .responseTooLarge, .invalidRequest, .shutdown: kind = .client
-        }
-        self.init(kind: kind, source: source, operation: operation, message: error.description, curlCode: error.curlCode)
-    }
-
     /// True for failures that say the source is unavailable: 5xx, timeouts, connection errors, garbage responses.
     /// These count against the circuit breaker.
     package var isUnavailability: Bool {
@@ -72,7 +60,10 @@ package struct BCEError: Error, Sendable, CustomStringConvertible, Equatable {
     package var appError: AppError {
         let where_ = "\(source.account)/\(source.region)"
         switch kind {
-        case .timeout, .connection, .circuitOpen, .decoding:
+        case .decoding:
+            // The decoder's message names the field (`packageList: missing`); it holds no secrets.
+            return AppError(.upstreamUnavailable, "BCE \(operation) in \(where_) unavailable: decoding: \(message)", underlying: self)
+        case .timeout, .connection, .circuitOpen:
             return AppError(.upstreamUnavailable, "BCE \(operation) in \(where_) unavailable: \(kind.rawValue)", underlying: self)
         case .client:
             return AppError(.internal, "BCE \(operation) in \(where_) failed in the client", underlying: self)

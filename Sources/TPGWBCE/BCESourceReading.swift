@@ -5,14 +5,19 @@ import TPGWCore
 package struct BCESourceReading: Sendable {
     package var endpoint: BCEEndpoint
     package var result: Result<[BCEPackage], BCEError>
+    /// Packages of a successful read left out because tpgw cannot represent them.
+    package var skipped: [SkippedPackage]
     /// When the read finished.
     package var observedAt: Date
     /// Wall time of the whole read (all pages, retries included).
     package var latency: Duration
 
-    package init(endpoint: BCEEndpoint, result: Result<[BCEPackage], BCEError>, observedAt: Date, latency: Duration) {
+    package init(
+        endpoint: BCEEndpoint, result: Result<[BCEPackage], BCEError>, skipped: [SkippedPackage] = [], observedAt: Date, latency: Duration
+    ) {
         self.endpoint = endpoint
         self.result = result
+        self.skipped = skipped
         self.observedAt = observedAt
         self.latency = latency
     }

@@ -4,8 +4,13 @@ import TPGWCore
 /// The list and package decoders, field by field over `WireScanner`.
 ///
 /// Per package this allocates only its `raw` copy (ids, status and policy names and the common
-/// `packageType` need no heap String; dates and byte counts are read straight from the bytes). Error
-/// messages are the same as the tree decoder's: the field path (`packageList[3].capacity`) and what was wrong.
+/// `packageType` need no heap String; dates and byte counts are read straight from the bytes, and the id
+/// is checked on them too).
+///
+/// Malformed JSON fails the whole body. A well-formed package that tpgw cannot represent (a missing id, a
+/// byte count that is not a number, negative or above `BCEPackage.maxBytes`, a date outside
+/// `BCEPackage.dates`...) is skipped and reported as a `SkippedPackage` naming the package and the field; an
+/// unknown status or deduct policy is not a problem: it maps to `.unknown`.
 extension BCEWireDecoder {
     /// Runs a scanner step; malformed JSON becomes a `.decoding` error.
     @inline(__always)
@@ -20,6 +25,7 @@ extension BCEWireDecoder {
     /// The top-level members of a list page that matter.
     private struct ListMembers {
         var packages: [BCEPackage]? = nil
+        var skipped: [SkippedPackage] = []
         /// What `packageList` held when it was not an array (`.missing` when absent).
         var packageList: WireScalar = .missing
         var isTruncated: WireScalar = .missing
@@ -38,7 +44,7 @@ extension BCEWireDecoder {
         let (isTruncated, nextMarker) = try paging(m, s)
         return BCEListPage(
             marker: try optionalString(m.marker, "marker", s), maxKeys: try optionalInt(m.maxKeys, "maxKeys", s).map { Int($0) },
-            isTruncated: isTruncated, nextMarker: nextMarker, packages: packages)
+            isTruncated: isTruncated, nextMarker: nextMarker, packages: packages, skipped: m.skipped)
     }
 
     func scanListPaging(_ buf: UnsafeBufferPointer<UInt8>) throws(BCEError) -> (isTruncated: Bool, nextMarker: String?) {
@@ -63,11 +69,12 @@ extension BCEWireDecoder {
         while let key = try syntax({ () throws(JSONParser.Failure) in try s.nextKey() }) {
             if s.key(key, is: "packageList") {
                 if decodePackages && s.peek(UInt8(ascii: "[")) {
-                    m.packages = try scanPackages(&s)
+                    (m.packages, m.skipped) = try scanPackages(&s)
                     m.packageList = .array
                 } else {
                     m.packageList = try syntax { () throws(JSONParser.Failure) in try s.scalar() }
                     m.packages = nil
+                    m.skipped = []
                 }
             } else if s.key(key, is: "isTruncated") {
                 m.isTruncated = try syntax { () throws(JSONParser.Failure) in try s.scalar() }
@@ -103,16 +110,21 @@ extension BCEWireDecoder {
         return (isTruncated, isTruncated ? nextMarker : nil)
     }
 
-    private func scanPackages(_ s: inout WireScanner) throws(BCEError) -> [BCEPackage] {
+    /// The list's packages; one that tpgw cannot represent is skipped and reported, not fatal.
+    private func scanPackages(_ s: inout WireScanner) throws(BCEError) -> (packages: [BCEPackage], skipped: [SkippedPackage]) {
         try syntax { () throws(JSONParser.Failure) in try s.beginArray() }
         var out: [BCEPackage] = []
+        var skipped: [SkippedPackage] = []
         out.reserveCapacity(min(1000, s.bytes.count / 256))
         var n = 0
         while try syntax({ () throws(JSONParser.Failure) in try s.nextElement() }) {
-            out.append(try scanPackage(&s, index: n))
+            switch try scanPackage(&s, index: n) {
+            case .success(let p): out.append(p)
+            case .failure(let skip): skipped.append(skip)
+            }
             n += 1
         }
-        return out
+        return (out, skipped)
     }
 
     /// The fields of one package object as scanned.
@@ -131,14 +143,13 @@ extension BCEWireDecoder {
     /// Where a package sits, for error messages: `packageList[n]` in a list, `package` in a detail body.
     private func path(_ index: Int?) -> String { index.map { "packageList[\($0)]" } ?? "package" }
 
-    private func field(_ index: Int?, _ key: String) -> String { path(index) + "." + key }
-
-    /// One package object at the scanner's offset (a list element when `index` is set).
-    func scanPackage(_ s: inout WireScanner, index: Int?) throws(BCEError) -> BCEPackage {
+    /// One package object at the scanner's offset (a list element when `index` is set). Malformed JSON throws;
+    /// a well-formed package tpgw cannot represent is a `.failure` naming the field, so a list can skip it.
+    func scanPackage(_ s: inout WireScanner, index: Int?) throws(BCEError) -> Result<BCEPackage, SkippedPackage> {
         let type = s.peekTypeName()
         guard type == "object" else {
             try syntax { () throws(JSONParser.Failure) in try s.skipValue() }
-            throw failure("\(path(index)): expected an object, got \(type)")
+            return .failure(SkippedPackage(id: nil, position: path(index), field: "package", reason: "expected an object, got \(type)"))
         }
         let start = s.offset
         try syntax { () throws(JSONParser.Failure) in try s.beginObject() }
@@ -155,30 +166,71 @@ extension BCEWireDecoder {
             else if s.key(key, is: "activeTime") { f.activeTime = v }
             else if s.key(key, is: "expireTime") { f.expireTime = v }
         }
-        let raw = Array(s.slice(start..<s.offset))
+        let end = s.offset
+        let id: String
+        do throws(FieldProblem) {
+            id = try packageID(f.id, s)
+        } catch {
+            return .failure(SkippedPackage(id: nil, position: path(index), field: error.field, reason: error.reason))
+        }
+        do throws(FieldProblem) {
+            return .success(try package(f, id: id, raw: start..<end, s))
+        } catch {
+            return .failure(SkippedPackage(id: id, position: path(index), field: error.field, reason: error.reason))
+        }
+    }
 
-        let id = s.string(try requiredToken(f.id, index, "id"))
-        let policyToken = try requiredToken(f.deductPolicy, index, "deductPolicy")
-        guard let policyCase = named(policyToken, s, { (p: PackagePolicy) in p.bceName }), let policy = PackagePolicy(bceName: policyCase.bceName) else {
-            throw failure("\(field(index, "deductPolicy")): unknown value \(JSONString.quote(s.string(policyToken)))")
+    /// A field of a package that tpgw cannot represent.
+    struct FieldProblem: Error {
+        var field: String
+        var reason: String
+
+        init(_ field: String, _ reason: String) {
+            self.field = field
+            self.reason = reason
         }
-        let statusToken = try requiredToken(f.status, index, "status")
-        guard let statusCase = named(statusToken, s, { (p: PackageStatus) in p.bceName }), let status = PackageStatus(bceName: statusCase.bceName) else {
-            throw failure("\(field(index, "status")): unknown value \(JSONString.quote(s.string(statusToken)))")
-        }
+    }
+
+    /// The validated fields of a scanned package.
+    private func package(_ f: PackageFields, id: String, raw: Range<Int>, _ s: WireScanner) throws(FieldProblem) -> BCEPackage {
+        let policyToken = try requiredToken(f.deductPolicy, "deductPolicy")
+        // The first case whose wire name matches (`.unknown` matches only a literal "unknown").
+        let policy = named(policyToken, s, { (p: PackagePolicy) in p.bceName }) ?? .unknown
+        let statusToken = try requiredToken(f.status, "status")
+        // `EXPIRED` matches `.expired` (before `.released`, which shares its wire name).
+        let status = named(statusToken, s, { (p: PackageStatus) in p.bceName }) ?? .unknown
         let packageType: String
         switch f.packageType {
         case .string(let r, _) where r.isEmpty: packageType = "WebOutBytes"
         case .string(let r, let e): packageType = s.text(.init(range: r, escaped: e), is: "WebOutBytes") ? "WebOutBytes" : s.string(.init(range: r, escaped: e))
         case .missing, .null: packageType = "WebOutBytes"
-        default: throw failure("\(field(index, "packageType")): expected a string, got \(f.packageType.typeName)")
+        default: throw FieldProblem("packageType", "expected a string, got \(f.packageType.typeName)")
         }
-        guard let createTime = try date(f.createTime, index, "createTime", s) else { throw failure("\(field(index, "createTime")): missing") }
-        guard let expireTime = try date(f.expireTime, index, "expireTime", s) else { throw failure("\(field(index, "expireTime")): missing") }
+        guard let createTime = try date(f.createTime, "createTime", s) else { throw FieldProblem("createTime", "missing") }
+        guard let expireTime = try date(f.expireTime, "expireTime", s) else { throw FieldProblem("expireTime", "missing") }
         return BCEPackage(
             id: id, deductPolicy: policy, packageType: packageType, status: status,
-            capacity: try bytes(f.capacity, index, "capacity", s), usedCapacity: try bytes(f.usedCapacity, index, "usedCapacity", s),
-            createTime: createTime, activeTime: try date(f.activeTime, index, "activeTime", s), expireTime: expireTime, raw: raw)
+            capacity: try bytes(f.capacity, "capacity", s), usedCapacity: try bytes(f.usedCapacity, "usedCapacity", s),
+            createTime: createTime, activeTime: try date(f.activeTime, "activeTime", s), expireTime: expireTime,
+            raw: Array(s.slice(raw)))
+    }
+
+    /// The package id: a non-empty string of at most `BCEPackage.maxIDLength` bytes, without `:` (it is part of a
+    /// `PackageKey`) or control characters.
+    private func packageID(_ v: WireScalar, _ s: WireScanner) throws(FieldProblem) -> String {
+        let token = try requiredToken(v, "id")
+        func check<C: Collection<UInt8>>(_ bytes: C) throws(FieldProblem) {
+            for c in bytes where c < 0x20 || c == UInt8(ascii: ":") || c == 0x7F {
+                throw FieldProblem("id", "contains ':' or a control character")
+            }
+        }
+        // Checked on the wire bytes when unescaped (the common case: no String walk). The length is the decoded
+        // id's: invalid UTF-8 is repaired to U+FFFD, which can make it longer than the wire bytes.
+        if !token.escaped { try check(s.slice(token.range)) }
+        let id = s.string(token)
+        if token.escaped { try check(id.utf8) }
+        guard id.utf8.count <= BCEPackage.maxIDLength else { throw FieldProblem("id", "longer than \(BCEPackage.maxIDLength) bytes") }
+        return id
     }
 
     /// The case of `E` whose wire name equals the token's text, compared as bytes.
@@ -194,12 +246,12 @@ extension BCEWireDecoder {
         }
     }
 
-    private func requiredToken(_ v: WireScalar, _ index: Int?, _ key: String) throws(BCEError) -> WireScanner.StringToken {
+    private func requiredToken(_ v: WireScalar, _ key: String) throws(FieldProblem) -> WireScanner.StringToken {
         switch v {
         case .string(let r, let e) where !r.isEmpty: return .init(range: r, escaped: e)
-        case .string: throw failure("\(field(index, key)): empty")
-        case .missing, .null: throw failure("\(field(index, key)): missing")
-        default: throw failure("\(field(index, key)): expected a string, got \(v.typeName)")
+        case .string: throw FieldProblem(key, "empty")
+        case .missing, .null: throw FieldProblem(key, "missing")
+        default: throw FieldProblem(key, "expected a string, got \(v.typeName)")
         }
     }
 
@@ -223,47 +275,65 @@ extension BCEWireDecoder {
         return n
     }
 
-    /// Byte counts arrive as numbers (JSON examples) or numeric strings (reference tables, Go SDK).
-    private func bytes(_ v: WireScalar, _ index: Int?, _ key: String, _ s: WireScanner) throws(BCEError) -> Int64 {
+    /// Byte counts arrive as numbers (JSON examples) or numeric strings (reference tables, Go SDK). Accepted:
+    /// integers in `0...BCEPackage.maxBytes` (an integral `1.073741824E10` or `10737418240.0` too).
+    private func bytes(_ v: WireScalar, _ key: String, _ s: WireScanner) throws(FieldProblem) -> Int64 {
         let range: Range<Int>
         switch v {
         case .number(let r), .string(let r, escaped: false): range = r
-        case .string(let r, escaped: true): return try bytes(text: s.string(.init(range: r, escaped: true)), index, key)
-        case .missing, .null: throw failure("\(field(index, key)): missing")
-        default: throw failure("\(field(index, key)): expected a number or numeric string, got \(v.typeName)")
+        case .string(let r, escaped: true): return try bytes(text: s.string(.init(range: r, escaped: true)), key)
+        case .missing, .null: throw FieldProblem(key, "missing")
+        default: throw FieldProblem(key, "expected a number or numeric string, got \(v.typeName)")
         }
-        // Fast path: plain digits that fit.
+        // Fast path: plain digits that fit (18 digits are below `maxBytes`).
         if (1...18).contains(range.count) {
             var n: Int64 = 0
             var digits = true
             for c in s.slice(range) {
                 guard c >= 0x30 && c <= 0x39 else { digits = false; break }
-                n = n * 10 + Int64(c - 0x30)
+                n = n &* 10 &+ Int64(c &- 0x30)
             }
             if digits { return n }
         }
-        return try bytes(text: String(decoding: s.slice(range), as: UTF8.self), index, key)
+        return try bytes(text: String(decoding: s.slice(range), as: UTF8.self), key)
     }
 
-    private func bytes(text: String, _ index: Int?, _ key: String) throws(BCEError) -> Int64 {
-        if let n = Int64(text), n >= 0 { return n }
-        // Tolerate `1.073741824E10` or `10737418240.0` if integral.
-        if let d = Double(text), d >= 0, d < 9.2e18, d.rounded() == d { return Int64(d) }
-        throw failure("\(field(index, key)): not a non-negative integer: \(JSONString.quote(text))")
+    private func bytes(text: String, _ key: String) throws(FieldProblem) -> Int64 {
+        if let n = Int64(text) {
+            guard n >= 0 else { throw FieldProblem(key, "negative") }
+            guard n <= BCEPackage.maxBytes else { throw FieldProblem(key, "out of range") }
+            return n
+        }
+        guard let d = Double(text), d.isFinite else {
+            if text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) && !text.isEmpty { throw FieldProblem(key, "out of range") }
+            if text.utf8.first == UInt8(ascii: "-"), text.utf8.dropFirst().allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) && text.utf8.count > 1 {
+                throw FieldProblem(key, "negative")
+            }
+            throw FieldProblem(key, "not a number")
+        }
+        guard d >= 0 else { throw FieldProblem(key, "negative") }
+        guard d.rounded() == d else { throw FieldProblem(key, "not an integer") }
+        guard d <= Double(BCEPackage.maxBytes) else { throw FieldProblem(key, "out of range") }
+        return Int64(saturating: d)
     }
 
-    /// A time (nil when absent, null or empty). The common `YYYY-MM-DDThh:mm:ssZ` is read from the bytes;
-    /// anything else goes through `RFC3339.parse`.
-    private func date(_ v: WireScalar, _ index: Int?, _ key: String, _ s: WireScanner) throws(BCEError) -> Date? {
+    /// A time (nil when absent, null or empty) within `BCEPackage.dates`. The common `YYYY-MM-DDThh:mm:ssZ` is read
+    /// from the bytes; anything else goes through `RFC3339.parse`.
+    private func date(_ v: WireScalar, _ key: String, _ s: WireScanner) throws(FieldProblem) -> Date? {
         switch v {
         case .string(let r, let e):
             if r.isEmpty { return nil }
-            if !e, let d = Self.plainUTC(s.slice(r)) { return d }
-            let text = s.string(.init(range: r, escaped: e))
-            guard let d = RFC3339.parse(text) else { throw failure("\(field(index, key)): not a UTC time: \(JSONString.quote(text))") }
+            let d: Date
+            if !e, let plain = Self.plainUTC(s.slice(r)) {
+                d = plain
+            } else {
+                guard let parsed = RFC3339.parse(s.string(.init(range: r, escaped: e))) else { throw FieldProblem(key, "not a UTC time") }
+                d = parsed
+            }
+            guard BCEPackage.dates.contains(d) else { throw FieldProblem(key, "out of range") }
             return d
         case .missing, .null: return nil
-        default: throw failure("\(field(index, key)): expected a string, got \(v.typeName)")
+        default: throw FieldProblem(key, "expected a string, got \(v.typeName)")
         }
     }
 

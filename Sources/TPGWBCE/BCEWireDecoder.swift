@@ -1,8 +1,9 @@
 import Foundation
 import TPGWCore
 
-/// Decodes BCE response bodies. Unknown fields are ignored; a missing required field or a wrong type
-/// is a `.decoding` `BCEError` naming the field (e.g. `packageList[3].capacity`) and the source.
+/// Decodes BCE response bodies. Unknown fields are ignored. In a list page, a package tpgw cannot represent
+/// is skipped and reported in `BCEListPage.skipped` (the rest of the page is kept); anything else that is
+/// missing or mistyped is a `.decoding` `BCEError` naming the field (e.g. `package.capacity`) and the source.
 package struct BCEWireDecoder: Sendable {
     package var source: SourceID
     package var operation: String
@@ -43,7 +44,11 @@ package struct BCEWireDecoder: Sendable {
                 var s = WireScanner(buf)
                 let p = try scanPackage(&s, index: nil)
                 try syntax { () throws(JSONParser.Failure) in try s.end() }
-                return p
+                switch p {
+                case .success(let package): return package
+                case .failure(let skip):
+                    throw failure(skip.field == "package" ? "\(skip.position): \(skip.reason)" : "\(skip.position).\(skip.field): \(skip.reason)")
+                }
             }
         }.get()
     }

@@ -33,6 +33,9 @@ struct Simulator: Sendable {
         var order: [String] = []
         var tokens: [String: (fingerprint: String, id: String)] = [:]
         var fault = SimFault()
+        /// Package objects appended verbatim to the last page of every list (`POST /__sim/inject`): a way to
+        /// serve what the real service might send and tpgw cannot represent (an unknown status, a bad number...).
+        var injected: [String] = []
         var rng: SimRandom
         var requestCount = 0
         /// Authenticated create requests received (idempotent replays and after-commit faults included): what a
@@ -103,6 +106,13 @@ struct Simulator: Sendable {
     }
 
     func fault(region: String) -> SimFault? { regions[region]?.fault }
+
+    /// Replaces the package objects appended to `region`'s listings (empty clears them); false for an unknown region.
+    mutating func inject(_ objects: [String], region: String) -> Bool {
+        guard regions[region] != nil else { return false }
+        regions[region]!.injected = objects
+        return true
+    }
 
     // MARK: Packages
 
@@ -336,6 +346,12 @@ struct Simulator: Sendable {
                 parts.append(json)
             }
         }
+        if !truncated {
+            for (n, raw) in regions[region]!.injected.enumerated() {
+                if n > 0 || end > start { parts.append(",") }
+                parts.append(raw)
+            }
+        }
         parts.append("]}")
         return SimResponse(status: 200, bodyParts: parts, requestID: requestID)
     }
@@ -367,7 +383,8 @@ struct Simulator: Sendable {
         switch doc["deductPolicy"] {
         case nil, .null?: break
         case .string(let s)?:
-            guard let p = PackagePolicy(bceName: s) else { return bad("deductPolicy \(s) is invalid") }
+            let p = PackagePolicy(bceName: s)
+            guard p != .unknown else { return bad("deductPolicy \(s) is invalid") }
             policy = p
         default: return bad("deductPolicy must be a string")
         }

@@ -17,7 +17,8 @@ import TPGWHTTP
 /// ```
 /// Control endpoints on every port (no signature needed):
 /// `POST /__sim/advance {"seconds": 3600}`, `POST /__sim/faults {…SimFault, "region": "bj"|"*"}`,
-/// `DELETE /__sim/faults`, `GET /__sim/state`.
+/// `DELETE /__sim/faults`, `GET /__sim/state`, `POST /__sim/inject {"region": "bj"|"*", "packages": [{…}, "raw text"]}`
+/// (objects, or strings taken verbatim, appended to the last page of every list until replaced; `[]` clears).
 final class SimulatorServer: Sendable {
     /// The shared simulator state behind a lock.
     final class State: Sendable {
@@ -94,6 +95,11 @@ final class SimulatorServer: Sendable {
 
     func setFault(region: String, _ fault: SimFault) {
         _ = state.withLock { $0.setFault(fault, region: region) }
+    }
+
+    /// Appends these package objects (JSON text, verbatim) to the last page of every list of `region`; `[]` clears.
+    func inject(region: String, _ objects: [String]) {
+        _ = state.withLock { $0.inject(objects, region: region) }
     }
 
     func clearFaults() {
@@ -187,6 +193,21 @@ final class SimulatorServer: Sendable {
                 return targets.allSatisfy { s.setFault(fault, region: $0) }
             }
             return ok ? json(200, "{\"region\":\(JSONString.quote(target))}", requestID: id) : bad("unknown region \(target)")
+        case (.POST, "/__sim/inject"):
+            guard let doc = try? JSONParser.parse(request.body), case .array(let items, let ranges)? = doc["packages"] else {
+                return bad("body must be {\"packages\": [...], \"region\": \"bj\"}")
+            }
+            let objects = zip(items, ranges).map { item, range -> String in
+                if case .string(let text) = item { return text }
+                return String(decoding: request.body[range], as: UTF8.self)
+            }
+            let target: String
+            if case .string(let r)? = doc["region"] { target = r } else { target = region }
+            let ok = state.withLock { s -> Bool in
+                let targets = target == "*" ? s.configuration.regions : [target]
+                return targets.allSatisfy { s.inject(objects, region: $0) }
+            }
+            return ok ? json(200, "{\"region\":\(JSONString.quote(target)),\"packages\":\(objects.count)}", requestID: id) : bad("unknown region \(target)")
         case (.DELETE, "/__sim/faults"):
             state.withLock { s in for r in s.configuration.regions { _ = s.setFault(SimFault(), region: r) } }
             return json(200, "{}", requestID: id)

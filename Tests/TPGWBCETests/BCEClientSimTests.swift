@@ -26,6 +26,25 @@ import TPGWHTTPClient
         #expect(requests == 25)
     }
 
+    @Test func injectedBadPackages_areSkippedAndReported_acrossPages_restListed() async throws {
+        let h = try await SimHarness.start(packages: 45, maxKeysCap: 20)
+        let body = #"{"region":"bj","packages":["#
+            + #"{"id":"tp-frozen","deductPolicy":"FullTimeDurationPackage","status":"FROZEN","capacity":1,"usedCapacity":0,"createTime":"2026-11-01T00:00:00Z","expireTime":"2026-12-01T00:00:00Z"},"#
+            + #"{"id":"tp-neg","deductPolicy":"FullTimeDurationPackage","status":"RUNNING","capacity":1,"usedCapacity":-1,"createTime":"2026-11-01T00:00:00Z","expireTime":"2026-12-01T00:00:00Z"},"#
+            + #""{\"deductPolicy\":\"x\"}"]}"#
+        let control = try await h.http.execute(HTTPClientRequest(
+            method: "POST", url: h.sim.baseURL(for: "bj") + "/__sim/inject", headers: [], body: Array(body.utf8), totalTimeout: .seconds(5)))
+        let listing = try await h.client.listing(h.endpoint())
+        let reading = await h.client.read(h.endpoint())
+        await h.stop()
+        #expect(control.status == 200, "\(String(decoding: control.body, as: UTF8.self))")
+        #expect(listing.packages.count == 46)
+        #expect(listing.packages.last?.id == "tp-frozen" && listing.packages.last?.status == .unknown)
+        #expect(listing.skipped.map(\.description) == ["tp-neg: field usedCapacity: negative", "packageList[7]: field id: missing"])
+        #expect(reading.skipped == listing.skipped)
+        #expect(reading.states?.count == 46)
+    }
+
     @Test func capacityServedAsStrings_isDecoded() async throws {
         let h = try await SimHarness.start(packages: 5, capacityAsStrings: true)
         let packages = try await h.client.listPackages(h.endpoint())

@@ -39,21 +39,90 @@ import TPGWCore
         #expect(try decoder.listPage(page(s)).packages.count == 1)
     }
 
+    /// A page of three packages whose middle one (`tp-bad`) is `bad`.
+    func pageWithMiddle(_ bad: String) -> [UInt8] {
+        let good = { (id: String) in Self.pkg.replacingOccurrences(of: "tp-87V5cnkwqO", with: id) }
+        return page([good("tp-a"), bad, good("tp-c")].joined(separator: ","))
+    }
+
+    static let bad = pkg.replacingOccurrences(of: "tp-87V5cnkwqO", with: "tp-bad")
+
     @Test(arguments: [
-        ("\"capacity\":10737418240,", "", "packageList[0].capacity: missing"),
-        ("\"capacity\":10737418240", "\"capacity\":true", "packageList[0].capacity: expected a number or numeric string, got boolean"),
-        ("\"status\":\"RUNNING\"", "\"status\":\"SLEEPING\"", "packageList[0].status: unknown value"),
-        ("\"expireTime\":\"2021-05-10T11:41:16Z\"", "\"expireTime\":\"tomorrow\"", "packageList[0].expireTime: not a UTC time"),
-        ("\"id\":\"tp-87V5cnkwqO\",", "", "packageList[0].id: missing"),
+        ("\"capacity\":10737418240,", "", "tp-bad: field capacity: missing"),
+        ("\"capacity\":10737418240", "\"capacity\":true", "tp-bad: field capacity: expected a number or numeric string, got boolean"),
+        ("\"capacity\":10737418240", "\"capacity\":9223372036854775807", "tp-bad: field capacity: out of range"),
+        ("\"capacity\":10737418240", "\"capacity\":1152921504606846977", "tp-bad: field capacity: out of range"),
+        ("\"capacity\":10737418240", "\"capacity\":\"1e300\"", "tp-bad: field capacity: out of range"),
+        ("\"usedCapacity\":0", "\"usedCapacity\":-1", "tp-bad: field usedCapacity: negative"),
+        ("\"usedCapacity\":0", "\"usedCapacity\":\"-99999999999999999999\"", "tp-bad: field usedCapacity: negative"),
+        ("\"usedCapacity\":0", "\"usedCapacity\":\"lots\"", "tp-bad: field usedCapacity: not a number"),
+        ("\"usedCapacity\":0", "\"usedCapacity\":\"NaN\"", "tp-bad: field usedCapacity: not a number"),
+        ("\"usedCapacity\":0", "\"usedCapacity\":0.5", "tp-bad: field usedCapacity: not an integer"),
+        ("\"expireTime\":\"2021-05-10T11:41:16Z\"", "\"expireTime\":\"tomorrow\"", "tp-bad: field expireTime: not a UTC time"),
+        ("\"expireTime\":\"2021-05-10T11:41:16Z\"", "\"expireTime\":\"9999-12-31T23:59:59Z\"", "tp-bad: field expireTime: out of range"),
+        ("\"createTime\":\"2021-04-10T11:40:57Z\"", "\"createTime\":\"0001-01-01T00:00:00Z\"", "tp-bad: field createTime: out of range"),
+        (",\"expireTime\":\"2021-05-10T11:41:16Z\"", "", "tp-bad: field expireTime: missing"),
+        ("\"status\":\"RUNNING\"", "\"status\":7", "tp-bad: field status: expected a string, got number"),
+        ("\"id\":\"tp-bad\",", "", "packageList[1]: field id: missing"),
+        ("\"id\":\"tp-bad\"", "\"id\":\"\"", "packageList[1]: field id: empty"),
+        ("\"id\":\"tp-bad\"", "\"id\":\"tp:bad\"", "packageList[1]: field id: contains ':' or a control character"),
+        ("\"id\":\"tp-bad\"", "\"id\":\"tp\\u003abad\"", "packageList[1]: field id: contains ':' or a control character"),
+        ("\"id\":\"tp-bad\"", "\"id\":\"\(String(repeating: "x", count: 129))\"", "packageList[1]: field id: longer than 128 bytes"),
     ])
-    func missingOrWrongField_isNamedInError(_ replace: String, _ with: String, _ expected: String) {
-        let s = Self.pkg.replacingOccurrences(of: replace, with: with)
-        #expect {
-            try decoder.listPage(page(s))
-        } throws: { error in
-            guard let e = error as? BCEError else { return false }
-            return e.kind == .decoding && e.message.hasPrefix(expected) && e.source.region == "bj"
+    func unrepresentablePackage_isSkippedAndReported_restOfPageKept(_ replace: String, _ with: String, _ report: String) throws {
+        let p = try decoder.listPage(pageWithMiddle(Self.bad.replacingOccurrences(of: replace, with: with)))
+        #expect(p.packages.map(\.id) == ["tp-a", "tp-c"])
+        #expect(p.skipped.map(\.description) == [report])
+        #expect(p.skipped.first?.position == "packageList[1]")
+    }
+
+    @Test func idOfInvalidUTF8_isMeasuredAfterRepair() throws {
+        // Found by scripts/fuzz-bce-list: 100 bytes of 0x8C repair to 100 U+FFFD, 300 bytes of UTF-8.
+        var body = page(Self.bad)
+        let id = Array("tp-bad".utf8)
+        let start = body.indices.first { body[$0...].starts(with: id) }!
+        body.replaceSubrange(start..<(start + id.count), with: [UInt8](repeating: 0x8C, count: 100))
+        let p = try decoder.listPage(body)
+        #expect(p.packages.isEmpty)
+        #expect(p.skipped.map(\.description) == ["packageList[0]: field id: longer than 128 bytes"])
+    }
+
+    @Test func nonObjectElement_isSkippedAndReported() throws {
+        let p = try decoder.listPage(pageWithMiddle("\"tp-1\""))
+        #expect(p.packages.map(\.id) == ["tp-a", "tp-c"])
+        #expect(p.skipped.map(\.description) == ["packageList[1]: field package: expected an object, got string"])
+    }
+
+    @Test(arguments: [
+        ("\"status\":\"RUNNING\"", "\"status\":\"FROZEN\"", PackageStatus.unknown, PackagePolicy.offPeak),
+        ("\"status\":\"RUNNING\"", "\"status\":\"unknown\"", PackageStatus.unknown, PackagePolicy.offPeak),
+        ("\"deductPolicy\":\"TimeDurationPackage\"", "\"deductPolicy\":\"WeekendPackage\"", PackageStatus.active, PackagePolicy.unknown),
+        ("\"deductPolicy\":\"TimeDurationPackage\"", "\"deductPolicy\":\"Time\\u0044urationPackage\"", PackageStatus.active, PackagePolicy.offPeak),
+    ])
+    func unknownStatusOrPolicy_mapsToUnknown_andSkipsNothing(_ replace: String, _ with: String, _ status: PackageStatus, _ policy: PackagePolicy) throws {
+        let p = try decoder.listPage(pageWithMiddle(Self.bad.replacingOccurrences(of: replace, with: with)))
+        #expect(p.packages.map(\.id) == ["tp-a", "tp-bad", "tp-c"])
+        #expect(p.skipped.isEmpty)
+        #expect(p.packages[1].status == status && p.packages[1].deductPolicy == policy)
+        #expect(p.packages[0].status == .active && p.packages[0].deductPolicy == .offPeak)
+    }
+
+    @Test(arguments: [("RUNNING", PackageStatus.active), ("USED_UP", .usedUp), ("EXPIRED", .expired), ("unknown", .unknown)])
+    func knownStatuses_mapToTheirCase(_ wire: String, _ status: PackageStatus) throws {
+        let p = try decoder.listPage(page(Self.pkg.replacingOccurrences(of: "RUNNING", with: wire)))
+        #expect(p.packages.first?.status == status)
+    }
+
+    @Test func everySkippedPackage_isReported_inListOrder() throws {
+        let items = (0..<8).map { i in
+            Self.pkg.replacingOccurrences(of: "tp-87V5cnkwqO", with: "tp-\(i)")
+                .replacingOccurrences(of: "\"usedCapacity\":0", with: i % 2 == 0 ? "\"usedCapacity\":-\(i + 1)" : "\"usedCapacity\":\(i)")
         }
+        let p = try decoder.listPage(page(items.joined(separator: ",")))
+        #expect(p.packages.map(\.id) == ["tp-1", "tp-3", "tp-5", "tp-7"])
+        #expect(p.skipped.map(\.id) == ["tp-0", "tp-2", "tp-4", "tp-6"])
+        #expect(SkippedPackage.report(p.skipped) == "skipped 4 packages: tp-0: field usedCapacity: negative; tp-2: field usedCapacity: negative; "
+            + "tp-4: field usedCapacity: negative; tp-6: field usedCapacity: negative")
     }
 
     @Test func escapedStringsAndKeys_areDecoded() throws {
@@ -74,22 +143,27 @@ import TPGWCore
 
     @Test(arguments: [
         ("1.073741824E10", Int64(10_737_418_240)), ("\"10737418240.0\"", 10_737_418_240), ("\"+5\"", 5), ("0", 0),
-        ("9223372036854775807", Int64.max),
+        ("1152921504606846976", Int64(1) << 60), ("\"999999999999999999\"", 999_999_999_999_999_999),
     ])
     func capacity_acceptsIntegralNumberForms(_ text: String, _ expected: Int64) throws {
         let s = Self.pkg.replacingOccurrences(of: "10737418240", with: text)
         #expect(try decoder.listPage(page(s)).packages[0].capacity == expected)
     }
 
-    @Test(arguments: ["-5", "1.5", "\"\"", "\"ten\"", "99999999999999999999"])
-    func capacity_rejectsNonIntegers(_ text: String) {
+    @Test(arguments: [
+        ("-5", "negative"), ("1.5", "not an integer"), ("\"\"", "not a number"), ("\"ten\"", "not a number"),
+        ("99999999999999999999", "out of range"), ("-0.5", "negative"), ("\"inf\"", "not a number"),
+    ])
+    func capacity_outsideZeroToMaxBytes_isSkipped(_ text: String, _ reason: String) throws {
         let s = Self.pkg.replacingOccurrences(of: "10737418240", with: text)
-        #expect { try decoder.listPage(page(s)) } throws: { ($0 as? BCEError)?.message.hasPrefix("packageList[0].capacity: not a non-negative integer") == true }
+        let p = try decoder.listPage(page(s))
+        #expect(p.packages.isEmpty)
+        #expect(p.skipped == [SkippedPackage(id: "tp-87V5cnkwqO", position: "packageList[0]", field: "capacity", reason: reason)])
     }
 
     @Test(arguments: [
         "2021-05-10T11:41:16Z", "2021-05-10T19:41:16+08:00", "2021-05-10t11:41:16z", "2021-05-10T11:41:16.000Z", "2024-02-29T23:59:60Z",
-        "1969-12-31T23:59:59Z",
+        "2000-01-01T00:00:00Z", "2199-12-31T23:59:59Z",
     ])
     func times_matchRFC3339Parse(_ text: String) throws {
         let s = Self.pkg.replacingOccurrences(of: "2021-05-10T11:41:16Z", with: text)
@@ -98,10 +172,16 @@ import TPGWCore
         #expect(p.activeTime == RFC3339.parse("2021-04-10T11:41:16Z"))
     }
 
-    @Test(arguments: ["2021-13-10T11:41:16Z", "2021-05-10T24:00:00Z", "2021-05-10 11:41", "2021-05-1OT11:41:16Z"])
-    func times_rejectMalformed(_ text: String) {
+    @Test(arguments: [
+        ("2021-13-10T11:41:16Z", "not a UTC time"), ("2021-05-10T24:00:00Z", "not a UTC time"), ("2021-05-10 11:41", "not a UTC time"),
+        ("2021-05-1OT11:41:16Z", "not a UTC time"), ("1969-12-31T23:59:59Z", "out of range"), ("2200-01-01T00:00:00Z", "out of range"),
+        ("1999-12-31T23:59:59+00:00", "out of range"),
+    ])
+    func times_malformedOrOutOfRange_areSkipped(_ text: String, _ reason: String) throws {
         let s = Self.pkg.replacingOccurrences(of: "2021-05-10T11:41:16Z", with: text)
-        #expect { try decoder.listPage(page(s)) } throws: { ($0 as? BCEError)?.message.hasPrefix("packageList[0].expireTime: not a UTC time") == true }
+        let p = try decoder.listPage(page(s))
+        #expect(p.packages.isEmpty)
+        #expect(p.skipped.map(\.description) == ["tp-87V5cnkwqO: field expireTime: \(reason)"])
     }
 
     @Test func missingOptionalFields_takeDefaults() throws {
@@ -114,7 +194,6 @@ import TPGWCore
     @Test(arguments: [
         (#"{"packageList":{}}"#, "packageList: expected an array, got object"),
         (#"{"isTruncated":false}"#, "packageList: missing"),
-        (#"{"packageList":["tp-1"]}"#, "packageList[0]: expected an object, got string"),
         (#"[]"#, "response: expected an object, got array"),
         (#"{"packageList":[],"isTruncated":"yes"}"#, "isTruncated: expected a boolean, got string"),
         (#"{"packageList":[],"isTruncated":true,"nextMarker":""}"#, "nextMarker: missing while isTruncated is true"),
@@ -143,10 +222,10 @@ import TPGWCore
         let last = page(Self.pkg, truncated: false, next: "tp-ignored")
         #expect(try decoder.listPaging(last).nextMarker == nil)
         #expect(try decoder.listPage(last).nextMarker == nil)
-        // A bad package is the full decode's business; paging still reads.
-        let bad = page(Self.pkg.replacingOccurrences(of: "\"RUNNING\"", with: "\"SLEEPING\""), truncated: true, next: "tp-2")
+        // A bad package is the full decode's business (it skips it); paging still reads.
+        let bad = page(Self.pkg.replacingOccurrences(of: "\"usedCapacity\":0", with: "\"usedCapacity\":-1"), truncated: true, next: "tp-2")
         #expect(try decoder.listPaging(bad).nextMarker == "tp-2")
-        #expect(throws: BCEError.self) { try decoder.listPage(bad) }
+        #expect(try decoder.listPage(bad).skipped.count == 1)
     }
 
     @Test func listPaging_stopsAfterThePagingFields() throws {

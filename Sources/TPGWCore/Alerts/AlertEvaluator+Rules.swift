@@ -14,9 +14,9 @@ extension AlertEvaluator.Input {
         case .usedRatio(let thresholds, .pool):
             return poolSources.compactMap { s in
                 let members = (activeBySource[s] ?? [])
-                let capacity = members.reduce(Int64(0)) { $0 + $1.capacityBytes }
+                let capacity = members.reduce(Int64(0)) { $0.saturatingAdding($1.capacityBytes) }
                 guard capacity > 0 else { return nil }
-                let remaining = members.reduce(Int64(0)) { $0 + $1.remainingBytes }
+                let remaining = members.reduce(Int64(0)) { $0.saturatingAdding($1.remainingBytes) }
                 let ratio = 1 - Double(remaining) / Double(capacity)
                 return condition(i, .usedRatio, .pool(s), .ratio(thresholds), ratio,
                                  facts: .init(remainingBytes: remaining, capacityBytes: capacity, activePackages: members.count)) {
@@ -27,15 +27,15 @@ extension AlertEvaluator.Input {
             return active.compactMap { p in
                 condition(i, .remainingBytes, .package(p.key), .quantity(Double(below), .below), Double(p.remainingBytes),
                           facts: .init(expiresAt: p.expiresAt, remainingBytes: p.remainingBytes, capacityBytes: p.capacityBytes)) {
-                    "\(p.key) has \(AlertText.bytes(p.remainingBytes)) left (alert at \(AlertText.bytes(Int64($0))))"
+                    "\(p.key) has \(AlertText.bytes(p.remainingBytes)) left (alert at \(AlertText.bytes(Int64(saturating: $0))))"
                 }
             }
         case .remainingBytes(let below, .pool):
             return poolSources.compactMap { s in
-                let remaining = pools[s]?.remainingBytes ?? (activeBySource[s] ?? []).reduce(0) { $0 + $1.remainingBytes }
+                let remaining = pools[s]?.remainingBytes ?? (activeBySource[s] ?? []).reduce(Int64(0)) { $0.saturatingAdding($1.remainingBytes) }
                 return condition(i, .remainingBytes, .pool(s), .quantity(Double(below), .below), Double(remaining),
                                  facts: .init(remainingBytes: remaining, activePackages: pools[s]?.activePackages)) {
-                    "pool \(s) has \(AlertText.bytes(remaining)) left (alert at \(AlertText.bytes(Int64($0))))"
+                    "pool \(s) has \(AlertText.bytes(remaining)) left (alert at \(AlertText.bytes(Int64(saturating: $0))))"
                 }
             }
         case .exhaustion(let within, .package):

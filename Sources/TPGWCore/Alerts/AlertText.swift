@@ -23,14 +23,14 @@ package enum AlertText {
     package static func duration(hours: Double, zh: Bool = false) -> String {
         let h = max(0, hours)
         if h < 1 {
-            let m = Int((h * 60).rounded())
+            let m = Int(saturating: (h * 60).rounded())
             return zh ? "\(m) 分钟" : "\(m) min"
         }
         if h < 48 {
-            let r = Int(h.rounded())
+            let r = Int(saturating: h.rounded())
             return zh ? "\(r) 小时" : "\(r) h"
         }
-        let total = Int(h.rounded())
+        let total = Int(saturating: h.rounded())
         let days = total / 24
         let rest = total % 24
         if zh { return rest == 0 ? "\(days) 天" : "\(days) 天 \(rest) 小时" }
@@ -40,7 +40,7 @@ package enum AlertText {
     /// `12`, `12.5` (one decimal, trailing `.0` dropped).
     package static func oneDecimal(_ v: Double) -> String {
         let tenths = (v * 10).rounded()
-        if tenths.truncatingRemainder(dividingBy: 10) == 0 { return String(Int64(tenths / 10)) }
+        if tenths.truncatingRemainder(dividingBy: 10) == 0 { return String(Int64(saturating: tenths / 10)) }
         return String(Double(tenths) / 10)
     }
 }

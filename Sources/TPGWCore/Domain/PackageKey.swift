@@ -12,11 +12,14 @@ package struct PackageKey: Hashable, Sendable, Codable, CustomStringConvertible,
         self.id = id
     }
 
-    /// Parses `bce:prod:bj:tp-87V5cnkwqO`; nil unless exactly four non-empty parts.
+    /// Parses `bce:prod:bj:tp-87V5cnkwqO`; nil unless exactly four non-empty parts. Split on the `:` byte, not on
+    /// characters: an id starting with a combining mark would otherwise merge with the `:` before it into one
+    /// character and the key would not round-trip (found by scripts/fuzz-bce-list).
     package init?(_ string: String) {
-        let parts = string.split(separator: ":", omittingEmptySubsequences: false)
+        let parts = string.utf8.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
         guard parts.count == 4, parts.allSatisfy({ !$0.isEmpty }) else { return nil }
-        self.init(provider: String(parts[0]), account: String(parts[1]), region: String(parts[2]), id: String(parts[3]))
+        func text(_ part: Substring.UTF8View) -> String { String(Substring(part)) }
+        self.init(provider: text(parts[0]), account: text(parts[1]), region: text(parts[2]), id: text(parts[3]))
     }
 
     /// Hashes the id and region only (a package id is unique per region upstream; equal keys still compare every

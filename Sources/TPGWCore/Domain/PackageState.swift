@@ -29,6 +29,7 @@ package struct PackageState: Sendable, Equatable, Codable {
         self.observedAt = observedAt
     }
 
-    package var remainingBytes: Int64 { max(0, capacityBytes - usedBytes) }
+    /// Capacity minus used, at least 0 (saturating: stored rows may hold any `Int64`).
+    package var remainingBytes: Int64 { max(0, capacityBytes.saturatingSubtracting(usedBytes)) }
     package var usedRatio: Double { capacityBytes > 0 ? min(1, Double(usedBytes) / Double(capacityBytes)) : 0 }
 }

@@ -1,17 +1,20 @@
-/// Provider-neutral package status. `released` means no longer listed upstream.
+/// Provider-neutral package status. `released` means no longer listed upstream; `unknown` is a status the
+/// provider sent that tpgw does not know (e.g. BCE `FROZEN`): the package is stored, listed and counted, but
+/// not treated as drawable, so never forecast and left out of pool simulations.
 package enum PackageStatus: String, Sendable, Codable, CaseIterable {
     case active
     case usedUp
     case expired
     case released
+    case unknown
 
-    /// Maps BCE `status` (`RUNNING`, `USED_UP`, `EXPIRED`).
-    package init?(bceName: String) {
+    /// Maps BCE `status` (`RUNNING`, `USED_UP`, `EXPIRED`); any other name is `.unknown`.
+    package init(bceName: String) {
         switch bceName {
         case "RUNNING": self = .active
         case "USED_UP": self = .usedUp
         case "EXPIRED": self = .expired
-        default: return nil
+        default: self = .unknown
         }
     }
 
@@ -20,6 +23,7 @@ package enum PackageStatus: String, Sendable, Codable, CaseIterable {
         case .active: "RUNNING"
         case .usedUp: "USED_UP"
         case .expired, .released: "EXPIRED"
+        case .unknown: "unknown"
         }
     }
 }

@@ -12,6 +12,8 @@ import Foundation
 /// - Only increases of `usedBytes` count (a decrease is treated as a correction, not negative traffic).
 /// - Off-peak packages draw only 00:00-08:00 UTC+8: their bytes are divided by the window hours of the observed
 ///   span, and their runway counts only window hours.
+/// - A package with an `unknown` status or policy is never forecast: no burn, no exhaustion, no waste.
+/// - Byte arithmetic saturates (rows may hold any `Int64`); nothing here traps on extreme values.
 package enum Forecaster {
     /// The trailing window burn rates are measured over (24 h). The view and the store's baseline query use it
     /// too: the snapshots read must be the ones this window looks at.
@@ -25,6 +27,7 @@ package enum Forecaster {
     package static func forecast(
         package: PackageState, snapshots: [Snapshot], now: Date, window: TimeInterval = defaultWindow
     ) -> PackageForecast {
+        guard isForecastable(package) else { return .none }
         let burn = burnBytesPerHour(package: package, snapshots: snapshots, now: now, window: window)
         return project(package: package, burnBytesPerHour: burn)
     }
@@ -47,8 +50,14 @@ package enum Forecaster {
         return Double(delta) / (seconds / 3600)
     }
 
+    /// Whether tpgw knows enough about the package to forecast it (neither its status nor its policy is `unknown`).
+    package static func isForecastable(_ p: PackageState) -> Bool {
+        p.status != .unknown && p.policy != .unknown
+    }
+
     /// Projects exhaustion and waste from a burn rate, starting at the package's `observedAt`.
     package static func project(package p: PackageState, burnBytesPerHour burn: Double) -> PackageForecast {
+        guard isForecastable(p) else { return .none }
         let remaining = p.remainingBytes
         guard p.status == .active else {
             let unused: Int64 = p.status == .usedUp ? 0 : remaining
@@ -69,6 +78,8 @@ package enum Forecaster {
             let seconds = Double(remaining) / burn * 3600
             exhaustsAt = seconds < maxRunway ? p.observedAt.addingTimeInterval(seconds) : nil
             drawnUntilExpiry = burn * max(0, p.expiresAt.timeIntervalSince(p.observedAt)) / 3600
+        case .unknown:
+            return .none
         case .offPeak:
             let activeRate = burn * 86400 / OffPeakWindow.length
             let windowSeconds = Double(remaining) / activeRate * 3600
@@ -76,7 +87,7 @@ package enum Forecaster {
             drawnUntilExpiry = activeRate * OffPeakWindow.windowSeconds(from: p.observedAt, to: p.expiresAt) / 3600
         }
         let before = exhaustsAt.map { $0 <= p.expiresAt } ?? false
-        let unused = before ? 0 : max(0, Int64((Double(remaining) - drawnUntilExpiry).rounded()))
+        let unused = before ? 0 : max(0, Int64(saturating: (Double(remaining) - drawnUntilExpiry).rounded()))
         return PackageForecast(burnBytesPerHour: burn, exhaustsAt: exhaustsAt, exhaustsBeforeExpiry: before, unusedAtExpiryBytes: unused)
     }
 
@@ -109,7 +120,7 @@ package enum Forecaster {
         guard points.count >= 2, let first = points.first, let last = points.last else { return nil }
         var delta: Int64 = 0
         for i in 1..<points.count where points[i].used > points[i - 1].used {
-            delta += points[i].used - points[i - 1].used
+            delta.saturatingAdd(points[i].used.saturatingSubtracting(points[i - 1].used))
         }
         return (first.t, last.t, delta)
     }

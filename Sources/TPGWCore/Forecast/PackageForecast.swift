@@ -13,6 +13,9 @@ package struct PackageForecast: Sendable, Equatable, Codable {
     /// Bytes expected to be left (and lost) at expiry; 0 when it exhausts first.
     package var unusedAtExpiryBytes: Int64
 
+    /// No forecast: nothing burns, runs out or is wasted (a package tpgw does not know how to forecast).
+    package static let none = PackageForecast(burnBytesPerHour: 0, exhaustsAt: nil, exhaustsBeforeExpiry: false, unusedAtExpiryBytes: 0)
+
     package init(burnBytesPerHour: Double, exhaustsAt: Date?, exhaustsBeforeExpiry: Bool, unusedAtExpiryBytes: Int64) {
         self.burnBytesPerHour = burnBytesPerHour
         self.exhaustsAt = exhaustsAt

@@ -61,6 +61,8 @@ package struct PoolDemand: Sendable, Equatable, Codable {
                 if p.status == .active || burn > 0 { hasOffPeak = true }
             case .fullTime:
                 fullTime += burn
+            case .unknown:
+                break  // how it is drawn is not known: it is not forecast, so it has no burn to count
             }
         }
         let windowShare = 86400 / OffPeakWindow.length

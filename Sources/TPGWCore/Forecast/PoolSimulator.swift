@@ -17,8 +17,8 @@ package enum PoolSimulator {
 
     /// Simulates the active packages of `source` drawing `demand` from `now` on.
     /// - Parameters:
-    ///   - packages: the pool's packages; only active ones with bytes left that have not expired take part
-    ///     (others are ignored, so the caller may pass everything it knows about the source).
+    ///   - packages: the pool's packages; only active ones with a known policy and bytes left that have not expired
+    ///     take part (others are ignored, so the caller may pass everything it knows about the source).
     ///   - demand: traffic per hour in and outside the off-peak window (see ``PoolDemand/estimate(packages:forecasts:)``).
     ///   - horizon: how far to look; events beyond it are reported as nil.
     package static func simulate(
@@ -29,10 +29,10 @@ package enum PoolSimulator {
         var fullTimeEntries: [Entry] = []
         var keys: [PackageKey] = []
         var remainingBytes: Int64 = 0
-        for p in packages where p.status == .active && p.remainingBytes > 0 && p.expiresAt > now {
+        for p in packages where p.status == .active && p.policy != .unknown && p.remainingBytes > 0 && p.expiresAt > now {
             let e = Entry(index: keys.count, expiresAt: p.expiresAt, createdAt: p.createdAt, remaining: Double(p.remainingBytes))
             keys.append(p.key)
-            remainingBytes += p.remainingBytes
+            remainingBytes.saturatingAdd(p.remainingBytes)
             if p.policy == .offPeak { offPeakEntries.append(e) } else { fullTimeEntries.append(e) }
         }
         let activeCount = keys.count
@@ -140,7 +140,7 @@ package enum PoolSimulator {
         mutating func dropExpired(at t: Date) {
             while !isEmpty, entries[head].expiresAt <= t {
                 let e = entries[head]
-                outcomes.append(.init(key: keys[e.index], exhaustsAt: nil, expiresAt: e.expiresAt, unusedAtExpiryBytes: Int64(e.remaining.rounded())))
+                outcomes.append(.init(key: keys[e.index], exhaustsAt: nil, expiresAt: e.expiresAt, unusedAtExpiryBytes: Int64(saturating: e.remaining.rounded())))
                 lastGone = e.expiresAt
                 head += 1
             }
@@ -162,7 +162,7 @@ package enum PoolSimulator {
         /// Packages still alive at the horizon, with what they have left.
         var leftovers: [PoolForecast.PackageOutcome] {
             entries[head...].map {
-                .init(key: keys[$0.index], exhaustsAt: nil, expiresAt: $0.expiresAt, unusedAtExpiryBytes: Int64($0.remaining.rounded()))
+                .init(key: keys[$0.index], exhaustsAt: nil, expiresAt: $0.expiresAt, unusedAtExpiryBytes: Int64(saturating: $0.remaining.rounded()))
             }
         }
     }

@@ -67,18 +67,19 @@ package enum SummaryAggregator {
         return Summary(groupBy: groupBy, groups: groups.values.sorted { $0.key < $1.key }, total: total)
     }
 
-    /// Adds the package totals of `part` (not its pools) to `g`.
+    /// Adds the package totals of `part` (not its pools) to `g`. Byte totals saturate at `Int64.max`.
     static func merge(_ part: SummaryGroup, into g: inout SummaryGroup) {
         g.packageCount += part.packageCount
         g.statusCounts.active += part.statusCounts.active
         g.statusCounts.usedUp += part.statusCounts.usedUp
         g.statusCounts.expired += part.statusCounts.expired
         g.statusCounts.released += part.statusCounts.released
-        g.capacityBytes += part.capacityBytes
-        g.usedBytes += part.usedBytes
-        g.remainingBytes += part.remainingBytes
+        g.statusCounts.unknown += part.statusCounts.unknown
+        g.capacityBytes.saturatingAdd(part.capacityBytes)
+        g.usedBytes.saturatingAdd(part.usedBytes)
+        g.remainingBytes.saturatingAdd(part.remainingBytes)
         g.burnBytesPerHour += part.burnBytesPerHour
-        g.unusedAtExpiryBytes += part.unusedAtExpiryBytes
+        g.unusedAtExpiryBytes.saturatingAdd(part.unusedAtExpiryBytes)
         if let e = part.earliestExhaustion, isEarlier(e.at, e.key, than: g.earliestExhaustion) { g.earliestExhaustion = e }
         if let e = part.earliestExpiry, isEarlier(e.at, e.key, than: g.earliestExpiry) { g.earliestExpiry = e }
     }
@@ -96,12 +97,12 @@ package enum SummaryAggregator {
         g.packageCount += 1
         g.statusCounts.add(p.status)
         guard p.status == .active else { return }
-        g.capacityBytes += p.capacityBytes
-        g.usedBytes += min(p.usedBytes, p.capacityBytes)
-        g.remainingBytes += p.remainingBytes
+        g.capacityBytes.saturatingAdd(p.capacityBytes)
+        g.usedBytes.saturatingAdd(min(p.usedBytes, p.capacityBytes))
+        g.remainingBytes.saturatingAdd(p.remainingBytes)
         if let f {
             g.burnBytesPerHour += f.burnBytesPerHour
-            g.unusedAtExpiryBytes += f.unusedAtExpiryBytes
+            g.unusedAtExpiryBytes.saturatingAdd(f.unusedAtExpiryBytes)
             if f.exhaustsBeforeExpiry, let at = f.exhaustsAt, isEarlier(at, p.key, than: g.earliestExhaustion) {
                 g.earliestExhaustion = PackageTime(key: p.key, at: at)
             }

@@ -3,7 +3,8 @@ import Foundation
 /// Totals of one group of packages (one region, account, policy or status, or everything).
 ///
 /// Bytes, burn, exhaustion, expiry and waste count only *active* packages (what can still be drawn);
-/// `packageCount` and `statusCounts` count every package in the group.
+/// `packageCount` and `statusCounts` count every package in the group (`unknown` ones too). Byte totals
+/// saturate at `Int64.max` rather than overflow.
 package struct SummaryGroup: Sendable, Equatable, Codable {
     /// Packages per status.
     package struct StatusCounts: Sendable, Equatable, Codable {
@@ -11,12 +12,26 @@ package struct SummaryGroup: Sendable, Equatable, Codable {
         package var usedUp = 0
         package var expired = 0
         package var released = 0
+        /// Packages whose upstream status tpgw does not know.
+        package var unknown = 0
 
-        package init(active: Int = 0, usedUp: Int = 0, expired: Int = 0, released: Int = 0) {
+        package init(active: Int = 0, usedUp: Int = 0, expired: Int = 0, released: Int = 0, unknown: Int = 0) {
             self.active = active
             self.usedUp = usedUp
             self.expired = expired
             self.released = released
+            self.unknown = unknown
+        }
+
+        enum CodingKeys: String, CodingKey { case active, usedUp, expired, released, unknown }
+
+        package init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            active = try c.decode(Int.self, forKey: .active)
+            usedUp = try c.decode(Int.self, forKey: .usedUp)
+            expired = try c.decode(Int.self, forKey: .expired)
+            released = try c.decode(Int.self, forKey: .released)
+            unknown = try c.decodeIfPresent(Int.self, forKey: .unknown) ?? 0
         }
 
         mutating func add(_ status: PackageStatus) {
@@ -25,6 +40,7 @@ package struct SummaryGroup: Sendable, Equatable, Codable {
             case .usedUp: usedUp += 1
             case .expired: expired += 1
             case .released: released += 1
+            case .unknown: unknown += 1
             }
         }
     }

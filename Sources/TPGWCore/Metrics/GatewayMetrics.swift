@@ -14,6 +14,9 @@ package struct GatewayMetrics: Sendable {
     package let upstreamRequestDuration: HistogramFamily
     /// `tpgw_poll_duration_seconds{account,region}`: one whole poll of one source.
     package let pollDuration: HistogramFamily
+    /// `tpgw_upstream_packages_skipped_total{account,region,field}`: listed packages tpgw could not represent and
+    /// left out of a poll, by the field at fault.
+    package let upstreamPackagesSkipped: CounterFamily
     /// `tpgw_snapshots_written_total`.
     package let snapshotsWritten: Counter
     /// `tpgw_alerts_firing{kind}`: alerts currently firing per budget rule kind.
@@ -41,6 +44,10 @@ package struct GatewayMetrics: Sendable {
         pollDuration = registry.makeHistogramFamily(
             name: "tpgw_poll_duration_seconds", help: "Time taken by one poll of one source (all its pages).",
             labelNames: ["account", "region"], buckets: Histogram.pollBuckets)
+        upstreamPackagesSkipped = registry.makeCounterFamily(
+            name: "tpgw_upstream_packages_skipped_total",
+            help: "Packages listed by the cloud provider that tpgw cannot represent and left out of a poll, by the field at fault.",
+            labelNames: ["account", "region", "field"])
         snapshotsWritten = registry.makeCounter(name: "tpgw_snapshots_written_total", help: "Package snapshots written to the database.")
         alertsFiring = registry.makeGaugeFamily(
             name: "tpgw_alerts_firing", help: "Alerts currently firing, by budget rule kind.", labelNames: ["kind"])

@@ -31,7 +31,7 @@ package struct InventoryMetrics: Sendable, Equatable {
             self.exhaustsAt = exhaustsAt
         }
 
-        package var remainingBytes: Int64 { max(0, capacityBytes - usedBytes) }
+        package var remainingBytes: Int64 { max(0, capacityBytes.saturatingSubtracting(usedBytes)) }
     }
 
     /// One pool's gauges (the active packages of a source); labels `provider, account, region`.

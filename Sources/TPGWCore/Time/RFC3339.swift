@@ -5,8 +5,8 @@ package enum RFC3339 {
     /// `2026-11-22T08:00:00Z` (or with milliseconds when `fractional`).
     package static func format(_ date: Date, fractional: Bool = false) -> String {
         let t = date.timeIntervalSince1970
-        var seconds = Int64(t.rounded(.down))
-        var millis = Int((t - Double(seconds)) * 1000)
+        var seconds = Int64(saturating: t.rounded(.down))
+        var millis = Int(saturating: (t - Double(seconds)) * 1000)
         if millis >= 1000 { millis = 999 }
         if millis < 0 { millis = 0 }
         var tmv = tm()

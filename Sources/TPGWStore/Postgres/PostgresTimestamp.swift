@@ -7,7 +7,7 @@ package enum PostgresTimestamp {
     /// `2026-11-22T08:00:00.123456Z`, rounded to whole microseconds.
     package static func format(_ date: Date) -> String {
         let micros = (date.timeIntervalSince1970 * 1_000_000).rounded()
-        let total = Int64(micros)
+        let total = Int64(saturating: micros)
         var seconds = total / 1_000_000
         var fraction = total % 1_000_000
         if fraction < 0 {

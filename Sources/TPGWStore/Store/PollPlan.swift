@@ -6,7 +6,8 @@ import TPGWCore
 /// A snapshot is written for a package when it is new, when its used bytes, capacity or status
 /// changed, when it came back after being released, or as an hourly heartbeat (no snapshot for
 /// `heartbeat` seconds). A package that was listed before and is missing now is released, with a
-/// snapshot of status `released`. Storage therefore grows with consumption, not with how often we poll.
+/// snapshot of status `released`, unless it is `kept` (listed but skipped as unrepresentable: its stored
+/// row stays as it was). Storage therefore grows with consumption, not with how often we poll.
 package struct PollPlan: Sendable, Equatable {
     /// What the store remembers about a package between polls.
     package struct Mark: Sendable, Equatable {
@@ -49,7 +50,9 @@ package struct PollPlan: Sendable, Equatable {
     package var newPackages = 0
     package var changedPackages = 0
 
-    package init(previous: [String: Mark], listing: [ObservedPackage], observedAt: Date, heartbeat: TimeInterval = 3600) {
+    package init(
+        previous: [String: Mark], listing: [ObservedPackage], kept: Set<String> = [], observedAt: Date, heartbeat: TimeInterval = 3600
+    ) {
         var seen: [String: Int] = [:]
         for package in listing {
             let id = package.state.key.id
@@ -85,7 +88,7 @@ package struct PollPlan: Sendable, Equatable {
                 snapshots.append(SnapshotRow(packageID: s.key.id, usedBytes: s.usedBytes, capacityBytes: s.capacityBytes, status: s.status, reason: reason))
             }
         }
-        for (id, mark) in previous.sorted(by: { $0.key < $1.key }) where !mark.released && seen[id] == nil {
+        for (id, mark) in previous.sorted(by: { $0.key < $1.key }) where !mark.released && seen[id] == nil && !kept.contains(id) {
             released.append(id)
             snapshots.append(SnapshotRow(packageID: id, usedBytes: mark.usedBytes, capacityBytes: mark.capacityBytes, status: .released, reason: .released))
         }

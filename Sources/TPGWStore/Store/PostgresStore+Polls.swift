@@ -7,9 +7,14 @@ extension PostgresStore {
     /// one multi-row insert, releases packages that vanished, marks the source healthy and records the
     /// poll run. The transaction is retried on serialization failures and broken connections, and is
     /// all-or-nothing. Polls of one source are serialised by a lock on its `sources` row.
+    ///
+    /// `skipped` are listed packages tpgw could not represent: the poll still succeeds (the source's last
+    /// success moves on and its failure count resets), their stored rows are kept as they were (not released),
+    /// and the source's last error becomes `skippedPackages` with `SkippedPackage.report` as its message (also
+    /// on the poll run), until a poll skips none.
     @discardableResult
     package func applyPoll(
-        source: SourceID, startedAt: Date, observedAt: Date, packages: [ObservedPackage], latency: Duration,
+        source: SourceID, startedAt: Date, observedAt: Date, packages: [ObservedPackage], skipped: [SkippedPackage] = [], latency: Duration,
         replica: String? = nil, heartbeat: TimeInterval = 3600, attempts: Int = 3
     ) async throws(PostgresError) -> PollWriteResult {
         let latencyMs = Int64(latency.components.seconds * 1000 + latency.components.attoseconds / 1_000_000_000_000_000)
@@ -34,7 +39,10 @@ extension PostgresStore {
                     usedBytes: used, capacityBytes: capacity, status: PackageStatus(rawValue: status) ?? .active,
                     lastSnapshotAt: lastSnapshot, released: released)
             }
-            let plan = PollPlan(previous: previous, listing: packages, observedAt: observedAt, heartbeat: heartbeat)
+            let plan = PollPlan(
+                previous: previous, listing: packages, kept: Set(skipped.compactMap(\.id)), observedAt: observedAt, heartbeat: heartbeat)
+            let errorCode = skipped.isEmpty ? nil : SkippedPackage.errorCode
+            let errorMessage = skipped.isEmpty ? nil : SkippedPackage.report(skipped)
 
             if !plan.current.isEmpty {
                 try await upsertPackages(plan, sourceID: sourceID, source: source, observedAt: observedAt, on: connection)
@@ -63,13 +71,17 @@ extension PostgresStore {
             _ = try await connection.query("""
                 UPDATE sources
                 SET last_attempt_at = \(startedAt), last_success_at = \(observedAt), consecutive_failures = 0,
-                    last_error_code = NULL, last_error_message = NULL, last_latency_ms = \(latencyMs),
+                    last_error_code = \(errorCode), last_error_message = \(errorMessage),
+                    last_error_at = CASE WHEN \(errorCode)::text IS NULL THEN last_error_at ELSE \(observedAt) END,
+                    last_latency_ms = \(latencyMs),
                     lease_owner = NULL, lease_until = NULL
                 WHERE id = \(sourceID)
                 """)
             _ = try await connection.query("""
-                INSERT INTO poll_runs (source_id, started_at, finished_at, outcome, packages_seen, snapshots_written, packages_released, replica)
-                VALUES (\(sourceID), \(startedAt), \(observedAt), 'ok', \(plan.current.count), \(written), \(plan.released.count), \(replica))
+                INSERT INTO poll_runs (source_id, started_at, finished_at, outcome, error_code, error_message, packages_seen, snapshots_written,
+                                       packages_released, replica)
+                VALUES (\(sourceID), \(startedAt), \(observedAt), 'ok', \(errorCode), \(errorMessage), \(plan.current.count), \(written),
+                        \(plan.released.count), \(replica))
                 """)
             return PollWriteResult(
                 source: source, observedAt: observedAt, packagesSeen: plan.current.count, newPackages: plan.newPackages,

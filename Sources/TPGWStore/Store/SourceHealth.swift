@@ -32,7 +32,8 @@ package struct SourceHealth: Sendable, Equatable {
     package var enabled: Bool
     package var lastAttemptAt: Date?
     package var lastSuccessAt: Date?
-    /// Set while the last poll failed; cleared by a success.
+    /// Set while the last poll failed, or succeeded but skipped packages (code `skippedPackages`); cleared by a
+    /// poll that succeeds in full.
     package var lastError: LastError?
     package var consecutiveFailures: Int
     package var latencyMs: Int?
@@ -64,10 +65,10 @@ package struct SourceHealth: Sendable, Equatable {
         return now.timeIntervalSince(lastSuccessAt) > Double(3 * pollIntervalSeconds)
     }
 
-    /// `stale` beats `failing` beats `ok`.
+    /// `stale` beats `failing` beats `ok`. Skipped packages alone do not make a source failing.
     package func status(now: Date) -> Status {
         if isStale(now: now) { return .stale }
-        if lastError != nil || consecutiveFailures > 0 { return .failing }
+        if consecutiveFailures > 0 || (lastError != nil && lastError?.code != SkippedPackage.errorCode) { return .failing }
         return .ok
     }
 }

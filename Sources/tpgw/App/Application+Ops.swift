@@ -46,7 +46,7 @@ extension Application {
 
     /// `reader` with every read timed into `tpgw_poll_duration_seconds`.
     func opsMetered(_ reader: any SourceReader) -> any SourceReader {
-        MeteredSourceReader(inner: reader, durations: ops.metrics.pollDuration)
+        MeteredSourceReader(inner: reader, durations: ops.metrics.pollDuration, skipped: ops.metrics.upstreamPackagesSkipped)
     }
 
     private func refreshPoolUsageIfDue(now: Date) {

@@ -37,9 +37,9 @@ struct PoolUsage: Sendable, Equatable {
 
     /// Adds `bytes` to the bucket starting at `bucketStart` of `source`; rows outside the window are ignored.
     mutating func add(source: SourceID, bucketStart: Date, bytes: Int64) {
-        let index = Int((bucketStart.timeIntervalSince(windowStart) / Double(bucketSeconds)).rounded(.down))
+        let index = Int(saturating: (bucketStart.timeIntervalSince(windowStart) / Double(bucketSeconds)).rounded(.down))
         guard index >= 0, index < bucketCount else { return }
-        bySource[source, default: [Int64](repeating: 0, count: bucketCount)][index] += max(0, bytes)
+        bySource[source, default: [Int64](repeating: 0, count: bucketCount)][index].saturatingAdd(max(0, bytes))
     }
 
     /// The sparkline points of one pool (all zero when nothing was used or recorded).

@@ -25,10 +25,11 @@ extension StatusPageModel {
         var waste: Int64 = 0
         for (index, state) in packages.enumerated() where state.status == .active {
             let forecast = forecasts[index]
-            regions[state.key.region, default: Region(name: state.key.region, capacityBytes: 0, remainingBytes: 0)].capacityBytes += state.capacityBytes
-            regions[state.key.region]!.remainingBytes += state.remainingBytes
+            regions[state.key.region, default: Region(name: state.key.region, capacityBytes: 0, remainingBytes: 0)].capacityBytes
+                .saturatingAdd(state.capacityBytes)
+            regions[state.key.region]!.remainingBytes.saturatingAdd(state.remainingBytes)
             burn += forecast.burnBytesPerHour
-            waste += forecast.unusedAtExpiryBytes
+            waste.saturatingAdd(forecast.unusedAtExpiryBytes)
             order.append((forecast.exhaustsAt?.timeIntervalSince1970 ?? .infinity, state.expiresAt.timeIntervalSince1970, index))
         }
         let total = order.count
@@ -54,7 +55,7 @@ extension StatusPageModel {
         let sources = view.sources.map { s in
             Source(
                 account: s.id.account, region: s.id.region, status: Source.Status(s.state), lastSuccessAt: s.lastSuccessAt,
-                lastError: s.consecutiveFailures > 0 ? [s.lastErrorCode, s.lastErrorMessage].compactMap { $0 }.joined(separator: ": ") : nil,
+                lastError: s.lastErrorCode != nil ? [s.lastErrorCode, s.lastErrorMessage].compactMap { $0 }.joined(separator: ": ") : nil,
                 latencyMs: s.latencyMs)
         }
         return StatusPageModel(

@@ -39,6 +39,6 @@ package struct BCESourceReader: SourceReader {
             let code = error.kind == .service ? (error.code ?? "HTTP\(error.status ?? 0)") : error.kind.rawValue
             result = .failure(ReadError(code: code, message: error.appError.message))
         }
-        return SourceRead(source: source, result: result, observedAt: reading.observedAt, latency: reading.latency)
+        return SourceRead(source: source, result: result, skipped: reading.skipped, observedAt: reading.observedAt, latency: reading.latency)
     }
 }

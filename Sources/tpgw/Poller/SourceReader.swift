@@ -11,14 +11,19 @@ package protocol SourceReader: Sendable {
 package struct SourceRead: Sendable {
     package var source: SourceID
     package var result: Result<[ObservedPackage], ReadError>
+    /// Packages of a successful read that tpgw cannot represent: left out of `result`, reported in the source's health.
+    package var skipped: [SkippedPackage]
     /// When the listing finished: the snapshot time.
     package var observedAt: Date
     /// Wall time of the whole read, all pages and retries.
     package var latency: Duration
 
-    package init(source: SourceID, result: Result<[ObservedPackage], ReadError>, observedAt: Date, latency: Duration) {
+    package init(
+        source: SourceID, result: Result<[ObservedPackage], ReadError>, skipped: [SkippedPackage] = [], observedAt: Date, latency: Duration
+    ) {
         self.source = source
         self.result = result
+        self.skipped = skipped
         self.observedAt = observedAt
         self.latency = latency
     }

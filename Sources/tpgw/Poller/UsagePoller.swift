@@ -231,9 +231,14 @@ package final class UsagePoller: Sendable {
         case .success(let packages):
             do {
                 let result = try await store.applyPoll(
-                    source: source.id, startedAt: startedAt, observedAt: read.observedAt, packages: packages, latency: read.latency,
-                    replica: configuration.replicaID, heartbeat: configuration.heartbeat, attempts: configuration.writeAttempts)
-                noteSuccess(source.id, log: log)
+                    source: source.id, startedAt: startedAt, observedAt: read.observedAt, packages: packages, skipped: read.skipped,
+                    latency: read.latency, replica: configuration.replicaID, heartbeat: configuration.heartbeat,
+                    attempts: configuration.writeAttempts)
+                if read.skipped.isEmpty {
+                    noteSuccess(source.id, log: log)
+                } else {
+                    noteFailure(source.id, SkippedPackage.report(read.skipped), log: log, message: "Poll skipped packages")
+                }
                 log.debug("Polled", metadata: [
                     "poll.packages": "\(result.packagesSeen)", "poll.snapshots": "\(result.snapshotsWritten)",
                     "poll.released": "\(result.released.count)",
@@ -256,16 +261,16 @@ package final class UsagePoller: Sendable {
     private func nextWait() async -> Duration {
         guard let (next, dbNow) = try? await store.nextDue(only: configuredIDs), let next else { return configuration.tick }
         let seconds = next.timeIntervalSince(dbNow)
-        let wait = Duration.milliseconds(Int64(max(0.02, seconds) * 1000))
+        let wait = Duration.milliseconds(Int64(saturating: max(0.02, seconds) * 1000))
         return min(wait, configuration.tick)
     }
 
-    private func noteFailure(_ source: SourceID, _ text: String, log: Logger) {
+    private func noteFailure(_ source: SourceID, _ text: String, log: Logger, message: String = "Poll failed") {
         let changed = lastLogged.withLock { seen in
             defer { seen[source] = text }
             return seen[source] != text
         }
-        if changed { log.warning("Poll failed", metadata: ["poll.error": text]) }
+        if changed { log.warning(message, metadata: ["poll.error": text]) }
     }
 
     private func noteSuccess(_ source: SourceID, log: Logger) {

@@ -14,12 +14,12 @@ enum HumanFormat {
         }
         let sign = value < 0 ? "-" : ""
         if unit == 0 || scaled >= 100 || scaled.rounded() == scaled && scaled >= 10 {
-            return "\(sign)\(Int(scaled.rounded())) \(units[unit])"
+            return "\(sign)\(Int(saturating: scaled.rounded())) \(units[unit])"
         }
         // One decimal from 10 up, two below; trailing zeros dropped (String(format:) is slow).
         let digits = scaled >= 10 ? 1 : 2
         let factor = digits == 1 ? 10 : 100
-        let fixed = Int((scaled * Double(factor)).rounded())
+        let fixed = Int(saturating: (scaled * Double(factor)).rounded())
         var fraction = String(fixed % factor)
         if digits == 2 && fraction.count == 1 { fraction = "0" + fraction }
         while fraction.hasSuffix("0") { fraction.removeLast() }

@@ -127,7 +127,7 @@ extension StatusPageRenderer {
             html.raw("</td><td>")
             html.text(package.region)
             html.raw("</td><td>")
-            html.raw(package.policy == .offPeak ? "off-peak" : "full-time")
+            html.raw(package.policy == .offPeak ? "off-peak" : package.policy == .fullTime ? "full-time" : "unknown")
             html.raw("</td><td>")
             html.raw(package.status == .active ? "active" : "<span class=\"muted\">\(package.status.rawValue)</span>")
             html.raw("</td><td class=\"n\">")

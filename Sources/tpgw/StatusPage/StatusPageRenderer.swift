@@ -70,12 +70,12 @@ enum StatusPageRenderer {
     }
 
     private static func writeSummary(_ model: StatusPageModel, now: Date, into html: inout HTMLBuffer) {
-        let remaining = model.regions.reduce(Int64(0)) { $0 + $1.remainingBytes }
-        let capacity = model.regions.reduce(Int64(0)) { $0 + $1.capacityBytes }
+        let remaining = model.regions.reduce(Int64(0)) { $0.saturatingAdding($1.remainingBytes) }
+        let capacity = model.regions.reduce(Int64(0)) { $0.saturatingAdding($1.capacityBytes) }
         let burn = model.totalBurnBytesPerHour ?? model.packages.reduce(0.0) { $0 + $1.burnBytesPerHour }
         let soonest = model.pools.compactMap(\.emptyAt).min()
         let unhealthy = model.sources.filter { $0.status != .ok && $0.status != .pending }.count
-        let waste = model.totalUnusedAtExpiryBytes ?? model.packages.reduce(Int64(0)) { $0 + $1.unusedAtExpiryBytes }
+        let waste = model.totalUnusedAtExpiryBytes ?? model.packages.reduce(Int64(0)) { $0.saturatingAdding($1.unusedAtExpiryBytes) }
         html.raw("<div class=\"chips\">")
         chip("Remaining", HumanFormat.bytes(remaining), "of " + HumanFormat.bytes(capacity), nil, into: &html)
         chip("Burn rate", HumanFormat.bytes(burn) + "/h", "all active packages", nil, into: &html)

@@ -17,6 +17,7 @@ struct SourceStatus: Sendable, Equatable, Encodable {
 
     /// Derives the state: `open` once failures reach the breaker threshold, `failing` after a failed last
     /// attempt, `stale` when the last success is older than three intervals, `pending` before any attempt.
+    /// A successful poll that skipped packages is `ok` (its lastError, code `skippedPackages`, says which).
     static func state(lastSuccessAt: Date?, lastAttemptAt: Date?, consecutiveFailures: Int, interval: TimeInterval,
                       breakerThreshold: Int = 5, now: Date) -> State {
         guard lastAttemptAt != nil else { return .pending }
@@ -36,7 +37,7 @@ struct SourceStatus: Sendable, Equatable, Encodable {
         try c.encode(lastSuccessAt.map { RFC3339.format($0) }, forKey: .observedAt)
         try c.encode(lastSuccessAt.map { RFC3339.format($0) }, forKey: .lastSuccessAt)
         try c.encode(lastAttemptAt.map { RFC3339.format($0) }, forKey: .lastAttemptAt)
-        if let code = lastErrorCode, consecutiveFailures > 0 {
+        if let code = lastErrorCode {
             try c.encode(["code": code, "message": lastErrorMessage ?? ""], forKey: .lastError)
         } else {
             try c.encodeNil(forKey: .lastError)

@@ -40,6 +40,19 @@ import TPGWCore
         #expect(plan.snapshots == [.init(packageID: "gone", usedBytes: 7, capacityBytes: 9, status: .released, reason: .released)])
     }
 
+    @Test func skippedPackage_isKeptAsStored_notReleased() {
+        let previous = [
+            "a": Mark(usedBytes: 1, capacityBytes: 9, status: .active, lastSnapshotAt: .t0),
+            "skipped": Mark(usedBytes: 7, capacityBytes: 9, status: .active, lastSnapshotAt: .t0),
+            "gone": Mark(usedBytes: 7, capacityBytes: 9, status: .active, lastSnapshotAt: .t0),
+        ]
+        let plan = PollPlan(
+            previous: previous, listing: [.make("a", used: 1, capacity: 9)], kept: ["skipped"], observedAt: .t0.addingTimeInterval(60))
+        #expect(plan.released == ["gone"])
+        #expect(plan.snapshots.map(\.packageID) == ["gone"])
+        #expect(plan.current.map(\.state.key.id) == ["a"])
+    }
+
     @Test func releasedPackageReturning_getsSnapshot() {
         let previous = ["a": Mark(usedBytes: 1, capacityBytes: 9, status: .released, lastSnapshotAt: .t0, released: true)]
         let plan = PollPlan(previous: previous, listing: [.make("a", used: 1, capacity: 9)], observedAt: .t0.addingTimeInterval(60))

@@ -10,6 +10,7 @@ enum MetricsSample {
         "tpgw_pool_remaining_bytes", "tpgw_pool_active_packages", "tpgw_pool_empty_timestamp_seconds",
         "tpgw_source_up", "tpgw_source_last_success_timestamp_seconds", "tpgw_source_consecutive_failures",
         "tpgw_source_last_poll_duration_seconds", "tpgw_upstream_requests_total", "tpgw_upstream_request_duration_seconds",
+        "tpgw_upstream_packages_skipped_total",
         "tpgw_http_requests_total", "tpgw_http_request_duration_seconds", "tpgw_poll_duration_seconds",
         "tpgw_snapshots_written_total", "tpgw_alerts_firing", "tpgw_deliveries_total", "tpgw_dead_letters",
         "tpgw_process_start_time_seconds", "tpgw_process_resident_memory_bytes", "tpgw_process_open_fds", "tpgw_build_info",
@@ -23,6 +24,7 @@ enum MetricsSample {
         metrics.upstreamRequests.counter(["bj", "listTrafficPackages", "ok"]).increment()
         metrics.upstreamRequestDuration.histogram(["bj", "listTrafficPackages", "ok"]).observe(0.084)
         metrics.pollDuration.histogram(["prod", "bj"]).observe(0.3)
+        metrics.upstreamPackagesSkipped.counter(["prod", "bj", "usedCapacity"]).increment()
         metrics.snapshotsWritten.increment(by: 12)
         metrics.alertsFiring.gauge(["exhaustion"]).set(2)
         metrics.deliveries.counter(["dingtalk", "delivered"]).increment()

@@ -57,7 +57,9 @@ struct PurchaseRequest: Sendable, Equatable {
         }
         var policy = PackagePolicy.fullTime
         if let policyText {
-            if let p = PackagePolicy(rawValue: policyText) { policy = p } else { bad("policy", "must be fullTime or offPeak") }
+            if let p = PackagePolicy(rawValue: policyText), PackagePolicy.purchasable.contains(p) { policy = p } else {
+                bad("policy", "must be fullTime or offPeak")
+            }
         }
         if lineType != "WebOutBytes" { bad("lineType", "must be WebOutBytes") }
         if let capacity, let months, !CapacityTable.isValid(months: months, capacity: capacity) {

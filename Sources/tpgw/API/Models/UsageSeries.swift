@@ -38,15 +38,15 @@ struct UsageSeries: Sendable, Equatable, Encodable {
         var currentBucket: Int64?
         var previousBucketUsed: Int64?  // last used amount of the bucket before the current one, when contiguous
         for observation in sorted {
-            let bucket = Int64((observation.at.timeIntervalSince1970 / step.seconds).rounded(.down))
+            let bucket = Int64(saturating: (observation.at.timeIntervalSince1970 / step.seconds).rounded(.down))
             if bucket != currentBucket {
-                let contiguous = currentBucket.map { bucket == $0 + 1 } ?? false
+                let contiguous = currentBucket.map { bucket == $0.saturatingAdding(1) } ?? false
                 previousBucketUsed = contiguous ? points.last?.usedBytes : nil
                 points.append(Point(t: Date(timeIntervalSince1970: Double(bucket) * step.seconds), usedBytes: 0, deltaBytes: nil))
                 currentBucket = bucket
             }
             points[points.count - 1].usedBytes = observation.usedBytes
-            points[points.count - 1].deltaBytes = previousBucketUsed.map { max(0, observation.usedBytes - $0) }
+            points[points.count - 1].deltaBytes = previousBucketUsed.map { max(0, observation.usedBytes.saturatingSubtracting($0)) }
         }
         return UsageSeries(key: key, step: step, from: from, to: to, points: points)
     }

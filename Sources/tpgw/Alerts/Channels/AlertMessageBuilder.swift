@@ -114,7 +114,7 @@ package enum AlertMessageBuilder {
         case .usedUp: "已用完"
         case .expired: "已过期"
         case .released: "已释放"
-        case nil: "未知"
+        case .unknown, nil: "未知"
         }
     }
 
