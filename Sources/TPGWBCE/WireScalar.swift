@@ -1,3 +1,4 @@
+import TPGWCore
 /// One member value as `WireScanner` saw it: scalars as byte ranges into the scanned body, containers by kind.
 enum WireScalar {
     /// The member was not present.

@@ -1,3 +1,4 @@
+import TPGWCore
 /// A forward-only, strict JSON scanner over UTF-8 bytes that decodes only what its caller asks for.
 ///
 /// `JSONParser` builds a `WireJSON` tree (a boxed enum, an array of `(String, WireJSON)` per object); for a

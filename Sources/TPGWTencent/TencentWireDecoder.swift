@@ -19,10 +19,10 @@ package struct TencentWireDecoder: Sendable {
 
     /// The `Response` object; throws `.malformed` when the body is not JSON or has none, `.service` when it
     /// carries `Error`.
-    package func response(_ body: [UInt8]) throws(TencentError) -> (members: TencentJSON, requestID: String?) {
-        let doc: TencentJSON
+    package func response(_ body: [UInt8]) throws(TencentError) -> (members: WireJSON, requestID: String?) {
+        let doc: WireJSON
         do {
-            doc = try TencentJSONParser.parse(body)
+            doc = try JSONParser.parse(body)
         } catch {
             throw failure("response is not JSON: \(error)", kind: .malformed)
         }
@@ -86,7 +86,7 @@ package struct TencentWireDecoder: Sendable {
     }
 
     /// One `TrafficPackage`, or why it was skipped.
-    package func package(_ v: TencentJSON, index: Int, raw: [UInt8] = []) -> Result<TencentPackage, TencentSkippedPackage> {
+    package func package(_ v: WireJSON, index: Int, raw: [UInt8] = []) -> Result<TencentPackage, TencentSkippedPackage> {
         guard case .object = v else {
             return .failure(TencentSkippedPackage(index: index, id: nil, field: "TrafficPackageSet[\(index)]", reason: "expected an object, got \(v.typeName)"))
         }

@@ -1,3 +1,4 @@
+import TPGWCore
 import TPGWTencent
 
 /// An action's parameters, flattened the way GET and form requests carry them (`Filters.0.Values.1`), whether
@@ -11,7 +12,7 @@ struct TencentSimParams: Sendable {
     /// From a JSON object body; nil when it is not one.
     init?(json body: [UInt8]) {
         if body.isEmpty { return }
-        guard let doc = try? TencentJSONParser.parse(body), case .object = doc else { return nil }
+        guard let doc = try? JSONParser.parse(body), case .object = doc else { return nil }
         Self.flatten(doc, prefix: nil, into: &values)
     }
 
@@ -23,7 +24,7 @@ struct TencentSimParams: Sendable {
         }
     }
 
-    private static func flatten(_ v: TencentJSON, prefix: String?, into out: inout [String: String]) {
+    private static func flatten(_ v: WireJSON, prefix: String?, into out: inout [String: String]) {
         switch v {
         case .object(let members):
             for (k, x) in members { flatten(x, prefix: prefix.map { "\($0).\(k)" } ?? k, into: &out) }

@@ -1,9 +1,15 @@
-/// A small strict JSON parser over UTF-8 bytes (RFC 8259), producing `WireJSON`.
+/// A small strict JSON parser over UTF-8 bytes (RFC 8259), producing `WireJSON`: the one reader of cloud API bodies
+/// (Baidu and Tencent), where numbers must stay exact and a package's raw bytes are kept for audit.
 package struct JSONParser {
     package struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
         package var offset: Int
         package var reason: String
         package var description: String { "malformed JSON at byte \(offset): \(reason)" }
+
+        package init(offset: Int, reason: String) {
+            self.offset = offset
+            self.reason = reason
+        }
     }
 
     private let b: [UInt8]
