@@ -22,18 +22,18 @@ extension Application {
             statusPagePublic: configuration.statusPagePublic, refreshSeconds: configuration.statusPageRefreshSeconds,
             refreshUsage: { [self] now in refreshPoolUsageIfDue(now: now) }
         ).register(on: router)
-        startOpsPreparation()
     }
 
-    /// While the application lives: once a second, when the view changed (or the page got old), renders the
-    /// scrape's inventory and the status page ahead, so requests find them ready. Only for what was asked for lately.
-    private func startOpsPreparation() {
+    /// A service of `tpgw serve` (started and stopped with the others; it used to be a task nothing stopped): once a
+    /// second, when the view changed (or the page got old), renders the scrape's inventory and the status page
+    /// ahead, so requests find them ready. Only for what was asked for lately.
+    func opsPreparation<C: Clock<Duration>>(clock: C) -> ClosureService {
         let refreshSeconds = configuration.statusPageRefreshSeconds
-        Task { [weak self] in
-            while !Task.isCancelled {
-                guard let app = self else { return }
-                app.ops.prepare(view: app.views.current, refreshSeconds: refreshSeconds, now: Date())
-                try? await Task.sleep(for: .seconds(1))
+        let ops = ops
+        let views = views
+        return ClosureService("ops") { shutdown in
+            await PeriodicRunner(interval: .seconds(1), clock: clock).run(until: shutdown) {
+                ops.prepare(view: views.current, refreshSeconds: refreshSeconds, now: Date())
             }
         }
     }

@@ -44,6 +44,7 @@ extension Application {
             Self.loop("keys") { await self.maintainKeys() },
             Self.loop("alerting") { await self.makeAlerting().run() },
             Self.loop("purchases") { await self.makePurchaseReconciler(self.purchaseReconcilerConfiguration).run() },
+            opsPreparation(clock: ContinuousClock()),
             MaintenanceJob(
                 store: store, retention: configuration.retention, interval: .seconds(configuration.maintenanceIntervalMinutes * 60),
                 clock: ContinuousClock(), logger: logger.with(["component": "maintenance"])),

@@ -93,7 +93,8 @@ final class DeliveryDispatcher: Sendable {
     /// Claims rows and starts channel jobs until cancelled, without waiting for running jobs; idles for `tick`
     /// (or until woken) when nothing was due. Cancelled jobs leave their claims to expire.
     func run() async {
-        await withTaskGroup(of: Void.self) { group in
+        // Discarding: finished channel jobs must not pile up in the group for the life of the process.
+        await withDiscardingTaskGroup { group in
             group.addTask { [wakeContinuation, tick = configuration.tick] in
                 while !Task.isCancelled {
                     try? await Task.sleep(for: tick)
