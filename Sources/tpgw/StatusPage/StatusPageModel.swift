@@ -42,6 +42,8 @@ struct StatusPageModel: Sendable, Equatable {
         var remainingBytes: Int64
         var emptyAt: Date?
         var usage: [UsagePoint]
+        /// The source was never read successfully: what is left is unknown, not zero (no "empty" forecast).
+        var unknown: Bool = false
     }
 
     /// A firing alert.

@@ -73,10 +73,14 @@ extension StatusPageRenderer {
             html.raw("/")
             html.text(pool.region)
             html.raw("</b> ")
-            html.text(HumanFormat.bytes(pool.remainingBytes))
-            html.raw(" left</span><span class=\"\(urgency(until: pool.emptyAt, now: now))\">")
-            html.text(pool.emptyAt.map { "empty " + HumanFormat.relative($0, now: now) } ?? "not burning")
-            html.raw("</span>")
+            if pool.unknown {
+                html.raw("unknown</span><span class=\"warn\">never read</span>")
+            } else {
+                html.text(HumanFormat.bytes(pool.remainingBytes))
+                html.raw(" left</span><span class=\"\(urgency(until: pool.emptyAt, now: now))\">")
+                html.text(pool.emptyAt.map { "empty " + HumanFormat.relative($0, now: now) } ?? "not burning")
+                html.raw("</span>")
+            }
             writeSparkline(pool.usage, window: model.usageWindowSeconds, into: &html)
             html.raw("</div>")
         }

@@ -56,6 +56,23 @@ import Testing
         #expect(!text.contains("package_id=\"gone\""))
     }
 
+    /// A region that failed from the start has no known inventory: its pool is "unknown, never read", never an
+    /// empty pool, and it never drives the "First pool empty" headline.
+    @Test func statusPage_neverReadSource_isUnknown_notAnEmptyPool() {
+        let bj = F.package("tp-a", region: "bj", used: 10 << 30)
+        let view = F.view(packages: [bj], burning: ["tp-a": 1], sources: [
+            F.source("bj"), F.source("gz", state: .failing, failures: 3, lastSuccess: nil, error: ("connection", "refused")),
+        ])
+        let model = StatusPageModel.build(view: view, usage: nil, alerts: [], refreshSeconds: 30, version: "1", now: F.now)
+        for pool in model.pools where pool.region == "gz" {
+            #expect(pool.unknown)
+            #expect(pool.emptyAt == nil)
+        }
+        #expect(model.pools.first { $0.region == "bj" }?.unknown == false)
+        let html = String(decoding: StatusPageRenderer.render(model, now: F.now), as: UTF8.self)
+        #expect(!html.contains("empty now"))
+    }
+
     @Test func statusPage_regionsAndTotals_countActivePackagesOnly() {
         let model = StatusPageModel.build(view: Self.view, usage: nil, alerts: [], refreshSeconds: 30, version: "9.9", now: F.now)
         #expect(model.regions.map(\.name) == ["bj", "gz"])
