@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import TPGWCore
 import TPGWHTTP
@@ -41,7 +42,7 @@ extension Application {
         let services: [any Service] = [
             Self.loop("view") { await self.views.run() },
             Self.loop("poller") { await poller.run() },
-            Self.loop("keys") { await self.maintainKeys() },
+            keyRefresh(clock: ContinuousClock()),
             Self.loop("alerting") { await self.makeAlerting().run() },
             Self.loop("purchases") { await self.makePurchaseReconciler(self.purchaseReconcilerConfiguration).run() },
             opsPreparation(clock: ContinuousClock()),
@@ -69,26 +70,28 @@ extension Application {
 
     /// Reloads API keys every few seconds and records which were used. Reloads failing for `KeyRing.staleAfter`
     /// are logged once as an error (and `/readyz` turns 503) until a reload succeeds again.
-    private func maintainKeys() async {
-        var reportedStale = false
-        while !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(5))
-            do {
-                try await keys.reload()
-                if reportedStale {
-                    logger.notice("API key reload recovered")
-                    reportedStale = false
-                }
-                let used = keys.drainUsed()
-                try await store.touchAPIKeys(ids: Array(used), at: Date())
-            } catch {
-                if !reportedStale, let reason = keys.staleness(now: Date()) {
-                    logger.error("API keys cannot be reloaded: new and revoked keys are not seen", metadata: [
-                        "reason": reason, "error": "\(error)",
-                    ])
-                    reportedStale = true
-                } else {
-                    logger.debug("key refresh failed", metadata: ["error": "\(error)"])
+    /// Every 5 s on `clock`: reloads the API keys and records which were used; logs once when reloads have failed
+    /// long enough for `/readyz` to report it, and once when they recover.
+    func keyRefresh<C: Clock<Duration>>(clock: C, every interval: Duration = .seconds(5)) -> ClosureService {
+        let keys = keys
+        let store = store
+        let logger = logger
+        let reportedStale = Mutex(false)
+        return ClosureService("keys") { shutdown in
+            await PeriodicRunner(interval: interval, clock: clock, runImmediately: false).run(until: shutdown) {
+                do {
+                    try await keys.reload()
+                    if reportedStale.withLock({ s in defer { s = false }; return s }) { logger.notice("API key reload recovered") }
+                    let used = keys.drainUsed()
+                    try await store.touchAPIKeys(ids: Array(used), at: Date())
+                } catch {
+                    if let reason = keys.staleness(now: Date()), !reportedStale.withLock({ s in defer { s = true }; return s }) {
+                        logger.error("API keys cannot be reloaded: new and revoked keys are not seen", metadata: [
+                            "reason": reason, "error": "\(error)",
+                        ])
+                    } else {
+                        logger.debug("key refresh failed", metadata: ["error": "\(error)"])
+                    }
                 }
             }
         }
