@@ -44,7 +44,7 @@ extension Application {
             Self.loop("poller") { await poller.run() },
             keyRefresh(clock: ContinuousClock()),
             Self.loop("alerting") { await self.makeAlerting().run() },
-            Self.loop("purchases") { await self.makePurchaseReconciler(self.purchaseReconcilerConfiguration).run() },
+            makePurchaseReconciler(purchaseReconcilerConfiguration).service(clock: ContinuousClock()),
             opsPreparation(clock: ContinuousClock()),
             MaintenanceJob(
                 store: store, retention: configuration.retention, interval: .seconds(configuration.maintenanceIntervalMinutes * 60),

@@ -107,15 +107,15 @@ struct PurchaseReconciler: Sendable {
         return report
     }
 
-    /// Runs a pass every `period` (the first one a period after start) until cancelled.
-    func run() async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: configuration.period)
-            if Task.isCancelled { return }
-            do {
-                _ = try await pass(now: Date())
-            } catch {
-                logger.warning("purchase reconciliation failed", metadata: ["error": "\(error)"])
+    /// A service running a pass every `period` on `clock` (the first one a period after start) until shutdown.
+    func service<C: Clock<Duration>>(clock: C) -> ClosureService {
+        ClosureService("purchases") { shutdown in
+            await PeriodicRunner(interval: configuration.period, clock: clock, runImmediately: false).run(until: shutdown) {
+                do {
+                    _ = try await pass(now: Date())
+                } catch {
+                    logger.warning("purchase reconciliation failed", metadata: ["error": "\(error)"])
+                }
             }
         }
     }
