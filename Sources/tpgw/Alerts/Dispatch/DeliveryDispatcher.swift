@@ -23,8 +23,11 @@ final class DeliveryDispatcher: Sendable {
         var batchSize: Int = 200
         /// Channel jobs running at once; no new rows are claimed while all are busy.
         var concurrency: Int = 32
-        /// Sends in flight at once to one channel.
-        var perChannelConcurrency: Int = 4
+        /// Sends in flight at once to one channel (robots are held to their rate limits by the planner anyway).
+        var perChannelConcurrency: Int = 16
+        /// Results recorded in one transaction at most; a job also records whenever nothing else is in flight or
+        /// 100 ms have passed since its last write, so one slow send never holds back the others' records for long.
+        var recordBatch: Int = 64
         var timeout: Duration = .seconds(10)
         /// Idle poll interval (another replica's rows, retries coming due).
         var tick: Duration = .seconds(1)
@@ -237,6 +240,30 @@ final class DeliveryDispatcher: Sendable {
         }
         defer { renewal.cancel() }
         var round = Round(sent: job.sends.count)
+        var pending: [DeliveryUpdate] = []
+        var lastWrite = ContinuousClock.now
+        func record() async {
+            guard !pending.isEmpty else { return }
+            do {
+                try await store.recordDeliveries(pending, owner: configuration.owner)
+            } catch {
+                logger.warning("recording deliveries failed", metadata: ["error": "\(error)", "channel.id": job.channelID])
+            }
+            for u in pending {
+                switch u.state {
+                case "delivered": round.delivered += 1
+                case "dead": round.dead += 1
+                case "failed": round.failed += 1
+                default: round.retrying += 1
+                }
+                metrics?.deliveries.series([job.format, u.attempt?.outcome ?? u.state]).increment()
+            }
+            if let metrics, pending.contains(where: { $0.state == "dead" }) {
+                metrics.deadLetters.set((try? await store.deliveryCounts()["dead"]) ?? 0)
+            }
+            pending.removeAll(keepingCapacity: true)
+            lastWrite = ContinuousClock.now
+        }
         await withTaskGroup(of: [DeliveryUpdate].self) { group in
             var iterator = job.sends.makeIterator()
             var inFlight = 0
@@ -245,26 +272,17 @@ final class DeliveryDispatcher: Sendable {
                 inFlight += 1
             }
             while let updates = await group.next() {
-                if let send = iterator.next() { group.addTask { await self.perform(send) } }
-                guard !updates.isEmpty else { continue }  // cancelled: the claims expire and the rows are sent again
-                do {
-                    try await store.recordDeliveries(updates, owner: configuration.owner)
-                } catch {
-                    logger.warning("recording deliveries failed", metadata: ["error": "\(error)", "channel.id": job.channelID])
+                inFlight -= 1
+                if let send = iterator.next() {
+                    group.addTask { await self.perform(send) }
+                    inFlight += 1
                 }
-                for u in updates {
-                    switch u.state {
-                    case "delivered": round.delivered += 1
-                    case "dead": round.dead += 1
-                    case "failed": round.failed += 1
-                    default: round.retrying += 1
-                    }
-                    metrics?.deliveries.series([job.format, u.attempt?.outcome ?? u.state]).increment()
-                }
-                if let metrics, updates.contains(where: { $0.state == "dead" }) {
-                    metrics.deadLetters.set((try? await store.deliveryCounts()["dead"]) ?? 0)
+                pending += updates  // empty when cancelled: the claims expire and the rows are sent again
+                if pending.count >= configuration.recordBatch || inFlight == 0 || ContinuousClock.now - lastWrite >= .milliseconds(100) {
+                    await record()
                 }
             }
+            await record()
         }
         return round
     }
