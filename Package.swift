@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "TPGWTencent", dependencies: ["TPGWCore", "TPGWCrypto", "TPGWHTTPClient"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "tpgw",
-            dependencies: ["TPGWCore", "TPGWCrypto", "TPGWHTTP", "TPGWHTTPClient", "TPGWStore", "TPGWBCE"],
+            dependencies: ["TPGWCore", "TPGWCrypto", "TPGWHTTP", "TPGWHTTPClient", "TPGWStore", "TPGWBCE", "TPGWTencent"],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "bce-sim", dependencies: ["TPGWCore", "TPGWCrypto", "TPGWHTTP", "TPGWBCE"], swiftSettings: swiftSettings),
@@ -41,6 +41,7 @@ let package = Package(
             name: "TPGWTencentTests", dependencies: ["TPGWTencent", "TPGWHTTPClient", "tencent-sim"], exclude: ["Fixtures"]),
         .testTarget(name: "GatewayTests", dependencies: ["tpgw"]),
         .testTarget(
-            name: "IntegrationTests", dependencies: ["tpgw", "bce-sim", "TPGWStore", "TPGWBCE", "TPGWHTTP", "TPGWHTTPClient", "TPGWTestSupport"]),
+            name: "IntegrationTests",
+            dependencies: ["tpgw", "bce-sim", "tencent-sim", "TPGWStore", "TPGWBCE", "TPGWHTTP", "TPGWHTTPClient", "TPGWTestSupport"]),
     ]
 )

@@ -46,10 +46,11 @@ package struct TencentPackage: Sendable, Equatable {
     /// Whether `now` is within the validity period, `Deadline` included.
     package func isWithinValidity(at now: Date) -> Bool { now >= createdAt && now < expiresAt }
 
-    /// The normalised state when tpgw's model can express it; nil for statuses it has no value for yet
-    /// (`REFUNDED`, `DELETED`, unknown) or an unknown `DeductType`. `status.neutralName` names those.
-    package func state(source: SourceID, observedAt: Date) -> PackageState? {
-        guard let status = status.packageStatus, let policy = deductType.policy else { return nil }
+    /// The normalised state: `REFUNDED` and `DELETED` are states of their own, an unknown status or `DeductType`
+    /// is `unknown` (listed, counted, never forecast).
+    package func state(source: SourceID, observedAt: Date) -> PackageState {
+        let status = status.packageStatus ?? .unknown
+        let policy = deductType.policy ?? .unknown
         return PackageState(
             key: PackageKey(provider: source.provider, account: source.account, region: source.region, id: id),
             policy: policy, lineType: "PublicTraffic", status: status, capacityBytes: totalBytes, usedBytes: usedBytes,

@@ -51,7 +51,9 @@ package enum TencentPackageStatus: Sendable, Equatable, Hashable {
         case .available: .active
         case .exhausted: .usedUp
         case .expired: .expired
-        case .refunded, .deleted, .unknown: nil
+        case .refunded: .refunded
+        case .deleted: .deleted
+        case .unknown: .unknown
         }
     }
 

@@ -102,8 +102,8 @@ enum TencentFixture {
     }
 
     @Test func refundedAndDeleted_stayDistinctFromExpiredAndReleased() {
-        #expect(TencentPackageStatus.refunded.packageStatus == nil)
-        #expect(TencentPackageStatus.deleted.packageStatus == nil)
+        #expect(TencentPackageStatus.refunded.packageStatus == .refunded)
+        #expect(TencentPackageStatus.deleted.packageStatus == .deleted)
         #expect(TencentPackageStatus.refunded.neutralName != TencentPackageStatus.deleted.neutralName)
         for s in [TencentPackageStatus.refunded, .deleted] {
             #expect(s.neutralName != PackageStatus.expired.rawValue)
@@ -129,7 +129,7 @@ enum TencentFixture {
     @Test func neutralState_usesCreatedTimeAsStartAndDeadlinePlusOneSecondAsEnd() throws {
         let p = try #require(try decoder.listPage(TencentFixture.page([TencentFixture.package(["UsedAmount": "2.5", "DeductType": #""IDLE_TIME""#])])).packages.first)
         let observed = Date(timeIntervalSince1970: 1_700_000_000)
-        let s = try #require(p.state(source: TencentFixture.source, observedAt: observed))
+        let s = p.state(source: TencentFixture.source, observedAt: observed)
         #expect(s.key.description == "tencent:acct:ap-guangzhou:tfp-g67jlh1j")
         #expect(s.policy == .offPeak)
         #expect(s.status == .active)
@@ -140,10 +140,11 @@ enum TencentFixture {
         #expect(s.observedAt == observed)
     }
 
-    @Test(arguments: [TencentPackageStatus.refunded, .deleted, .unknown("X")])
-    func neutralState_isNilForStatusesCoreCannotExpress(_ status: TencentPackageStatus) {
+    /// Refunded and deleted packages are states of their own (not expired, not released); unknown ones are `unknown`.
+    @Test(arguments: [(TencentPackageStatus.refunded, PackageStatus.refunded), (.deleted, .deleted), (.unknown("X"), .unknown)])
+    func neutralState_keepsEndedEarlyStatesApart(_ status: TencentPackageStatus, _ expected: PackageStatus) {
         let p = TencentPackage(id: "tfp-1", status: status, deductType: .fullTime, totalBytes: 1, usedBytes: 0, createdAt: Date(), deadline: Date())
-        #expect(p.state(source: TencentFixture.source, observedAt: Date()) == nil)
+        #expect(p.state(source: TencentFixture.source, observedAt: Date()).status == expected)
     }
 
     /// One bad package is skipped and reported by id and field; its neighbours still decode.

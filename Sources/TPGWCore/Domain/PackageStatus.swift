@@ -6,6 +6,10 @@ package enum PackageStatus: String, Sendable, Codable, CaseIterable {
     case usedUp
     case expired
     case released
+    /// Tencent `REFUNDED`: ended early by a refund (its history stays; never forecast).
+    case refunded
+    /// Tencent `DELETED`: ended early by deletion (its history stays; never forecast).
+    case deleted
     case unknown
 
     /// Maps BCE `status` (`RUNNING`, `USED_UP`, `EXPIRED`); any other name is `.unknown`.
@@ -24,6 +28,9 @@ package enum PackageStatus: String, Sendable, Codable, CaseIterable {
         case .usedUp: "USED_UP"
         case .expired, .released: "EXPIRED"
         case .unknown: "unknown"
+        // Tencent-only states: names BCE never sends, so a BCE listing never maps to them.
+        case .refunded: "(tencent REFUNDED)"
+        case .deleted: "(tencent DELETED)"
         }
     }
 }

@@ -14,6 +14,9 @@ package struct SummaryGroup: Sendable, Equatable, Codable {
         package var released = 0
         /// Packages whose upstream status tpgw does not know.
         package var unknown = 0
+        /// Tencent packages ended early (refund, deletion).
+        package var refunded = 0
+        package var deleted = 0
 
         package init(active: Int = 0, usedUp: Int = 0, expired: Int = 0, released: Int = 0, unknown: Int = 0) {
             self.active = active
@@ -23,7 +26,7 @@ package struct SummaryGroup: Sendable, Equatable, Codable {
             self.unknown = unknown
         }
 
-        enum CodingKeys: String, CodingKey { case active, usedUp, expired, released, unknown }
+        enum CodingKeys: String, CodingKey { case active, usedUp, expired, released, refunded, deleted, unknown }
 
         package init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -32,6 +35,8 @@ package struct SummaryGroup: Sendable, Equatable, Codable {
             expired = try c.decode(Int.self, forKey: .expired)
             released = try c.decode(Int.self, forKey: .released)
             unknown = try c.decodeIfPresent(Int.self, forKey: .unknown) ?? 0
+            refunded = try c.decodeIfPresent(Int.self, forKey: .refunded) ?? 0
+            deleted = try c.decodeIfPresent(Int.self, forKey: .deleted) ?? 0
         }
 
         mutating func add(_ status: PackageStatus) {
@@ -40,6 +45,8 @@ package struct SummaryGroup: Sendable, Equatable, Codable {
             case .usedUp: usedUp += 1
             case .expired: expired += 1
             case .released: released += 1
+            case .refunded: refunded += 1
+            case .deleted: deleted += 1
             case .unknown: unknown += 1
             }
         }

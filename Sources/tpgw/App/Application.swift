@@ -4,6 +4,7 @@ import TPGWCore
 import TPGWHTTP
 import TPGWHTTPClient
 import TPGWStore
+import TPGWTencent
 
 /// The gateway's components, built from configuration and wired together (`buildApplication`).
 final class Application: Sendable {
@@ -14,6 +15,9 @@ final class Application: Sendable {
     let migrator: Migrator
     let httpClient: HTTPClient
     let bce: BCEClient
+    let tencent: TencentClient
+    /// Tencent Cloud credentials per account name (reads only: purchases and quotes go through BCE accounts today).
+    let tencentCredentials: [String: TencentCredentials]
     let endpoints: [String: [String: BCEEndpoint]]
     let keys: KeyRing
     let views: ViewStore
@@ -35,10 +39,16 @@ final class Application: Sendable {
         migrator = Migrator(pool: pool, directory: configuration.migrationsDir, logger: logger.with(["component": "migrator"]))
         httpClient = HTTPClient()
         bce = BCEClient(httpClient: httpClient, logger: logger.with(["component": "bce"]))
+        tencent = TencentClient(httpClient: httpClient, logger: logger.with(["component": "tencent"]))
         var endpoints: [String: [String: BCEEndpoint]] = [:]
+        var tencentCredentials: [String: TencentCredentials] = [:]
         for account in configuration.accounts {
             guard let secret = account.resolveSecret(environment: environment) else {
                 throw ConfigurationError(problems: ["account \(account.name): secret access key not available"])
+            }
+            if account.provider == "tencent" {
+                tencentCredentials[account.name] = TencentCredentials(secretID: account.accessKeyId, secretKey: secret)
+                continue
             }
             let credentials = BCECredentials(accessKeyID: account.accessKeyId, secretAccessKey: secret)
             for region in account.regions {
@@ -47,6 +57,7 @@ final class Application: Sendable {
             }
         }
         self.endpoints = endpoints
+        self.tencentCredentials = tencentCredentials
         let store = store
         keys = KeyRing(load: {
             try await store.apiKeys(includeRevoked: false).map {

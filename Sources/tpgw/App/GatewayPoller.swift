@@ -60,7 +60,11 @@ extension Application {
         }
         let views = views
         let poller = UsagePoller(
-            store: store, reader: opsMetered(BCESourceReader(client: bce, credentials: credentials)),
+            store: store,
+            reader: opsMetered(ProviderSourceReader([
+                "bce": BCESourceReader(client: bce, credentials: credentials),
+                "tencent": TencentSourceReader(client: tencent, credentials: tencentCredentials),
+            ])),
             configuration: .init(replicaID: configuration.replicaID),
             logger: logger.with(["component": "poller"]),
             onPolled: { [self] result in views.invalidate(source: result.source); opsPolled(result) })

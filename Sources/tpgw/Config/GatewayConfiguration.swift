@@ -191,7 +191,7 @@ struct GatewayConfiguration: Sendable {
             account.regions.map { region in
                 SourceConfig(
                     id: SourceID(provider: account.provider, account: account.name, region: region),
-                    endpoint: account.endpoints[region] ?? "https://eip.\(region).baidubce.com",
+                    endpoint: account.endpoint(region: region),
                     pollIntervalSeconds: account.pollIntervalSeconds ?? pollIntervalSeconds)
             }
         }

@@ -81,7 +81,7 @@ import Testing
         let json = String(decoding: try encoder.encode(s.groups[0]), as: UTF8.self)
         #expect(json.contains(#""earliestExhaustion":{"at":"2026-11-25T08:00:00Z","key":"bce:prod:bj:a"}"#))
         #expect(json.contains(#""poolEmptyAt":null"#))
-        #expect(json.contains(#""statusCounts":{"active":1,"expired":0,"released":0,"unknown":0,"usedUp":0}"#))
+        #expect(json.contains(#""statusCounts":{"active":1,"deleted":0,"expired":0,"refunded":0,"released":0,"unknown":0,"usedUp":0}"#))
         #expect(try JSONDecoder().decode(SummaryGroup.self, from: Data(json.utf8)) == s.groups[0])
     }
 }

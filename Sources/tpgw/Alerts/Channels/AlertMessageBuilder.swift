@@ -114,6 +114,8 @@ package enum AlertMessageBuilder {
         case .usedUp: "已用完"
         case .expired: "已过期"
         case .released: "已释放"
+        case .refunded: "已退款"
+        case .deleted: "已删除"
         case .unknown, nil: "未知"
         }
     }
