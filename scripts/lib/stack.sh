@@ -8,7 +8,8 @@
 #     TPGW_STACK_SECRET (the simulated account's secret access key), and logs to DIR/tpgw.log, DIR/bce-sim.log.
 #     Optional: TPGW_STACK_PORT (default a free port), TPGW_STACK_ACCOUNT (account name, default sim),
 #     TPGW_STACK_KEY_NAME (default stack), TPGW_STACK_REGIONS (default every BCE region), TPGW_STACK_SIM_ARGS (more
-#     bce-sim options, e.g. --demo).
+#     bce-sim options, e.g. --demo), TPGW_STACK_TENCENT=1 (also start tencent-sim with three regions and add a
+#     Tencent Cloud account "tc" reading from it; needs tencent-sim in TPGW_BIN).
 #   tpgw_stack_wait_poll [SECONDS [ACCOUNT]]   waits until every source (of ACCOUNT) was polled successfully once
 #   tpgw_stack_stop                  stops tpgw and bce-sim (by PID)
 
@@ -25,10 +26,25 @@ tpgw_stack_start() {
   local _
   for _ in $(seq 1 100); do [ -s "$dir/bce-sim.out" ] && break; sleep 0.1; done
   [ -s "$dir/bce-sim.out" ] || { echo "bce-sim did not start" >&2; cat "$dir/bce-sim.log" >&2; return 1; }
+  local tencent_account="[]"
+  if [ -n "${TPGW_STACK_TENCENT:-}" ]; then
+    TPGW_TC_SECRET=TcSecret$(python3 -c 'import secrets; print(secrets.token_hex(12))')
+    export TPGW_TC_SECRET
+    "$TPGW_BIN/tencent-sim" --regions ap-guangzhou,ap-shanghai,ap-beijing --port 0 --secret-id AKIDTPGWSTACK \
+      --secret-key "$TPGW_TC_SECRET" --packages "$packages" --seed 7 >"$dir/tencent-sim.out" 2>"$dir/tencent-sim.log" &
+    TPGW_STACK_PIDS+=($!)
+    for _ in $(seq 1 100); do [ -s "$dir/tencent-sim.out" ] && break; sleep 0.1; done
+    [ -s "$dir/tencent-sim.out" ] || { echo "tencent-sim did not start" >&2; cat "$dir/tencent-sim.log" >&2; return 1; }
+    tencent_account=$(python3 -c '
+import json, sys
+port = json.loads(sys.argv[1])["port"]
+print(json.dumps([{"name": "tc", "provider": "tencent", "secretId": "AKIDTPGWSTACK", "secretKeyEnv": "TPGW_TC_SECRET",
+                   "regions": ["ap-beijing", "ap-guangzhou", "ap-shanghai"], "endpoint": f"http://127.0.0.1:{port}"}]))' "$(head -n1 "$dir/tencent-sim.out")")
+  fi
   local port=${TPGW_STACK_PORT:-}
   [ -n "$port" ] || port=$(tpgw_free_port)
   TPGW_STACK_CONFIG=$dir/tpgw.json
-  python3 - "$(head -n1 "$dir/bce-sim.out")" "$port" "$TPGW_PG_URL" "$poll" "$extra" "${TPGW_STACK_EXTRA_ACCOUNTS:-[]}" "${TPGW_STACK_ACCOUNT:-sim}" \
+  python3 - "$(head -n1 "$dir/bce-sim.out")" "$port" "$TPGW_PG_URL" "$poll" "$extra" "${TPGW_STACK_EXTRA_ACCOUNTS:-[]}" "${TPGW_STACK_ACCOUNT:-sim}" "$tencent_account" \
     >"$TPGW_STACK_CONFIG" <<'PY'
 import json, sys
 ports = json.loads(sys.argv[1])["regions"]
@@ -45,6 +61,7 @@ config = {
     }],
 }
 config.update(json.loads(sys.argv[5]))
+config["accounts"] += json.loads(sys.argv[8])
 for account in json.loads(sys.argv[6]):
     account.setdefault("regions", sorted(ports))
     account.setdefault("endpoints", {r: f"http://127.0.0.1:{p}" for r, p in ports.items() if r in account["regions"]})
