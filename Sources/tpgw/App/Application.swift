@@ -139,7 +139,10 @@ final class Application: Sendable {
         HealthRoutes(store: store, migrator: migrator, keys: keys).register(on: router)
         PackageRoutes(views: views, store: store, auth: auth).register(on: router)
         SummaryRoutes(views: views, auth: auth, refresh: refresh).register(on: router)
-        PurchaseRoutes(executor: purchaseExecutor, auth: auth).register(on: router)
+        PurchaseRoutes(
+            executor: purchaseExecutor, auth: auth,
+            readOnlyAccounts: Dictionary(configuration.accounts.filter { $0.provider != "bce" }.map { ($0.name, $0.provider) }, uniquingKeysWith: { a, _ in a })
+        ).register(on: router)
         registerAlertRoutes(auth: auth)
     }
 

@@ -15,7 +15,8 @@ struct PurchaseRequest: Sendable, Equatable {
     /// Validates a JSON body against the capacity / validity table and the configured accounts and regions.
     /// - Throws: `AppError(.invalidArgument)` for a body that is not a JSON object; `AppError(.validationFailed)`
     ///   with one entry per bad field otherwise.
-    static func validate(body: [UInt8], accounts: [String: [String]]) throws -> PurchaseRequest {
+    /// - Parameter readOnlyAccounts: accounts that are watched but cannot buy through tpgw yet, with their provider.
+    static func validate(body: [UInt8], accounts: [String: [String]], readOnlyAccounts: [String: String] = [:]) throws -> PurchaseRequest {
         guard !body.isEmpty else { throw AppError(.invalidArgument, "request body is empty: expected a JSON object") }
         guard let value = try? JSONValue.parse(body) else { throw AppError(.invalidArgument, "request body is not valid JSON") }
         guard let object = value.objectValue else {
@@ -67,6 +68,11 @@ struct PurchaseRequest: Sendable, Equatable {
         }
         guard errors.isEmpty, let account, let region, let capacity, let months else {
             throw AppError(.validationFailed, "the request has invalid fields", fieldErrors: errors)
+        }
+        if let provider = readOnlyAccounts[account] {
+            throw AppError(.validationFailed, "the request has invalid fields", fieldErrors: [
+                .init(field: "account", message: "account \(account) is a \(provider) account: tpgw reads it but cannot buy through it yet"),
+            ])
         }
         // A well-formed order for an account or region this gateway does not watch names nothing here: 404.
         guard let regions = accounts[account] else {

@@ -9,6 +9,8 @@ import TPGWStore
 struct PurchaseRoutes: Sendable {
     let executor: PurchaseExecutor
     let auth: Authenticator
+    /// Watched accounts that cannot buy yet (Tencent Cloud), with their provider: a clear 422 instead of a 404.
+    var readOnlyAccounts: [String: String] = [:]
 
     /// How long the request that inserted a purchase has it to itself before a retry or the reconciler may take
     /// over: longer than one create with its retries.
@@ -30,7 +32,7 @@ struct PurchaseRoutes: Sendable {
 
     /// POST /v1/packages/quote
     func quote(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
-        let order = try PurchaseRequest.validate(body: request.body, accounts: accountRegions)
+        let order = try PurchaseRequest.validate(body: request.body, accounts: accountRegions, readOnlyAccounts: readOnlyAccounts)
         let endpoint = executor.endpoints[order.account]![order.region]!
         let price: String
         do {
@@ -67,7 +69,7 @@ struct PurchaseRoutes: Sendable {
     /// by the next retry (or the reconciler), which sends the create again with the same clientToken.
     func buy(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
         let key = try Self.idempotencyKey(request)
-        let order = try PurchaseRequest.validate(body: request.body, accounts: accountRegions)
+        let order = try PurchaseRequest.validate(body: request.body, accounts: accountRegions, readOnlyAccounts: readOnlyAccounts)
         let (claimed, created) = try await store.claimPurchase(
             apiKeyID: principal.keyID, caller: principal.name, idempotencyKey: key, account: order.account, region: order.region,
             canonical: order.canonical, bodyJSON: order.json, clientToken: PurchaseRequest.clientToken(apiKeyID: principal.keyID, idempotencyKey: key),
