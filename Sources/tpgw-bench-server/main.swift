@@ -18,7 +18,7 @@ if let threads = ProcessInfo.processInfo.environment["TPGW_BENCH_LOOPS"].flatMap
 let server = HTTPServer(
     configuration: configuration, handler: BenchRoutes.makeRouter(testRoutes: ProcessInfo.processInfo.environment["TPGW_BENCH_TEST_ROUTES"] == "1").makeHandler(),
     logger: Logger(label: "tpgw-bench-server", level: .warning))
-SignalWatcher.shutdownOnSignals(server)
+SignalWatcher.install { await server.shutdown() }
 let bound = try server.start()
 note("tpgw-bench-server listening on 127.0.0.1:\(bound)")
 try await server.run()

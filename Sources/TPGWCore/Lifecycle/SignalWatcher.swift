@@ -4,7 +4,8 @@ import Synchronization
 import Glibc
 #endif
 
-/// Turns SIGTERM/SIGINT into a graceful shutdown; a second signal exits at once (status 130).
+/// Turns SIGTERM/SIGINT into a graceful shutdown; a second signal exits at once (status 130). Part of the lifecycle:
+/// every executable (tpgw, the simulators, the bench server) installs it once.
 package enum SignalWatcher {
     /// Keeps the dispatch sources alive for the life of the process.
     private final class Box: @unchecked Sendable { var sources: [any DispatchSourceSignal] = [] }
@@ -29,8 +30,8 @@ package enum SignalWatcher {
         }
     }
 
-    /// Shorthand: graceful `server.shutdown()` on the first signal.
-    package static func shutdownOnSignals(_ server: HTTPServer) {
-        install { await server.shutdown() }
+    /// Triggers `shutdown` on the first signal (a `ServiceGroup` then stops its services in reverse order).
+    package static func install(triggering shutdown: ShutdownSignal) {
+        install { shutdown.trigger() }
     }
 }
