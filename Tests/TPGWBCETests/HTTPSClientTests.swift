@@ -12,7 +12,7 @@ import TPGWHTTPClient
         let port: Int
         var certificate: String { directory.appendingPathComponent("cert.pem").path }
 
-        init() throws {
+        init(host: String = "127.0.0.1") throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("tpgw-tls-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let openssl = Process()
@@ -39,7 +39,7 @@ import TPGWHTTPClient
                         self.wfile.write(body)
                     def log_message(self, *args):
                         pass
-                srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+                srv = http.server.ThreadingHTTPServer((sys.argv[3], 0), H)
                 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
                 ctx.load_cert_chain(sys.argv[1], sys.argv[2])
                 srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
@@ -49,7 +49,9 @@ import TPGWHTTPClient
                 """
             process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", script, directory.appendingPathComponent("cert.pem").path, directory.appendingPathComponent("key.pem").path]
+            process.arguments = [
+                "python3", "-c", script, directory.appendingPathComponent("cert.pem").path, directory.appendingPathComponent("key.pem").path, host,
+            ]
             let out = Pipe()
             process.standardOutput = out
             process.standardError = FileHandle.nullDevice
@@ -98,12 +100,13 @@ import TPGWHTTPClient
     }
 
     @Test func https_withAnotherHostName_failsToConnect() async throws {
-        let server = try TLSServer()
+        // The certificate names 127.0.0.1 only; the server listens on another loopback address (not `localhost`, whose
+        // resolution to ::1 or 127.0.0.1 made this test depend on the resolver).
+        let server = try TLSServer(host: "127.0.0.2")
         defer { server.stop() }
         let client = HTTPClient(configuration: .init(caBundlePath: server.certificate))
-        // The certificate names 127.0.0.1 only.
         await #expect {
-            try await client.execute(HTTPClientRequest(url: "https://localhost:\(server.port)/v1/eiptp"))
+            try await client.execute(HTTPClientRequest(url: "https://127.0.0.2:\(server.port)/v1/eiptp"))
         } throws: { error in
             (error as? HTTPClientError).map { $0.kind == .connect && $0.curlCode == 60 } ?? false  // CURLE_PEER_FAILED_VERIFICATION
         }
