@@ -159,7 +159,7 @@ struct Simulator: Sendable {
 
     private static func uniqueID(_ r: inout Region) -> String {
         while true {
-            let id = r.rng.packageID()
+            let id = r.rng.bcePackageID()
             if r.packages[id] == nil { return id }
         }
     }

@@ -62,8 +62,8 @@ struct TencentSimulator: Sendable {
 
     /// A plausible package: mostly `AVAILABLE`, some `EXPIRED`/`EXHAUSTED`, one `REFUNDED` and one `DELETED`.
     private static func generated(index i: Int, region: String, now: Date, rng: inout TencentSimRandom, taken: [String: TencentSimPackage]) -> TencentSimPackage {
-        var id = rng.packageID()
-        while taken[id] != nil { id = rng.packageID() }
+        var id = rng.tencentPackageID()
+        while taken[id] != nil { id = rng.tencentPackageID() }
         let months = rng.unit() < 0.6 ? 1 : 6
         let sizes = TencentCapacityTable.sizes[months]!
         let size = Double(sizes[Int(rng.next() % UInt64(min(4, sizes.count)))])
@@ -107,8 +107,8 @@ struct TencentSimulator: Sendable {
     /// Adds a package as a purchase would, newest first.
     @discardableResult
     mutating func buy(region: String, gigabytes: Int, deductType: String, at t: Date) -> String {
-        var id = rng.packageID()
-        while regions[region]!.packages[id] != nil { id = rng.packageID() }
+        var id = rng.tencentPackageID()
+        while regions[region]!.packages[id] != nil { id = rng.tencentPackageID() }
         let created = Date(timeIntervalSince1970: t.timeIntervalSince1970.rounded(.down))
         let months = TencentCapacityTable.validityMonths(gigabytes: gigabytes) ?? 1
         let p = TencentSimPackage(
@@ -127,7 +127,7 @@ struct TencentSimulator: Sendable {
 
     /// Handles one API request at real time `realNow`.
     mutating func handle(_ request: TencentSimRequest, realNow: Date) -> TencentSimReply {
-        let requestID = rng.requestID()
+        let requestID = rng.tencentRequestID()
         func error(_ code: String, _ message: String) -> TencentSimReply {
             TencentSimReply(status: 200, body: Self.errorBody(code, message, requestID))
         }
