@@ -14,6 +14,17 @@ struct PurchaseExecutor: Sendable {
     let endpoints: [String: [String: BCEEndpoint]]
     let views: ViewStore
     let logger: Logger
+    /// The regions each account may buy in, sorted (derived once from `endpoints`, not per request).
+    let accountRegions: [String: [String]]
+
+    init(store: PostgresStore, bce: BCEClient, endpoints: [String: [String: BCEEndpoint]], views: ViewStore, logger: Logger) {
+        self.store = store
+        self.bce = bce
+        self.endpoints = endpoints
+        self.views = views
+        self.logger = logger
+        accountRegions = endpoints.mapValues { Array($0.keys).sorted() }
+    }
 
     /// How one execution ended.
     enum Outcome: Sendable {

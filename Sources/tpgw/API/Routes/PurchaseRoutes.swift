@@ -28,7 +28,8 @@ struct PurchaseRoutes: Sendable {
         router.get("/v1/purchases/{id}", use: auth.require(.read, get))
     }
 
-    private var accountRegions: [String: [String]] { executor.endpoints.mapValues { Array($0.keys).sorted() } }
+    /// The accounts and regions a purchase may name (configuration: fixed for the life of the process).
+    private var accountRegions: [String: [String]] { executor.accountRegions }
 
     /// POST /v1/packages/quote
     func quote(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {

@@ -138,7 +138,7 @@ enum GatewayRenderer {
     static func statusColour(_ status: String) -> String? {
         switch status {
         case "ok", "active", "succeeded", "delivered": "32"
-        case "failing", "usedUp", "failed", "dead", "expired", "unknown": "31"
+        case "failing", "usedUp", "failed", "dead", "expired", "refunded", "deleted", "unknown": "31"
         case "stale", "open", "pending", "inProgress": "33"
         default: nil
         }
