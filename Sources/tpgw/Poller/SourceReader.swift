@@ -35,8 +35,11 @@ package struct ReadError: Error, Sendable, Equatable {
     package var code: String
     package var message: String
 
+    /// Bounded here, for every provider: the code and message often come from an upstream body (a hostile one could
+    /// send megabytes), and they are stored on the source and shown by the API and the status page.
     package init(code: String, message: String) {
-        self.code = code
-        self.message = message
+        self.code = String(code.prefix(64))
+        let line = message.map { $0.isNewline ? " " : $0 }
+        self.message = line.count > 500 ? String(line.prefix(499)) + "…" : String(line)
     }
 }
