@@ -7,7 +7,7 @@ import TPGWStore
 /// Unknown keys are errors (a typo must not silently do nothing), and `validate` reports every problem at once.
 package struct GatewayConfiguration: Sendable {
     var listen: String = "0.0.0.0:8080"
-    var databaseURL: String = "postgres://tpgw@localhost:5432/tpgw"
+    package var databaseURL: String = "postgres://tpgw@localhost:5432/tpgw"
     var pollIntervalSeconds: Int = 300
     var publicURL: String?
     package var logLevel: LogLevel = .info
@@ -198,7 +198,7 @@ package struct GatewayConfiguration: Sendable {
     /// One line for `tpgw check-config`.
     package var overview: String { "\(accounts.count) account(s), \(sources.count) source(s)" }
 
-    var sources: [SourceConfig] {
+    package var sources: [SourceConfig] {
         accounts.flatMap { account in
             account.regions.map { region in
                 SourceConfig(

@@ -15,7 +15,7 @@ package final class Application: Sendable {
     /// Wall time for what the database decides (due polls, leases, cut-offs, forecasts); moves with `clock` in tests.
     let now: @Sendable () -> Date
     let pool: ConnectionPool
-    let store: PostgresStore
+    package let store: PostgresStore
     package let migrator: Migrator
     let httpClient: HTTPClient
     let bce: BCEClient
@@ -24,7 +24,7 @@ package final class Application: Sendable {
     let tencentCredentials: [String: TencentCredentials]
     let endpoints: [String: [String: BCEEndpoint]]
     let keys: KeyRing
-    let views: ViewStore
+    package let views: ViewStore
     let router: Router
     let ops = OpsRuntime()
     /// Failed authentications per client address, shared by every route and the server's head gate.
@@ -89,7 +89,7 @@ package final class Application: Sendable {
 
     /// What a view is built from: latest package states, the forecast window's snapshots, and source health,
     /// for every source or only for `sources` (queries run concurrently, one pair per source).
-    static func loadViewInput(
+    package static func loadViewInput(
         store: PostgresStore, configured: [SourceConfig], sources: Set<SourceID>? = nil, now: Date
     ) async throws -> GatewayView.Input {
         async let health = store.sources()

@@ -2,7 +2,7 @@ import Foundation
 import TPGWCore
 
 /// A source as the API shows it: identity, endpoint and poll health.
-struct SourceStatus: Sendable, Equatable, Encodable {
+package struct SourceStatus: Sendable, Equatable, Encodable {
     enum State: String, Sendable, Encodable { case ok, failing, stale, open, pending }
 
     var id: SourceID
@@ -27,7 +27,7 @@ struct SourceStatus: Sendable, Equatable, Encodable {
         return .ok
     }
 
-    func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id.provider, forKey: .provider)
         try c.encode(id.account, forKey: .account)

@@ -8,7 +8,7 @@ import TPGWCore
 ///
 /// While the database is unavailable (the last probe or load threw `AppError(.unavailable)`), the view cannot be
 /// kept up to date: `live()` throws that error instead of serving data that silently ages, until a probe succeeds.
-final class ViewStore: Sendable {
+package final class ViewStore: Sendable {
     private struct State {
         var view: GatewayView
         /// Sources to rebuild; `everything` asks for a full load.
@@ -48,7 +48,7 @@ final class ViewStore: Sendable {
     }
 
     /// The current view.
-    var current: GatewayView { state.withLock { $0.view } }
+    package var current: GatewayView { state.withLock { $0.view } }
 
     /// The current view for an API answer: throws `AppError(.unavailable)` while the database is unavailable.
     func live() throws(AppError) -> GatewayView {
@@ -75,7 +75,7 @@ final class ViewStore: Sendable {
     }
 
     /// Rebuilds the segments of `sources` (nil: everything) from the database now, and the sources' health.
-    func rebuild(sources: Set<SourceID>? = nil, now: Date? = nil) async throws {
+    package func rebuild(sources: Set<SourceID>? = nil, now: Date? = nil) async throws {
         let now = now ?? self.now()
         try await rebuilding.withLock {
             try await trackingAvailability {
