@@ -50,6 +50,17 @@ package struct PoolForecast: Sendable, Equatable, Codable {
     package var emptyAt: Date?
     /// Every simulated package, in draw order (off-peak first, then full-time; each by expiry, then purchase).
     package var packages: [PackageOutcome]
+    /// The source was never read successfully: what the pool holds is unknown (not zero), so it has no forecast.
+    package var unknown = false
+
+    /// The pool of a source never read successfully: unknown, never "empty".
+    package static func unknown(_ source: SourceID) -> PoolForecast {
+        var pool = PoolForecast(
+            source: source, remainingBytes: 0, activePackages: 0, burnBytesPerHour: 0, demand: PoolDemand(dayBytesPerHour: 0, windowBytesPerHour: 0),
+            nextExhaustion: nil, emptyAt: nil, packages: [])
+        pool.unknown = true
+        return pool
+    }
 
     package init(
         source: SourceID, remainingBytes: Int64, activePackages: Int, burnBytesPerHour: Double, demand: PoolDemand,

@@ -60,10 +60,14 @@ package struct GatewayView: Sendable {
     /// Joins segments into a view: pools now; what readers derive from it, on their first use.
     static func assemble(segments: [ViewSegment], sources: [SourceStatus], now: Date) -> GatewayView {
         let configured = Set(sources.map(\.id))
+        let neverRead = Set(sources.filter { !$0.inventoryKnown }.map(\.id))
         let view = GatewayView(
             generatedAt: now, segments: segments, segmentIndex: Dictionary(uniqueKeysWithValues: segments.enumerated().map { ($1.source, $0) }),
             sources: sources,
-            pools: segments.filter { configured.contains($0.source) || $0.cells.hasActive }.map(\.pool),
+            pools: segments.filter { configured.contains($0.source) || $0.cells.hasActive }.map {
+                // Nothing read yet: the pool is unknown, never an empty pool that "runs empty now".
+                neverRead.contains($0.source) && !$0.cells.hasActive ? PoolForecast.unknown($0.source) : $0.pool
+            },
             packageCount: segments.reduce(0) { $0 + $1.packages.count }, memo: ViewMemo())
         return view
     }
