@@ -25,10 +25,12 @@ let package = Package(
         .target(name: "TPGWStore", dependencies: ["TPGWCore", "CLibPQ"], swiftSettings: swiftSettings),
         .target(name: "TPGWBCE", dependencies: ["TPGWCore", "TPGWCrypto", "TPGWHTTPClient"], swiftSettings: swiftSettings),
         .target(name: "TPGWTencent", dependencies: ["TPGWCore", "TPGWCrypto", "TPGWHTTPClient"], swiftSettings: swiftSettings),
-        .executableTarget(
-            name: "tpgw",
+        .target(
+            name: "TPGWGateway",
             dependencies: ["TPGWCore", "TPGWCrypto", "TPGWHTTP", "TPGWHTTPClient", "TPGWStore", "TPGWBCE", "TPGWTencent"],
             swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "tpgw", dependencies: ["TPGWCore", "TPGWHTTPClient", "TPGWGateway"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "bce-sim", dependencies: ["TPGWCore", "TPGWCrypto", "TPGWHTTP", "TPGWBCE"], swiftSettings: swiftSettings),
         .executableTarget(
@@ -40,9 +42,9 @@ let package = Package(
         .testTarget(name: "TPGWBCETests", dependencies: ["TPGWBCE", "TPGWHTTPClient", "bce-sim"], exclude: ["Fixtures"]),
         .testTarget(
             name: "TPGWTencentTests", dependencies: ["TPGWTencent", "TPGWHTTPClient", "tencent-sim"], exclude: ["Fixtures"]),
-        .testTarget(name: "GatewayTests", dependencies: ["tpgw"]),
+        .testTarget(name: "GatewayTests", dependencies: ["tpgw", "TPGWGateway"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["tpgw", "bce-sim", "tencent-sim", "TPGWStore", "TPGWBCE", "TPGWHTTP", "TPGWHTTPClient", "TPGWTestSupport"]),
+            dependencies: ["TPGWGateway", "bce-sim", "tencent-sim", "TPGWStore", "TPGWBCE", "TPGWHTTP", "TPGWHTTPClient", "TPGWTestSupport"]),
     ]
 )

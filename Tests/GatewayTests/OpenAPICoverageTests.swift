@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TPGWCore
-@testable import tpgw
+@testable import TPGWGateway
 
 /// Every registered route is in openapi.yaml, and openapi.yaml names no route that does not exist.
 @Suite struct OpenAPICoverageTests {

@@ -2,7 +2,7 @@ import Foundation
 import TPGWCore
 import TPGWHTTP
 import Testing
-@testable import tpgw
+@testable import TPGWGateway
 
 /// `bench/ops/run.sh` runs this with `TPGW_BENCH_OPS=1` (release build); it prints `BENCH name=value` lines.
 ///

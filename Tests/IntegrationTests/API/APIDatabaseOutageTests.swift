@@ -5,7 +5,7 @@ import TPGWHTTP
 import TPGWHTTPClient
 import TPGWStore
 @testable import bce_sim
-@testable import tpgw
+@testable import TPGWGateway
 
 /// A database outage is `503` with code `unavailable` (problem+json) on every route that needs the database, never a
 /// `500`, and the gateway recovers when the database is back. The gateway reaches the test cluster through an

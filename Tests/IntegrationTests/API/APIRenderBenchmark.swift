@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TPGWCore
 import TPGWStore
-@testable import tpgw
+@testable import TPGWGateway
 
 /// `bench/api/run.sh` runs this with `TPGW_BENCH_API=1` against the database it filled (100,000 packages) and
 /// `TPGW_CONFIG`; it prints `BENCH name=value` lines: the uncached cost of the summary and first page.

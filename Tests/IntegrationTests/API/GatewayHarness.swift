@@ -3,7 +3,7 @@ import TPGWCore
 import TPGWHTTPClient
 import TPGWStore
 @testable import bce_sim
-@testable import tpgw
+@testable import TPGWGateway
 
 /// A real `tpgw` on 127.0.0.1 port 0: its own test schema, bce-sim in-process behind it, libcurl in front,
 /// API keys for each scope, and every log line kept in memory (to check that no secret ever shows up).

@@ -3,7 +3,7 @@ import Testing
 import TPGWCore
 import TPGWHTTP
 import TPGWTestSupport
-@testable import tpgw
+@testable import TPGWGateway
 
 /// The key refresh is a service on a clock: tests advance a manual clock instead of waiting 5 s.
 @Suite(.enabled(if: TestDatabase.isConfigured, "set TPGW_TEST_DATABASE_URL"))

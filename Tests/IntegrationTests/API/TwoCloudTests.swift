@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TPGWCore
 @testable import tencent_sim
-@testable import tpgw
+@testable import TPGWGateway
 
 /// Baidu and Tencent side by side in one gateway: bce-sim and tencent-sim on loopback, real libcurl, real PostgreSQL.
 @Suite(.enabled(if: TestDatabase.isConfigured, "set TPGW_TEST_DATABASE_URL"))

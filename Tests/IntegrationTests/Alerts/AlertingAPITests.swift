@@ -3,7 +3,7 @@ import Testing
 import TPGWCore
 import TPGWHTTP
 import TPGWStore
-@testable import tpgw
+@testable import TPGWGateway
 
 /// The alerting routes through the real router, authenticator and store.
 @Suite(.enabled(if: TestDatabase.isConfigured, "set TPGW_TEST_DATABASE_URL"))

@@ -4,7 +4,7 @@ import TPGWCore
 import TPGWHTTP
 import TPGWHTTPClient
 import TPGWStore
-@testable import tpgw
+@testable import TPGWGateway
 
 /// What a hostile or faulty webhook receiver, or a channel aimed inside the network, can do to tpgw: nothing.
 /// Real PostgreSQL, real receivers on 127.0.0.1 port 0, real libcurl.

@@ -3,7 +3,7 @@ import Testing
 import TPGWCore
 import TPGWStore
 @testable import bce_sim
-@testable import tpgw
+@testable import TPGWGateway
 
 /// Restarts the throwaway cluster, so it runs alone: `scripts/test.d/30-store-pg-restart.sh` runs it in
 /// its own `swift test` with `TPGW_TEST_PG_RESTART=1` (a restart in the middle of the main run would

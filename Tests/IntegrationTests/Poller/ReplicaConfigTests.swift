@@ -4,7 +4,7 @@ import TPGWBCE
 import TPGWCore
 import TPGWStore
 @testable import bce_sim
-@testable import tpgw
+@testable import TPGWGateway
 
 /// Replicas running different configurations on one database (a rolling update): each keeps the sources its
 /// configuration names polled, polls only those with its own endpoint, and a source no live replica names is

@@ -4,7 +4,7 @@ import TPGWBCE
 import TPGWCore
 import TPGWStore
 @testable import bce_sim
-@testable import tpgw
+@testable import TPGWGateway
 
 /// Timing-based (a 2 s interval, three pollers): run alone by `scripts/test.d/31-poller-replicas.sh`, because with
 /// hundreds of other tests in parallel on 2 cores, polls start late by whole seconds and the gaps stop meaning anything.

@@ -4,7 +4,7 @@ import TPGWBCE
 import TPGWCore
 import TPGWStore
 @testable import bce_sim
-@testable import tpgw
+@testable import TPGWGateway
 
 @Suite(.enabled(if: TestDatabase.isConfigured)) struct UsagePollerTests {
     @Test func refresh_readsEveryPage_writesAllPackages_andCallsOnPolled() async throws {

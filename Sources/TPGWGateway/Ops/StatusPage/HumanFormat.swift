@@ -2,9 +2,9 @@ import Foundation
 
 
 /// Human units for the status page: binary byte units and short relative times.
-enum HumanFormat {
+package enum HumanFormat {
     /// `0 B`, `512 MiB`, `1.5 GiB`, `12 TiB` (binary units, at most three significant digits).
-    static func bytes(_ value: Double) -> String {
+    package static func bytes(_ value: Double) -> String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
         var scaled = abs(value)
         var unit = 0
@@ -27,10 +27,10 @@ enum HumanFormat {
         return sign + (fraction.isEmpty ? whole : whole + "." + fraction) + " " + units[unit]
     }
 
-    static func bytes(_ value: Int64) -> String { bytes(Double(value)) }
+    package static func bytes(_ value: Int64) -> String { bytes(Double(value)) }
 
     /// `3 d 4 h`, `5 h 20 min`, `12 min`, `< 1 min`: the two largest units of a duration.
-    static func duration(_ seconds: Double) -> String {
+    package static func duration(_ seconds: Double) -> String {
         // Saturating: a forecast years away (or a corrupt value) must not trap.
         let magnitude = abs(seconds)
         let total = magnitude.isFinite && magnitude < 1e15 ? Int(magnitude) : Int(1e15)
@@ -45,13 +45,13 @@ enum HumanFormat {
     }
 
     /// `in 3 d 4 h` or `2 h ago`, relative to `now`.
-    static func relative(_ date: Date, now: Date) -> String {
+    package static func relative(_ date: Date, now: Date) -> String {
         let delta = date.timeIntervalSince(now)
         return delta >= 0 ? "in \(duration(delta))" : "\(duration(delta)) ago"
     }
 
     /// `2026-11-22 08:00 UTC`.
-    static func timestamp(_ date: Date) -> String {
+    package static func timestamp(_ date: Date) -> String {
         let t = date.timeIntervalSince1970
         guard t.isFinite, abs(t) < 2.5e11 else { return "-" }  // outside years -5000...9000: not a time to show
         let seconds = Int64(t.rounded(.down))

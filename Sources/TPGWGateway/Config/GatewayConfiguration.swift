@@ -5,12 +5,12 @@ import TPGWStore
 /// tpgw's configuration: a JSON file with `TPGW_*` environment overrides.
 ///
 /// Unknown keys are errors (a typo must not silently do nothing), and `validate` reports every problem at once.
-struct GatewayConfiguration: Sendable {
+package struct GatewayConfiguration: Sendable {
     var listen: String = "0.0.0.0:8080"
     var databaseURL: String = "postgres://tpgw@localhost:5432/tpgw"
     var pollIntervalSeconds: Int = 300
     var publicURL: String?
-    var logLevel: LogLevel = .info
+    package var logLevel: LogLevel = .info
     var accessLog: Bool = true
     var migrationsDir: String = "./migrations"
     var metricsPublic: Bool = true
@@ -57,7 +57,7 @@ struct GatewayConfiguration: Sendable {
 
     /// Reads and validates the configuration from a file (optional) and the environment.
     /// - Throws: `ConfigurationError` listing every problem.
-    static func load(path: String?, environment: [String: String]) throws -> GatewayConfiguration {
+    package static func load(path: String?, environment: [String: String]) throws -> GatewayConfiguration {
         var problems: [String] = []
         var config = GatewayConfiguration()
         if let path {
@@ -186,6 +186,9 @@ struct GatewayConfiguration: Sendable {
     }
 
     /// Every configured source with its endpoint and effective interval.
+    /// One line for `tpgw check-config`.
+    package var overview: String { "\(accounts.count) account(s), \(sources.count) source(s)" }
+
     var sources: [SourceConfig] {
         accounts.flatMap { account in
             account.regions.map { region in

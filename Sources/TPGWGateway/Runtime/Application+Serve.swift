@@ -6,7 +6,7 @@ import TPGWHTTP
 extension Application {
     /// `tpgw serve`: starts everything, runs until SIGTERM/SIGINT, then shuts down gracefully within the server's
     /// deadline.
-    func serve(migrate: Bool) async throws {
+    package func serve(migrate: Bool) async throws {
         let running = try await start(migrate: migrate)
         SignalWatcher.install {
             self.logger.notice("shutting down")

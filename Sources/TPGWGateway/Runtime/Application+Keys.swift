@@ -3,7 +3,7 @@ import TPGWCore
 
 extension Application {
     /// `tpgw keys create`: stores the hash and returns the key (shown once).
-    func createKey(name: String, scopes: [String]) async throws -> String {
+    package func createKey(name: String, scopes: [String]) async throws -> String {
         _ = try await migrator.migrate()
         let key = APIKey.generate()
         _ = try await store.insertAPIKey(name: name, keyHash: APIKey.hash(key), scopes: scopes)
@@ -11,7 +11,7 @@ extension Application {
     }
 
     /// `tpgw keys list` as printable lines (never the keys themselves).
-    func listKeys() async throws -> [String] {
+    package func listKeys() async throws -> [String] {
         _ = try await migrator.migrate()
         let keys = try await store.apiKeys()
         var lines = ["NAME\tSCOPES\tCREATED\tLAST USED\tREVOKED"]
@@ -23,7 +23,7 @@ extension Application {
     }
 
     /// `tpgw keys revoke NAME`.
-    func revokeKey(name: String) async throws {
+    package func revokeKey(name: String) async throws {
         _ = try await migrator.migrate()
         guard try await store.revokeAPIKey(name: name) else { throw AppError(.notFound, "no active API key named \"\(name)\"") }
     }

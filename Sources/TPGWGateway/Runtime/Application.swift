@@ -7,12 +7,12 @@ import TPGWStore
 import TPGWTencent
 
 /// The gateway's components, built from configuration and wired together (`buildApplication`).
-final class Application: Sendable {
+package final class Application: Sendable {
     let configuration: GatewayConfiguration
     let logger: Logger
     let pool: ConnectionPool
     let store: PostgresStore
-    let migrator: Migrator
+    package let migrator: Migrator
     let httpClient: HTTPClient
     let bce: BCEClient
     let tencent: TencentClient
@@ -28,7 +28,7 @@ final class Application: Sendable {
     private let authenticator: Authenticator
 
     /// Builds every component; opens no connection yet.
-    init(configuration: GatewayConfiguration, environment: [String: String], logger: Logger) throws {
+    package init(configuration: GatewayConfiguration, environment: [String: String], logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
         authFailures = FailedAuthLimiter(rate: configuration.failedAuthPerSecond, burst: configuration.failedAuthBurst)
@@ -179,7 +179,7 @@ final class Application: Sendable {
     }
 
     /// Stops background work and closes connections.
-    func shutdown() async {
+    package func shutdown() async {
         await pool.close()
         await httpClient.shutdown()
     }
