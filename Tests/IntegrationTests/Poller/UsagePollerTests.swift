@@ -109,7 +109,7 @@ import TPGWStore
                 let claimed = try await db.store.claimDueSources(owner: "crashed", limit: 10, leaseSeconds: 1)
                 #expect(claimed.count == 2)
                 let crashedAt = Date()
-                let run = Task { await h.poller(db.store, replica: "survivor").run() }
+                let run = Task { await h.poller(db.store, replica: "survivor").run(until: ShutdownSignal(), clock: ContinuousClock()) }
                 try await Task.sleep(for: .seconds(2.5))
                 run.cancel()
                 await run.value
