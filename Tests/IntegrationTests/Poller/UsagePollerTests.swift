@@ -20,15 +20,15 @@ import TPGWStore
                 let expectedSources = h.sources.map { $0.id }.sorted()
                 #expect(polledSources == expectedSources)
                 for region in ["bj", "gz"] {
-                    let stored = try await db.store.allPackages(filter: PackageFilter(regions: [region]))
+                    let stored = try await db.store.packages(regions: [region])
                     #expect(stored.count == h.sim.packageCount(region: region))
                     #expect(stored.count == 45)
                 }
                 let sources = try await db.store.sources()
                 #expect(sources.allSatisfy { $0.lastSuccessAt != nil && $0.consecutiveFailures == 0 && $0.latencyMs != nil })
                 // Raw upstream JSON is kept.
-                let one = try #require(try await db.store.allPackages().first)
-                #expect(try await db.store.packageDetail(key: one.key)?.raw.contains("\"id\"") == true)
+                let one = try #require(try await db.store.packages().first)
+                #expect(try await db.store.packageRow(key: one.key)?.raw.contains("\"id\"") == true)
             }
         }
     }
@@ -129,19 +129,6 @@ import TPGWStore
             }
         }
     }
-
-    @Test func sourceHealth_staleAfterThreeIntervalsWithoutSuccess() async throws {
-        try await TestDatabase.with { db in
-            try await PollerHarness.with(db: db, interval: 60) { h in
-                #expect(await h.poller(db.store).refresh(nil).values.allSatisfy { $0.isOK })
-                let health = try #require(try await db.store.sources().first)
-                let success = try #require(health.lastSuccessAt)
-                #expect(health.status(now: success.addingTimeInterval(179)) == .ok)
-                #expect(health.status(now: success.addingTimeInterval(181)) == .stale)
-            }
-        }
-    }
-
     /// Waits for what other tasks are doing (a poll in flight), checking every 10 ms, for at most 30 s: no timing is
     /// asserted, so load only makes it slower.
     static func waitUntil(_ condition: () async throws -> Bool) async throws {
