@@ -290,7 +290,7 @@ package final class BCEClient: Sendable {
                     if error.code == "RequestExpired" { expiredRetried = true } else { backoffRetries += 1 }
                     logger.debug("BCE attempt failed, retrying", metadata: [
                         "bce.source": "\(source)", "bce.operation": operation, "bce.error": error.code ?? error.kind.rawValue,
-                        "bce.retry_in_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
+                        "bce.retry_in_ms": "\(delay.milliseconds)",
                     ])
                     do {
                         try await sleep(delay)
