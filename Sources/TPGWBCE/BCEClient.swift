@@ -314,8 +314,8 @@ package final class BCEClient: Sendable {
         let headers = signer.signedHeaders(
             method: method, host: endpoint.hostHeader, path: fullPath, query: query, date: now(), otherHeaders: other,
             expiration: configuration.expiration)
-        var url = endpoint.baseURL + BCEURIEncoding.encode(path, keepSlash: true)
-        if !query.isEmpty { url += "?" + query.map { BCEURIEncoding.encode($0.0) + "=" + BCEURIEncoding.encode($0.1) }.joined(separator: "&") }
+        var url = endpoint.baseURL + PercentCoding.encode(path, keepSlash: true)
+        if !query.isEmpty { url += "?" + query.map { PercentCoding.encode($0.0) + "=" + PercentCoding.encode($0.1) }.joined(separator: "&") }
         let request = HTTPClientRequest(
             method: method, url: url, headers: headers.map { (name: $0.0, value: $0.1) }, body: body ?? [],
             connectTimeout: configuration.connectTimeout, totalTimeout: configuration.totalTimeout, concurrencyKey: endpoint.source.description)

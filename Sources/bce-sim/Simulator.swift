@@ -210,7 +210,7 @@ struct Simulator: Sendable {
         let t = clock.now(real: realNow)
 
         // Route.
-        let path = BCEPercent.decode(Substring(request.path))
+        let path = PercentCoding.decode(Substring(request.path))
         let operation: String
         let id: String?
         switch (request.method, path) {
