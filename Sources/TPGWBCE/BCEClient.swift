@@ -343,7 +343,7 @@ package final class BCEClient: Sendable {
     // MARK: Tokens
 
     /// A fresh random clientToken (32 hex characters).
-    package static func makeClientToken() -> String { Crypto.randomBytes(16).hexString }
+    package static func makeClientToken() -> String { Crypto.randomHex(bytes: 16) }
 
     static func validate(clientToken: String, endpoint: BCEEndpoint, operation: String) throws(BCEError) {
         guard !clientToken.isEmpty, clientToken.utf8.count <= 64, clientToken.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {

@@ -188,7 +188,7 @@ struct Simulator: Sendable {
 
     private mutating func nextRequestID() -> String {
         requestCounter += 1
-        let r = Crypto.randomBytes(4).hexString
+        let r = Crypto.randomHex(bytes: 4)
         return "sim-\(requestCounter)-\(r)"
     }
 

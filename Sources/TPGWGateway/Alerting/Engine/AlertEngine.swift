@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import TPGWCore
+import TPGWCrypto
 import TPGWStore
 
 /// Evaluates every budget over the current inputs and writes alert transitions together with their outbox rows,
@@ -132,6 +133,6 @@ final class AlertEngine: Sendable {
 
     /// `dl_` + 24 random hex digits.
     static func newDeliveryID() -> String {
-        "dl_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(24).lowercased()
+        "dl_" + Crypto.randomHex(bytes: 12)
     }
 }
