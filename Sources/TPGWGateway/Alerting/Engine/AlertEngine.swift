@@ -31,7 +31,7 @@ final class AlertEngine: Sendable {
     private let onFiring: (@Sendable ([AlertState]) -> Void)?
     private let cache = Mutex(Cache())
     /// Serialises passes inside this process (the database lock serialises replicas).
-    private let running = AsyncGate()
+    private let running = KeyedConcurrencyLimiter(limit: 1)
 
     /// - Parameter inputs: the current packages, forecasts, pools and sources (from the view); nil while there is
     ///   nothing trustworthy to evaluate (no view built yet), so an empty view never resolves every alert.
@@ -48,7 +48,7 @@ final class AlertEngine: Sendable {
     /// One pass at `now`: evaluate, step, and commit state changes with their deliveries.
     @discardableResult
     func evaluate(now: Date) async throws -> Report {
-        try await running.withLock { try await self.pass(now: now) }
+        try await running.withPermit("pass") { try await self.pass(now: now) }
     }
 
     private func pass(now: Date) async throws -> Report {

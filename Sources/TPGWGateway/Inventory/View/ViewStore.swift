@@ -30,7 +30,7 @@ final class ViewStore: Sendable {
     private let rebuildContinuation: AsyncStream<Void>.Continuation
     private let subscribers = Mutex<[UUID: AsyncStream<Void>.Continuation]>([:])
     /// One rebuild at a time, so two rebuilds never interleave their reads and writes of the view.
-    private let rebuilding = AsyncGate()
+    private let rebuilding = KeyedConcurrencyLimiter(limit: 1)
 
     init(load: @escaping Load, probe: @escaping @Sendable () async throws -> [SourceID: String], maxSegmentAge: TimeInterval = 600,
          logger: Logger) {
@@ -71,7 +71,7 @@ final class ViewStore: Sendable {
 
     /// Rebuilds the segments of `sources` (nil: everything) from the database now, and the sources' health.
     func rebuild(sources: Set<SourceID>? = nil, now: Date = Date()) async throws {
-        try await rebuilding.withLock {
+        try await rebuilding.withPermit("rebuild") {
             try await trackingAvailability {
                 try await rebuildLocked(sources: sources, versions: try await probe(), now: now)
             }
@@ -81,7 +81,7 @@ final class ViewStore: Sendable {
     /// Rebuilds whatever is due (see `due(versions:now:)`), deciding under the rebuild lock, so a rebuild that
     /// finished while this one waited is not repeated.
     func rebuildDue(now: Date = Date()) async throws {
-        try await rebuilding.withLock {
+        try await rebuilding.withPermit("rebuild") {
             try await trackingAvailability {
                 let versions = try await probe()
                 let due = due(versions: versions, now: now)
