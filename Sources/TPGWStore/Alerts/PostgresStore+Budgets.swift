@@ -28,6 +28,39 @@ extension PostgresStore {
         return !rows.isEmpty
     }
 
+    /// Deletes a budget and says once that its alerts are resolved: in one transaction (under the engine lock, so
+    /// a pass never writes for a budget that is gone), `notices` turns its firing alerts into outbox rows, which are
+    /// stored without an alert (they outlive it) and due at `now`; then the budget goes with its alerts, their
+    /// pending rows and its groups, and the engine version moves so every replica reloads.
+    /// - Returns: the deleted budget, or nil when there was none.
+    package func deleteBudget(
+        id: String, now: Date, notices: (BudgetRecord, [AlertRecord]) -> [AlertWriteBatch.Delivery]
+    ) async throws -> BudgetRecord? {
+        try await pool.withTransaction { connection in
+            _ = try await connection.query("SELECT version FROM alert_engine WHERE id = 1 FOR UPDATE")
+            let found = try await connection.query("SELECT \(unsafeRaw: Self.budgetColumns) FROM budgets WHERE id = \(id) FOR UPDATE")
+            guard let row = found.first else { return nil }
+            let record = try Self.decodeBudget(row)
+            let firing = try await connection.query("""
+                SELECT \(unsafeRaw: Self.alertColumns) FROM alerts WHERE budget_id = \(id) AND state = 'firing' ORDER BY id
+                """)
+            let rows = notices(record, try firing.map { row throws(PostgresError) in try Self.decodeAlert(row) })
+            _ = try await connection.query("DELETE FROM budgets WHERE id = \(id)")
+            _ = try await connection.query("DELETE FROM alert_groups WHERE budget_id = \(id)")
+            if !rows.isEmpty {
+                _ = try await connection.query("""
+                    INSERT INTO deliveries (id, alert_id, channel_id, event_kind, payload, created_at, next_attempt_at, budget_id)
+                    SELECT u.id, NULL, u.channel, u.kind, u.payload::jsonb, \(now), \(now), \(id)
+                    FROM unnest(\(rows.map(\.id))::text[], \(rows.map(\.channelID))::text[], \(rows.map(\.eventKind))::text[],
+                                \(rows.map(\.payload))::text[]) AS u(id, channel, kind, payload)
+                    JOIN channels c ON c.id = u.channel
+                    """)
+            }
+            _ = try await connection.query("UPDATE alert_engine SET version = version + 1 WHERE id = 1")
+            return record
+        }
+    }
+
     package func budget(id: String) async throws -> BudgetRecord? {
         let rows = try await pool.query("SELECT \(unsafeRaw: Self.budgetColumns) FROM budgets WHERE id = \(id)", idempotent: true)
         return try rows.first.map { row throws(PostgresError) in try Self.decodeBudget(row) }

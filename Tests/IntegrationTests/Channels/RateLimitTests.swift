@@ -59,6 +59,6 @@ import Testing
         #expect(digest.count == 5)
         #expect(folder.nextRelease(now: F.now + 60) == nil)
         let r = ChannelFormatter.makeRequest(events: digest, settings: F.settings(.dingtalk), deliveryID: "d", now: F.now + 60)
-        #expect(String(decoding: r.body, as: UTF8.self).contains("[Digest] 5 alert updates"))
+        #expect(String(decoding: r.body, as: UTF8.self).contains("[bj runway] 5 firing, 0 resolved"))
     }
 }

@@ -50,10 +50,14 @@ struct BudgetRoutes: Sendable {
         return .json(APIJSON.encode(try Self.dto(record)))
     }
 
-    /// DELETE /v1/budgets/{id}: deletes it with its alerts and their pending deliveries.
+    /// DELETE /v1/budgets/{id}: deletes it with its alerts; each channel is told once, in one message, that its
+    /// firing alerts are resolved.
     func delete(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
         let id = try context.parameter("id")
-        guard try await store.deleteBudget(id: id) else { throw Self.notFound(id) }
+        let now = Date()
+        guard try await store.deleteBudget(id: id, now: now, notices: { BudgetDeletion.notices(budget: $0, firing: $1, now: now) }) != nil else {
+            throw Self.notFound(id)
+        }
         context.logger.info("budget deleted", metadata: ["budget.id": id, "auth.key": principal.name])
         return HTTPResponse(status: .noContent)
     }
