@@ -18,16 +18,18 @@ struct NotificationGroupingTests {
         (0..<n).map { F.package("tp-\($0)", ratio: ratio) }
     }
 
-    @Test func fiveHundredAlertsFiringAtOnce_reachAJSONChannelAsOneMessage_afterGroupWait() async throws {
+    @Test func fiveHundredAlertsFiringAtOnce_reachAJSONAndADingTalkChannelAsOneMessageEach_afterGroupWait() async throws {
         try await TestDatabase.with { db in
             let receiver = try WebhookReceiver.start()
             let client = HTTPClient()
             let clock = ManualDate(F.t0)
+            let robot = try WebhookReceiver.start { _, _ in .json(Array("{\"errcode\":0,\"errmsg\":\"ok\"}".utf8)) }
             let channel = try await F.channel(db.store, url: receiver.url)
-            try await F.budget(db.store, rules: [.usedRatio(thresholds: [0.8])], channels: [channel.id], groupWait: 30, groupInterval: 300)
+            let ding = try await F.channel(db.store, format: .dingtalk, url: robot.url, secret: nil)
+            try await F.budget(db.store, rules: [.usedRatio(thresholds: [0.8])], channels: [channel.id, ding.id], groupWait: 30, groupInterval: 300)
             let inputs = LockedValue(AlertInputs(packages: Self.packages(500, ratio: 0.9)))
             let report = try await F.engine(db.store, inputs: inputs).evaluate(now: F.t0)
-            #expect(report.deliveries == 500)
+            #expect(report.deliveries == 1000)
 
             // Within groupWait nothing is due; a dispatcher started afresh (as after kill -9) finds the group's time
             // in the database.
@@ -36,16 +38,23 @@ struct NotificationGroupingTests {
             #expect(try await F.dispatcher(db.store, client: client, clock: clock).runOnce().claimed == 0)
             clock.advance(1)
             let round = try await F.dispatcher(db.store, client: client, clock: clock, owner: "d2").runOnce()
-            #expect(round.claimed == 500)
-            #expect(round.sent == 1)
-            #expect(round.delivered == 500)
+            #expect(round.claimed == 1000)
+            #expect(round.sent == 2)
+            #expect(round.delivered == 1000)
             #expect(receiver.received.count == 1)
+            // The robot gets one message (well within its 20 a minute): the 10 most urgent and a count of the rest.
+            #expect(robot.received.count == 1)
+            let markdown = try #require((robot.received.first?.json?["markdown"] as? [String: Any])?["text"] as? String)
+            #expect(markdown.contains("[runway] 500 firing, 0 resolved"))
+            #expect(markdown.contains("… and 490 more"))
+            #expect(try await db.store.deliveryCounts() == ["delivered": 1000], "nothing dropped")
             let body = try #require(receiver.received.first?.json)
             #expect((body["events"] as? [Any])?.count == 500)
             #expect(body["event"] as? String == "digest")
             #expect((body["text"] as? String)?.contains("and 490 more") == true)
             await client.shutdown()
             await receiver.stop()
+            await robot.stop()
         }
     }
 

@@ -28,7 +28,8 @@ struct BudgetRoutes: Sendable {
     /// POST /v1/budgets
     func create(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
         let budget = try await validated(request.body)
-        let record = try await store.insertBudget(id: Self.newID(), name: budget.name, body: Self.body(budget))
+        let record = try await store.insertBudget(
+            id: Self.newID(), name: budget.name, body: Self.body(budget), audit: AuditTrail.budget(principal, "budget.create"))
         context.logger.info("budget created", metadata: ["budget.id": record.id, "auth.key": principal.name])
         return .json(APIJSON.encode(try Self.dto(record)), status: .created)
     }
@@ -45,7 +46,8 @@ struct BudgetRoutes: Sendable {
         let id = try context.parameter("id")
         guard try await store.budget(id: id) != nil else { throw Self.notFound(id) }
         let budget = try await validated(request.body)
-        guard let record = try await store.updateBudget(id: id, name: budget.name, body: Self.body(budget)) else { throw Self.notFound(id) }
+        guard let record = try await store.updateBudget(
+            id: id, name: budget.name, body: Self.body(budget), audit: AuditTrail.budget(principal, "budget.update")) else { throw Self.notFound(id) }
         context.logger.info("budget updated", metadata: ["budget.id": id, "auth.key": principal.name])
         return .json(APIJSON.encode(try Self.dto(record)))
     }
@@ -55,7 +57,7 @@ struct BudgetRoutes: Sendable {
     func delete(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
         let id = try context.parameter("id")
         let now = Date()
-        guard try await store.deleteBudget(id: id, now: now, notices: { BudgetDeletion.notices(budget: $0, firing: $1, now: now) }) != nil else {
+        guard try await store.deleteBudget(id: id, now: now, audit: AuditTrail.budget(principal, "budget.delete"), notices: { BudgetDeletion.notices(budget: $0, firing: $1, now: now) }) != nil else {
             throw Self.notFound(id)
         }
         context.logger.info("budget deleted", metadata: ["budget.id": id, "auth.key": principal.name])

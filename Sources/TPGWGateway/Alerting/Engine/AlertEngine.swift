@@ -61,6 +61,7 @@ final class AlertEngine: Sendable {
             return budget
         }
         guard let inputs = inputs() else { return Report(budgets: budgets.count) }
+        let silences = try await store.silences(endingAfter: now).compactMap(SilenceRecord.silence)
         let (cachedVersion, cachedStatuses) = cache.withLock { ($0.version, $0.previousStatuses) }
         let previous = cachedStatuses ?? [:]
         var report = Report(budgets: budgets.count)
@@ -80,7 +81,8 @@ final class AlertEngine: Sendable {
                         if let state = try? decoder.decode(AlertState.self, from: Data(record.body.utf8)) { alerts[state.fingerprint] = state }
                     }
                 }
-                let output = AlertPass.run(budgets: budgets, inputs: inputs, existing: alerts, previousStatuses: previous, now: now)
+                var output = AlertPass.run(budgets: budgets, inputs: inputs, existing: alerts, previousStatuses: previous, now: now)
+                AlertMuting.apply(&output, existing: alerts, budgets: byID, silences: silences, now: now)
                 committed = (alerts, output.writes, reload != nil)
                 var batch = AlertWriteBatch()
                 batch.alerts = output.writes.map(Self.row)
@@ -88,12 +90,13 @@ final class AlertEngine: Sendable {
                     let payload = StoredAlertEvent.encode([event])
                     report.events.append("\(event.kind.rawValue) \(event.alert.fingerprint)")
                     let budget = byID[event.alert.budgetID]
+                    let urgent = output.urgent.contains(event.alert.fingerprint)
                     for channel in channels {
                         batch.deliveries.append(.init(
                             id: Self.newDeliveryID(), fingerprint: event.alert.fingerprint.value, channelID: channel,
                             eventKind: event.kind.rawValue, payload: payload, createdAt: now, budgetID: event.alert.budgetID,
-                            groupWait: budget?.groupWaitSeconds ?? Budget.defaultGroupWait,
-                            groupInterval: budget?.groupIntervalSeconds ?? Budget.defaultGroupInterval))
+                            groupWait: urgent ? 0 : budget?.groupWaitSeconds ?? Budget.defaultGroupWait,
+                            groupInterval: urgent ? 0 : budget?.groupIntervalSeconds ?? Budget.defaultGroupInterval))
                     }
                 }
                 batch.statuses = Self.changedStatuses(inputs.packages, since: previous)
