@@ -53,9 +53,12 @@ extension StatusPageModel {
         return StatusPageModel(
             regions: regionRows, packages: packages, pools: pools,
             alerts: [
-                Alert(title: "Pool runs empty within 24 h", subject: "prod/bj", since: now.addingTimeInterval(-5_400), severity: .critical),
-                Alert(title: "Package exhausts before expiry", subject: firstKey, since: now.addingTimeInterval(-26 * 3600), severity: .warning),
-                Alert(title: "Source stale", subject: "staging/bd", since: now.addingTimeInterval(-2_400), severity: .info),
+                Alert(title: "Pool runs empty within 24 h", subject: "prod/bj", since: now.addingTimeInterval(-5_400), severity: .critical,
+                      budget: "prod runway", kind: "Pool gap: pay-as-you-go billing"),
+                Alert(title: "Package exhausts before expiry", subject: firstKey, since: now.addingTimeInterval(-26 * 3600), severity: .warning,
+                      budget: "prod runway", kind: "Runs out before expiry", acknowledged: true),
+                Alert(title: "Source stale", subject: "staging/bd", since: now.addingTimeInterval(-2_400), severity: .info,
+                      budget: "staging", kind: "Source not read", silenced: true),
             ],
             sources: accounts.flatMap { account in
                 regions.map { region in

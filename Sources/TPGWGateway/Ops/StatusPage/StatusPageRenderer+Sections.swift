@@ -51,7 +51,8 @@ extension StatusPageRenderer {
             html.raw("\">")
             html.number(g.total)
             html.raw("</b> ")
-            html.text(g.budget.isEmpty ? g.kind : g.budget + " · " + g.kind)
+            html.text([g.budget, g.kind].filter { !$0.isEmpty }.joined(separator: " · ").isEmpty ? "other"
+                : [g.budget, g.kind].filter { !$0.isEmpty }.joined(separator: " · "))
             if g.silenced > 0 {
                 html.raw(" <span class=\"muted\">")
                 html.number(g.silenced)
