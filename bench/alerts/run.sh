@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Alerts benchmark: evaluate 50 budgets (8 rules each) over 100,000 packages (pure, and through the engine with
-# PostgreSQL), and dispatch 10,000 deliveries to a local receiver (deliveries/s, transition->receipt latency).
+# PostgreSQL), dispatch 10,000 deliveries to a local receiver (deliveries/s, transition->receipt latency), and 25,000
+# alerts of 50 budgets firing at once to a json and a DingTalk-format channel (messages, time to last message, rows).
 # Starts its own throwaway PostgreSQL (.data/pg-bench-alerts).
 # Usage: bench/alerts/run.sh [debug|release]   (default release). Output: bench/results/alerts-<date>.txt
 set -euo pipefail

@@ -72,7 +72,7 @@ api() { curl -fsS -H "Authorization: Bearer $KEY" -H 'Content-Type: application/
 start_tpgw
 CHANNEL=$(api -d "{\"name\":\"kill\",\"format\":\"json\",\"url\":\"http://127.0.0.1:$RECV_PORT/hook\",\"secret\":\"s3cret-kill\"}" \
   "http://127.0.0.1:$PORT/v1/channels" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])') || fail "channel"
-api -d "{\"name\":\"kill\",\"rules\":[{\"kind\":\"remainingBytes\",\"below\":1125899906842624,\"per\":\"pool\"}],\"channels\":[\"$CHANNEL\"]}" \
+api -d "{\"name\":\"kill\",\"rules\":[{\"kind\":\"remainingBytes\",\"below\":1125899906842624,\"per\":\"pool\"}],\"channels\":[\"$CHANNEL\"],\"groupWaitSeconds\":0}" \
   "http://127.0.0.1:$PORT/v1/budgets" >/dev/null || fail "budget"
 
 for _ in $(seq 1 300); do [ -s "$DIR/received.log" ] && break; sleep 0.1; done

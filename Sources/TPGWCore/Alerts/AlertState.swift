@@ -27,6 +27,40 @@ package struct AlertState: Sendable, Equatable, Codable {
     package var updatedAt: Date
     /// Notifications so far in this firing episode.
     package var notifications: Int
+    /// The silence muting this alert (its notices are withheld); when it ends while the alert still fires, the
+    /// alert notifies at once.
+    package var silencedBy: String?
+    /// Who acknowledged it, when and why: repeats stop until it resolves or escalates.
+    package var acknowledgement: Acknowledgement?
+
+    /// An acknowledgement of a firing alert.
+    package struct Acknowledgement: Sendable, Equatable, Codable {
+        package var by: String
+        package var at: Date
+        package var comment: String
+
+        package init(by: String, at: Date, comment: String) {
+            self.by = by
+            self.at = at
+            self.comment = comment
+        }
+
+        enum CodingKeys: String, CodingKey { case by, at, comment }
+
+        package init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            by = try c.decode(String.self, forKey: .by)
+            at = try c.decodeRFC3339(forKey: .at)
+            comment = try c.decode(String.self, forKey: .comment)
+        }
+
+        package func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(by, forKey: .by)
+            try c.encodeRFC3339(at, forKey: .at)
+            try c.encode(comment, forKey: .comment)
+        }
+    }
 
     package init(condition c: AlertCondition, level: Int, now: Date) {
         fingerprint = c.fingerprint
@@ -50,7 +84,7 @@ package struct AlertState: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case fingerprint, budgetID, budgetName, ruleIndex, kind, subject, status, level, value, threshold, summary, facts
-        case startedAt, lastNotifiedAt, resolvedAt, updatedAt, notifications
+        case startedAt, lastNotifiedAt, resolvedAt, updatedAt, notifications, silencedBy, acknowledgement
     }
 
     package init(from decoder: any Decoder) throws {
@@ -72,6 +106,8 @@ package struct AlertState: Sendable, Equatable, Codable {
         resolvedAt = try c.decodeRFC3339IfPresent(forKey: .resolvedAt)
         updatedAt = try c.decodeRFC3339(forKey: .updatedAt)
         notifications = try c.decode(Int.self, forKey: .notifications)
+        silencedBy = try c.decodeIfPresent(String.self, forKey: .silencedBy)
+        acknowledgement = try c.decodeIfPresent(Acknowledgement.self, forKey: .acknowledgement)
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -93,5 +129,7 @@ package struct AlertState: Sendable, Equatable, Codable {
         try c.encodeRFC3339(resolvedAt, forKey: .resolvedAt)
         try c.encodeRFC3339(updatedAt, forKey: .updatedAt)
         try c.encode(notifications, forKey: .notifications)
+        try c.encodeIfPresent(silencedBy, forKey: .silencedBy)
+        try c.encodeIfPresent(acknowledgement, forKey: .acknowledgement)
     }
 }

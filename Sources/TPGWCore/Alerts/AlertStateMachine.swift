@@ -6,9 +6,9 @@ import Foundation
 /// |---|---|---|
 /// | none/resolved | breaching | firing; `.firing` |
 /// | none/resolved | held or none | unchanged; nothing |
-/// | firing | breaching at a higher level | level raised; `.escalated` |
+/// | firing | breaching at a higher level | level raised, acknowledgement cleared; `.escalated` |
 /// | firing | breaching or held | updated; `.repeat` when `repeatInterval` has passed since the last notice |
-/// | firing | none (cleared by the margin) | resolved; `.resolved` |
+/// | firing | none (cleared by the margin) | resolved; `.resolved` (acknowledgement and silence mark cleared) |
 /// | any | one-shot | fires once per distinct value and is resolved at once, with no resolved notice |
 ///
 /// While firing, the level only drops (silently) once the value has cleared the higher threshold by the
@@ -26,6 +26,8 @@ package enum AlertStateMachine {
         guard let condition else {
             guard var alert = firing else { return (existing, []) }
             alert.status = .resolved
+            alert.acknowledgement = nil
+            alert.silencedBy = nil
             alert.resolvedAt = now
             alert.updatedAt = now
             alert.lastNotifiedAt = now
@@ -58,6 +60,8 @@ package enum AlertStateMachine {
         alert.updatedAt = now
         var events: [AlertEvent] = []
         if level > previous {
+            // An escalation ends an acknowledgement: the higher threshold is news.
+            alert.acknowledgement = nil
             alert.lastNotifiedAt = now
             alert.notifications += 1
             events.append(AlertEvent(kind: .escalated, alert: alert, previousLevel: previous, at: now))

@@ -24,6 +24,10 @@ extension Budget {
         check(Set(channels).count == channels.count, "channels", "must not repeat a channel")
         check(repeatIntervalHours.isFinite && repeatIntervalHours >= 0.25 && repeatIntervalHours <= 720,
               "repeatIntervalHours", "must be in [0.25, 720]")
+        check(groupWaitSeconds.isFinite && groupWaitSeconds >= 0 && groupWaitSeconds <= 3600,
+              "groupWaitSeconds", "must be in [0, 3600]")
+        check(groupIntervalSeconds.isFinite && groupIntervalSeconds >= 0 && groupIntervalSeconds <= 86400,
+              "groupIntervalSeconds", "must be in [0, 86400]")
         return errors
     }
 

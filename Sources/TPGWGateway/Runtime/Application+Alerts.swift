@@ -10,6 +10,8 @@ extension Application {
         ChannelRoutes(store: store, tester: tester, auth: auth, policy: configuration.webhookPolicy).register(on: router)
         AlertRoutes(store: store, auth: auth).register(on: router)
         DeliveryRoutes(store: store, auth: auth).register(on: router)
+        SilenceRoutes(store: store, auth: auth).register(on: router)
+        AuditRoutes(store: store, auth: auth).register(on: router)
     }
 
     /// The alert engine over the live view plus the delivery dispatcher; `run()` them in the background.
@@ -39,19 +41,18 @@ extension Application {
         return Alerting(engine: engine, dispatcher: dispatcher, store: store, updates: views.updates(), logger: log, now: now)
     }
 
-    /// Firing alerts as the status page lists them: critical first, then oldest first; at most 100.
+    /// Firing alerts as the status page lists them: critical first, then oldest first; every one (the page counts
+    /// them by budget and kind, shows the most urgent and folds the rest).
     static func statusPageAlerts(_ firing: [AlertState]) -> [StatusPageModel.Alert] {
         let rows = firing.map { a -> StatusPageModel.Alert in
             let tone = AlertMessageBuilder.tone(AlertEvent(kind: .firing, alert: a, at: a.updatedAt))
             return StatusPageModel.Alert(
                 title: AlertMessageBuilder.ruleTitle(a.kind, zh: false) + ": " + a.summary,
                 subject: a.subject.packageKey?.description ?? a.subject.description, since: a.startedAt,
-                severity: tone == .critical ? .critical : .warning)
+                severity: tone == .critical ? .critical : .warning, budget: a.budgetName, kind: AlertMessageBuilder.ruleTitle(a.kind, zh: false),
+                silenced: a.silencedBy != nil, acknowledged: a.acknowledgement != nil)
         }
-        let sorted = rows.sorted {
-            $0.severity != $1.severity ? $0.severity == .critical : $0.since != $1.since ? $0.since < $1.since : $0.subject < $1.subject
-        }
-        return Array(sorted.prefix(100))
+        return rows.sorted(by: StatusPageRenderer.moreUrgent)
     }
 
     /// Delivery tuning from the configuration (`TPGW_DELIVERY_LEASE_SECONDS`, `TPGW_DELIVERY_TIMEOUT_SECONDS`) and this

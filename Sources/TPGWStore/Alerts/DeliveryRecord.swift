@@ -20,11 +20,13 @@ package struct DeliveryRecord: Sendable, Equatable {
     /// The delivery whose (digest) message carried this one.
     package var foldedInto: String?
     package var lastError: String?
+    /// The budget whose (budget, channel) group the row belongs to; nil for rows written before grouping.
+    package var budgetID: String?
 
     package init(
         id: String, seq: Int64, alertID: Int64?, channelID: String, eventKind: String, payload: String, state: String, attempts: Int,
         createdAt: Date, nextAttemptAt: Date, claimedBy: String?, claimUntil: Date?, deliveredAt: Date?, foldedInto: String?,
-        lastError: String?
+        lastError: String?, budgetID: String? = nil
     ) {
         self.id = id
         self.seq = seq
@@ -41,5 +43,9 @@ package struct DeliveryRecord: Sendable, Equatable {
         self.deliveredAt = deliveredAt
         self.foldedInto = foldedInto
         self.lastError = lastError
+        self.budgetID = budgetID
     }
+
+    /// Rows of one group go out together: (channel, budget), or the row alone when it has no budget.
+    package var groupKey: String { budgetID.map { "b:" + $0 } ?? "d:" + id }
 }

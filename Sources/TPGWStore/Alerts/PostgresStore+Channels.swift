@@ -4,30 +4,45 @@ import TPGWCore
 extension PostgresStore {
     static let channelColumns = "id, seq, name, format, url, secret, language, created_at, updated_at"
 
-    /// Stores a new channel.
-    package func insertChannel(_ c: ChannelRecord) async throws -> ChannelRecord {
-        let rows = try await pool.query("""
-            INSERT INTO channels (id, name, format, url, secret, language)
-            VALUES (\(c.id), \(c.name), \(c.format), \(c.url), \(c.secret), \(c.language))
-            RETURNING \(unsafeRaw: Self.channelColumns)
-            """)
-        return try Self.decodeChannel(rows[0])
+    /// Stores a new channel (with its audit entry, in one transaction).
+    package func insertChannel(_ c: ChannelRecord, audit: Audit<ChannelRecord>? = nil) async throws -> ChannelRecord {
+        try await pool.withTransaction { connection in
+            let rows = try await connection.query("""
+                INSERT INTO channels (id, name, format, url, secret, language)
+                VALUES (\(c.id), \(c.name), \(c.format), \(c.url), \(c.secret), \(c.language))
+                RETURNING \(unsafeRaw: Self.channelColumns)
+                """)
+            let record = try Self.decodeChannel(rows[0])
+            if let audit { try await Self.writeAudit(audit(nil, record), on: connection) }
+            return record
+        }
     }
 
-    /// Replaces a channel's fields; nil when there is no such channel.
-    package func updateChannel(_ c: ChannelRecord) async throws -> ChannelRecord? {
-        let rows = try await pool.query("""
-            UPDATE channels SET name = \(c.name), format = \(c.format), url = \(c.url), secret = \(c.secret),
-                language = \(c.language), updated_at = now()
-            WHERE id = \(c.id) RETURNING \(unsafeRaw: Self.channelColumns)
-            """)
-        return try rows.first.map { row throws(PostgresError) in try Self.decodeChannel(row) }
+    /// Replaces a channel's fields; nil when there is no such channel. Audited in the same transaction.
+    package func updateChannel(_ c: ChannelRecord, audit: Audit<ChannelRecord>? = nil) async throws -> ChannelRecord? {
+        try await pool.withTransaction { connection in
+            let found = try await connection.query("SELECT \(unsafeRaw: Self.channelColumns) FROM channels WHERE id = \(c.id) FOR UPDATE")
+            guard let row = found.first else { return nil }
+            let before = try Self.decodeChannel(row)
+            let rows = try await connection.query("""
+                UPDATE channels SET name = \(c.name), format = \(c.format), url = \(c.url), secret = \(c.secret),
+                    language = \(c.language), updated_at = now()
+                WHERE id = \(c.id) RETURNING \(unsafeRaw: Self.channelColumns)
+                """)
+            let after = try Self.decodeChannel(rows[0])
+            if let audit { try await Self.writeAudit(audit(before, after), on: connection) }
+            return after
+        }
     }
 
-    /// Deletes a channel and its deliveries; returns whether it existed.
-    package func deleteChannel(id: String) async throws -> Bool {
-        let rows = try await pool.query("DELETE FROM channels WHERE id = \(id) RETURNING id")
-        return !rows.isEmpty
+    /// Deletes a channel and its deliveries; returns whether it existed. Audited in the same transaction.
+    package func deleteChannel(id: String, audit: Audit<ChannelRecord>? = nil) async throws -> Bool {
+        try await pool.withTransaction { connection in
+            let rows = try await connection.query("DELETE FROM channels WHERE id = \(id) RETURNING \(unsafeRaw: Self.channelColumns)")
+            guard let row = rows.first else { return false }
+            if let audit { try await Self.writeAudit(audit(try Self.decodeChannel(row), nil), on: connection) }
+            return true
+        }
     }
 
     package func channel(id: String) async throws -> ChannelRecord? {

@@ -4,28 +4,47 @@ import TPGWCore
 extension PostgresStore {
     static let deliveryColumns = """
         id, seq, alert_id, channel_id, event_kind, payload::text, state, attempts, created_at, next_attempt_at, claimed_by, \
-        claim_until, delivered_at, folded_into, last_error
+        claim_until, delivered_at, folded_into, last_error, budget_id
         """
 
-    /// Claims up to `limit` due deliveries for `owner`, oldest due first. Due-ness is decided by `now` (the
-    /// dispatcher's clock, which scheduled the retries); the lease runs on the database's clock (`now() + lease`),
-    /// so replicas with skewed clocks agree on when a claim ran out. Rows another dispatcher holds (locked, or
-    /// leased), and rows of `excludingChannels` (channels this dispatcher is still sending to), are skipped; a lease
-    /// that ran out without a recorded result makes the row due again (at-least-once).
+    /// Claims the due deliveries of up to `limit` groups for `owner`, oldest due first: a group is a (channel,
+    /// budget) pair (a row without a budget is a group alone), and every due row of a claimed group is taken, so
+    /// the group goes out as one message; the groups' `last_flush_at` becomes `now`. Due-ness is decided by `now`
+    /// (the dispatcher's clock, which scheduled the retries); the lease runs on the database's clock (`now() +
+    /// lease`), so replicas with skewed clocks agree on when a claim ran out. Rows another dispatcher holds (locked,
+    /// or leased), and rows of `excludingChannels` (channels this dispatcher is still sending to), are skipped; a
+    /// lease that ran out without a recorded result makes the row due again (at-least-once).
     package func claimDeliveries(
         owner: String, now: Date, lease: TimeInterval, limit: Int, excludingChannels: [String] = []
     ) async throws -> [DeliveryRecord] {
-        let rows = try await pool.query("""
-            UPDATE deliveries SET claimed_by = \(owner), claim_until = now() + make_interval(secs => \(lease))
-            WHERE id IN (
-                SELECT id FROM deliveries
-                WHERE state = 'pending' AND next_attempt_at <= \(now) AND (claim_until IS NULL OR claim_until <= now())
-                  AND NOT (channel_id = ANY(\(excludingChannels)::text[]))
-                ORDER BY next_attempt_at, seq LIMIT \(limit)
-                FOR UPDATE SKIP LOCKED)
-            RETURNING \(unsafeRaw: Self.deliveryColumns)
-            """)
-        return try rows.map { row throws(PostgresError) in try Self.decodeDelivery(row) }.sorted { $0.seq < $1.seq }
+        try await pool.withTransaction { connection in
+            let rows = try await connection.query("""
+                WITH due AS (
+                    SELECT channel_id, coalesce(budget_id, id) AS grp, min(next_attempt_at) AS first_due, min(seq) AS first_seq
+                    FROM deliveries
+                    WHERE state = 'pending' AND next_attempt_at <= \(now) AND (claim_until IS NULL OR claim_until <= now())
+                      AND NOT (channel_id = ANY(\(excludingChannels)::text[]))
+                    GROUP BY 1, 2 ORDER BY first_due, first_seq LIMIT \(limit)
+                ), picked AS (
+                    SELECT d.id FROM deliveries d JOIN due ON d.channel_id = due.channel_id AND coalesce(d.budget_id, d.id) = due.grp
+                    WHERE d.state = 'pending' AND d.next_attempt_at <= \(now) AND (d.claim_until IS NULL OR d.claim_until <= now())
+                    FOR UPDATE OF d SKIP LOCKED
+                )
+                UPDATE deliveries SET claimed_by = \(owner), claim_until = now() + make_interval(secs => \(lease))
+                WHERE id IN (SELECT id FROM picked)
+                RETURNING \(unsafeRaw: Self.deliveryColumns)
+                """)
+            let claimed = try rows.map { row throws(PostgresError) in try Self.decodeDelivery(row) }.sorted { $0.seq < $1.seq }
+            let groups = claimed.filter { $0.budgetID != nil && $0.attempts == 0 }
+            if !groups.isEmpty {
+                _ = try await connection.query("""
+                    UPDATE alert_groups g SET last_flush_at = \(now), next_flush_at = NULL
+                    FROM unnest(\(groups.map { $0.budgetID ?? "" })::text[], \(groups.map(\.channelID))::text[]) AS u(budget, channel)
+                    WHERE g.budget_id = u.budget AND g.channel_id = u.channel AND (g.next_flush_at IS NULL OR g.next_flush_at <= \(now))
+                    """)
+            }
+            return claimed
+        }
     }
 
     /// Extends `owner`'s claims on these deliveries to `now() + lease` (database clock) while their send is in
@@ -152,9 +171,10 @@ extension PostgresStore {
         let delivered = try row.decode(Date?.self, at: 12)
         let folded = try row.decode(String?.self, at: 13)
         let error = try row.decode(String?.self, at: 14)
+        let budget = try row.decode(String?.self, at: 15)
         return DeliveryRecord(
             id: id, seq: seq, alertID: alertID, channelID: channel, eventKind: kind, payload: payload, state: state, attempts: attempts,
             createdAt: created, nextAttemptAt: next, claimedBy: claimedBy, claimUntil: claimUntil, deliveredAt: delivered,
-            foldedInto: folded, lastError: error)
+            foldedInto: folded, lastError: error, budgetID: budget)
     }
 }

@@ -4,13 +4,21 @@ import TPGWCore
 extension PostgresStore {
     /// Stores a new key's hash.
     /// - Throws: `AppError(.conflict)` when an active key already has that name.
-    package func insertAPIKey(name: String, keyHash: String, scopes: [String]) async throws -> APIKeyRecord {
+    /// Audited (`apiKey.create`, by `actor`) in the same statement; the entry holds the name and scopes, never the hash.
+    package func insertAPIKey(name: String, keyHash: String, scopes: [String], actor: String = "cli") async throws -> APIKeyRecord {
         let joined = scopes.joined(separator: ",")
+        let after = AuditJSON.object([("name", AuditJSON.string(name)), ("scopes", AuditJSON.string(joined))])
         let result: Result<PostgresResult, PostgresError>
         do {
             result = .success(try await pool.query("""
-                INSERT INTO api_keys (name, key_hash, scopes) VALUES (\(name), \(keyHash), string_to_array(\(joined), ','))
-                RETURNING id, created_at
+                WITH k AS (
+                    INSERT INTO api_keys (name, key_hash, scopes) VALUES (\(name), \(keyHash), string_to_array(\(joined), ','))
+                    RETURNING id, created_at
+                ), a AS (
+                    INSERT INTO audit_log (actor, action, target_type, target_id, after)
+                    SELECT \(actor), 'apiKey.create', 'apiKey', \(name), \(after)::jsonb FROM k
+                )
+                SELECT id, created_at FROM k
                 """))
         } catch {
             result = .failure(error)
@@ -44,8 +52,21 @@ extension PostgresStore {
     }
 
     /// Revokes the active key with that name; returns whether one was revoked.
-    package func revokeAPIKey(name: String) async throws -> Bool {
-        let rows = try await pool.query("UPDATE api_keys SET revoked_at = now() WHERE name = \(name) AND revoked_at IS NULL RETURNING id")
+    /// Audited (`apiKey.revoke`, by `actor`) in the same statement.
+    package func revokeAPIKey(name: String, actor: String = "cli") async throws -> Bool {
+        let rows = try await pool.query("""
+            WITH k AS (
+                UPDATE api_keys SET revoked_at = now() WHERE name = \(name) AND revoked_at IS NULL
+                RETURNING id, name, array_to_string(scopes, ',') AS scopes
+            ), a AS (
+                INSERT INTO audit_log (actor, action, target_type, target_id, before, after)
+                SELECT \(actor), 'apiKey.revoke', 'apiKey', k.name,
+                       jsonb_build_object('name', k.name, 'scopes', k.scopes),
+                       jsonb_build_object('name', k.name, 'scopes', k.scopes, 'revoked', true)
+                FROM k
+            )
+            SELECT id FROM k
+            """)
         return !rows.isEmpty
     }
 

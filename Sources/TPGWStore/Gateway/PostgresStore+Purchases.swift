@@ -19,13 +19,23 @@ extension PostgresStore {
         apiKeyID: Int64, caller: String, idempotencyKey: String, account: String, region: String, canonical: String, bodyJSON: String,
         clientToken: String, leaseSeconds: Double
     ) async throws -> (PurchaseRecord, Bool) {
+        // The new purchase is audited (`purchase.create`, by the caller) in the same statement.
         let inserted = try await pool.query("""
-            INSERT INTO purchases (api_key_id, caller, account, region, idempotency_key, request_canonical, request_body, client_token, state,
-                                   lease_until)
-            VALUES (\(apiKeyID), \(caller), \(account), \(region), \(idempotencyKey), \(canonical), \(bodyJSON)::jsonb, \(clientToken), 'pending',
-                    now() + make_interval(secs => \(leaseSeconds)))
-            ON CONFLICT (api_key_id, idempotency_key) DO NOTHING
-            RETURNING \(unsafeRaw: Self.purchaseColumns)
+            WITH p AS (
+                INSERT INTO purchases (api_key_id, caller, account, region, idempotency_key, request_canonical, request_body, client_token,
+                                       state, lease_until)
+                VALUES (\(apiKeyID), \(caller), \(account), \(region), \(idempotencyKey), \(canonical), \(bodyJSON)::jsonb, \(clientToken),
+                        'pending', now() + make_interval(secs => \(leaseSeconds)))
+                ON CONFLICT (api_key_id, idempotency_key) DO NOTHING
+                RETURNING \(unsafeRaw: Self.purchaseColumns)
+            ), a AS (
+                INSERT INTO audit_log (actor, action, target_type, target_id, after)
+                SELECT \(caller), 'purchase.create', 'purchase', p.id::text,
+                       jsonb_build_object('account', p.account, 'region', p.region, 'idempotencyKey', p.idempotency_key,
+                                          'request', p.request_body::jsonb, 'state', p.state)
+                FROM p
+            )
+            SELECT * FROM p
             """)
         if let row = inserted.first { return (try Self.decodePurchase(row), true) }
         let rows = try await pool.query("""
@@ -94,12 +104,21 @@ extension PostgresStore {
         errorCode: String?, errorMessage: String?
     ) async throws -> Bool {
         let body = Data(responseBody).base64EncodedString()
+        // Its settling is audited (`purchase.settle`, by the caller) in the same statement.
         let rows = try await pool.query("""
-            UPDATE purchases SET state = \(state.rawValue), package_id = \(packageID), response_status = \(responseStatus),
-                   response_body = decode(\(body), 'base64'), upstream_request_id = \(upstreamRequestID),
-                   error_code = \(errorCode), error_message = \(errorMessage), updated_at = now()
-            WHERE id = \(id) AND state = 'pending'
-            RETURNING id
+            WITH p AS (
+                UPDATE purchases SET state = \(state.rawValue), package_id = \(packageID), response_status = \(responseStatus),
+                       response_body = decode(\(body), 'base64'), upstream_request_id = \(upstreamRequestID),
+                       error_code = \(errorCode), error_message = \(errorMessage), updated_at = now()
+                WHERE id = \(id) AND state = 'pending'
+                RETURNING id, caller, state, package_id, error_code
+            ), a AS (
+                INSERT INTO audit_log (actor, action, target_type, target_id, before, after)
+                SELECT p.caller, 'purchase.settle', 'purchase', p.id::text, jsonb_build_object('state', 'pending'),
+                       jsonb_build_object('state', p.state, 'packageId', p.package_id, 'errorCode', p.error_code)
+                FROM p
+            )
+            SELECT id FROM p
             """)
         return !rows.isEmpty
     }

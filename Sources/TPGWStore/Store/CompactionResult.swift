@@ -12,4 +12,6 @@ package struct CompactionResult: Sendable, Equatable {
     package var pollRunsDeleted: Int
     /// Attempts of delivered, failed or dead deliveries older than their retention, deleted.
     package var deliveryAttemptsDeleted: Int = 0
+    /// Audit entries older than their retention (400 days), deleted.
+    package var auditEntriesDeleted: Int = 0
 }

@@ -13,11 +13,14 @@ extension PostgresStore {
         /// Attempts of finished deliveries (delivered, failed, dead) older than this are deleted (default 30 days);
         /// a pending delivery keeps all of its attempts.
         package var deliveryAttempts: TimeInterval
+        /// Audit entries older than this are deleted (default 400 days).
+        package var audit: TimeInterval = 400 * 86400
 
         package init(
             rawSnapshots: TimeInterval = 90 * 86400, hourlyRollups: TimeInterval = 400 * 86400, pollRuns: TimeInterval = 30 * 86400,
-            deliveryAttempts: TimeInterval = 30 * 86400
+            deliveryAttempts: TimeInterval = 30 * 86400, audit: TimeInterval = 400 * 86400
         ) {
+            self.audit = audit
             self.rawSnapshots = rawSnapshots
             self.hourlyRollups = hourlyRollups
             self.pollRuns = pollRuns
@@ -26,7 +29,7 @@ extension PostgresStore {
     }
 
     /// Compacts raw snapshots older than the retention into hourly rollups (min, max, last, samples),
-    /// then drops expired rollups, poll runs and finished deliveries' attempts. The cut-off is rounded down to a whole hour, so an
+    /// then drops expired rollups, poll runs, finished deliveries' attempts and audit entries. The cut-off is rounded down to a whole hour, so an
     /// hour is never split between raw rows and a rollup. One transaction: all or nothing, and safe to
     /// run on several replicas at once (a second run finds nothing to do).
     @discardableResult
@@ -35,6 +38,7 @@ extension PostgresStore {
         let rollupCutoff = now.addingTimeInterval(-retention.hourlyRollups)
         let pollCutoff = now.addingTimeInterval(-retention.pollRuns)
         let attemptCutoff = now.addingTimeInterval(-retention.deliveryAttempts)
+        let auditCutoff = now.addingTimeInterval(-retention.audit)
         return try await transaction(attempts: 3) { connection throws(PostgresError) in
             // A first compaction after a long pause can move millions of rows: lift the usual limit.
             try await connection.execute(unsafeSQL: "SET LOCAL statement_timeout = '15min'")
@@ -73,9 +77,10 @@ extension PostgresStore {
                 DELETE FROM delivery_attempts a USING deliveries d
                 WHERE a.delivery_id = d.id AND d.state <> 'pending' AND a.attempted_at < \(attemptCutoff)
                 """).affectedRows
+            let deletedAudit = try await connection.query("DELETE FROM audit_log WHERE at < \(auditCutoff)").affectedRows
             return CompactionResult(
                 snapshotsCompacted: compacted, rollupsWritten: rollups, rollupsDeleted: deletedRollups, pollRunsDeleted: deletedRuns,
-                deliveryAttemptsDeleted: deletedAttempts)
+                deliveryAttemptsDeleted: deletedAttempts, auditEntriesDeleted: deletedAudit)
         }
     }
 }

@@ -1,3 +1,6 @@
+import Foundation
+import TPGWCore
+
 /// A parsed `tpgw` command line.
 enum Command: Equatable {
     case serve(configPath: String?, migrate: Bool)
@@ -56,6 +59,8 @@ enum Command: Equatable {
             default:
                 throw UsageError("keys: unknown subcommand \"\(sub)\" (create, list, revoke)")
             }
+        case "silences":
+            command = .query(try Self.silences(&options, environment: environment))
         default:
             guard let resource = GatewayQuery.Resource(rawValue: verb) else {
                 throw UsageError("unknown command \"\(verb)\"; run `tpgw --help`")
@@ -91,6 +96,66 @@ extension Command {
     }
 }
 
+extension Command {
+    /// `tpgw silences list [--state active|all]`, `add (matchers) (--duration 2h | --ends-at TIME) [--starts-at TIME]
+    /// --comment TEXT`, `expire ID`.
+    static func silences(_ options: inout Options, environment: [String: String]) throws -> GatewayQuery {
+        let sub = options.positional.isEmpty ? "list" : options.positional.removeFirst()
+        switch sub {
+        case "list":
+            return try query(.silences, &options, environment: environment)
+        case "add":
+            var fields: [String: JSONValue] = [:]
+            var matchers: [String: JSONValue] = [:]
+            for name in ["budget", "kind", "provider", "account", "region", "package"] {
+                if let v = options.take(value: "--" + name) { matchers[name] = .string(v) }
+            }
+            if matchers.isEmpty { throw UsageError("silences add: give at least one of --budget --kind --provider --account --region --package") }
+            fields["matchers"] = .object(matchers)
+            guard let comment = options.take(value: "--comment"), !comment.isEmpty else { throw UsageError("silences add: --comment is required") }
+            fields["comment"] = .string(comment)
+            let start = options.take(value: "--starts-at")
+            if let start { fields["startsAt"] = .string(start) }
+            if let ends = options.take(value: "--ends-at") {
+                fields["endsAt"] = .string(ends)
+            } else if let d = options.take(value: "--duration") {
+                guard let seconds = Self.duration(d) else { throw UsageError("silences add: --duration takes e.g. 30m, 2h, 1d") }
+                let from = start.flatMap(RFC3339.parse) ?? Date()
+                fields["endsAt"] = .string(RFC3339.format(from.addingTimeInterval(seconds)))
+            } else {
+                throw UsageError("silences add: give --duration (e.g. 2h) or --ends-at TIME")
+            }
+            var q = try query(.silences, &options, environment: environment)
+            q.parameters = []
+            q.method = "POST"
+            q.body = Array((try? JSONEncoder().encode(JSONValue.object(fields))) ?? Data())
+            return q
+        case "expire":
+            guard !options.positional.isEmpty else { throw UsageError("silences expire: give the silence's ID") }
+            let id = options.positional.removeFirst()
+            var q = try query(.silences, &options, environment: environment)
+            q.parameters = []
+            q.method = "DELETE"
+            q.pathOverride = "/v1/silences/" + GatewayQuery.encode(id)
+            return q
+        default:
+            throw UsageError("silences: unknown subcommand \"\(sub)\" (list, add, expire)")
+        }
+    }
+
+    /// `90s`, `30m`, `2h`, `1d` in seconds; nil when malformed or not positive.
+    static func duration(_ s: String) -> TimeInterval? {
+        guard let unit = s.last, let n = Double(s.dropLast()), n > 0, n.isFinite else { return nil }
+        switch unit {
+        case "s": return n
+        case "m": return n * 60
+        case "h": return n * 3600
+        case "d": return n * 86400
+        default: return nil
+        }
+    }
+}
+
 /// A command-line mistake; printed with usage, exit code 2.
 struct UsageError: Error, CustomStringConvertible {
     var description: String
@@ -107,6 +172,7 @@ struct Options {
     static let valued: Set<String> = [
         "--config", "--name", "--scope", "--url", "--key-file", "--output", "-o", "--limit", "--provider", "--account", "--region",
         "--status", "--policy", "--sort", "--expiresBefore", "--minUsedRatio", "--group-by", "--state", "--budget", "--subject", "--requestedBy",
+        "--kind", "--package", "--duration", "--ends-at", "--starts-at", "--comment",
     ]
 
     init(_ args: [String], environment: [String: String]) throws {

@@ -24,7 +24,7 @@ enum HelpText {
               Validate the configuration and list every problem at once. Exit 2 when invalid.
             """
         case "version": "tpgw version\n  Print the version."
-        case "packages", "summary", "sources", "alerts", "purchases": """
+        case "packages", "summary", "sources", "alerts", "purchases", "silences": """
             tpgw packages  [--provider P] [--account A] [--region R] [--status S] [--policy P]
                            [--sort expiresAt|exhaustsAt|usedRatio|remainingBytes (prefix - to reverse)]
                            [--expiresBefore TIME] [--minUsedRatio 0..1] [--limit N]
@@ -32,6 +32,10 @@ enum HelpText {
             tpgw sources
             tpgw alerts    [--state firing|resolved] [--budget ID] [--subject KEY] [--limit N]
             tpgw purchases [--state pending|succeeded|failed|unknown] [--requestedBy KEYNAME] [--limit N]
+            tpgw silences [list] [--state active|all]
+            tpgw silences add [--budget ID] [--kind K] [--provider P] [--account A] [--region R] [--package KEY]
+                              (--duration 2h | --ends-at TIME) [--starts-at TIME] --comment TEXT     (write scope)
+            tpgw silences expire ID                                                                   (write scope)
               Ask a running gateway (--url URL, or TPGW_URL; default http://127.0.0.1:8080) with an API key
               (--key-file FILE, or TPGW_API_KEY; read scope is enough). --output table (default) or json.
               Tables use human units and colours when printing to a terminal (NO_COLOR turns colours off).
@@ -46,7 +50,7 @@ enum HelpText {
               tpgw migrate [--config FILE]                apply migrations and exit
               tpgw keys create --name NAME --scope read,write|admin | list | revoke NAME
               tpgw check-config [--config FILE]           validate configuration, list every problem
-              tpgw packages|summary|sources|alerts|purchases [--url URL] [--output table|json] ...
+              tpgw packages|summary|sources|alerts|purchases|silences [--url URL] [--output table|json] ...
                                                           ask a running gateway (see tpgw packages --help)
               tpgw version
 

@@ -6,8 +6,8 @@ import TPGWHTTPClient
 import TPGWStore
 @testable import TPGWGateway
 
-/// `bench/alerts/run.sh`: evaluation of 50 budgets over 100,000 packages, and dispatch of 10,000 deliveries to a
-/// local receiver. Runs only with `TPGW_BENCH_ALERTS=1`; prints `BENCH` lines.
+/// `bench/alerts/run.sh`: evaluation of 50 budgets over 100,000 packages, dispatch of 10,000 deliveries to a
+/// local receiver, and 25,000 alerts of 50 budgets firing at once, grouped. Runs only with `TPGW_BENCH_ALERTS=1`; prints `BENCH` lines.
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["TPGW_BENCH_ALERTS"] == "1" && TestDatabase.isConfigured, "bench only"),
        .serialized)
 struct AlertBenchmark {
@@ -117,11 +117,14 @@ struct AlertBenchmark {
 
     @Test func dispatch10kDeliveries() async throws {
         try await TestDatabase.with(maxConnections: 4) { db in
+            // One budget's alerts are one notification group: messages carry up to 1,000 events, so what is
+            // counted is events (by fingerprint), and latency per event.
             let received = LockedValue<[String: Date]>([:])
             let receiver = try WebhookReceiver.start { _, request in
-                if let id = request.headers["X-TPGW-Delivery"] {
-                    received.withLock { $0[id] = Date() }
-                }
+                let body = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any]
+                let at = Date()
+                let ids = ((body?["events"] as? [[String: Any]]) ?? []).compactMap { ($0["alert"] as? [String: Any])?["fingerprint"] as? String }
+                received.withLock { r in for id in ids { r[id] = at } }
                 return .json(Array("{\"ok\":true}".utf8))
             }
             let channel = try await F.channel(db.store, url: receiver.url)
@@ -150,7 +153,8 @@ struct AlertBenchmark {
             let latencies = received.value.values.map { $0.timeIntervalSince(transitionAt) }.sorted()
             let seconds = Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18
             Self.report("burst: transitions committed (\(report.deliveries) outbox rows, one transaction)", "\(committed)")
-            Self.report("burst: 10,000 deliveries received", "\(received.value.count) in \(total) = \(Int(Double(received.value.count) / seconds)) deliveries/s (incl. the commit)")
+            Self.report("burst: 10,000 deliveries received (one group: 10 messages of 1,000 events)",
+                        "\(received.value.count) in \(total) = \(Int(Double(received.value.count) / seconds)) deliveries/s (incl. the commit)")
             Self.report("burst: transition->receipt latency p50 / p99 / max",
                         "\(Self.ms(latencies, 0.5)) / \(Self.ms(latencies, 0.99)) / \(Self.ms(latencies, 1)) ms")
             #expect(received.value.count == 10_000)
@@ -167,11 +171,85 @@ struct AlertBenchmark {
                 try await Task.sleep(for: .milliseconds(50))
             }
             try await Task.sleep(for: .seconds(1))
-            let rows = try await db.store.deliveries(state: "delivered", limit: 300)
-            let byID = Dictionary(rows.map { ($0.id, $0.createdAt) }, uniquingKeysWith: { a, _ in a })
-            let trickle = received.value.compactMap { id, at in byID[id].map { at.timeIntervalSince($0) } }.sorted()
+            let alerts = try await db.store.alerts(limit: 300)
+            let fingerprints = Dictionary(alerts.map { ($0.fingerprint, $0.updatedAt) }, uniquingKeysWith: { a, _ in a })
+            let trickle = received.value.compactMap { fp, at in fingerprints[fp].map { at.timeIntervalSince($0) } }.sorted()
             Self.report("trickle: 200 single transitions at 20/s, transition->receipt latency p50 / p99 / max",
                         "\(Self.ms(trickle, 0.5)) / \(Self.ms(trickle, 0.99)) / \(Self.ms(trickle, 1)) ms (\(trickle.count) received)")
+            loop.cancel()
+            _ = await loop.value
+            await client.shutdown()
+            await receiver.stop()
+        }
+    }
+
+    /// 100,000 packages in 50 sources (5 accounts x 10 regions), a quarter of each source's above 95 % used; 50
+    /// budgets, one per source, each sending to one `json` channel and one DingTalk-format channel: 25,000 alerts
+    /// fire at once. Reports messages sent, time from the commit to the last message, and the rows written.
+    @Test func grouped25kAlertsFiringAtOnce() async throws {
+        try await TestDatabase.with(maxConnections: 4) { db in
+            let now = Date()
+            let accounts = ["a0", "a1", "a2", "a3", "a4"]
+            var packages: [PackageState] = []
+            packages.reserveCapacity(100_000)
+            for i in 0..<100_000 {
+                let source = i % 50
+                let ratio = (i / 50) % 4 == 0 ? 0.97 : 0.5
+                packages.append(PackageState(
+                    key: PackageKey(provider: "bce", account: accounts[source / 10], region: Self.regions[source % 10], id: "tp-\(i)"),
+                    policy: .fullTime, status: .active, capacityBytes: 100 << 30, usedBytes: Int64(ratio * Double(100 << 30)),
+                    createdAt: now - 86400 * 20, activatedAt: now - 86400 * 20, expiresAt: now + 86400 * 30, observedAt: now))
+            }
+            let messages = LockedValue<[(at: Date, events: Int, format: String)]>([])
+            let receiver = try WebhookReceiver.start { _, request in
+                let body = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any]
+                let format = body?["msgtype"] != nil ? "dingtalk" : "json"
+                messages.withLock { $0.append((Date(), (body?["events"] as? [Any])?.count ?? 0, format)) }
+                return .json(Array(format == "dingtalk" ? "{\"errcode\":0,\"errmsg\":\"ok\"}".utf8 : "{\"ok\":true}".utf8))
+            }
+            let json = try await F.channel(db.store, url: receiver.url + "?c=json")
+            let ding = try await F.channel(db.store, format: .dingtalk, url: receiver.url + "?c=ding", secret: nil)
+            for (i, account) in accounts.enumerated() {
+                for region in Self.regions {
+                    try await F.budget(db.store, rules: [.usedRatio(thresholds: [0.95])], channels: [json.id, ding.id],
+                                       scope: BudgetScope(account: account, region: region), name: "bench \(i) \(region)",
+                                       groupWait: 2, groupInterval: 300)
+                }
+            }
+            let engine = F.engine(db.store, inputs: LockedValue(AlertInputs(packages: packages)))
+            let client = HTTPClient(configuration: .init(maxConnectionsPerHost: 32))
+            var config = DeliveryDispatcher.Configuration(owner: "bench")
+            config.networkPolicy = AlertFixtures.loopbackAllowed
+            config.batchSize = 500
+            config.tick = .milliseconds(200)
+            let dispatcher = DeliveryDispatcher(store: db.store, client: client, configuration: config, logger: .disabled)
+            let loop = Task { await dispatcher.run() }
+            let t0 = ContinuousClock.now
+            let report = try await engine.evaluate(now: Date())
+            let committed = ContinuousClock.now - t0
+            func events(_ format: String) -> Int { messages.value.filter { $0.format == format }.reduce(0) { $0 + $1.events } }
+            while events("json") < 25_000 || messages.value.filter({ $0.format == "dingtalk" }).count < 20,
+                  ContinuousClock.now - t0 < .seconds(300) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            // DingTalk's 20 a minute: the 50 groups go out as 19 messages and one digest of the rest, nothing dropped.
+            try await Task.sleep(for: .seconds(1))
+            let last = messages.value.map(\.at).max() ?? Date()
+            let m = messages.value
+            Self.report("grouped: alerts firing at once (one transaction)", "\(report.written) alerts, \(report.deliveries) outbox rows in \(committed)")
+            Self.report("grouped: messages sent (json / dingtalk)", "\(m.filter { $0.format == "json" }.count) / \(m.filter { $0.format == "dingtalk" }.count)")
+            Self.report("grouped: events in json messages", "\(events("json"))")
+            Self.report("grouped: commit -> last message (groupWait 2 s)", "\(String(format: "%.2f", last.timeIntervalSince(now))) s")
+            let pending = try await db.store.deliveryCounts()
+            Self.report("grouped: deliveries by state after", "\(pending.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
+            var rows: [String] = []
+            for table in ["alerts", "deliveries", "delivery_attempts", "alert_groups", "channel_sends", "alert_seen_statuses"] {
+                let r = try await db.store.pool.query("SELECT count(*)::int8 FROM \(unsafeRaw: table)", idempotent: true)
+                rows.append("\(table) \(try r[0].decode(Int64.self, at: 0))")
+            }
+            Self.report("grouped: database rows written", rows.joined(separator: ", "))
+            #expect(events("json") == 25_000)
+            #expect(m.filter { $0.format == "json" }.count == 50)
             loop.cancel()
             _ = await loop.value
             await client.shutdown()

@@ -39,8 +39,11 @@ enum AlertFixtures {
 
     @discardableResult
     static func budget(_ store: PostgresStore, rules: [AlertRule], channels: [String], scope: BudgetScope = BudgetScope(),
-                       repeatHours: Double = 24, name: String = "runway") async throws -> String {
-        let budget = Budget(name: name, scope: scope, rules: rules, channels: channels, repeatIntervalHours: repeatHours)
+                       repeatHours: Double = 24, name: String = "runway", groupWait: Double = 0,
+                       groupInterval: Double = 0) async throws -> String {
+        // Tests of other behaviour send at once (no grouping delay); the grouping tests pass the timings they test.
+        let budget = Budget(name: name, scope: scope, rules: rules, channels: channels, repeatIntervalHours: repeatHours,
+                            groupWaitSeconds: groupWait, groupIntervalSeconds: groupInterval)
         let id = BudgetRoutes.newID()
         _ = try await store.insertBudget(id: id, name: name, body: BudgetRoutes.body(budget))
         return id

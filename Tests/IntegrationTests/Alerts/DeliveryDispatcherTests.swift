@@ -17,8 +17,12 @@ struct DeliveryDispatcherTests {
                      inputs: LockedValue<AlertInputs> = LockedValue(AlertInputs(packages: []))) async throws -> [DeliveryRecord] {
         // Each seed has a region of its own, so seeding again leaves earlier alerts alone.
         let region = "r" + prefix.filter(\.isLetter)
-        try await F.budget(db.store, rules: [.usedRatio(thresholds: [0.8])], channels: [channel.id], scope: BudgetScope(region: region),
-                           name: "seed-\(prefix)")
+        // One budget per package: each alert is a notification group of its own, so these dispatcher tests see one
+        // message per alert (grouping is NotificationGroupingTests' subject).
+        for i in 0..<n {
+            try await F.budget(db.store, rules: [.usedRatio(thresholds: [0.8])], channels: [channel.id],
+                               scope: BudgetScope(package: F.key("\(prefix)\(i)", region: region).description), name: "seed-\(prefix)\(i)")
+        }
         // Packages seeded before stay in the inputs (pass the same `inputs`), so their alerts keep firing.
         inputs.withLock { $0.packages += (0..<n).map { F.package("\(prefix)\($0)", ratio: 0.9, region: region) } }
         try await F.engine(db.store, inputs: inputs).evaluate(now: now)

@@ -92,13 +92,13 @@ import Testing
         #expect(zh.title == "[已恢复] 流量包用量过高")
     }
 
-    @Test func wecom_contentIsCutAt4096BytesOnACharacterBoundary() throws {
+    @Test func wecom_groupOf200_staysWithin4096Bytes() throws {
         let events = (0..<200).map { _ in F.event() }
         let r = ChannelFormatter.makeRequest(events: events, settings: F.settings(.wecom, language: .zh), deliveryID: "d", now: F.now)
         let content = try #require(((try F.object(r))["markdown"] as? [String: Any])?["content"] as? String)
         #expect(content.utf8.count <= 4096)
-        #expect(content.hasSuffix("…"))
-        #expect(content.hasPrefix("**[汇总] 200 条告警更新"))
+        #expect(content.hasPrefix("**[bj runway] 200 条告警，0 条恢复"))
+        #expect(content.contains("… 另有 190 条"), "a group lists the 10 most urgent and counts the rest")
     }
 
     @Test(arguments: [
@@ -111,12 +111,12 @@ import Testing
         #expect(cut.utf8.count <= max)
     }
 
-    @Test func digest_foldsSeveralEventsIntoOneMessage() {
+    @Test func digest_foldsSeveralEventsIntoOneMessage_mostUrgentFirst() {
         let events = [F.event(), F.event(.resolved), F.event(.repeat)]
         let m = AlertMessageBuilder.digest(events, language: .en, publicURL: "https://tpgw.example.internal")
-        #expect(m.title == "[Digest] 3 alert updates (2 firing, 1 resolved)")
+        #expect(m.title == "[bj runway] 2 firing, 1 resolved")
         #expect(m.lines.count == 3)
-        #expect(m.lines[1].hasPrefix("Resolved: "))
+        #expect(m.lines.map { String($0.prefix(while: { $0 != ":" })) } == ["Firing", "Still firing", "Resolved"])
         #expect(m.link == "https://tpgw.example.internal/")
         #expect(m.tone == .critical)
     }

@@ -36,11 +36,13 @@ struct AlertDTO: Encodable, Sendable {
         try c.encode(a.resolvedAt.map { RFC3339.format($0) }, forKey: .resolvedAt)
         try c.encode(RFC3339.format(a.updatedAt), forKey: .updatedAt)
         try c.encode(a.notifications, forKey: .notifications)
+        try c.encode(a.silencedBy, forKey: .silencedBy)
+        try c.encode(a.acknowledgement, forKey: .acknowledgement)
         if let deliveries { try c.encode(deliveries, forKey: .deliveries) }
     }
 
     enum CodingKeys: String, CodingKey {
         case id, fingerprint, budgetId, budgetName, ruleIndex, kind, subject, state, level, value, threshold, summary, facts
-        case startedAt, lastNotifiedAt, resolvedAt, updatedAt, notifications, deliveries
+        case startedAt, lastNotifiedAt, resolvedAt, updatedAt, notifications, silencedBy, acknowledgement, deliveries
     }
 }

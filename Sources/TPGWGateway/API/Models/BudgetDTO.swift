@@ -23,10 +23,12 @@ struct BudgetDTO: Encodable, Sendable {
         try c.encode(budget.rules, forKey: .rules)
         try c.encode(budget.channels, forKey: .channels)
         try c.encode(budget.repeatIntervalHours, forKey: .repeatIntervalHours)
+        try c.encode(budget.groupWaitSeconds, forKey: .groupWaitSeconds)
+        try c.encode(budget.groupIntervalSeconds, forKey: .groupIntervalSeconds)
         try c.encode(record.version, forKey: .version)
         try c.encode(RFC3339.format(record.createdAt), forKey: .createdAt)
         try c.encode(RFC3339.format(record.updatedAt), forKey: .updatedAt)
     }
 
-    enum CodingKeys: String, CodingKey { case id, name, scope, rules, channels, repeatIntervalHours, version, createdAt, updatedAt }
+    enum CodingKeys: String, CodingKey { case id, name, scope, rules, channels, repeatIntervalHours, groupWaitSeconds, groupIntervalSeconds, version, createdAt, updatedAt }
 }

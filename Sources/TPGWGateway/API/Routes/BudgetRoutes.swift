@@ -29,7 +29,8 @@ struct BudgetRoutes: Sendable {
     /// POST /v1/budgets
     func create(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
         let budget = try await validated(request.body)
-        let record = try await store.insertBudget(id: Self.newID(), name: budget.name, body: Self.body(budget))
+        let record = try await store.insertBudget(
+            id: Self.newID(), name: budget.name, body: Self.body(budget), audit: AuditTrail.budget(principal, "budget.create"))
         context.logger.info("budget created", metadata: ["budget.id": record.id, "auth.key": principal.name])
         return .json(APIJSON.encode(try Self.dto(record)), status: .created)
     }
@@ -46,15 +47,20 @@ struct BudgetRoutes: Sendable {
         let id = try context.parameter("id")
         guard try await store.budget(id: id) != nil else { throw Self.notFound(id) }
         let budget = try await validated(request.body)
-        guard let record = try await store.updateBudget(id: id, name: budget.name, body: Self.body(budget)) else { throw Self.notFound(id) }
+        guard let record = try await store.updateBudget(
+            id: id, name: budget.name, body: Self.body(budget), audit: AuditTrail.budget(principal, "budget.update")) else { throw Self.notFound(id) }
         context.logger.info("budget updated", metadata: ["budget.id": id, "auth.key": principal.name])
         return .json(APIJSON.encode(try Self.dto(record)))
     }
 
-    /// DELETE /v1/budgets/{id}: deletes it with its alerts and their pending deliveries.
+    /// DELETE /v1/budgets/{id}: deletes it with its alerts; each channel is told once, in one message, that its
+    /// firing alerts are resolved.
     func delete(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
         let id = try context.parameter("id")
-        guard try await store.deleteBudget(id: id) else { throw Self.notFound(id) }
+        let now = Date()
+        guard try await store.deleteBudget(id: id, now: now, audit: AuditTrail.budget(principal, "budget.delete"), notices: { BudgetDeletion.notices(budget: $0, firing: $1, now: now) }) != nil else {
+            throw Self.notFound(id)
+        }
         context.logger.info("budget deleted", metadata: ["budget.id": id, "auth.key": principal.name])
         return HTTPResponse(status: .noContent)
     }

@@ -44,7 +44,7 @@ struct ChannelRoutes: Sendable {
         try await checkTarget(body.url)
         let record = try await store.insertChannel(ChannelRecord(
             id: Self.newID(), name: body.name, format: body.format.rawValue, url: body.url ?? "", secret: body.secret ?? nil,
-            language: body.language.rawValue))
+            language: body.language.rawValue), audit: AuditTrail.channel(principal, "channel.create"))
         context.logger.info("channel created", metadata: ["channel.id": record.id, "channel.format": record.format, "auth.key": principal.name])
         return .json(APIJSON.encode(ChannelDTO(record: record)), status: .created)
     }
@@ -64,7 +64,7 @@ struct ChannelRoutes: Sendable {
         record.language = body.language.rawValue
         if let url = body.url { record.url = url }
         if let secret = body.secret { record.secret = secret }
-        guard let updated = try await store.updateChannel(record) else { throw Self.notFound(record.id) }
+        guard let updated = try await store.updateChannel(record, audit: AuditTrail.channel(principal, "channel.update")) else { throw Self.notFound(record.id) }
         context.logger.info("channel updated", metadata: ["channel.id": record.id, "auth.key": principal.name])
         return .json(APIJSON.encode(ChannelDTO(record: updated)))
     }
@@ -72,7 +72,7 @@ struct ChannelRoutes: Sendable {
     /// DELETE /v1/channels/{id}: deletes it and its deliveries; budgets that name it keep the id (sending to it stops).
     func delete(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
         let id = try context.parameter("id")
-        guard try await store.deleteChannel(id: id) else { throw Self.notFound(id) }
+        guard try await store.deleteChannel(id: id, audit: AuditTrail.channel(principal, "channel.delete")) else { throw Self.notFound(id) }
         context.logger.info("channel deleted", metadata: ["channel.id": id, "auth.key": principal.name])
         return HTTPResponse(status: .noContent)
     }

@@ -3,7 +3,8 @@ import TPGWCore
 import TPGWHTTP
 import TPGWStore
 
-/// `GET /v1/deliveries?state=` (e.g. `dead`: the dead-letter list), newest first.
+/// `GET /v1/deliveries?state=` (e.g. `dead`: the dead-letter list), newest first; `POST /v1/deliveries/{id}/retry`
+/// and `POST /v1/deliveries/retry` (every dead or failed delivery of a channel) re-drive dead letters.
 struct DeliveryRoutes: Sendable {
     let store: PostgresStore
     let auth: Authenticator
@@ -12,6 +13,44 @@ struct DeliveryRoutes: Sendable {
 
     func register(on router: Router) {
         router.get("/v1/deliveries", use: auth.require(.read, list))
+        router.post("/v1/deliveries/retry", use: auth.require(.write, retryChannel))
+        router.post("/v1/deliveries/{id}/retry", use: auth.require(.write, retry))
+    }
+
+    /// POST /v1/deliveries/{id}/retry: the dead or failed delivery is pending and due now, same id; 409 otherwise.
+    func retry(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
+        let id = try context.parameter("id")
+        let result = try await store.retryDelivery(
+            id: id, now: Date(), audit: AuditEntry(actor: principal.name, action: "delivery.retry", targetType: "delivery"))
+        switch result {
+        case .success(let record):
+            context.logger.info("delivery re-driven", metadata: ["delivery.id": id, "auth.key": principal.name])
+            return .json(APIJSON.encode(DeliveryDTO(record: record)))
+        case .failure(.notFound):
+            throw AppError(.notFound, "no delivery \(id.prefix(100))")
+        case .failure(.notRetryable(let state)):
+            throw AppError(.conflict, "delivery \(id.prefix(100)) is \(state); only dead and failed deliveries are retried")
+        }
+    }
+
+    /// POST /v1/deliveries/retry `{"channel": "...", "state": "dead"|"failed"}`: re-drives every such delivery of the channel.
+    func retryChannel(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
+        guard let value = try? JSONValue.parse(request.body), let object = value.objectValue else {
+            throw AppError(.invalidArgument, "The body is not a JSON object.")
+        }
+        var errors: [AppError.FieldError] = []
+        for key in object.keys.sorted() where key != "channel" && key != "state" { errors.append(.init(field: key, message: "unknown field")) }
+        let channel = object["channel"]?.stringValue ?? ""
+        if channel.isEmpty { errors.append(.init(field: "channel", message: "is required (a channel id)")) }
+        let state = object["state"].map { $0.stringValue ?? "" } ?? "dead"
+        if state != "dead" && state != "failed" { errors.append(.init(field: "state", message: "must be dead or failed")) }
+        if !errors.isEmpty { throw AppError(.validationFailed, "The retry is invalid.", fieldErrors: errors) }
+        guard try await store.channel(id: channel) != nil else { throw AppError(.notFound, "no channel \(channel.prefix(100))") }
+        let n = try await store.retryDeliveries(
+            channelID: channel, state: state, now: Date(),
+            audit: AuditEntry(actor: principal.name, action: "delivery.retryChannel", targetType: "channel"))
+        context.logger.info("deliveries re-driven", metadata: ["channel.id": channel, "count": "\(n)", "auth.key": principal.name])
+        return .json(Array("{\"retried\":\(n)}".utf8))
     }
 
     func list(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {

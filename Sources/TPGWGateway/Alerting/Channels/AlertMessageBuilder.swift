@@ -20,17 +20,65 @@ package enum AlertMessageBuilder {
         return AlertMessage(title: title, lines: lines, link: link(a.subject, publicURL), tone: tone(event))
     }
 
-    /// One message folding several waiting events (rate-limited channels).
+    /// Lines a message with several events lists; the rest is counted ("… and 490 more"). Payload formats that
+    /// carry structured alerts (`json`, `alertmanager`, `alertmanager-webhook`) still carry every event.
+    package static let groupLines = 10
+
+    /// One message for several events: a (budget, channel) group, or what waited on a rate-limited channel.
+    /// Lists the `groupLines` most urgent (critical before warning, then firing and escalations before repeats
+    /// and resolutions, higher level, older first) and counts the rest.
     package static func digest(_ events: [AlertEvent], language: ChannelSettings.Language, publicURL: String?) -> AlertMessage {
         if events.count == 1 { return make(events[0], language: language, publicURL: publicURL) }
         let zh = language == .zh
-        let firing = events.filter { $0.kind != .resolved }.count
-        let title = zh
-            ? "[汇总] \(events.count) 条告警更新（\(firing) 条告警，\(events.count - firing) 条恢复）"
-            : "[Digest] \(events.count) alert updates (\(firing) firing, \(events.count - firing) resolved)"
-        let lines = events.map { "\(eventWord($0.kind, zh: zh)): \(sentence($0.alert, zh: zh))" }
+        let resolved = events.filter { $0.kind == .resolved }.count
+        let firing = events.count - resolved
+        let budgets = Set(events.map(\.alert.budgetName))
+        let title: String
+        if budgets.count == 1, let name = budgets.first {
+            title = zh
+                ? "[\(name)] \(firing) 条告警，\(resolved) 条恢复"
+                : "[\(name)] \(firing) firing, \(resolved) resolved"
+        } else {
+            title = zh
+                ? "[汇总] \(events.count) 条告警更新（\(firing) 条告警，\(resolved) 条恢复）"
+                : "[Digest] \(events.count) alert updates (\(firing) firing, \(resolved) resolved)"
+        }
+        let ranked = events.sorted(by: moreUrgent)
+        var lines = ranked.prefix(groupLines).map { "\(eventWord($0.kind, zh: zh)): \(sentence($0.alert, zh: zh))" }
+        if ranked.count > groupLines {
+            let rest = ranked.count - groupLines
+            lines.append(zh ? "… 另有 \(rest) 条" : "… and \(rest) more")
+        }
         let overall: AlertMessage.Tone = events.contains { tone($0) == .critical } ? .critical : firing > 0 ? .warning : .resolved
         return AlertMessage(title: title, lines: lines, link: publicURL.map { trimSlash($0) + "/" }, tone: overall)
+    }
+
+    /// Whether `a` is listed before `b` in a group message.
+    static func moreUrgent(_ a: AlertEvent, _ b: AlertEvent) -> Bool {
+        let (ta, tb) = (rank(tone(a)), rank(tone(b)))
+        if ta != tb { return ta < tb }
+        let (ka, kb) = (rank(a.kind), rank(b.kind))
+        if ka != kb { return ka < kb }
+        if a.alert.level != b.alert.level { return a.alert.level > b.alert.level }
+        if a.alert.startedAt != b.alert.startedAt { return a.alert.startedAt < b.alert.startedAt }
+        return a.alert.subject < b.alert.subject
+    }
+
+    private static func rank(_ t: AlertMessage.Tone) -> Int {
+        switch t {
+        case .critical: 0
+        case .warning: 1
+        case .resolved: 2
+        }
+    }
+
+    private static func rank(_ k: AlertEvent.Kind) -> Int {
+        switch k {
+        case .escalated: 0
+        case .firing: 1
+        case .repeat: 2
+        case .resolved: 3
+        }
     }
 
     /// Warning or critical; anything resolved is `resolved`.

@@ -188,11 +188,13 @@ final class DeliveryDispatcher: Sendable {
             var sends: [Send] = []
             for step in steps[channelID] ?? [] {
                 switch step {
-                case .single(let d): sends.append(Send(deliveries: [d], settings: settings))
-                case .digest(let ds): sends.append(Send(deliveries: ds, settings: settings))
-                case .wait(let ds, let until):
-                    round.deferred += ds.count
-                    for d in ds { updates.append(.init(id: d.id, state: "pending", nextAttemptAt: until, lastError: d.lastError)) }
+                case .single(let group): sends.append(Send(deliveries: group, settings: settings))
+                case .digest(let groups): sends.append(Send(deliveries: groups.flatMap { $0 }, settings: settings))
+                case .wait(let groups, let until):
+                    for d in groups.joined() {
+                        round.deferred += 1
+                        updates.append(.init(id: d.id, state: "pending", nextAttemptAt: until, lastError: d.lastError))
+                    }
                 }
             }
             if !sends.isEmpty { jobs.append(Job(channelID: channelID, format: settings.format.rawValue, sends: sends)) }
@@ -201,12 +203,15 @@ final class DeliveryDispatcher: Sendable {
         return (claimed.count, jobs, round)
     }
 
-    /// Each channel's sends under its rate limit; limited channels are planned against the shared send log.
+    /// Each channel's sends under its rate limit; limited channels are planned against the shared send log. The
+    /// unit is a notification group (``NotificationGroups``): its rows go out as one message.
     private func plan(
-        _ channelIDs: [String], grouped: [String: [DeliveryRecord]], settings: [String: ChannelSettings], now: Date
-    ) async throws -> [String: [DeliveryPlanner.Step<DeliveryRecord>]] {
-        var steps: [String: [DeliveryPlanner.Step<DeliveryRecord>]] = [:]
+        _ channelIDs: [String], grouped byChannel: [String: [DeliveryRecord]], settings: [String: ChannelSettings], now: Date
+    ) async throws -> [String: [DeliveryPlanner.Step<[DeliveryRecord]>]] {
+        var steps: [String: [DeliveryPlanner.Step<[DeliveryRecord]>]] = [:]
         var limited: [String] = []
+        var grouped: [String: [[DeliveryRecord]]] = [:]
+        for id in channelIDs { grouped[id] = NotificationGroups.split(byChannel[id] ?? []) }
         for id in channelIDs {
             guard let format = settings[id]?.format else { continue }
             if format.rateLimits.isEmpty {
@@ -218,8 +223,8 @@ final class DeliveryDispatcher: Sendable {
         guard !limited.isEmpty else { return steps }
         let window = limited.compactMap { settings[$0]?.format.rateLimits.map(\.per).max() }.max() ?? 0
         let channels = limited
-        let planned = try await store.planChannelSends(channelIDs: channels, now: now, window: window) { sent in
-            var out: [String: [DeliveryPlanner.Step<DeliveryRecord>]] = [:]
+        let planned = try await store.planChannelSends(channelIDs: channels, now: now, window: window) { [grouped] sent in
+            var out: [String: [DeliveryPlanner.Step<[DeliveryRecord]>]] = [:]
             var taken: [String: [Date]] = [:]
             for id in channels {
                 guard let format = settings[id]?.format else { continue }

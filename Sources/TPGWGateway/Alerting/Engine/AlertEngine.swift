@@ -62,12 +62,18 @@ final class AlertEngine: Sendable {
             return budget
         }
         guard let inputs = inputs() else { return Report(budgets: budgets.count) }
-        let (cachedVersion, previous) = cache.withLock { ($0.version, $0.previousStatuses) }
+        let silences = try await store.silences(endingAfter: now).compactMap(SilenceRecord.silence)
+        let (cachedVersion, cachedStatuses) = cache.withLock { ($0.version, $0.previousStatuses) }
+        let previous = cachedStatuses ?? [:]
         var report = Report(budgets: budgets.count)
         var committed: (alerts: [Fingerprint: AlertState], writes: [AlertState], reloaded: Bool)?
         do {
-            let version = try await store.alertEnginePass(cachedVersion: cachedVersion) { reload, _ in
+            let byID = Dictionary(budgets.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            let version = try await store.alertEnginePass(cachedVersion: cachedVersion) { reload, stored, _ in
                 var alerts = cache.withLock { $0.alerts }
+                // After a restart (or another replica's pass) the statuses seen last come from the database, so a
+                // status change that happened meanwhile is still noticed.
+                let previous = stored.map(Self.statuses) ?? previous
                 if let reload {
                     alerts = [:]
                     alerts.reserveCapacity(reload.count)
@@ -76,19 +82,25 @@ final class AlertEngine: Sendable {
                         if let state = try? decoder.decode(AlertState.self, from: Data(record.body.utf8)) { alerts[state.fingerprint] = state }
                     }
                 }
-                let output = AlertPass.run(budgets: budgets, inputs: inputs, existing: alerts, previousStatuses: previous ?? [:], now: now)
+                var output = AlertPass.run(budgets: budgets, inputs: inputs, existing: alerts, previousStatuses: previous, now: now)
+                AlertMuting.apply(&output, existing: alerts, budgets: byID, silences: silences, now: now)
                 committed = (alerts, output.writes, reload != nil)
                 var batch = AlertWriteBatch()
                 batch.alerts = output.writes.map(Self.row)
                 for (event, channels) in output.events {
                     let payload = StoredAlertEvent.encode([event])
                     report.events.append("\(event.kind.rawValue) \(event.alert.fingerprint)")
+                    let budget = byID[event.alert.budgetID]
+                    let urgent = output.urgent.contains(event.alert.fingerprint)
                     for channel in channels {
                         batch.deliveries.append(.init(
                             id: Self.newDeliveryID(), fingerprint: event.alert.fingerprint.value, channelID: channel,
-                            eventKind: event.kind.rawValue, payload: payload, createdAt: now))
+                            eventKind: event.kind.rawValue, payload: payload, createdAt: now, budgetID: event.alert.budgetID,
+                            groupWait: urgent ? 0 : budget?.groupWaitSeconds ?? Budget.defaultGroupWait,
+                            groupInterval: urgent ? 0 : budget?.groupIntervalSeconds ?? Budget.defaultGroupInterval))
                     }
                 }
+                batch.statuses = Self.changedStatuses(inputs.packages, since: previous)
                 report.written = batch.alerts.count
                 report.deliveries = batch.deliveries.count
                 return batch
@@ -129,6 +141,21 @@ final class AlertEngine: Sendable {
             fingerprint: s.fingerprint.value, budgetID: s.budgetID, ruleIndex: s.ruleIndex, kind: s.kind.rawValue,
             subject: s.subject.description, state: s.status.rawValue, level: s.level, lastNotifiedAt: s.lastNotifiedAt,
             updatedAt: s.updatedAt, body: String(decoding: APIJSON.encode(s), as: UTF8.self))
+    }
+
+    /// Stored statuses as the evaluator takes them (rows that no longer parse are skipped).
+    static func statuses(_ stored: [String: String]) -> [PackageKey: PackageStatus] {
+        var out: [PackageKey: PackageStatus] = [:]
+        out.reserveCapacity(stored.count)
+        for (key, status) in stored {
+            if let key = PackageKey(key), let status = PackageStatus(rawValue: status) { out[key] = status }
+        }
+        return out
+    }
+
+    /// Packages whose status differs from the one seen last (all of them the first time): what to store.
+    static func changedStatuses(_ packages: [PackageState], since previous: [PackageKey: PackageStatus]) -> [(key: String, status: String)] {
+        packages.compactMap { p in previous[p.key] == p.status ? nil : (p.key.description, p.status.rawValue) }
     }
 
     /// `dl_` + 24 random hex digits.

@@ -9,6 +9,8 @@ enum AlertPass {
         var writes: [AlertState] = []
         /// Events to deliver, with the channels of their budget.
         var events: [(event: AlertEvent, channels: [String])] = []
+        /// Alerts whose events go out at once, without the group's wait (a silence ended).
+        var urgent: Set<Fingerprint> = []
     }
 
     /// A firing alert whose value moved but that needs no notice is written at most this often.
@@ -49,7 +51,8 @@ enum AlertPass {
     /// Whether a change that sent nothing is worth a write: lifecycle fields changed, or the value is stale.
     static func needsWrite(old: AlertState, new: AlertState, now: Date) -> Bool {
         if old.status != new.status || old.level != new.level || old.threshold != new.threshold || old.startedAt != new.startedAt
-            || old.lastNotifiedAt != new.lastNotifiedAt || old.notifications != new.notifications || old.budgetName != new.budgetName {
+            || old.lastNotifiedAt != new.lastNotifiedAt || old.notifications != new.notifications || old.budgetName != new.budgetName
+            || old.acknowledgement != new.acknowledgement || old.silencedBy != new.silencedBy {
             return true
         }
         return now.timeIntervalSince(old.updatedAt) >= refreshInterval

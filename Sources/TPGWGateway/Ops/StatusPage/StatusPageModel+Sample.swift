@@ -53,9 +53,12 @@ extension StatusPageModel {
         return StatusPageModel(
             regions: regionRows, packages: packages, pools: pools,
             alerts: [
-                Alert(title: "Pool runs empty within 24 h", subject: "prod/bj", since: now.addingTimeInterval(-5_400), severity: .critical),
-                Alert(title: "Package exhausts before expiry", subject: firstKey, since: now.addingTimeInterval(-26 * 3600), severity: .warning),
-                Alert(title: "Source stale", subject: "staging/bd", since: now.addingTimeInterval(-2_400), severity: .info),
+                Alert(title: "Pool runs empty within 24 h", subject: "prod/bj", since: now.addingTimeInterval(-5_400), severity: .critical,
+                      budget: "prod runway", kind: "Pool gap: pay-as-you-go billing"),
+                Alert(title: "Package exhausts before expiry", subject: firstKey, since: now.addingTimeInterval(-26 * 3600), severity: .warning,
+                      budget: "prod runway", kind: "Runs out before expiry", acknowledged: true),
+                Alert(title: "Source stale", subject: "staging/bd", since: now.addingTimeInterval(-2_400), severity: .info,
+                      budget: "staging", kind: "Source not read", silenced: true),
             ],
             sources: accounts.flatMap { account in
                 regions.map { region in
@@ -67,5 +70,47 @@ extension StatusPageModel {
                 }
             },
             refreshSeconds: 60, generatedAt: now, version: "0.1.0")
+    }
+}
+
+extension StatusPageModel {
+    /// A very large inventory for screenshots and scale tests: `packageRows` rows of 100,000 packages (the rest
+    /// omitted, as the app does), 8 accounts x 6 regions of pools (some never read), and `alertCount` firing alerts
+    /// over 25 budgets and 4 kinds, some silenced or acknowledged.
+    static func large(now: Date, packageRows: Int = 500, alertCount: Int = 10_000) -> StatusPageModel {
+        var model = sample(now: now, packageCount: packageRows)
+        model.omittedPackages = 100_000 - packageRows
+        let accounts = ["prod", "media", "staging", "games", "cdn", "search", "ads", "video"]
+        let regions = ["bj", "gz", "su", "hkg", "fwh", "bd"]
+        let template = model.pools[0].usage
+        model.pools = accounts.enumerated().flatMap { a, account in
+            regions.enumerated().map { r, region in
+                let i = a * regions.count + r
+                return Pool(
+                    account: account, region: region, remainingBytes: Int64(1 + i % 17) << 40,
+                    emptyAt: i % 5 == 4 ? nil : now.addingTimeInterval(Double(6 + i * 7) * 3600),
+                    usage: template.map { Pool.UsagePoint(at: $0.at, usedBytes: $0.usedBytes / Int64(1 + i % 4)) }, unknown: i == 13)
+            }
+        }
+        let kinds = ["Package usage high", "Traffic runs out soon", "Runs out before expiry", "Traffic will expire unused"]
+        model.alerts = (0..<alertCount).map { i in
+            let key = PackageKey(provider: "bce", account: accounts[i % accounts.count], region: regions[(i / 8) % regions.count],
+                                 id: "tp-" + String(0x7A3F1 + i * 104_729, radix: 36))
+            let kind = kinds[(i / 3) % kinds.count]
+            return Alert(
+                title: kind + ": " + key.description + " is \(80 + i % 20)% used", subject: key.description,
+                since: now.addingTimeInterval(-Double(60 + (i * 37) % 86_400)), severity: i % 7 == 0 ? .critical : .warning,
+                budget: "budget-\(i % 25)", kind: kind, silenced: i % 11 == 0, acknowledged: i % 13 == 0)
+        }
+        model.sources = accounts.flatMap { account in
+            regions.map { region in
+                let failing = account == "games" && region == "su"
+                return Source(account: account, region: region, status: failing ? .failing : .ok,
+                              lastSuccessAt: now.addingTimeInterval(failing ? -7200 : -90), lastError: failing ? "upstream 503" : nil,
+                              latencyMs: failing ? nil : 80)
+            }
+        }
+        model.regions = regions.map { Region(name: $0, capacityBytes: 900 << 40, remainingBytes: Int64(100 + $0.count * 90) << 40) }
+        return model
     }
 }

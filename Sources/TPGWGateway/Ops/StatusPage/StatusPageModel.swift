@@ -55,6 +55,13 @@ struct StatusPageModel: Sendable, Equatable {
         var subject: String
         var since: Date
         var severity: Severity
+        /// The budget's name and the rule kind: the page groups alerts by them.
+        var budget: String = ""
+        var kind: String = ""
+        /// A silence mutes it (its notices are withheld).
+        var silenced: Bool = false
+        /// Someone acknowledged it (repeats stop until it resolves or escalates).
+        var acknowledged: Bool = false
     }
 
     /// One source's poll health.
@@ -73,6 +80,7 @@ struct StatusPageModel: Sendable, Equatable {
     /// The runway table's rows; may be only the most urgent ones (see `omittedPackages`).
     var packages: [Package]
     var pools: [Pool]
+    /// Every firing alert (the page shows counts by budget and kind, the most urgent few, and folds the rest).
     var alerts: [Alert]
     var sources: [Source]
     /// Seconds between automatic reloads (`<meta http-equiv="refresh">`); 0 turns it off.

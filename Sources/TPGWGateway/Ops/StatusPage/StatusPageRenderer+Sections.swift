@@ -2,35 +2,116 @@ import Foundation
 import TPGWCore
 
 extension StatusPageRenderer {
+    /// Alerts listed in full at most; the rest are only counted (`GET /v1/alerts` lists them all).
+    static let urgentAlerts = 10
+    static let foldedAlerts = 200
+
+    /// Critical before warning before info, unmuted before silenced or acknowledged, then oldest first.
+    static func moreUrgent(_ a: StatusPageModel.Alert, _ b: StatusPageModel.Alert) -> Bool {
+        let order: [StatusPageModel.Alert.Severity: Int] = [.critical: 0, .warning: 1, .info: 2]
+        let (sa, sb) = (order[a.severity] ?? 3, order[b.severity] ?? 3)
+        if sa != sb { return sa < sb }
+        let (ma, mb) = (a.silenced || a.acknowledged, b.silenced || b.acknowledged)
+        if ma != mb { return !ma }
+        if a.since != b.since { return a.since < b.since }
+        return a.subject < b.subject
+    }
+
+    /// Firing alerts: counts by budget and kind, the 10 most urgent, and the rest folded in `<details>` (no script).
     static func writeAlerts(_ model: StatusPageModel, now: Date, into html: inout HTMLBuffer) {
-        html.raw("<section id=\"alerts\"><h2>Firing alerts</h2>")
+        html.raw("<section id=\"alerts\"><h2>Firing alerts")
+        if !model.alerts.isEmpty {
+            html.raw(" (")
+            html.number(model.alerts.count)
+            html.raw(")")
+        }
+        html.raw("</h2>")
         if model.alerts.isEmpty {
             html.raw("<p class=\"empty\">No alert is firing.</p></section>")
             return
         }
-        let order: [StatusPageModel.Alert.Severity: Int] = [.critical: 0, .warning: 1, .info: 2]
-        let alerts = model.alerts.sorted { (order[$0.severity]!, $0.since) < (order[$1.severity]!, $1.since) }
-        for alert in alerts {
-            let tone = alert.severity == .critical ? "crit" : alert.severity == .warning ? "warn" : "info"
-            html.raw("<div class=\"alert\"><span class=\"badge \(tone)\">")
-            html.text(alert.severity.rawValue)
-            html.raw("</span><b>")
-            html.text(alert.title)
-            html.raw("</b><span>")
-            if let key = PackageKey(alert.subject) {
-                html.raw("<a href=\"#pkg-")
-                html.text(key.description)
-                html.raw("\">")
-                html.text(alert.subject)
-                html.raw("</a>")
-            } else {
-                html.text(alert.subject)
+        let alerts = model.alerts.sorted(by: moreUrgent)
+        // Counts by (budget, kind), the group with the most critical first.
+        struct Group { var budget: String; var kind: String; var total = 0; var critical = 0; var silenced = 0; var acknowledged = 0 }
+        var groups: [String: Group] = [:]
+        for a in alerts {
+            let key = a.budget + "\u{1}" + a.kind
+            var g = groups[key] ?? Group(budget: a.budget, kind: a.kind)
+            g.total += 1
+            if a.severity == .critical { g.critical += 1 }
+            if a.silenced { g.silenced += 1 }
+            if a.acknowledged { g.acknowledged += 1 }
+            groups[key] = g
+        }
+        let ordered = groups.values.sorted { ($1.critical, $1.total, $0.budget, $0.kind) < ($0.critical, $0.total, $1.budget, $1.kind) }
+        html.raw("<div class=\"groups\">")
+        for g in ordered.prefix(12) {
+            html.raw("<span class=\"group\"><b class=\"")
+            html.raw(g.critical > 0 ? "crit" : "warn")
+            html.raw("\">")
+            html.number(g.total)
+            html.raw("</b> ")
+            html.text([g.budget, g.kind].filter { !$0.isEmpty }.joined(separator: " · ").isEmpty ? "other"
+                : [g.budget, g.kind].filter { !$0.isEmpty }.joined(separator: " · "))
+            if g.silenced > 0 {
+                html.raw(" <span class=\"muted\">")
+                html.number(g.silenced)
+                html.raw(" silenced</span>")
             }
-            html.raw("</span><span class=\"muted\">firing for ")
-            html.text(HumanFormat.duration(now.timeIntervalSince(alert.since)))
-            html.raw("</span></div>")
+            if g.acknowledged > 0 {
+                html.raw(" <span class=\"muted\">")
+                html.number(g.acknowledged)
+                html.raw(" acked</span>")
+            }
+            html.raw("</span>")
+        }
+        if ordered.count > 12 {
+            html.raw("<span class=\"group muted\">+")
+            html.number(ordered.count - 12)
+            html.raw(" more groups</span>")
+        }
+        html.raw("</div>")
+        for alert in alerts.prefix(urgentAlerts) { writeAlert(alert, now: now, into: &html) }
+        let rest = alerts.dropFirst(urgentAlerts)
+        if !rest.isEmpty {
+            html.raw("<details><summary>")
+            html.number(rest.count)
+            html.raw(" more firing alerts</summary>")
+            for alert in rest.prefix(foldedAlerts) { writeAlert(alert, now: now, into: &html) }
+            if rest.count > foldedAlerts {
+                html.raw("<p class=\"empty\">")
+                html.number(rest.count - foldedAlerts)
+                html.raw(" more are not shown; <code>GET /v1/alerts?state=firing</code> lists them all.</p>")
+            }
+            html.raw("</details>")
         }
         html.raw("</section>")
+    }
+
+    static func writeAlert(_ alert: StatusPageModel.Alert, now: Date, into html: inout HTMLBuffer) {
+        let tone = alert.severity == .critical ? "crit" : alert.severity == .warning ? "warn" : "info"
+        html.raw(alert.silenced || alert.acknowledged ? "<div class=\"alert muted-row\"><span class=\"badge " : "<div class=\"alert\"><span class=\"badge ")
+        html.raw(tone)
+        html.raw("\">")
+        html.text(alert.severity.rawValue)
+        html.raw("</span>")
+        if alert.silenced { html.raw("<span class=\"badge muted\">silenced</span>") }
+        if alert.acknowledged { html.raw("<span class=\"badge muted\">acked</span>") }
+        html.raw("<b>")
+        html.text(alert.title)
+        html.raw("</b><span>")
+        if let key = PackageKey(alert.subject) {
+            html.raw("<a href=\"#pkg-")
+            html.text(key.description)
+            html.raw("\">")
+            html.text(alert.subject)
+            html.raw("</a>")
+        } else {
+            html.text(alert.subject)
+        }
+        html.raw("</span><span class=\"muted\">firing for ")
+        html.text(HumanFormat.duration(now.timeIntervalSince(alert.since)))
+        html.raw("</span></div>")
     }
 
     static func writeRegions(_ model: StatusPageModel, into html: inout HTMLBuffer) {
@@ -58,6 +139,9 @@ extension StatusPageRenderer {
         html.raw("</div></section>")
     }
 
+    /// Pools shown in the overview; the rest are folded.
+    static let overviewPools = 9
+
     static func writePools(_ model: StatusPageModel, now: Date, into html: inout HTMLBuffer) {
         html.raw("<section id=\"pools\"><h2>Pools: usage over ")
         html.text(HumanFormat.duration(Double(model.usageWindowSeconds)))
@@ -67,7 +151,17 @@ extension StatusPageRenderer {
             return
         }
         html.raw("<div class=\"grid wide\">")
-        for pool in model.pools.sorted(by: { ($0.emptyAt ?? .distantFuture, $0.account, $0.region) < ($1.emptyAt ?? .distantFuture, $1.account, $1.region) }) {
+        // Unknown pools first (never read), then the soonest empty; beyond `overviewPools` they are folded, so the
+        // overview fits the first screen with any number of sources.
+        let pools = model.pools.sorted {
+            ($0.unknown ? 0 : 1, $0.emptyAt ?? .distantFuture, $0.account, $0.region) < ($1.unknown ? 0 : 1, $1.emptyAt ?? .distantFuture, $1.account, $1.region)
+        }
+        for (index, pool) in pools.enumerated() {
+            if index == overviewPools {
+                html.raw("</div><details><summary>")
+                html.number(pools.count - overviewPools)
+                html.raw(" more pools</summary><div class=\"grid wide\">")
+            }
             html.raw("<div class=\"pool\"><span><b>")
             html.text(pool.account)
             html.raw("/")
@@ -84,7 +178,7 @@ extension StatusPageRenderer {
             writeSparkline(pool.usage, window: model.usageWindowSeconds, into: &html)
             html.raw("</div>")
         }
-        html.raw("</div></section>")
+        html.raw(pools.count > overviewPools ? "</div></details></section>" : "</div></section>")
     }
 
     /// A 280x40 polyline of usage per bucket, scaled to its own maximum.

@@ -26,10 +26,12 @@ enum StatusPageRenderer {
         html.raw(StatusPageStyle.css)
         html.raw("</style></head><body><main>")
         writeHeader(model, now: now, into: &html)
+        // The overview (headline numbers, regions, pools) comes first and stays compact, so it is on the first
+        // screen whatever the number of alerts or packages.
         writeSummary(model, now: now, into: &html)
-        writeAlerts(model, now: now, into: &html)
         writeRegions(model, into: &html)
         writePools(model, now: now, into: &html)
+        writeAlerts(model, now: now, into: &html)
         writePackages(model, now: now, into: &html)
         writeSources(model, now: now, into: &html)
         html.raw("</main></body></html>\n")

@@ -37,6 +37,11 @@ enum StatusPageStyle {
         .pool>span:first-child{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
         .alert{display:flex;gap:10px;align-items:baseline;padding:4px 0;border-bottom:1px solid var(--line)}
         .alert:last-child{border-bottom:0}
+        .muted-row{opacity:.6}
+        .groups{display:flex;flex-wrap:wrap;gap:6px 16px;margin:0 0 8px;font-size:13px}
+        .group b{font-variant-numeric:tabular-nums}
+        details>summary{cursor:pointer;color:var(--info);padding:6px 0}
+        .alert .badge+.badge{margin-left:-4px}
         a{color:var(--info)}
         .empty{color:var(--muted);font-style:italic}
         """

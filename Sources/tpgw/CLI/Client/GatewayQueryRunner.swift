@@ -32,7 +32,10 @@ struct GatewayQueryRunner {
             let url = query.baseURL.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + query.target(cursor: cursor)
             let response: HTTPClientResponse
             do {
-                response = try await client.execute(HTTPClientRequest(url: url, headers: [("Authorization", "Bearer \(key)"), ("Accept", "application/json")]))
+                var headers = [("Authorization", "Bearer \(key)"), ("Accept", "application/json")]
+                if query.body != nil { headers.append(("Content-Type", "application/json")) }
+                response = try await client.execute(HTTPClientRequest(
+                    method: query.method, url: url, headers: headers.map { (name: $0.0, value: $0.1) }, body: query.body ?? []))
             } catch let error as HTTPClientError {
                 fail("cannot reach the gateway at \(RedactedURL.redact(query.baseURL)): \(error.detail)")
                 return 1
@@ -60,9 +63,10 @@ struct GatewayQueryRunner {
             }
             if pages.isEmpty { firstBody = body }
             pages.append(body)
-            items += body["items"]?.arrayValue ?? []
+            // One object (a silence added or ended) shows as a one-row list.
+            items += body["items"]?.arrayValue ?? (query.isList || query.resource != .silences ? [] : [body])
             cursor = body["nextCursor"]?.stringValue
-        } while cursor != nil && items.count < query.limit && [.packages, .alerts, .purchases].contains(query.resource)
+        } while cursor != nil && items.count < query.limit && query.isList
         items = Array(items.prefix(query.limit))
 
         switch query.output {

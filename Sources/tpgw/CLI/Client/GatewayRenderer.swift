@@ -12,7 +12,25 @@ enum GatewayRenderer {
         case .sources: sources(body["items"]?.arrayValue ?? body["sources"]?.arrayValue ?? [], now: now, colour: colour)
         case .alerts: alerts(items, now: now, colour: colour)
         case .purchases: purchases(items, now: now, colour: colour)
+        case .silences: silences(items, now: now, colour: colour)
         }
+    }
+
+    static func silences(_ items: [JSONValue], now: Date, colour: Bool) -> String {
+        var t = TextTable([.init(title: "ID"), .init(title: "STATE"), .init(title: "MATCHERS"), .init(title: "ENDS"), .init(title: "BY"),
+                           .init(title: "COMMENT")])
+        for s in items {
+            let state = s["state"]?.stringValue ?? "-"
+            let matchers = (s["matchers"]?.objectValue ?? [:]).sorted { $0.key < $1.key }
+                .map { "\($0.key)=\($0.value.stringValue ?? "-")" }.joined(separator: " ")
+            let ends = s["endsAt"]?.stringValue.flatMap(RFC3339.parse)
+            t.append([
+                .init(s["id"]?.stringValue ?? "-"), .init(state, colour: state == "active" ? "33" : nil), .init(matchers),
+                .init(ends.map { HumanFormat.relative($0, now: now) } ?? "-"), .init(s["createdBy"]?.stringValue ?? "-"),
+                .init(oneLine(s["comment"]?.stringValue ?? "")),
+            ])
+        }
+        return t.render(colour: colour) + "\n\(items.count) silence(s)"
     }
 
     static func packages(_ items: [JSONValue], now: Date, colour: Bool) -> String {
