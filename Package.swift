@@ -34,6 +34,7 @@ let package = Package(
             name: "tencent-sim", dependencies: ["TPGWCore", "TPGWCrypto", "TPGWHTTP", "TPGWTencent"], swiftSettings: swiftSettings),
         .executableTarget(name: "tpgw-bench-server", dependencies: ["TPGWCore", "TPGWHTTP"], swiftSettings: swiftSettings),
         .executableTarget(name: "tpgw-bench-metrics", dependencies: ["TPGWCore"], path: "bench/metrics", swiftSettings: swiftSettings),
+        .executableTarget(name: "tpgw-bench-forecast", dependencies: ["TPGWCore"], path: "bench/forecast", exclude: ["run.sh"], swiftSettings: swiftSettings),
         .testTarget(name: "TPGWCoreTests", dependencies: ["TPGWCore", "TPGWCrypto", "TPGWTestSupport"]),
         .testTarget(name: "TPGWHTTPTests", dependencies: ["TPGWHTTP"]),
         .testTarget(name: "TPGWBCETests", dependencies: ["TPGWBCE", "TPGWHTTPClient", "bce-sim"], exclude: ["Fixtures"]),
