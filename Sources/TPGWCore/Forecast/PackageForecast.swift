@@ -72,16 +72,8 @@ package struct PackageForecast: Sendable, Equatable, Codable {
     /// between the three quantiles on log runway from `now` (normal in z, so any q in 0.01...0.99 works); nil when
     /// that quantile does not run out. Without quantiles, the median for every q.
     package func exhaustsAt(quantile q: Double, now: Date) -> Date? {
-        guard basis != nil, let p50 = exhaustsAt else { return exhaustsAt }
-        let z = NormalQuantile.z(q)
-        let other: Date? = z < 0 ? exhaustsAtP10 : exhaustsAtP90
-        guard abs(z) > 1e-9 else { return p50 }
-        guard let other else { return z < 0 ? p50 : nil }
-        let r50 = max(p50.timeIntervalSince(now), 60)
-        let rOther = max(other.timeIntervalSince(now), 60)
-        let slope = (log(rOther) - log(r50)) / (z < 0 ? -NormalQuantile.z90 : NormalQuantile.z90)
-        let r = exp(log(r50) + slope * z)
-        return now.addingTimeInterval(r.isFinite ? min(r, 1e10) : 1e10)
+        guard basis != nil else { return exhaustsAt }
+        return RunwayQuantiles.at(quantile: q, p10: exhaustsAtP10, p50: exhaustsAt, p90: exhaustsAtP90, now: now)
     }
 
     /// Unused bytes at expiry with probability `q` of fewer (0.9 = ``unusedAtExpiryBytesP90``), interpolated

@@ -18,11 +18,14 @@ package struct DemandCurve: Sendable {
     let sigmaFloor2: Double
     let sigmaLevel2: Double
     let sigmaNoise2: Double
+    /// Day-to-day variance of the daily level (log scale), 0 when unknown: the noise floor of a horizon of `h` hours is
+    /// this x 24 / h.
+    let sigmaDay2: Double
     let trendSE: Double
 
     init(
         start: Double, rate: (Int64) -> Double, unit: (Int64) -> Double, sigmaFloor2: Double, sigmaLevel2: Double,
-        sigmaNoise2: Double, trendSE: Double
+        sigmaNoise2: Double, sigmaDay2: Double, trendSE: Double
     ) {
         self.start = start
         let h0 = BeijingHour.index(start)
@@ -45,6 +48,7 @@ package struct DemandCurve: Sendable {
         self.sigmaFloor2 = sigmaFloor2
         self.sigmaLevel2 = sigmaLevel2
         self.sigmaNoise2 = sigmaNoise2
+        self.sigmaDay2 = sigmaDay2
         self.trendSE = trendSE
     }
 
@@ -72,7 +76,8 @@ package struct DemandCurve: Sendable {
     /// Log-scale sigma of the cumulative demand over `effectiveHours` independent hours and `hours` hours (capped at 1.5).
     func sigma(effectiveHours: Double, hours: Double) -> Double {
         let days = hours / 24
-        let s2 = sigmaFloor2 + sigmaLevel2 + sigmaNoise2 / max(effectiveHours, 0.5) + trendSE * trendSE * days * days
+        let noise = max(sigmaNoise2 / max(effectiveHours, 0.5), sigmaDay2 * 24 / max(hours, 1))
+        let s2 = sigmaFloor2 + sigmaLevel2 + noise + trendSE * trendSE * days * days
         return min(s2.squareRoot(), 1.5)
     }
 

@@ -2,7 +2,7 @@ import Foundation
 
 /// What the probabilistic forecaster keeps per package (or pool), updated incrementally from successive
 /// snapshots so a rebuild never re-reads weeks of rows. About 1 KB: a 168-hour Beijing hour-of-week profile
-/// (Float32), a 48-hour ring of hourly deltas (for change points), 14 daily levels (for the trend) and a few
+/// (Float32), a 36-hour ring of hourly deltas (for change points), 14 daily levels (for the trend) and a few
 /// scalars (level, noise, the open hour).
 ///
 /// Model pieces, all exponentially weighted so old weeks fade:
@@ -10,7 +10,7 @@ import Foundation
 ///   week). An hour never seen falls back to the same hour of other days, then to flat.
 /// - **Level**: traffic per unit of profile (deseasonalised), τ = ``levelTau`` hours, restarted at a change point.
 /// - **Noise**: the relative variance of an hour around level × profile (per unit of profile).
-/// - **Change point**: after each closed hour, the last up to 48 hours are split where the deseasonalised level
+/// - **Change point**: after each closed hour, the last up to 36 hours are split where the deseasonalised level
 ///   differs most; a split with |z| >= ``changeZ`` and a ratio outside [1/1.4, 1.4] restarts the level from the
 ///   hours after it (a workload that doubled or stopped is not averaged with last week).
 /// - **Trend**: a log-linear fit over the deseasonalised daily levels since the last change point.
@@ -21,10 +21,11 @@ import Foundation
 /// point; no input traps.
 package struct ForecastFeatures: Sendable, Equatable {
     package static let profileHours = 168
-    package static let ringHours = 48
+    package static let ringHours = 36
     package static let trendDays = 14
     /// Level time constant, hours.
     package static let levelTau: Double = 96
+    package static let longLevelTau: Double = 336
     static let noiseTau: Double = 168
     static let profileAlpha: Float = 0.3
     /// Change-point evidence needed (a z score of the level difference).
@@ -50,6 +51,10 @@ package struct ForecastFeatures: Sendable, Equatable {
     private var sumBytes: Double = 0
     private var sumShape: Double = 0
     private var sumShapeSquares: Double = 0
+    /// The same with τ = ``longLevelTau``: noisy traffic (bursts, near-idle) is measured over longer.
+    private var longBytes: Double = 0
+    private var longShape: Double = 0
+    private var longShapeSquares: Double = 0
     private var noiseVar: Double = 0
     private var noiseWeight: Double = 0
     private var robustVar: Double = 0
@@ -137,12 +142,14 @@ package struct ForecastFeatures: Sendable, Equatable {
         let s = table[how]
         let level = currentLevel
         // The first day only sets the level: relative to a level of a few hours, the profile would learn noise.
-        if openObserved, historyHours >= 24, let level, level > 0 {
+        // Nor do the first hours after a restart (a workload back from zero would teach 50x hours).
+        if openObserved, historyHours >= 24, levelHours >= 6, let level, level > 0 {
             // Noise is learned once the profile has two days behind it (earlier residuals are the profile's own error).
-            if historyHours >= 72, s > 0.05 || bytes > 0 {
+            // Only hours of a weekday already seen: an unseen weekend would be profile error, not noise.
+            if historyHours >= 72, !buffer[how].isNaN, s > 0.05 || bytes > 0 {
                 // Relative to the hour's expectation (hours far below the average count as a quarter of it).
                 let e = (bytes - s * level) / (level * max(s, 0.25))
-                let v = min(e * e, 400)
+                let v = min(e * e, 25)
                 let a = noiseWeight == 0 ? 1 : max(1 / Self.noiseTau, 1 / (noiseWeight + 1))
                 noiseVar += (v - noiseVar) * a
                 // Winsorised at 3 sigma: what change-point tests use, so a step does not hide itself.
@@ -168,9 +175,13 @@ package struct ForecastFeatures: Sendable, Equatable {
         let unit = level == nil ? 1 : s
         sumShape = sumShape * beta + unit
         sumShapeSquares = sumShapeSquares * beta * beta + unit * unit
+        let longBeta = exp(-1 / Self.longLevelTau)
+        longBytes = longBytes * longBeta + bytes
+        longShape = longShape * longBeta + unit
+        longShapeSquares = longShapeSquares * longBeta * longBeta + unit * unit
         levelHours = levelHours &+ 1
         if openObserved { historyHours = historyHours &+ 1 }
-        buffer[Self.profileHours + Int(((h % 48) + 48) % 48)] = Float(min(bytes, 3e38))
+        buffer[Self.profileHours + Int(((h % 36) + 36) % 36)] = Float(min(bytes, 3e38))
         let d = BeijingHour.day(h)
         if d != day {
             finishDay(next: d)
@@ -203,6 +214,9 @@ package struct ForecastFeatures: Sendable, Equatable {
         sumBytes = 0
         sumShape = 0
         sumShapeSquares = 0
+        longBytes = 0
+        longShape = 0
+        longShapeSquares = 0
         levelHours = 0
         changePointHour = hour
         let base = Self.profileHours + Self.ringHours
@@ -226,12 +240,12 @@ package struct ForecastFeatures: Sendable, Equatable {
         for i in 0..<n {
             let hour = h - Int64(i)
             let sh = table[BeijingHour.hourOfWeek(hour)]
-            dCum[i + 1] = dCum[i] + Double(buffer[Self.profileHours + Int(((hour % 48) + 48) % 48)])
+            dCum[i + 1] = dCum[i] + Double(buffer[Self.profileHours + Int(((hour % 36) + 36) % 36)])
             sCum[i + 1] = sCum[i] + sh
             qCum[i + 1] = qCum[i] + sh * sh
         }
         var best: (z: Double, k: Int)?
-        for k in 3...(n - 6) {
+        for k in 2...(n - 6) {
             let ea = sCum[k]
             let eb = sCum[n] - sCum[k]
             guard ea >= 1.5, eb >= 3 else { continue }
@@ -250,19 +264,30 @@ package struct ForecastFeatures: Sendable, Equatable {
         guard let best else { return }
         // Restart the level from the hours after the split.
         let beta = exp(-1 / Self.levelTau)
+        let longBeta = exp(-1 / Self.longLevelTau)
         var sb = 0.0
         var ss = 0.0
         var sq = 0.0
+        var lb = 0.0
+        var ls = 0.0
+        var lq = 0.0
         for i in stride(from: best.k - 1, through: 0, by: -1) {
             let hour = h - Int64(i)
             let sh = table[BeijingHour.hourOfWeek(hour)]
-            sb = sb * beta + Double(buffer[Self.profileHours + Int(((hour % 48) + 48) % 48)])
+            let bytes = Double(buffer[Self.profileHours + Int(((hour % 36) + 36) % 36)])
+            sb = sb * beta + bytes
             ss = ss * beta + sh
             sq = sq * beta * beta + sh * sh
+            lb = lb * longBeta + bytes
+            ls = ls * longBeta + sh
+            lq = lq * longBeta * longBeta + sh * sh
         }
         sumBytes = sb
         sumShape = ss
         sumShapeSquares = sq
+        longBytes = lb
+        longShape = ls
+        longShapeSquares = lq
         levelHours = Int32(best.k)
         changePointHour = h - Int64(best.k) + 1
         let base = Self.profileHours + Self.ringHours
@@ -279,6 +304,28 @@ package struct ForecastFeatures: Sendable, Equatable {
 
     /// Effective number of hours the level rests on: (sum of weights)^2 / sum of squared weights.
     package var levelWeight: Double { sumShapeSquares > 0 ? sumShape * sumShape / sumShapeSquares : 0 }
+
+    /// The long-τ level and its effective hours.
+    package var longLevel: (level: Double, weight: Double)? {
+        guard longShape > 0.5, longShapeSquares > 0 else { return nil }
+        return (longBytes / longShape, longShape * longShape / longShapeSquares)
+    }
+
+    /// Share of the long level in the forecast's level: 0 for calm traffic (relative hour noise <= 0.3), rising to 1
+    /// at 0.8 and above, where a short window would mostly measure noise.
+    package var longLevelShare: Double {
+        guard longLevel != nil else { return 0 }
+        return min(max((noiseSigma - 0.3) / 0.5, 0), 1)
+    }
+
+    /// Hours of the long level's history, weighted like it (its mean age).
+    package var longLevelMeanAge: Double {
+        let beta = exp(-1 / Self.longLevelTau)
+        let n = Double(levelHours)
+        guard n > 0 else { return 0 }
+        let bn = pow(beta, n)
+        return beta / (1 - beta) - n * bn / (1 - bn)
+    }
 
     /// Relative noise of one hour around its expectation.
     package var noiseSigma: Double { noiseWeight >= 6 ? noiseVar.squareRoot() : 0.5 }
@@ -335,6 +382,15 @@ package struct ForecastFeatures: Sendable, Equatable {
     /// Daily growth rate (log per day) fitted over the known daily levels, 0 unless at least 4 days are known and the
     /// slope is clearly nonzero; and its standard error.
     package var trend: (perDay: Double, standardError: Double) {
+        let fit = trendFit
+        return (fit.perDay, fit.standardError)
+    }
+
+    /// Day-to-day spread of the deseasonalised daily levels around the trend (log scale); nil under 4 known days.
+    /// It measures everything the hourly noise misses (bursts that last, a profile that is off) on the package's own history.
+    package var dailySigma: Double? { trendFit.residualSigma }
+
+    private var trendFit: (perDay: Double, standardError: Double, residualSigma: Double?) {
         let base = Self.profileHours + Self.ringHours
         var xs: [Double] = []
         var ys: [Double] = []
@@ -345,7 +401,7 @@ package struct ForecastFeatures: Sendable, Equatable {
                 ys.append(log(Double(v)))
             }
         }
-        guard xs.count >= 4 else { return (0, 0) }
+        guard xs.count >= 4 else { return (0, 0, nil) }
         let n = Double(xs.count)
         let mx = xs.reduce(0, +) / n
         let my = ys.reduce(0, +) / n
@@ -355,16 +411,18 @@ package struct ForecastFeatures: Sendable, Equatable {
             sxx += (xs[i] - mx) * (xs[i] - mx)
             sxy += (xs[i] - mx) * (ys[i] - my)
         }
-        guard sxx > 0 else { return (0, 0) }
+        guard sxx > 0 else { return (0, 0, nil) }
         let slope = sxy / sxx
         var ss = 0.0
         for i in xs.indices {
             let r = ys[i] - my - slope * (xs[i] - mx)
             ss += r * r
         }
+        let residual = (ss / max(n - 2, 1)).squareRoot()
         let se = (ss / max(n - 2, 1) / sxx).squareRoot()
-        guard slope.isFinite, se.isFinite, abs(slope) > 2.5 * se else { return (0, se.isFinite ? se : 0) }
-        return (min(max(slope, -0.15), 0.15), se)
+        let sigma: Double? = residual.isFinite ? residual : nil
+        guard slope.isFinite, se.isFinite, abs(slope) > 2.5 * se else { return (0, se.isFinite ? se : 0, sigma) }
+        return (min(max(slope, -0.15), 0.15), se, sigma)
     }
 
     /// Hours the level has accumulated since its last restart, weighted like the level (its mean age in hours).

@@ -14,8 +14,8 @@ import Foundation
 package enum ProbabilisticForecaster {
     package static let minimumHistoryHours: Int32 = 6
     /// Spread tuning (log-scale): floor, multiplier on the hour noise, extra floor right after a change point.
-    package static let sigmaFloor = 0.045
-    package static let noiseInflation = 1.6
+    package static let sigmaFloor = 0.02
+    package static let noiseInflation = 1.0
     package static let changePointSigma = 0.12
     /// How far to look for exhaustion (400 days, as the pool simulation).
     package static let horizonHours: Double = 400 * 24
@@ -34,11 +34,16 @@ package enum ProbabilisticForecaster {
         guard f.historyHours >= minimumHistoryHours, let level = f.currentLevel else { return nil }
         let trend = f.trend
         let g = trend.perDay
-        let ageDays = f.levelMeanAge / 24
-        let levelNow = level * min(max(exp(g * ageDays), 0.2), 5)
+        // Short and long levels, each brought forward to now by the trend, mixed by how noisy the traffic is.
+        let w = f.longLevelShare
+        let short = level * min(max(exp(g * f.levelMeanAge / 24), 0.2), 5)
+        let long = (f.longLevel?.level ?? level) * min(max(exp(g * f.longLevelMeanAge / 24), 0.2), 5)
+        let levelNow = (1 - w) * short + w * long
+        let levelHours = (1 - w) * f.levelWeight + w * (f.longLevel?.weight ?? f.levelWeight)
         let startHour = BeijingHour.index(start.timeIntervalSince1970)
         let offPeakOnly = policy == .offPeak
         let noise2 = f.noiseSigma * f.noiseSigma
+        let daily2 = f.dailySigma.map { $0 * $0 } ?? 0
         let sinceChange = f.changePointHour.map { Double(startHour - $0) } ?? .infinity
         let changeBoost = sinceChange < 48 ? changePointSigma * changePointSigma * (1 - sinceChange / 48) : 0
         let table = f.shapeTable()
@@ -52,8 +57,9 @@ package enum ProbabilisticForecaster {
         return DemandCurve(
             start: start.timeIntervalSince1970, rate: rate, unit: unit,
             sigmaFloor2: sigmaFloor * sigmaFloor + changeBoost,
-            sigmaLevel2: noise2 / max(f.levelWeight, 1),
+            sigmaLevel2: max(noise2 / max(levelHours, 1), daily2 / max(levelHours / 24, 1)),
             sigmaNoise2: noise2 * noiseInflation * noiseInflation,
+            sigmaDay2: daily2,
             trendSE: max(trend.standardError, g == 0 ? 0.004 : 0))
     }
 

@@ -10,13 +10,13 @@ package enum SyntheticFamily: String, Sendable, CaseIterable {
     case growth
     /// Traffic x1.8-2.5 from a moment 1.5-5 days before it runs out (scored: the 24 h after the step).
     case stepUp
-    /// Traffic x0.35-0.55 from 2-6 days before it runs out (scored: the 24 h after the step).
+    /// Traffic x0.35-0.55 from 4-7 days before it runs out (scored: the 24 h after the step).
     case stepDown
-    /// A low base with bursts of 4-8x lasting 1-3 hours.
+    /// A base with bursts of 3-5x lasting 1-2 hours starting in 5 % of the hours.
     case bursty
     /// An off-peak package: draws only 00:00-08:00 Beijing time.
     case offPeak
-    /// Traffic in about one hour of six, small amounts.
+    /// A trickle of 2-100 MB an hour (+-30 %) plus a small job in one hour of eight.
     case nearIdle
     /// A workload that stops 2-6 days before it would have run out; half resume 1-3 days later (scored: the day
     /// after the resumption; the others never run out and count through their warnings).

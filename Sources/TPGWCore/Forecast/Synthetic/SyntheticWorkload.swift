@@ -22,7 +22,8 @@ package enum SyntheticWorkload {
         let exhaustHour = 16 * 24 + rng.unit() * 14 * 24
         var deltas = [Double](repeating: 0, count: seriesHours)
         let growth = 0.02 + rng.unit() * 0.03
-        let stepAt = exhaustHour - (family == .stepDown ? 48 + rng.unit() * 96 : 36 + rng.unit() * 84)
+        // A step down early enough that the old rate alone would not have warned (old-rate runway >= 35 h).
+        let stepAt = exhaustHour - (family == .stepDown ? 100 + rng.unit() * 68 : 36 + rng.unit() * 84)
         let stepFactor = family == .stepUp ? 1.8 + rng.unit() * 0.7 : 0.35 + rng.unit() * 0.2
         let stopAt = exhaustHour - 48 - rng.unit() * 96
         let resumeAt = rng.unit() < 0.5 ? (stopAt + 24 + rng.unit() * 48).rounded(.up) : .infinity
@@ -48,16 +49,18 @@ package enum SyntheticWorkload {
             case .stepUp, .stepDown:
                 v = rate * business * (Double(i) >= stepAt ? stepFactor : 1) * noise
             case .bursty:
-                if burst == 0, rng.unit() < 0.06 {
-                    burst = 1 + Int(rng.unit() * 3)
-                    burstFactor = 4 + rng.unit() * 4
+                if burst == 0, rng.unit() < 0.05 {
+                    burst = 1 + Int(rng.unit() * 2)
+                    burstFactor = 3 + rng.unit() * 2
                 }
-                v = rate * 0.5 * (burst > 0 ? burstFactor : 1) * noise
+                v = rate * 0.7 * (burst > 0 ? burstFactor : 1) * noise
                 if burst > 0 { burst -= 1 }
             case .offPeak:
                 v = BeijingHour.isOffPeak(h) ? rate * noise : 0
             case .nearIdle:
-                v = rng.unit() < 1.0 / 6 ? rate * 0.05 * -log(max(rng.unit(), 1e-12)) : 0
+                // A trickle (keep-alives, health checks) and now and then a small job.
+                let job = rng.unit() < 1.0 / 8 ? -log(max(rng.unit(), 1e-12)) : 0
+                v = rate * 0.01 * (exp(normal(&rng) * 0.3 - 0.045) + job)
             case .stops:
                 let stopped = Double(i) >= stopAt && Double(i) < resumeAt
                 v = stopped ? 0 : rate * business * noise
