@@ -114,8 +114,10 @@ package enum AlertEvaluator {
             hold: Double? = nil, facts: AlertFacts = AlertFacts(), oneShot: Bool = false, summary: (Double) -> String
         ) -> AlertCondition? {
             let level = hysteresis.breachedLevel(value)
-            guard let held = [hysteresis.heldLevel(value), hold.flatMap { hysteresis.heldLevel($0) }, level].compactMap({ $0 }).max()
-            else { return nil }
+            var held = hysteresis.heldLevel(value)
+            if let hold, let h = hysteresis.heldLevel(hold), h > (held ?? -1) { held = h }
+            if let level, level > (held ?? -1) { held = level }
+            guard let held else { return nil }
             let threshold = hysteresis.thresholds[level ?? held]
             return AlertCondition(
                 fingerprint: Fingerprint(budgetID: budget.id, ruleIndex: index, kind: kind, subject: subject),

@@ -22,6 +22,8 @@ package struct ExhaustionHysteresis: Sendable, Equatable {
 
     /// Hours until the fire and hold quantiles run out (infinity: not before expiry or at all).
     package func runways(_ f: PackageForecast, expiresAt: Date?, now: Date) -> (fire: Double, hold: Double) {
+        // A plain forecast has only its median and says itself whether that comes before expiry.
+        if f.basis == nil, !f.exhaustsBeforeExpiry { return (.infinity, .infinity) }
         func hours(_ q: Double) -> Double {
             guard let at = f.exhaustsAt(quantile: q, now: now) else { return .infinity }
             if let expiresAt, at > expiresAt { return .infinity }

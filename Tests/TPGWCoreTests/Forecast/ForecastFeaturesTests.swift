@@ -49,7 +49,7 @@ import Testing
         let after = Array(repeating: 1e9 * factor, count: 8)
         let f = features(before + after)
         let change = BeijingHour.index((start + 240 * hour).timeIntervalSince1970)
-        #expect(f.changePointHour.map { abs($0 - change) <= 1 } == true)
+        #expect(f.changePointHour.map { abs($0 - change) <= 2 } == true, "change point \(String(describing: f.changePointHour)), step \(change)")
         #expect(abs((f.currentLevel ?? -1) - 1e9 * factor) < 0.15e9)
     }
 

@@ -65,11 +65,13 @@ import Testing
     @Test func json_carriesQuantilesAndBasis_onlyForProbabilisticForecasts() throws {
         let (f, p) = fed(hours: 48, capacity: 100 * GiB) { _ in Double(GiB) }
         let fc = ProbabilisticForecaster.forecast(package: p, features: f, now: p.observedAt)
-        let json = try #require(String(data: try JSONEncoder().encode(fc), encoding: .utf8))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = try #require(String(data: try encoder.encode(fc), encoding: .utf8))
         for key in ["exhaustsAtP10", "exhaustsAtP90", "unusedAtExpiryBytesP10", "unusedAtExpiryBytesP90", "\"basis\"", "historyHours", "changePointAt"] {
             #expect(json.contains(key))
         }
-        let again = try JSONEncoder().encode(try JSONDecoder().decode(PackageForecast.self, from: Data(json.utf8)))
+        let again = try encoder.encode(try JSONDecoder().decode(PackageForecast.self, from: Data(json.utf8)))
         #expect(String(data: again, encoding: .utf8) == json)
         let plain = String(data: try JSONEncoder().encode(PackageForecast.none), encoding: .utf8)!
         #expect(!plain.contains("basis"))

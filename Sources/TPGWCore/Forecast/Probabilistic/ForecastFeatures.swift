@@ -229,7 +229,8 @@ package struct ForecastFeatures: Sendable, Equatable {
 
     /// Looks for a level shift inside the ring (hours since the last change point only).
     private mutating func detectChange(at h: Int64, table: [Double]) {
-        guard historyHours >= 12, let level = currentLevel, level > 0 else { return }
+        // Not before the profile has a day behind it: a flat profile would see every evening as a step.
+        guard historyHours >= 48, let level = currentLevel, level > 0 else { return }
         var n = Int(min(Int64(Self.ringHours), Int64(levelHours)))
         if let c = changePointHour { n = min(n, Int(max(0, h - c + 1))) }
         guard n >= 9 else { return }
@@ -245,10 +246,10 @@ package struct ForecastFeatures: Sendable, Equatable {
             qCum[i + 1] = qCum[i] + sh * sh
         }
         var best: (z: Double, k: Int)?
-        for k in 2...(n - 6) {
+        for k in 1...(n - 6) {
             let ea = sCum[k]
             let eb = sCum[n] - sCum[k]
-            guard ea >= 1.5, eb >= 3 else { continue }
+            guard ea >= 0.75, eb >= 3 else { continue }
             let a = dCum[k] / ea
             let b = (dCum[n] - dCum[k]) / eb
             let ref = max(a, b)

@@ -14,9 +14,13 @@ import Foundation
 package enum ProbabilisticForecaster {
     package static let minimumHistoryHours: Int32 = 6
     /// Spread tuning (log-scale): floor, multiplier on the hour noise, extra floor right after a change point.
-    package static let sigmaFloor = 0.02
+    package static let sigmaFloor = 0.015
     package static let noiseInflation = 1.0
     package static let changePointSigma = 0.12
+    /// Trend error assumed when no trend is fitted (log per day).
+    package static let defaultTrendSE = 0.002
+    /// Weight of the day-to-day spread (measured on the package's own daily levels) in the noise and level terms.
+    package static let dayWeight = 0.75
     /// How far to look for exhaustion (400 days, as the pool simulation).
     package static let horizonHours: Double = 400 * 24
 
@@ -43,7 +47,7 @@ package enum ProbabilisticForecaster {
         let startHour = BeijingHour.index(start.timeIntervalSince1970)
         let offPeakOnly = policy == .offPeak
         let noise2 = f.noiseSigma * f.noiseSigma
-        let daily2 = f.dailySigma.map { $0 * $0 } ?? 0
+        let daily2 = (f.dailySigma.map { $0 * $0 } ?? 0) * dayWeight
         let sinceChange = f.changePointHour.map { Double(startHour - $0) } ?? .infinity
         let changeBoost = sinceChange < 48 ? changePointSigma * changePointSigma * (1 - sinceChange / 48) : 0
         let table = f.shapeTable()
@@ -60,7 +64,7 @@ package enum ProbabilisticForecaster {
             sigmaLevel2: max(noise2 / max(levelHours, 1), daily2 / max(levelHours / 24, 1)),
             sigmaNoise2: noise2 * noiseInflation * noiseInflation,
             sigmaDay2: daily2,
-            trendSE: max(trend.standardError, g == 0 ? 0.004 : 0))
+            trendSE: max(trend.standardError, g == 0 ? defaultTrendSE : 0))
     }
 
     /// Basis of a forecast made from `f`.
