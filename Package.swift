@@ -16,18 +16,21 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "CEpoll"),
         .target(name: "TPGWCore", swiftSettings: swiftSettings),
         .target(name: "TPGWTestSupport", dependencies: ["TPGWCore"], swiftSettings: swiftSettings),
         .target(name: "TPGWCrypto", dependencies: ["CCrypto"], swiftSettings: swiftSettings),
-        .target(name: "TPGWHTTP", dependencies: ["TPGWCore"], swiftSettings: swiftSettings),
+        .target(name: "TPGWHTTP", dependencies: ["TPGWCore", "CEpoll"], swiftSettings: swiftSettings),
         .target(name: "TPGWHTTPClient", dependencies: ["TPGWCore", "CCurl"], swiftSettings: swiftSettings),
         .target(name: "TPGWStore", dependencies: ["TPGWCore", "CLibPQ"], swiftSettings: swiftSettings),
         .target(name: "TPGWBCE", dependencies: ["TPGWCore", "TPGWCrypto", "TPGWHTTPClient"], swiftSettings: swiftSettings),
         .target(name: "TPGWTencent", dependencies: ["TPGWCore", "TPGWCrypto", "TPGWHTTPClient"], swiftSettings: swiftSettings),
-        .executableTarget(
-            name: "tpgw",
+        .target(
+            name: "TPGWGateway",
             dependencies: ["TPGWCore", "TPGWCrypto", "TPGWHTTP", "TPGWHTTPClient", "TPGWStore", "TPGWBCE", "TPGWTencent"],
             swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "tpgw", dependencies: ["TPGWCore", "TPGWHTTPClient", "TPGWGateway"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "bce-sim", dependencies: ["TPGWCore", "TPGWCrypto", "TPGWHTTP", "TPGWBCE"], swiftSettings: swiftSettings),
         .executableTarget(
@@ -40,9 +43,9 @@ let package = Package(
         .testTarget(name: "TPGWBCETests", dependencies: ["TPGWBCE", "TPGWHTTPClient", "bce-sim"], exclude: ["Fixtures"]),
         .testTarget(
             name: "TPGWTencentTests", dependencies: ["TPGWTencent", "TPGWHTTPClient", "tencent-sim"], exclude: ["Fixtures"]),
-        .testTarget(name: "GatewayTests", dependencies: ["tpgw"]),
+        .testTarget(name: "GatewayTests", dependencies: ["tpgw", "TPGWGateway"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["tpgw", "bce-sim", "tencent-sim", "TPGWStore", "TPGWBCE", "TPGWHTTP", "TPGWHTTPClient", "TPGWTestSupport"]),
+            dependencies: ["TPGWGateway", "bce-sim", "tencent-sim", "TPGWStore", "TPGWBCE", "TPGWHTTP", "TPGWHTTPClient", "TPGWTestSupport"]),
     ]
 )

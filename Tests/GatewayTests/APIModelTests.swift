@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TPGWCore
-@testable import tpgw
+@testable import TPGWGateway
 
 @Suite struct PurchaseRequestTests {
     let accounts = ["prod": ["bj", "gz"]]

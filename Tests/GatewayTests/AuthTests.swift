@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import tpgw
+@testable import TPGWGateway
 
 @Suite struct AuthTests {
     @Test func keysAreRandomAndVerifiedAgainstTheirHash() {

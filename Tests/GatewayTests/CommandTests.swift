@@ -1,4 +1,5 @@
 import Testing
+@testable import TPGWGateway
 @testable import tpgw
 
 @Suite struct CommandTests {

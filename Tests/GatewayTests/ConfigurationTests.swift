@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import tpgw
+@testable import TPGWGateway
 
 @Suite struct ConfigurationTests {
     func write(_ json: String) throws -> String {

@@ -3,7 +3,7 @@ import Testing
 import TPGWBCE
 import TPGWCore
 @testable import TPGWStore
-@testable import tpgw
+@testable import TPGWGateway
 
 /// What the reconciler does with a pending purchase, decided from the row and `now` alone.
 @Suite struct PurchaseReconcilerDecisionTests {

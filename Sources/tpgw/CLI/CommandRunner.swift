@@ -1,5 +1,6 @@
 import Foundation
 import TPGWCore
+import TPGWGateway
 
 /// Runs a parsed command and returns the process exit code (0 ok, 1 runtime failure, 2 usage/configuration).
 struct CommandRunner {
@@ -18,7 +19,7 @@ struct CommandRunner {
         case .checkConfig(let path):
             do {
                 let config = try GatewayConfiguration.load(path: path, environment: environment)
-                print("configuration ok: \(config.accounts.count) account(s), \(config.sources.count) source(s)")
+                print("configuration ok: \(config.overview)")
                 return 0
             } catch {
                 fail("\(error)")
@@ -55,7 +56,7 @@ struct CommandRunner {
         let logger = Logger(label: "tpgw", level: config.logLevel)
         let app: Application
         do {
-            app = try Application(configuration: config, environment: environment, logger: logger)
+            app = try Gateway.make(configuration: config, clock: ContinuousClock(), logger: logger)
         } catch {
             fail("\(error)")
             return 2

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TPGWCore
 import TPGWHTTP
-@testable import tpgw
+@testable import TPGWGateway
 
 @Suite struct AuthGateTests {
     static let t0 = Date(timeIntervalSince1970: 1_800_000_000)

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import TPGWCore
-@testable import tpgw
+@testable import TPGWGateway
 
 @Suite struct KeyRingTests {
     static let t0 = Date(timeIntervalSince1970: 1_800_000_000)

@@ -1,6 +1,6 @@
 import Foundation
 import TPGWCore
-@testable import tpgw
+@testable import TPGWGateway
 
 /// Small views for the ops adapters' tests.
 enum OpsFixtures {

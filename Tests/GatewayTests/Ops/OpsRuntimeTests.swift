@@ -2,7 +2,7 @@ import Foundation
 import TPGWCore
 import TPGWHTTP
 import Testing
-@testable import tpgw
+@testable import TPGWGateway
 
 @Suite struct OpsRuntimeTests {
     typealias F = OpsFixtures

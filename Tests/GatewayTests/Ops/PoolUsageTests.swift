@@ -1,7 +1,7 @@
 import Foundation
 import TPGWCore
 import Testing
-@testable import tpgw
+@testable import TPGWGateway
 
 @Suite struct PoolUsageTests {
     let now = OpsFixtures.now.addingTimeInterval(1234)

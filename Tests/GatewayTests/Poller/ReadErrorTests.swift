@@ -1,5 +1,5 @@
 import Testing
-@testable import tpgw
+@testable import TPGWGateway
 
 @Suite struct ReadErrorTests {
     @Test func upstreamErrorText_isBoundedToOneShortLine() {

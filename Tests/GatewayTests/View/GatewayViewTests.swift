@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TPGWCore
-@testable import tpgw
+@testable import TPGWGateway
 
 /// The segmented view answers exactly as one flat list of every package would: summaries, pages, cursors, and a
 /// view with one source replaced equals a view built from scratch.

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import TPGWCore
-@testable import tpgw
+@testable import TPGWGateway
 
 /// What the view store rebuilds after which change: one source after its poll or purchase or when another replica
 /// moved its version, everything at start or when most sources changed.

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TPGWCore
 import TPGWHTTP
-@testable import tpgw
+@testable import TPGWGateway
 
 /// Unauthenticated load on a live gateway: bodies refused before they are read, failed authentications limited per
 /// address, readiness when keys cannot be reloaded, and `/metrics` rendered once a second however many scrape.

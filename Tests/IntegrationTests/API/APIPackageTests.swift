@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TPGWCore
-@testable import tpgw
+@testable import TPGWGateway
 @testable import bce_sim
 
 /// `GET /v1/packages`, `/v1/packages/{key}`, `/usage`, `/v1/summary`, `/v1/sources` on a live gateway over polled data.

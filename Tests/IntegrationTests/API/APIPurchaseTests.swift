@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TPGWStore
 @testable import bce_sim
-@testable import tpgw
+@testable import TPGWGateway
 
 /// `POST /v1/packages` and `/quote`: validation before upstream, idempotency, audit, and nothing written on bad input.
 @Suite(.enabled(if: TestDatabase.isConfigured)) struct APIPurchaseTests {

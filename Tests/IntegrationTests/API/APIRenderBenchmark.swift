@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TPGWCore
 import TPGWStore
-@testable import tpgw
+@testable import TPGWGateway
 
 /// `bench/api/run.sh` runs this with `TPGW_BENCH_API=1` against the database it filled (100,000 packages) and
 /// `TPGW_CONFIG`; it prints `BENCH name=value` lines: the uncached cost of the summary and first page.
@@ -26,7 +26,7 @@ struct APIRenderBenchmark {
         let env = ProcessInfo.processInfo.environment
         var config = try GatewayConfiguration.load(path: env["TPGW_CONFIG"], environment: env)
         config.databaseURL = env["TPGW_TEST_DATABASE_URL"] ?? config.databaseURL
-        let app = try Application(configuration: config, environment: env, logger: .disabled)
+        let app = try Gateway.make(configuration: config, clock: ContinuousClock(), logger: .disabled)
         let store = app.store
         let now = Date()
 

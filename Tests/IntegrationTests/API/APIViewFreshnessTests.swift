@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TPGWCore
 import TPGWStore
-@testable import tpgw
+@testable import TPGWGateway
 
 /// The read view follows the database one source at a time on a live gateway: after its own poll, and after a
 /// change written by another replica, without anyone calling `rebuild()`.

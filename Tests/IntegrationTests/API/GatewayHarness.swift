@@ -3,7 +3,7 @@ import TPGWCore
 import TPGWHTTPClient
 import TPGWStore
 @testable import bce_sim
-@testable import tpgw
+@testable import TPGWGateway
 
 /// A real `tpgw` on 127.0.0.1 port 0: its own test schema, bce-sim in-process behind it, libcurl in front,
 /// API keys for each scope, and every log line kept in memory (to check that no secret ever shows up).
@@ -41,12 +41,12 @@ struct GatewayHarness {
         // Tests run reconciler passes themselves (`app.makePurchaseReconciler().pass(now:)`); the background one stays idle.
         config.purchaseReconcileSeconds = 3600
         config.accounts = [AccountConfiguration(
-            name: "prod", accessKeyId: ak, secretAccessKeyEnv: "TPGW_TEST_SK", regions: regions,
+            name: "prod", accessKeyId: ak, secret: sk, regions: regions,
             endpoints: Dictionary(uniqueKeysWithValues: regions.map { ($0, sim.baseURL(for: $0)) }))]
         configure(&config)
         let logs = MemoryLogSink()
         let logger = Logger(label: "tpgw", level: .debug, sink: logs)
-        let app = try Application(configuration: config, environment: ["TPGW_TEST_SK": sk], logger: logger)
+        let app = try Gateway.make(configuration: config, clock: ContinuousClock(), logger: logger)
         var keys: [String: String] = [:]
         for (name, scope) in [("read", "read"), ("write", "write"), ("admin", "admin")] {
             let key = APIKey.generate()

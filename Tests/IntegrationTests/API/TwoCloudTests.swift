@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TPGWCore
 @testable import tencent_sim
-@testable import tpgw
+@testable import TPGWGateway
 
 /// Baidu and Tencent side by side in one gateway: bce-sim and tencent-sim on loopback, real libcurl, real PostgreSQL.
 @Suite(.enabled(if: TestDatabase.isConfigured, "set TPGW_TEST_DATABASE_URL"))
@@ -20,6 +20,7 @@ struct TwoCloudTests {
                                            regions: ["ap-guangzhou", "ap-shanghai", "ap-nowhere"])
         account.provider = "tencent"
         account.secretAccessKeyFile = keyFile
+        account.secret = Self.secretKey
         account.endpoint = tencent.baseURL
         account.regionsGiven = true
         try await GatewayHarness.with(regions: ["bj"], packages: 10, configure: { $0.accounts.append(account) }) { gw in

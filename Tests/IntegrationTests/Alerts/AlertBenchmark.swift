@@ -4,7 +4,7 @@ import TPGWCore
 import TPGWHTTP
 import TPGWHTTPClient
 import TPGWStore
-@testable import tpgw
+@testable import TPGWGateway
 
 /// `bench/alerts/run.sh`: evaluation of 50 budgets over 100,000 packages, and dispatch of 10,000 deliveries to a
 /// local receiver. Runs only with `TPGW_BENCH_ALERTS=1`; prints `BENCH` lines.
@@ -135,7 +135,7 @@ struct AlertBenchmark {
             config.concurrency = 32
             config.tick = .milliseconds(200)
             let dispatcher = DeliveryDispatcher(store: db.store, client: client, configuration: config, logger: .disabled)
-            let loop = Task { await dispatcher.run() }
+            let loop = Task { await dispatcher.run(until: ShutdownSignal()) }
 
             // Burst: 10,000 transitions committed at once.
             let transitionAt = Date()

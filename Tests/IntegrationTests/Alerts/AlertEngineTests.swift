@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TPGWCore
 import TPGWStore
-@testable import tpgw
+@testable import TPGWGateway
 
 /// The engine against real PostgreSQL with a manual clock: every rule kind fires and resolves, escalation,
 /// repeats, hysteresis, and nothing is re-sent after a restart or by another replica.

@@ -2,7 +2,7 @@ import Foundation
 import TPGWCore
 import TPGWHTTPClient
 import TPGWStore
-@testable import tpgw
+@testable import TPGWGateway
 
 /// Builders for alerting tests: packages, channels and budgets in a test schema, engines and dispatchers.
 enum AlertFixtures {

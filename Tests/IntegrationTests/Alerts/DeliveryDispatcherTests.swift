@@ -4,7 +4,7 @@ import TPGWCore
 import TPGWHTTP
 import TPGWHTTPClient
 import TPGWStore
-@testable import tpgw
+@testable import TPGWGateway
 
 /// The dispatcher against real PostgreSQL and a real receiver on 127.0.0.1 port 0, with a manual clock.
 @Suite(.enabled(if: TestDatabase.isConfigured, "set TPGW_TEST_DATABASE_URL"))

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import tpgw
+@testable import TPGWGateway
 
 /// The pure split of a channel's due deliveries under its rate limit (no database).
 @Suite struct DeliveryPlannerTests {

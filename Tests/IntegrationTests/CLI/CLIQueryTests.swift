@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TPGWCore
-@testable import tpgw
+@testable import TPGWGateway
 
 /// `tpgw packages|summary|sources|alerts|purchases` as a person runs them: the real `tpgw` binary against a
 /// live gateway on port 0 (real PostgreSQL, bce-sim, sockets), checking output and exit codes.

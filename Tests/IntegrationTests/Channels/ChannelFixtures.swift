@@ -1,6 +1,6 @@
 import Foundation
 @testable import TPGWCore
-@testable import tpgw
+@testable import TPGWGateway
 
 enum ChannelFixtures {
     static let now = Date(timeIntervalSince1970: 1_700_000_000)  // 2023-11-14T22:13:20Z

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import TPGWCore
-@testable import tpgw
+@testable import TPGWGateway
 
 @Suite struct ChannelPayloadTests {
     typealias F = ChannelFixtures

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TPGWCrypto
 @testable import TPGWCore
-@testable import tpgw
+@testable import TPGWGateway
 
 @Suite struct ChannelSigningTests {
     typealias F = ChannelFixtures

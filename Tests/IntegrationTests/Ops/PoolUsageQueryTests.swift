@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TPGWCore
 import TPGWStore
-@testable import tpgw
+@testable import TPGWGateway
 
 @Suite(.enabled(if: TestDatabase.isConfigured)) struct PoolUsageQueryTests {
     @Test func poolUsage_sumsEachPackagesIncreasePerHour_perSource() async throws {

@@ -4,7 +4,7 @@ import TPGWCore
 import TPGWHTTPClient
 import TPGWStore
 @testable import bce_sim
-@testable import tpgw
+@testable import TPGWGateway
 
 /// bce-sim in-process on port 0, a BCE client pointed at it, and sources registered in a test schema.
 struct PollerHarness {

@@ -3,7 +3,7 @@ import Testing
 import TPGWCore
 import TPGWStore
 @testable import bce_sim
-@testable import tpgw
+@testable import TPGWGateway
 
 /// Restarts the throwaway cluster, so it runs alone: `scripts/test.d/30-store-pg-restart.sh` runs it in
 /// its own `swift test` with `TPGW_TEST_PG_RESTART=1` (a restart in the middle of the main run would
@@ -27,7 +27,7 @@ struct PostgresRestartTests {
         try await TestDatabase.with { db in
             try await PollerHarness.with(db: db, regions: ["bj", "gz"], packages: 40, interval: 1) { h in
                 let poller = h.poller(db.store, tick: .milliseconds(100))
-                let run = Task { await poller.run() }
+                let run = Task { await poller.run(until: ShutdownSignal(), clock: ContinuousClock()) }
                 // Let a few polls land, with usage changing between them.
                 for _ in 0..<3 {
                     try await Task.sleep(for: .seconds(1))

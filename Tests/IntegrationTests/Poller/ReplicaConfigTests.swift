@@ -4,7 +4,7 @@ import TPGWBCE
 import TPGWCore
 import TPGWStore
 @testable import bce_sim
-@testable import tpgw
+@testable import TPGWGateway
 
 /// Replicas running different configurations on one database (a rolling update): each keeps the sources its
 /// configuration names polled, polls only those with its own endpoint, and a source no live replica names is
@@ -110,7 +110,7 @@ import TPGWStore
                     return
                 }
                 // Running, each replica claims only its own sources.
-                let task = Task { await a.run() }
+                let task = Task { await a.run(until: ShutdownSignal(), clock: ContinuousClock()) }
                 var runs: [PollRun] = []
                 for _ in 0..<100 {
                     runs = try await db.store.pollRuns(limit: 100)

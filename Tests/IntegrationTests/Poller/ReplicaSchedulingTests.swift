@@ -4,7 +4,7 @@ import TPGWBCE
 import TPGWCore
 import TPGWStore
 @testable import bce_sim
-@testable import tpgw
+@testable import TPGWGateway
 
 /// Timing-based (a 2 s interval, three pollers): run alone by `scripts/test.d/31-poller-replicas.sh`, because with
 /// hundreds of other tests in parallel on 2 cores, polls start late by whole seconds and the gaps stop meaning anything.
@@ -21,7 +21,7 @@ struct ReplicaSchedulingTests {
                     h.poller(PostgresStore(pool: pool, logger: db.logger), replica: "r\(n + 1)")
                 }
                 let start = Date()
-                let tasks = pollers.map { poller in Task { await poller.run() } }
+                let tasks = pollers.map { poller in Task { await poller.run(until: ShutdownSignal(), clock: ContinuousClock()) } }
                 // Usage changes upstream once per interval.
                 for step in 0..<5 {
                     try await Task.sleep(for: .seconds(interval))

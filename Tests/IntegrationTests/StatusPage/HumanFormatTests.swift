@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import tpgw
+@testable import TPGWGateway
 
 @Suite struct HumanFormatTests {
     static let gib = 1_073_741_824.0

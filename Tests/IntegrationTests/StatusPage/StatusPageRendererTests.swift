@@ -2,7 +2,7 @@ import Foundation
 import TPGWCore
 import Testing
 
-@testable import tpgw
+@testable import TPGWGateway
 
 @Suite struct StatusPageRendererTests {
     static let now = Date(timeIntervalSince1970: 1_795_766_400)  // 2026-11-27T08:00:00Z

@@ -3,7 +3,7 @@ import Testing
 import TPGWCore
 import TPGWTestSupport
 @testable import TPGWStore
-@testable import tpgw
+@testable import TPGWGateway
 
 /// Maintenance is a service: it compacts when `tpgw serve` starts (through the real composition root) and then on
 /// its clock's ticks.

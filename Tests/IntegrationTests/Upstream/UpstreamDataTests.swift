@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TPGWCore
 @testable import bce_sim
-@testable import tpgw
+@testable import TPGWGateway
 
 /// Issue 11: what the provider sends that tpgw cannot represent is skipped and reported, not fatal to the
 /// region; unknown statuses and policies are kept as `unknown`; extreme stored numbers never trap.

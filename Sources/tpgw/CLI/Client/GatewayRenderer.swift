@@ -1,5 +1,6 @@
 import Foundation
 import TPGWCore
+import TPGWGateway
 
 /// Tables for people from the API's JSON: human units (`41 GiB`, `in 1 h 52 min`), aligned columns. Pure (`now`
 /// passed in); unknown or missing fields show as `-`, so a newer gateway never breaks an older CLI.

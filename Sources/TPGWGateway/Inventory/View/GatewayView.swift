@@ -1,0 +1,126 @@
+import Foundation
+import Synchronization
+import TPGWCore
+
+/// Everything the read API serves: per source a ``ViewSegment`` (packages with forecasts, pool, sort orders,
+/// summary totals) and the sources' health, plus a ``ViewMemo`` where readers keep what they derive from this
+/// view (the API's rendered summaries and first pages; see `API/ViewResponses.swift`).
+///
+/// Requests read an immutable view, so they never wait on upstream or on the database. A change of one source
+/// replaces that source's segment (``replacing(_:sources:now:)``); summaries merge the segments' totals and pages
+/// merge their sort orders, so neither walks every package.
+struct GatewayView: Sendable {
+    /// What a view (or some of its segments) is built from, all read from the store.
+    struct Input: Sendable {
+        var packages: [PackageState]
+        /// Snapshots of the trailing forecast window, per package.
+        var history: [PackageKey: [Snapshot]]
+        var sources: [SourceStatus]
+        /// The store's version per source when it was read.
+        var versions: [SourceID: String] = [:]
+    }
+
+    let generatedAt: Date
+    /// In source order.
+    let segments: [ViewSegment]
+    private let segmentIndex: [SourceID: Int]
+    let sources: [SourceStatus]
+    /// The pools of configured sources and of sources with active packages, in source order.
+    let pools: [PoolForecast]
+    let packageCount: Int
+    /// What readers derive from this view, made once per view.
+    let memo: ViewMemo
+
+    /// Builds every segment from `input`. Pure: `now` is passed in.
+    static func build(_ input: Input, now: Date, window: TimeInterval = Forecaster.defaultWindow) -> GatewayView {
+        assemble(segments: segments(input, now: now, window: window), sources: input.sources, now: now)
+    }
+
+    /// The segments of the sources in `input` (every source with packages, and every listed source), or only of
+    /// the sources in `only`.
+    static func segments(_ input: Input, only: Set<SourceID>? = nil, now: Date, window: TimeInterval = Forecaster.defaultWindow) -> [ViewSegment] {
+        var bySource: [SourceID: [PackageState]] = [:]
+        for p in input.packages { bySource[p.key.source, default: []].append(p) }
+        for s in input.sources where bySource[s.id] == nil { bySource[s.id] = [] }
+        for s in only ?? [] where bySource[s] == nil { bySource[s] = [] }
+        if let only { bySource = bySource.filter { only.contains($0.key) } }
+        return bySource.keys.sorted().map { source in
+            ViewSegment.build(
+                source: source, packages: bySource[source]!, history: input.history, version: input.versions[source], now: now, window: window)
+        }
+    }
+
+    /// This view with `replaced` segments swapped in (new sources added) and `sources` as the health.
+    func replacing(_ replaced: [ViewSegment], sources: [SourceStatus], now: Date) -> GatewayView {
+        var bySource = Dictionary(uniqueKeysWithValues: segments.map { ($0.source, $0) })
+        for segment in replaced { bySource[segment.source] = segment }
+        return Self.assemble(segments: bySource.keys.sorted().map { bySource[$0]! }, sources: sources, now: now)
+    }
+
+    /// Joins segments into a view: pools now; what readers derive from it, on their first use.
+    static func assemble(segments: [ViewSegment], sources: [SourceStatus], now: Date) -> GatewayView {
+        let configured = Set(sources.map(\.id))
+        let view = GatewayView(
+            generatedAt: now, segments: segments, segmentIndex: Dictionary(uniqueKeysWithValues: segments.enumerated().map { ($1.source, $0) }),
+            sources: sources,
+            pools: segments.filter { configured.contains($0.source) || $0.cells.hasActive }.map(\.pool),
+            packageCount: segments.reduce(0) { $0 + $1.packages.count }, memo: ViewMemo())
+        return view
+    }
+
+    /// The segment of `source`, if any.
+    func segment(_ source: SourceID) -> ViewSegment? { segmentIndex[source].map { segments[$0] } }
+
+    /// The package with its forecast, or nil.
+    func package(_ key: PackageKey) -> PackageDTO? {
+        guard let segment = segment(key.source), let i = segment.index[key] else { return nil }
+        return PackageDTO(state: segment.packages[i], forecast: segment.forecasts[i])
+    }
+
+    /// Every package and its forecast, aligned by index, in key order within each source (for whole-view readers:
+    /// metrics, status page, alerts).
+    func flattened() -> (packages: [PackageState], forecasts: [PackageForecast]) {
+        var packages: [PackageState] = []
+        var forecasts: [PackageForecast] = []
+        packages.reserveCapacity(packageCount)
+        forecasts.reserveCapacity(packageCount)
+        for segment in segments {
+            packages.append(contentsOf: segment.packages)
+            forecasts.append(contentsOf: segment.forecasts)
+        }
+        return (packages, forecasts)
+    }
+
+    /// Filters, sorts and pages: the selected packages, and where the next page starts (nil on the last page).
+    /// Merges the matching segments' sort orders, so a page costs its size (times log of the number of sources),
+    /// not the number of packages.
+    func select(_ q: PackageSelection) -> (items: [PackageDTO], next: PackageSelection.Position?) {
+        var merge = SegmentMerge(descending: q.descending)
+        let cursor = q.after.map { (value: $0.value, key: $0.key) }
+        for (s, segment) in segments.enumerated() where q.admits(segment.source) && !segment.packages.isEmpty {
+            merge.add(segment: s, keys: segment.sortKeys[q.sort]!, order: segment.sortOrder[q.sort]!,
+                      start: cursor.map { segment.position(after: $0.value, $0.key, field: q.sort, descending: q.descending) } ?? 0,
+                      packages: segment.packages)
+        }
+        var items: [PackageDTO] = []
+        var last: (segment: Int, index: Int)?
+        var hasMore = false
+        while let (s, i) = merge.next() {
+            let segment = segments[s]
+            let p = segment.packages[i]
+            if !q.admits(p) { continue }
+            if items.count == q.limit {
+                hasMore = true
+                break
+            }
+            items.append(PackageDTO(state: p, forecast: segment.forecasts[i]))
+            last = (s, i)
+        }
+        var next: PackageSelection.Position?
+        if hasMore, let (s, i) = last {
+            let segment = segments[s]
+            next = PackageSelection.Position(value: segment.sortKeys[q.sort]![i], key: segment.packages[i].key)
+        }
+        return (items, next)
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import TPGWCore
+
+/// One source's part of the read view: its packages (in key order) with forecasts, its pool, its sort orders and
+/// its summary totals. A poll or purchase rebuilds the segment of the source it touched; the rest of the view is
+/// reused, so a change costs what one source costs, not what every package costs.
+struct ViewSegment: Sendable {
+    let source: SourceID
+    /// When the segment was built (its forecasts are as of then).
+    let builtAt: Date
+    /// The store's version of the source when it was read (see `PostgresStore.sourceVersions`).
+    let version: String?
+    let packages: [PackageState]
+    let forecasts: [PackageForecast]
+    let index: [PackageKey: Int]
+    let pool: PoolForecast
+    let cells: SummaryCells
+    /// Per sort field: the key of each package (aligned with `packages`) and the package indexes in ascending
+    /// (key, then package key) order.
+    let sortKeys: [PackageSortField: [Double]]
+    let sortOrder: [PackageSortField: [Int]]
+
+    /// Builds a source's segment. Pure: `now` is passed in.
+    /// - Parameters:
+    ///   - packages: the source's packages, any order.
+    ///   - history: the forecast window's snapshots per package.
+    static func build(
+        source: SourceID, packages unsorted: [PackageState], history: [PackageKey: [Snapshot]], version: String?, now: Date,
+        window: TimeInterval = Forecaster.defaultWindow
+    ) -> ViewSegment {
+        let packages = unsorted.sorted { $0.key < $1.key }
+        var index: [PackageKey: Int] = [:]
+        index.reserveCapacity(packages.count)
+        for (i, p) in packages.enumerated() { index[p.key] = i }
+        let forecasts = packages.map { Forecaster.forecast(package: $0, snapshots: history[$0.key] ?? [], now: now, window: window) }
+
+        var active: [PackageState] = []
+        var activeForecasts: [PackageForecast] = []
+        for (i, p) in packages.enumerated() where p.status == .active {
+            active.append(p)
+            activeForecasts.append(forecasts[i])
+        }
+        let pool = PoolSimulator.simulate(
+            source: source, packages: active, demand: PoolDemand.estimate(packages: active, alignedForecasts: activeForecasts), now: now)
+
+        var sortKeys: [PackageSortField: [Double]] = [:]
+        var sortOrder: [PackageSortField: [Int]] = [:]
+        for field in PackageSortField.allCases {
+            let keys: [Double] = packages.indices.map { i in
+                switch field {
+                case .expiresAt: packages[i].expiresAt.timeIntervalSince1970
+                case .exhaustsAt: forecasts[i].exhaustsAt?.timeIntervalSince1970 ?? .infinity
+                case .usedRatio: packages[i].usedRatio
+                case .remainingBytes: Double(packages[i].remainingBytes)
+                }
+            }
+            sortKeys[field] = keys
+            // Ties break on the package key, whose order is the index order.
+            sortOrder[field] = packages.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }
+        }
+        return ViewSegment(
+            source: source, builtAt: now, version: version, packages: packages, forecasts: forecasts, index: index, pool: pool,
+            cells: SummaryCells(source: source, packages: packages, alignedForecasts: forecasts), sortKeys: sortKeys, sortOrder: sortOrder)
+    }
+}
+
+extension ViewSegment {
+    /// The traversal position of the first package after (`value`, `key`) in `field` order, ascending or
+    /// descending: where the page after a cursor starts. Binary search.
+    func position(after value: Double, _ key: PackageKey, field: PackageSortField, descending: Bool) -> Int {
+        let keys = sortKeys[field]!
+        let order = sortOrder[field]!
+        let after: (Int) -> Bool = { i in
+            let k = keys[i]
+            if k != value { return descending ? k < value : k > value }
+            return descending ? packages[i].key < key : key < packages[i].key
+        }
+        var lo = 0, hi = order.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let i = descending ? order[order.count - 1 - mid] : order[mid]
+            if after(i) { hi = mid } else { lo = mid + 1 }
+        }
+        return lo
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import TPGWBCE
+import TPGWCore
+import TPGWHTTP
+import TPGWHTTPClient
+import TPGWStore
+import TPGWTencent
+
+/// The gateway's components, built from configuration and wired together by `Gateway.make`, the composition root.
+package final class Application: Sendable {
+    let configuration: GatewayConfiguration
+    let logger: Logger
+    /// The one clock every service waits on (`ContinuousClock` in `tpgw serve`, a manual clock in tests).
+    let clock: AnyClock
+    /// Wall time for what the database decides (due polls, leases, cut-offs, forecasts); moves with `clock` in tests.
+    let now: @Sendable () -> Date
+    let pool: ConnectionPool
+    let store: PostgresStore
+    package let migrator: Migrator
+    let httpClient: HTTPClient
+    let bce: BCEClient
+    let tencent: TencentClient
+    /// Tencent Cloud credentials per account name (reads only: purchases and quotes go through BCE accounts today).
+    let tencentCredentials: [String: TencentCredentials]
+    let endpoints: [String: [String: BCEEndpoint]]
+    let keys: KeyRing
+    let views: ViewStore
+    let router: Router
+    let ops = OpsRuntime()
+    /// Failed authentications per client address, shared by every route and the server's head gate.
+    let authFailures: FailedAuthLimiter
+    private let authenticator: Authenticator
+
+    /// Builds every component; opens no connection yet. Reads no environment variable: secrets were read by
+    /// `GatewayConfiguration.load` (see `Gateway.make`).
+    init(configuration: GatewayConfiguration, clock: AnyClock, now: @escaping @Sendable () -> Date, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        self.clock = clock
+        self.now = now
+        authFailures = FailedAuthLimiter(rate: configuration.failedAuthPerSecond, burst: configuration.failedAuthBurst)
+        let database = PostgresConfiguration(url: configuration.databaseURL)
+        if let problem = database.validate() { throw ConfigurationError(problems: ["databaseURL: \(problem)"]) }
+        pool = ConnectionPool(.init(database: database), logger: logger.with(["component": "db"]))
+        store = PostgresStore(pool: pool, logger: logger)
+        migrator = Migrator(pool: pool, directory: configuration.migrationsDir, logger: logger.with(["component": "migrator"]))
+        httpClient = HTTPClient()
+        bce = BCEClient(httpClient: httpClient, logger: logger.with(["component": "bce"]))
+        tencent = TencentClient(httpClient: httpClient, logger: logger.with(["component": "tencent"]))
+        var endpoints: [String: [String: BCEEndpoint]] = [:]
+        var tencentCredentials: [String: TencentCredentials] = [:]
+        for account in configuration.accounts {
+            guard let secret = account.secret, !secret.isEmpty else {
+                throw ConfigurationError(problems: ["account \(account.name): secret access key not available"])
+            }
+            if account.provider == "tencent" {
+                tencentCredentials[account.name] = TencentCredentials(secretID: account.accessKeyId, secretKey: secret)
+                continue
+            }
+            let credentials = BCECredentials(accessKeyID: account.accessKeyId, secretAccessKey: secret)
+            for region in account.regions {
+                endpoints[account.name, default: [:]][region] = BCEEndpoint(
+                    account: account.name, region: region, credentials: credentials, baseURL: account.endpoints[region])
+            }
+        }
+        self.endpoints = endpoints
+        self.tencentCredentials = tencentCredentials
+        let store = store
+        keys = KeyRing(load: {
+            try await store.apiKeys(includeRevoked: false).map {
+                StoredAPIKey(id: $0.id, name: $0.name, keyHash: $0.keyHash, scopes: $0.scopes.compactMap(Scope.init(rawValue:)),
+                             createdAt: $0.createdAt, lastUsedAt: $0.lastUsedAt, revokedAt: $0.revokedAt)
+            }
+        })
+        authenticator = Authenticator(
+            keys: keys, limiter: RateLimiter(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst), failures: authFailures)
+        let configured = configuration.sources
+        views = ViewStore(
+            load: { sources in
+                do { return try await Application.loadViewInput(store: store, configured: configured, sources: sources, now: now()) }
+                catch let error as PostgresError { throw Self.viewError(error) }
+            },
+            probe: {
+                do { return try await store.sourceVersions() } catch let error as PostgresError { throw Self.viewError(error) }
+            },
+            now: now, prepare: { $0.prerenderResponses() }, logger: logger.with(["component": "view"]))
+        router = Router()
+    }
+
+    /// What a view is built from: latest package states, the forecast window's snapshots, and source health,
+    /// for every source or only for `sources` (queries run concurrently, one pair per source).
+    static func loadViewInput(
+        store: PostgresStore, configured: [SourceConfig], sources: Set<SourceID>? = nil, now: Date
+    ) async throws -> GatewayView.Input {
+        async let health = store.sources()
+        var input = GatewayView.Input(packages: [], history: [:], sources: [])
+        if let sources {
+            try await withThrowingTaskGroup(of: ([PackageState], [PackageKey: [Snapshot]]).self) { group in
+                for source in sources {
+                    group.addTask {
+                        async let packages = store.latestPackages(source: source)
+                        async let history = store.forecastBaselines(now: now, source: source)
+                        return (try await packages, try await history)
+                    }
+                }
+                for try await (packages, history) in group {
+                    input.packages.append(contentsOf: packages)
+                    input.history.merge(history) { a, _ in a }
+                }
+            }
+        } else {
+            async let packages = store.latestPackages()
+            async let history = store.forecastBaselines(now: now)
+            input.packages = try await packages
+            input.history = try await history
+        }
+        input.sources = sourceStatuses(configured: configured, health: try await health, now: now)
+        return input
+    }
+
+    /// What the view store is told when it cannot read the database: `AppError(.unavailable)` when the database is
+    /// gone (refused, lost, shutting down, pool closed), which makes the API's read views answer 503 until a probe
+    /// succeeds; anything else (a busy pool, a bug) as it is, so the last view keeps being served.
+    static func viewError(_ error: PostgresError) -> any Error {
+        error.isConnectionProblem || error.code == .poolClosed ? error.appError : error
+    }
+
+    /// Joins configured sources with their stored health; a configured source never polled is `pending`.
+    static func sourceStatuses(configured: [SourceConfig], health: [SourceHealth], now: Date) -> [SourceStatus] {
+        let byID = Dictionary(health.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return configured.map { source in
+            let h = byID[source.id]
+            return SourceStatus(
+                id: source.id, endpoint: source.endpoint,
+                state: SourceStatus.state(lastSuccessAt: h?.lastSuccessAt, lastAttemptAt: h?.lastAttemptAt, consecutiveFailures: h?.consecutiveFailures ?? 0,
+                                          interval: TimeInterval(source.pollIntervalSeconds), now: now),
+                lastSuccessAt: h?.lastSuccessAt, lastAttemptAt: h?.lastAttemptAt, lastErrorCode: h?.lastError?.code,
+                lastErrorMessage: h?.lastError?.message, consecutiveFailures: h?.consecutiveFailures ?? 0, latencyMs: h?.latencyMs)
+        }
+    }
+
+    /// Registers every route and the middleware chain.
+    func registerRoutes(refresh: @escaping @Sendable (String?, String?) async throws -> [RefreshOutcome]) {
+        registerOpsRoutes()
+        router.add(middleware: APIErrorMiddleware())
+        HealthRoutes(store: store, migrator: migrator, keys: keys).register(on: router)
+        PackageRoutes(views: views, store: store, auth: auth).register(on: router)
+        SummaryRoutes(views: views, auth: auth, refresh: refresh).register(on: router)
+        PurchaseRoutes(
+            executor: purchaseExecutor, auth: auth,
+            readOnlyAccounts: Dictionary(configuration.accounts.filter { $0.provider != "bce" }.map { ($0.name, $0.provider) }, uniquingKeysWith: { a, _ in a })
+        ).register(on: router)
+        registerAlertRoutes(auth: auth)
+    }
+
+    /// The one purchase path, shared by `POST /v1/packages` and the reconciler.
+    var purchaseExecutor: PurchaseExecutor {
+        PurchaseExecutor(store: store, bce: bce, endpoints: endpoints, views: views, logger: logger.with(["component": "purchase"]))
+    }
+
+    /// The reconciler's settings from the configuration.
+    var purchaseReconcilerConfiguration: PurchaseReconciler.Configuration {
+        var c = PurchaseReconciler.Configuration()
+        c.period = .seconds(configuration.purchaseReconcileSeconds)
+        c.giveUpAfter = TimeInterval(configuration.purchaseGiveUpMinutes * 60)
+        return c
+    }
+
+    /// The background settler of pending purchases.
+    func makePurchaseReconciler(_ configuration: PurchaseReconciler.Configuration = .init()) -> PurchaseReconciler {
+        PurchaseReconciler(executor: purchaseExecutor, configuration: configuration, logger: logger.with(["component": "purchase-reconciler"]))
+    }
+
+    /// The one authenticator: the key ring, the per-key rate limit and the per-address failure limit, shared by
+    /// every route and the head gate (one of each per process, so a key's budget is not split).
+    var auth: Authenticator { authenticator }
+
+    /// The HTTP server configuration from `listen` and the defaults.
+    func serverConfiguration() throws -> HTTPServer.Configuration {
+        guard let address = ListenAddress(configuration.listen) else {
+            throw ConfigurationError(problems: ["listen: expected host:port"])
+        }
+        var c = HTTPServer.Configuration(host: address.host, port: address.port)
+        c.accessLog = configuration.accessLog
+        return c
+    }
+
+    /// Stops background work and closes connections.
+    package func shutdown() async {
+        await pool.close()
+        await httpClient.shutdown()
+    }
+}
