@@ -10,9 +10,10 @@ import Foundation
 ///   week). An hour never seen falls back to the same hour of other days, then to flat.
 /// - **Level**: traffic per unit of profile (deseasonalised), τ = ``levelTau`` hours, restarted at a change point.
 /// - **Noise**: the relative variance of an hour around level × profile (per unit of profile).
-/// - **Change point**: after each closed hour, the last up to 36 hours are split where the deseasonalised level
-///   differs most; a split with |z| >= ``changeZ`` and a ratio outside [1/1.4, 1.4] restarts the level from the
-///   hours after it (a workload that doubled or stopped is not averaged with last week).
+/// - **Change point**: after each closed hour, the last up to 36 hours (since the last change point) are split in
+///   two; among the splits with |z| >= ``changeZ`` and a level ratio outside [1/1.4, 1.4], the one whose two
+///   levels fit the hours best (least squares) restarts the level from the hours after it (a workload that doubled
+///   or stopped is not averaged with last week).
 /// - **Trend**: a log-linear fit over the deseasonalised daily levels since the last change point.
 ///
 /// Input is hostile-safe: times that go backwards are ignored, a counter that goes down (reset, correction, a new
@@ -238,14 +239,28 @@ package struct ForecastFeatures: Sendable, Equatable {
         var dCum = [Double](repeating: 0, count: n + 1)
         var sCum = [Double](repeating: 0, count: n + 1)
         var qCum = [Double](repeating: 0, count: n + 1)
+        var ddCum = [Double](repeating: 0, count: n + 1)
+        var dsCum = [Double](repeating: 0, count: n + 1)
         for i in 0..<n {
             let hour = h - Int64(i)
             let sh = table[BeijingHour.hourOfWeek(hour)]
-            dCum[i + 1] = dCum[i] + Double(buffer[Self.profileHours + Int(((hour % 36) + 36) % 36)])
+            let d = Double(buffer[Self.profileHours + Int(((hour % 36) + 36) % 36)]) / level
+            dCum[i + 1] = dCum[i] + d * level
             sCum[i + 1] = sCum[i] + sh
             qCum[i + 1] = qCum[i] + sh * sh
+            ddCum[i + 1] = ddCum[i] + d * d
+            dsCum[i + 1] = dsCum[i] + d * sh
         }
-        var best: (z: Double, k: Int)?
+        /// Squared error of fitting each side with its own level (in units of the current level): the significant
+        /// split with the least of it is where the level changed.
+        func sse(_ k: Int) -> Double {
+            let qa = qCum[k]
+            let qb = qCum[n] - qCum[k]
+            let da = dsCum[k]
+            let db = dsCum[n] - dsCum[k]
+            return ddCum[n] - (qa > 0 ? da * da / qa : 0) - (qb > 0 ? db * db / qb : 0)
+        }
+        var best: (z: Double, k: Int, sse: Double)?
         for k in 1...(n - 6) {
             let ea = sCum[k]
             let eb = sCum[n] - sCum[k]
@@ -260,7 +275,10 @@ package struct ForecastFeatures: Sendable, Equatable {
             let va = qCum[k] / (ea * ea)
             let vb = (qCum[n] - qCum[k]) / (eb * eb)
             let z = abs(a - b) / (sigma * ref * (va + vb).squareRoot())
-            if z >= Self.changeZ, z > (best?.z ?? 0) { best = (z, k) }
+            if z >= Self.changeZ {
+                let e = sse(k)
+                if e < (best?.sse ?? .infinity) { best = (z, k, e) }
+            }
         }
         guard let best else { return }
         // Restart the level from the hours after the split.
