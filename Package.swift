@@ -41,6 +41,7 @@ let package = Package(
         .executableTarget(
             name: "tpgw-bench", dependencies: ["TPGWCore", "TPGWGateway", "TPGWStore", "TPGWHTTP", "TPGWHTTPClient"], path: "bench/Sources",
             swiftSettings: swiftSettings),
+        .executableTarget(name: "tpgw-bench-forecast", dependencies: ["TPGWCore"], path: "bench/forecast", exclude: ["run.sh"], swiftSettings: swiftSettings),
         .testTarget(name: "TPGWCoreTests", dependencies: ["TPGWCore", "TPGWCrypto", "TPGWTestSupport"]),
         .testTarget(name: "TPGWHTTPTests", dependencies: ["TPGWHTTP"]),
         .testTarget(name: "TPGWBCETests", dependencies: ["TPGWBCE", "TPGWHTTPClient", "bce-sim"], exclude: ["Fixtures"]),
