@@ -48,13 +48,16 @@ package struct PoolForecast: Sendable, Equatable, Codable {
     /// When the pool stops covering traffic, i.e. when pay-as-you-go billing starts: the first moment with
     /// demand and no package that may serve it, or when the last package is gone. Nil beyond the horizon.
     package var emptyAt: Date?
-    /// Every simulated package, in draw order (off-peak first, then full-time; each by expiry, then purchase).
+    /// Every simulated package, in draw order (off-peak first, then full-time; each in `rules.drawOrder`).
     package var packages: [PackageOutcome]
+    /// What the simulation assumed: the off-peak window and the draw order within a kind.
+    package var rules: PoolRules
 
     package init(
         source: SourceID, remainingBytes: Int64, activePackages: Int, burnBytesPerHour: Double, demand: PoolDemand,
-        nextExhaustion: PackageTime?, emptyAt: Date?, packages: [PackageOutcome]
+        nextExhaustion: PackageTime?, emptyAt: Date?, packages: [PackageOutcome], rules: PoolRules = .bce
     ) {
+        self.rules = rules
         self.source = source
         self.remainingBytes = remainingBytes
         self.activePackages = activePackages
@@ -66,7 +69,8 @@ package struct PoolForecast: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case source, remainingBytes, activePackages, burnBytesPerHour, demand, nextExhaustion, emptyAt, packages
+        case source, remainingBytes, activePackages, burnBytesPerHour, demand, nextExhaustion, emptyAt, packages, drawOrder
+        case offPeakStartSecond, offPeakLength
     }
 
     package init(from decoder: any Decoder) throws {
@@ -79,6 +83,11 @@ package struct PoolForecast: Sendable, Equatable, Codable {
         nextExhaustion = try c.decodeIfPresent(PackageTime.self, forKey: .nextExhaustion)
         emptyAt = try c.decodeRFC3339IfPresent(forKey: .emptyAt)
         packages = try c.decode([PackageOutcome].self, forKey: .packages)
+        let start = try c.decodeIfPresent(Double.self, forKey: .offPeakStartSecond)
+        let length = try c.decodeIfPresent(Double.self, forKey: .offPeakLength)
+        rules = PoolRules(
+            offPeak: start.flatMap { s in length.map { OffPeakWindow(startSecondOfDay: s, length: $0) } } ?? .bce,
+            drawOrder: try c.decodeIfPresent(DrawOrder.self, forKey: .drawOrder) ?? .earliestDeadlineFirst)
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -91,5 +100,8 @@ package struct PoolForecast: Sendable, Equatable, Codable {
         try c.encode(nextExhaustion, forKey: .nextExhaustion)
         try c.encodeRFC3339(emptyAt, forKey: .emptyAt)
         try c.encode(packages, forKey: .packages)
+        try c.encode(rules.drawOrder, forKey: .drawOrder)
+        try c.encode(rules.offPeak.startSecondOfDay, forKey: .offPeakStartSecond)
+        try c.encode(rules.offPeak.length, forKey: .offPeakLength)
     }
 }

@@ -60,8 +60,14 @@ package struct SummaryGroup: Sendable, Equatable, Codable {
         package var burnBytesPerHour: Double
         package var nextExhaustion: PackageTime?
         package var emptyAt: Date?
+        /// The draw order within a kind the simulation assumed (Tencent documents none: configurable per account).
+        package var drawOrder: DrawOrder = .earliestDeadlineFirst
+        /// The off-peak window the simulation assumed, `HH:MM-HH:MM UTC`.
+        package var offPeakWindow: String = OffPeakWindow.bce.description
 
         package init(_ f: PoolForecast) {
+            drawOrder = f.rules.drawOrder
+            offPeakWindow = f.rules.offPeak.description
             source = f.source
             remainingBytes = f.remainingBytes
             activePackages = f.activePackages
@@ -71,7 +77,7 @@ package struct SummaryGroup: Sendable, Equatable, Codable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case source, remainingBytes, activePackages, burnBytesPerHour, nextExhaustion, emptyAt
+            case source, remainingBytes, activePackages, burnBytesPerHour, nextExhaustion, emptyAt, drawOrder, offPeakWindow
         }
 
         package init(from decoder: any Decoder) throws {
@@ -82,6 +88,8 @@ package struct SummaryGroup: Sendable, Equatable, Codable {
             burnBytesPerHour = try c.decode(Double.self, forKey: .burnBytesPerHour)
             nextExhaustion = try c.decodeIfPresent(PackageTime.self, forKey: .nextExhaustion)
             emptyAt = try c.decodeRFC3339IfPresent(forKey: .emptyAt)
+            drawOrder = try c.decodeIfPresent(DrawOrder.self, forKey: .drawOrder) ?? .earliestDeadlineFirst
+            offPeakWindow = try c.decodeIfPresent(String.self, forKey: .offPeakWindow) ?? OffPeakWindow.bce.description
         }
 
         package func encode(to encoder: any Encoder) throws {
@@ -92,6 +100,8 @@ package struct SummaryGroup: Sendable, Equatable, Codable {
             try c.encode(burnBytesPerHour, forKey: .burnBytesPerHour)
             try c.encode(nextExhaustion, forKey: .nextExhaustion)
             try c.encodeRFC3339(emptyAt, forKey: .emptyAt)
+            try c.encode(drawOrder, forKey: .drawOrder)
+            try c.encode(offPeakWindow, forKey: .offPeakWindow)
         }
     }
 

@@ -16,9 +16,12 @@ package final class Application: Sendable {
     let httpClient: HTTPClient
     let bce: BCEClient
     let tencent: TencentClient
-    /// Tencent Cloud credentials per account name (reads only: purchases and quotes go through BCE accounts today).
-    let tencentCredentials: [String: TencentCredentials]
-    let endpoints: [String: [String: BCEEndpoint]]
+    /// Every cloud the poller, purchases and quotes go through, by provider name (`bce`, `tencent`).
+    let providers: [String: any CloudProvider]
+    /// What each account may buy (regions and its provider's profile).
+    let purchaseAccounts: [String: PurchaseRequest.Account]
+    /// Per account: what its pool forecasts assume (off-peak window, draw order).
+    let poolRules: [String: PoolRules]
     let keys: KeyRing
     let views: ViewStore
     let router: Router
@@ -41,13 +44,19 @@ package final class Application: Sendable {
         bce = BCEClient(httpClient: httpClient, logger: logger.with(["component": "bce"]))
         tencent = TencentClient(httpClient: httpClient, logger: logger.with(["component": "tencent"]))
         var endpoints: [String: [String: BCEEndpoint]] = [:]
-        var tencentCredentials: [String: TencentCredentials] = [:]
+        var tencentAccounts: [String: (credentials: TencentCredentials, baseURL: String)] = [:]
+        var purchaseAccounts: [String: PurchaseRequest.Account] = [:]
+        var poolRules: [String: PoolRules] = [:]
         for account in configuration.accounts {
             guard let secret = account.resolveSecret(environment: environment) else {
                 throw ConfigurationError(problems: ["account \(account.name): secret access key not available"])
             }
+            let profile: ProviderProfile = account.provider == "tencent" ? .tencent : .bce
+            purchaseAccounts[account.name] = PurchaseRequest.Account(regions: account.regions.sorted(), profile: profile)
+            poolRules[account.name] = account.poolRules(defaults: profile.poolRules)
             if account.provider == "tencent" {
-                tencentCredentials[account.name] = TencentCredentials(secretID: account.accessKeyId, secretKey: secret)
+                tencentAccounts[account.name] = (
+                    TencentCredentials(secretID: account.accessKeyId, secretKey: secret), account.endpoint ?? TencentEndpoint.defaultBaseURL)
                 continue
             }
             let credentials = BCECredentials(accessKeyID: account.accessKeyId, secretAccessKey: secret)
@@ -56,8 +65,12 @@ package final class Application: Sendable {
                     account: account.name, region: region, credentials: credentials, baseURL: account.endpoints[region])
             }
         }
-        self.endpoints = endpoints
-        self.tencentCredentials = tencentCredentials
+        providers = [
+            "bce": BCEProvider(client: bce, endpoints: endpoints),
+            "tencent": TencentProvider(client: tencent, accounts: tencentAccounts),
+        ]
+        self.purchaseAccounts = purchaseAccounts
+        self.poolRules = poolRules
         let store = store
         keys = KeyRing(load: {
             try await store.apiKeys(includeRevoked: false).map {
@@ -68,9 +81,13 @@ package final class Application: Sendable {
         authenticator = Authenticator(
             keys: keys, limiter: RateLimiter(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst), failures: authFailures)
         let configured = configuration.sources
+        let sourceRules = Dictionary(
+            configured.map { ($0.id, poolRules[$0.id.account] ?? .bce) }, uniquingKeysWith: { a, _ in a })
         views = ViewStore(
             load: { sources in
-                do { return try await Application.loadViewInput(store: store, configured: configured, sources: sources, now: Date()) }
+                do {
+                    return try await Application.loadViewInput(store: store, configured: configured, sources: sources, now: Date(), rules: sourceRules)
+                }
                 catch let error as PostgresError { throw Self.viewError(error) }
             },
             probe: {
@@ -82,11 +99,12 @@ package final class Application: Sendable {
 
     /// What a view is built from: latest package states, the forecast window's snapshots, and source health,
     /// for every source or only for `sources` (queries run concurrently, one pair per source).
+    /// - Parameter rules: per source, what its pool simulation assumes (Baidu's rules when absent).
     static func loadViewInput(
-        store: PostgresStore, configured: [SourceConfig], sources: Set<SourceID>? = nil, now: Date
+        store: PostgresStore, configured: [SourceConfig], sources: Set<SourceID>? = nil, now: Date, rules: [SourceID: PoolRules] = [:]
     ) async throws -> GatewayView.Input {
         async let health = store.sources()
-        var input = GatewayView.Input(packages: [], history: [:], sources: [])
+        var input = GatewayView.Input(packages: [], history: [:], sources: [], rules: rules)
         if let sources {
             try await withThrowingTaskGroup(of: ([PackageState], [PackageKey: [Snapshot]]).self) { group in
                 for source in sources {
@@ -139,16 +157,17 @@ package final class Application: Sendable {
         HealthRoutes(store: store, migrator: migrator, keys: keys).register(on: router)
         PackageRoutes(views: views, store: store, auth: auth).register(on: router)
         SummaryRoutes(views: views, auth: auth, refresh: refresh).register(on: router)
-        PurchaseRoutes(
-            executor: purchaseExecutor, auth: auth,
-            readOnlyAccounts: Dictionary(configuration.accounts.filter { $0.provider != "bce" }.map { ($0.name, $0.provider) }, uniquingKeysWith: { a, _ in a })
-        ).register(on: router)
+        PurchaseRoutes(executor: purchaseExecutor, auth: auth).register(on: router)
         registerAlertRoutes(auth: auth)
     }
 
     /// The one purchase path, shared by `POST /v1/packages` and the reconciler.
     var purchaseExecutor: PurchaseExecutor {
-        PurchaseExecutor(store: store, bce: bce, endpoints: endpoints, views: views, logger: logger.with(["component": "purchase"]))
+        var executor = PurchaseExecutor(
+            store: store, providers: providers, accounts: purchaseAccounts, views: views, logger: logger.with(["component": "purchase"]))
+        executor.poolRules = poolRules
+        executor.settleAfter = TimeInterval(configuration.purchaseSettleSeconds)
+        return executor
     }
 
     /// The reconciler's settings from the configuration.
