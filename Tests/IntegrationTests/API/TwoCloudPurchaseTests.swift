@@ -122,10 +122,12 @@ struct TwoCloudPurchaseTests {
             _ = try await gw.app.makePurchaseReconciler().pass(now: Date().addingTimeInterval(3600))
             #expect(Self.creates(sim, "ap-shanghai") == 1)
 
-            // A second ambiguous order of the same size and kind does not claim the first one's packages.
+            // A second ambiguous order of the same size and kind (bought, then the connection drops) does not claim
+            // the first one's packages.
             sim.setFault(region: "ap-shanghai", {
                 var f = TencentSimFault.error("InternalError", times: 1, actions: ["CreateTrafficPackages"])
                 f.closeConnection = true
+                f.afterCommit = true
                 return f
             }())
             let second = try await gw.request("POST", "/v1/packages", key: "write", body: order, headers: [("Idempotency-Key", "amb-2")])
