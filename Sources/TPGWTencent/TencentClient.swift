@@ -15,6 +15,10 @@ import TPGWHTTPClient
 /// Methods throw `TencentError` (or `CancellationError` from reads).
 package final class TencentClient: Sendable {
     package static let apiVersion = "2017-03-12"
+    /// Connections the shared HTTP client should allow to one host: every Tencent source (account x region) is
+    /// read through one domain (the region is a header), so a per-host limit below the number of sources read at
+    /// once would queue whole sources behind each other.
+    package static let connectionsPerHost = 64
 
     package struct Configuration: Sendable {
         package var retry = TencentRetryPolicy()

@@ -40,7 +40,8 @@ package final class Application: Sendable {
         pool = ConnectionPool(.init(database: database), logger: logger.with(["component": "db"]))
         store = PostgresStore(pool: pool, logger: logger)
         migrator = Migrator(pool: pool, directory: configuration.migrationsDir, logger: logger.with(["component": "migrator"]))
-        httpClient = HTTPClient()
+        // Every Tencent source shares one domain: one connection per source read at once (TencentClient.connectionsPerHost).
+        httpClient = HTTPClient(configuration: .init(maxConnectionsPerHost: TencentClient.connectionsPerHost))
         bce = BCEClient(httpClient: httpClient, logger: logger.with(["component": "bce"]))
         tencent = TencentClient(httpClient: httpClient, logger: logger.with(["component": "tencent"]))
         var endpoints: [String: [String: BCEEndpoint]] = [:]
