@@ -43,9 +43,6 @@ package struct TencentPackage: Sendable, Equatable {
     /// The first instant the package is no longer valid: `Deadline` + 1 s (`Deadline` itself is still valid).
     package var expiresAt: Date { deadline.addingTimeInterval(1) }
 
-    /// Whether `now` is within the validity period, `Deadline` included.
-    package func isWithinValidity(at now: Date) -> Bool { now >= createdAt && now < expiresAt }
-
     /// The normalised state: `REFUNDED` and `DELETED` are states of their own, an unknown status or `DeductType`
     /// is `unknown` (listed, counted, never forecast).
     package func state(source: SourceID, observedAt: Date) -> PackageState {

@@ -29,7 +29,7 @@ import TPGWCore
 
     @Test func registeredRoutesMatchTheSpec() throws {
         let config = try GatewayConfiguration.load(path: nil, environment: ["TPGW_DATABASE_URL": "postgres://tpgw@127.0.0.1:1/tpgw"])
-        let app = try Application(configuration: config, environment: [:], logger: .disabled)
+        let app = try Gateway.make(configuration: config, clock: ContinuousClock(), logger: .disabled)
         app.registerRoutes(refresh: { _, _ in [] })
         let registered = Set(app.router.routes.map { "\($0.method.rawValue) \($0.pattern)" })
         let spec = try Self.specRoutes()

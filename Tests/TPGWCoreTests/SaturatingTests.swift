@@ -22,14 +22,6 @@ import Testing
     }
 
     @Test(arguments: [
-        (Int64(100), Int64(1) << 30, Int64(100) << 30), (Int64(1) << 40, Int64(1) << 40, Int64.max), (Int64(-1) << 40, Int64(1) << 40, Int64.min),
-        (Int64.min, Int64(-1), Int64.max),
-    ])
-    func multiplied_clampsInsteadOfTrapping(_ a: Int64, _ b: Int64, _ expected: Int64) {
-        #expect(a.saturatingMultiplied(by: b) == expected)
-    }
-
-    @Test(arguments: [
         (Double.nan, Int64(0)), (Double.infinity, Int64.max), (-Double.infinity, Int64.min), (Double(Int64.max), Int64.max),
         (9.3e18, Int64.max), (-9.3e18, Int64.min), (1.9, Int64(1)), (-1.9, Int64(-1)), (1e15, Int64(1_000_000_000_000_000)),
     ])

@@ -8,7 +8,7 @@ import Testing
         let r = requests[0]
         #expect(r.path == "/v1/packages/a%20b")
         #expect(r.query == "x=1&y=a+b")
-        #expect(r.queryValue("y") == "a b")
+        #expect(r.queryItems.first { $0.name == "y" }?.value == "a b")
         #expect(r.headers["x-thing"] == "spaced value")
         #expect(r.headers["HOST"] == "example")
         #expect(r.version == .http1_1)

@@ -110,8 +110,8 @@ import TPGWCore
         router.get("/a") { _, _ in .text("") }
         router.put("/a/{id}") { _, _ in .text("") }
         router.delete("/a/{id}") { _, _ in .text("") }
-        router.patch("/a/{id}") { _, _ in .text("") }
-        #expect(router.routes.map { "\($0.method) \($0.pattern)" } == ["GET /a", "PUT /a/{id}", "DELETE /a/{id}", "PATCH /a/{id}"])
+        router.post("/a/{id}") { _, _ in .text("") }
+        #expect(router.routes.map { "\($0.method) \($0.pattern)" } == ["GET /a", "PUT /a/{id}", "DELETE /a/{id}", "POST /a/{id}"])
     }
 
     @Test(arguments: [("abc-1.2_3", true), ("", false), (String(repeating: "a", count: 129), false), ("a b", false), ("ü", false)])
@@ -122,7 +122,7 @@ import TPGWCore
     @Test func queryItems_areDecodedWithPlusAsSpace() {
         let r = HTTPRequest(method: .GET, target: "/s?q=a+b%26c&empty=&flag&q=2")
         #expect(r.queryItems.map { "\($0.name)=\($0.value)" } == ["q=a b&c", "empty=", "flag=", "q=2"])
-        #expect(r.queryValue("q") == "a b&c")
+        #expect(r.queryItems.first { $0.name == "q" }?.value == "a b&c")
     }
 
     @Test func headers_areCaseInsensitive_andOrdered() {

@@ -23,14 +23,6 @@ extension FixedWidthInteger {
         return other > 0 ? .min : .max
     }
 
-    /// `self * other`, clamped to `min...max`.
-    @inlinable
-    package func saturatingMultiplied(by other: Self) -> Self {
-        let (v, overflow) = multipliedReportingOverflow(by: other)
-        guard overflow else { return v }
-        return (self < 0) == (other < 0) ? .max : .min
-    }
-
     /// Adds `other` in place, clamped to `min...max`.
     @inlinable
     package mutating func saturatingAdd(_ other: Self) {

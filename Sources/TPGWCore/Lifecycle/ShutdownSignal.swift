@@ -46,3 +46,29 @@ package final class ShutdownSignal: Sendable {
         }
     }
 }
+
+extension ShutdownSignal {
+    /// Sleeps `duration` on `clock`; false when this signal was triggered first (or the task was cancelled).
+    /// The one way a service waits between rounds.
+    package func sleep<C: Clock<Duration>>(for duration: Duration, on clock: C) async -> Bool {
+        if isTriggered || Task.isCancelled { return false }
+        let deadline = clock.now.advanced(by: duration)
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                do {
+                    try await clock.sleep(until: deadline, tolerance: nil)
+                    return true
+                } catch {
+                    return false
+                }
+            }
+            group.addTask {
+                await self.wait()
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first && !isTriggered && !Task.isCancelled
+        }
+    }
+}

@@ -33,11 +33,6 @@ package final class Gauge: MetricSeries {
         storage.add(amount)
     }
 
-    /// Subtracts `amount`.
-    package func decrement(by amount: Double = 1) {
-        storage.add(-amount)
-    }
-
     package func render(into writer: inout PrometheusTextWriter) {
         writer.write(prefix)
         writer.writeValue(storage.load())

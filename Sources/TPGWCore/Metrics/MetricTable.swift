@@ -48,9 +48,6 @@ package struct MetricTable: Sendable {
         values.reserveCapacity(rows * columns.count)
     }
 
-    /// How many rows the table has.
-    package var rowCount: Int { labelEnds.count }
-
     /// Appends a row: one label value per label name and one value per column (`nan` = absent).
     package mutating func append(labelValues: [String], values rowValues: [Double]) {
         precondition(labelValues.count == labelNames.count, "row has \(labelValues.count) label values for \(labelNames.count) labels")

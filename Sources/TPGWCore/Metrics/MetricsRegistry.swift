@@ -74,11 +74,6 @@ package final class MetricsRegistry: Sendable {
         makeGaugeFamily(name: name, help: help, labelNames: labels.map(\.0)).gauge(labels.map(\.1))
     }
 
-    /// One histogram; several calls with the same name, label names and buckets share a family.
-    package func makeHistogram(name: String, help: String, buckets: [Double], labels: [(String, String)] = []) -> Histogram {
-        makeHistogramFamily(name: name, help: help, labelNames: labels.map(\.0), buckets: buckets).histogram(labels.map(\.1))
-    }
-
     // MARK: Collectors
 
     /// Adds a collector that is called on every scrape, after the registered families, in the

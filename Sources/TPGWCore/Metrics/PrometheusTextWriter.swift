@@ -19,11 +19,6 @@ package struct PrometheusTextWriter: Sendable {
     /// The text written so far (copies the buffer; meant for tests and small outputs).
     package var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    /// Reserves room for `count` more bytes.
-    package mutating func reserve(additional count: Int) {
-        bytes.reserveCapacity(bytes.count + count)
-    }
-
     /// Writes the `# HELP` and `# TYPE` lines that open a metric family.
     package mutating func writeHeader(name: String, help: String, type: MetricType) {
         bytes.append(contentsOf: Self.header(name: name, help: help, type: type))

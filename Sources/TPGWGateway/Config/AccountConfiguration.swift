@@ -24,6 +24,9 @@ struct AccountConfiguration: Sendable, CustomStringConvertible {
     var regionsGiven = false
     var secretAccessKeyEnv: String?
     var secretAccessKeyFile: String?
+    /// The secret itself, read from `secretAccessKeyEnv` or `secretAccessKeyFile` by `GatewayConfiguration.load`
+    /// (the only place that reads the environment); tests set it directly. Never logged (`description`).
+    var secret: String?
     var regions: [String] = Regions.bce
     var endpoints: [String: String] = [:]
     var pollIntervalSeconds: Int?
@@ -32,10 +35,14 @@ struct AccountConfiguration: Sendable, CustomStringConvertible {
     /// `drawOrder` as written.
     var drawOrder: String?
 
-    init(name: String, accessKeyId: String, secretAccessKeyEnv: String?, regions: [String], endpoints: [String: String] = [:]) {
+    init(
+        name: String, accessKeyId: String, secretAccessKeyEnv: String? = nil, secret: String? = nil, regions: [String],
+        endpoints: [String: String] = [:]
+    ) {
         self.name = name
         self.accessKeyId = accessKeyId
         self.secretAccessKeyEnv = secretAccessKeyEnv
+        self.secret = secret
         self.regions = regions
         self.endpoints = endpoints
     }

@@ -58,7 +58,8 @@ package struct GatewayConfiguration: Sendable {
     /// The webhook network policy from `webhookAllowedNetworks` (invalid entries are reported by `validate`).
     var webhookPolicy: NetworkPolicy { NetworkPolicy.parse(webhookAllowedNetworks).policy }
 
-    /// Reads and validates the configuration from a file (optional) and the environment.
+    /// Reads and validates the configuration from a file (optional) and the environment, and reads every account's
+    /// secret: the only place the gateway reads environment variables (`Gateway.make` reads none).
     /// - Throws: `ConfigurationError` listing every problem.
     package static func load(path: String?, environment: [String: String]) throws -> GatewayConfiguration {
         var problems: [String] = []
@@ -77,6 +78,14 @@ package struct GatewayConfiguration: Sendable {
         }
         config.applyEnvironment(environment, problems: &problems)
         problems += config.validate(environment: environment)
+        if !problems.isEmpty { throw ConfigurationError(problems: problems) }
+        for i in config.accounts.indices {
+            guard let secret = config.accounts[i].resolveSecret(environment: environment) else {
+                problems.append("accounts[\(i)]: secret access key not available")
+                continue
+            }
+            config.accounts[i].secret = secret
+        }
         if !problems.isEmpty { throw ConfigurationError(problems: problems) }
         return config
     }

@@ -10,8 +10,6 @@ struct OpsRoutes: Sendable {
     let metricsPublic: Bool
     let statusPagePublic: Bool
     let refreshSeconds: Int
-    /// Starts a background reload of the pools' usage when one is due (never waited for).
-    let refreshUsage: @Sendable (Date) -> Void
 
     func register(on router: Router) {
         router.get("/metrics", use: auth.optional(metricsPublic, .read, metrics))
@@ -28,7 +26,6 @@ struct OpsRoutes: Sendable {
     /// GET /
     func statusPage(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
         let now = Date()
-        refreshUsage(now)
         let body = ops.statusPage(view: views.current, refreshSeconds: refreshSeconds, now: now)
         var response = HTTPResponse.bytes(body, contentType: "text/html; charset=utf-8")
         response.headers.add("Cache-Control", "no-store")

@@ -91,6 +91,11 @@ final class OpsRuntime: Sendable {
         }
     }
 
+    /// Whether the status page was asked for within `activeWithin` of `now` (its sparklines are then kept loaded).
+    func statusPageWatched(now: Date, activeWithin: TimeInterval = 600) -> Bool {
+        lastAsked.withLock { $0.page }.map { now.timeIntervalSince($0) < activeWithin } ?? false
+    }
+
     // MARK: Alerts seam
 
     /// Replaces the firing alerts shown on the status page (the alert engine calls this after each evaluation).

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 import TPGWCore
 
-/// The latest `PoolUsage`, reloaded in the background when it is older than its bucket size, so the status
+/// The latest `PoolUsage`, reloaded by the ops service when it is older than its bucket size, so the status
 /// page reads it without waiting on the database. Loads never overlap.
 final class PoolUsageCache: Sendable {
     private struct State {
@@ -32,12 +32,6 @@ final class PoolUsageCache: Sendable {
             let maxAge = min(900, max(10, Double(usage.bucketSeconds)))
             return now.timeIntervalSince(loadedAt) >= maxAge
         }
-    }
-
-    /// Starts a background load when one is due; returns at once.
-    func refreshIfDue(now: Date, load: @escaping @Sendable () async throws -> PoolUsage) {
-        guard isDue(now: now) else { return }
-        Task { await self.refresh(now: now, load: load) }
     }
 
     /// Loads now unless a load is already running, and waits for it.

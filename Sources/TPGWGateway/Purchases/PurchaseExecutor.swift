@@ -26,6 +26,8 @@ struct PurchaseExecutor: Sendable {
     var clockSkew: TimeInterval = 120
     /// Per account: the off-peak window the first forecast of a bought package uses.
     var poolRules: [String: PoolRules] = [:]
+    /// Wall time (the application's; moves with its clock in tests).
+    var now: @Sendable () -> Date = { Date() }
 
     init(store: PostgresStore, providers: [String: any CloudProvider], accounts: [String: PurchaseRequest.Account], views: ViewStore, logger: Logger) {
         self.store = store
@@ -49,7 +51,8 @@ struct PurchaseExecutor: Sendable {
 
     /// Executes `order` for `record`. `actor` is who the audit trail names (the API key's name, or `reconciler`).
     /// - Parameter now: the time a reconciliation judges by (the reconciler's pass time; the request's time otherwise).
-    func execute(_ record: PurchaseRecord, order: PurchaseRequest, requestID: String, actor: String, now: Date = Date()) async throws -> Outcome {
+    func execute(_ record: PurchaseRecord, order: PurchaseRequest, requestID: String, actor: String, now: Date? = nil) async throws -> Outcome {
+        let now = now ?? self.now()
         guard let provider = providers[order.provider] else {
             let error = AppError(.unavailable, "provider \(order.provider) of account \(order.account) is not configured on this replica")
             try await store.releasePurchase(id: record.id, errorCode: "notConfigured", errorMessage: error.message, upstreamRequestID: nil)
@@ -106,14 +109,14 @@ struct PurchaseExecutor: Sendable {
                 try await store.noteReconciliation(
                     id: record.id, reconciliation: PurchaseReconciliation(
                         result: "pending", reason: "the create's answer was lost (\(error.code)); the region is listed before anything else",
-                        lookedFor: lookedFor(order), createdSince: RFC3339.format((record.attemptedAt ?? Date()).addingTimeInterval(-clockSkew)),
+                        lookedFor: lookedFor(order), createdSince: RFC3339.format((record.attemptedAt ?? self.now()).addingTimeInterval(-clockSkew)),
                         listings: 0, lastListedAt: nil, found: [], claimedElsewhere: [], lastError: nil).json,
                     errorCode: error.code, errorMessage: error.message, upstreamRequestID: error.requestID, release: false)
                 var ambiguous = record
                 ambiguous.errorCode = error.code
                 ambiguous.errorMessage = error.message
-                return try await reconcile(ambiguous, order: order, provider: provider, attemptedAt: record.attemptedAt ?? Date(),
-                                           requestID: requestID, actor: actor, now: Date())
+                return try await reconcile(ambiguous, order: order, provider: provider, attemptedAt: record.attemptedAt ?? self.now(),
+                                           requestID: requestID, actor: actor, now: self.now())
             }
         }
         return try await succeed(record, order: order, packages: purchase.packages, upstreamRequestID: purchase.requestID, actor: actor, reconciliation: nil)
@@ -208,7 +211,7 @@ struct PurchaseExecutor: Sendable {
         reconciliation: PurchaseReconciliation?
     ) async throws -> Outcome {
         guard let first = packages.first else { throw AppError(.internal, "purchase \(record.id) succeeded without a package") }
-        let now = Date()
+        let now = self.now()
         var dtos: [PackageDTO] = []
         let offPeak = (poolRules[order.account] ?? .bce).offPeak
         for p in packages {

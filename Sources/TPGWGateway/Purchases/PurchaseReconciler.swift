@@ -129,7 +129,7 @@ struct PurchaseReconciler: Sendable {
         ClosureService("purchases") { shutdown in
             await PeriodicRunner(interval: configuration.period, clock: clock, runImmediately: false).run(until: shutdown) {
                 do {
-                    _ = try await pass(now: Date())
+                    _ = try await pass(now: executor.now())
                 } catch {
                     logger.warning("purchase reconciliation failed", metadata: ["error": "\(error)"])
                 }

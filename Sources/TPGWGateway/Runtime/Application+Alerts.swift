@@ -24,17 +24,19 @@ extension Application {
         let log = logger.with(["component": "alerts"])
         let watched = WatchedSources()
         let ops = ops
+        let now = now
         let engine = AlertEngine(store: store, logger: log, metrics: ops.metrics, onFiring: { ops.setFiringAlerts(Self.statusPageAlerts($0)) }) {
             let view = views.current
             // No source and no package: the view was never built (database down at start); evaluating it would
             // resolve every firing alert.
             if view.sources.isEmpty && view.packageCount == 0 { return nil }
-            let now = Date()
+            let now = now()
             return AlertInputs.from(view, watchedSince: watched.since(view.sources.map(\.id), now: now), now: now)
         }
         let dispatcher = DeliveryDispatcher(
-            store: store, client: httpClient, configuration: dispatch, logger: log.with(["component": "dispatcher"]), metrics: ops.metrics)
-        return Alerting(engine: engine, dispatcher: dispatcher, store: store, updates: views.updates(), logger: log)
+            store: store, client: httpClient, configuration: dispatch, logger: log.with(["component": "dispatcher"]), metrics: ops.metrics,
+            clock: clock, now: now)
+        return Alerting(engine: engine, dispatcher: dispatcher, store: store, updates: views.updates(), logger: log, now: now)
     }
 
     /// Firing alerts as the status page lists them: critical first, then oldest first; at most 100.

@@ -19,46 +19,38 @@ extension Application {
         }
         OpsRoutes(
             ops: ops, views: views, auth: auth, metricsPublic: configuration.metricsPublic,
-            statusPagePublic: configuration.statusPagePublic, refreshSeconds: configuration.statusPageRefreshSeconds,
-            refreshUsage: { [self] now in refreshPoolUsageIfDue(now: now) }
+            statusPagePublic: configuration.statusPagePublic, refreshSeconds: configuration.statusPageRefreshSeconds
         ).register(on: router)
     }
 
-    /// A service of `tpgw serve` (started and stopped with the others; it used to be a task nothing stopped): once a
-    /// second, when the view changed (or the page got old), renders the scrape's inventory and the status page
-    /// ahead, so requests find them ready. Only for what was asked for lately.
+    /// A service of `tpgw serve`, once a second on `clock`: when the view changed (or the page got old), renders the
+    /// scrape's inventory and the status page ahead, so requests find them ready, and reloads the pools' usage
+    /// (sparklines) when it is due. Only for what was asked for lately. (The usage reload used to be a task started
+    /// by the status page route that nothing stopped; it is this service's work now.)
     func opsPreparation<C: Clock<Duration>>(clock: C) -> ClosureService {
         let refreshSeconds = configuration.statusPageRefreshSeconds
         let ops = ops
         let views = views
+        let store = store
+        let now = now
         return ClosureService("ops") { shutdown in
             await PeriodicRunner(interval: .seconds(1), clock: clock).run(until: shutdown) {
-                ops.prepare(view: views.current, refreshSeconds: refreshSeconds, now: Date())
+                let at = now()
+                if ops.statusPageWatched(now: at), ops.poolUsage.isDue(now: at) {
+                    await ops.poolUsage.refresh(now: at) { try await store.poolUsage(now: at) }
+                }
+                ops.prepare(view: views.current, refreshSeconds: refreshSeconds, now: at)
             }
         }
     }
 
-    /// The poller's hook after every successful poll write: counts snapshots and keeps sparkline data fresh.
+    /// The poller's hook after every successful poll write: counts snapshots.
     func opsPolled(_ result: PollWriteResult) {
         ops.metrics.snapshotsWritten.increment(by: result.snapshotsWritten)
-        refreshPoolUsageIfDue(now: Date())
     }
 
     /// `reader` with every read timed into `tpgw_poll_duration_seconds`.
     func opsMetered(_ reader: any SourceReader) -> any SourceReader {
         MeteredSourceReader(inner: reader, durations: ops.metrics.pollDuration, skipped: ops.metrics.upstreamPackagesSkipped)
-    }
-
-    private func refreshPoolUsageIfDue(now: Date) {
-        let store = store
-        let logger = logger
-        ops.poolUsage.refreshIfDue(now: now) {
-            do {
-                return try await store.poolUsage(now: now)
-            } catch {
-                logger.warning("pool usage query failed", metadata: ["error": "\(error)"])
-                throw error
-            }
-        }
     }
 }

@@ -4,22 +4,21 @@ import TPGWCore
 import TPGWHTTP
 
 extension Application {
-    /// `tpgw serve`: starts everything, runs until SIGTERM/SIGINT, then shuts down gracefully within the server's
-    /// deadline.
+    /// `tpgw serve`: starts everything, runs until SIGTERM/SIGINT, then stops the services in reverse start order
+    /// (the HTTP server first) within the graceful deadline, and closes the pool and the HTTP client.
     package func serve(migrate: Bool) async throws {
         let running = try await start(migrate: migrate)
         SignalWatcher.install {
             self.logger.notice("shutting down")
-            await running.server.shutdown()
+            running.shutdown.trigger()
         }
-        try await running.server.run()
-        await running.stopBackground()
+        await running.wait()
         await shutdown()
         logger.notice("stopped")
     }
 
-    /// Migrates (unless told not to), loads keys and the first view, starts the HTTP server and the background
-    /// services (poller, view rebuilds, key refresh), and returns at once. Tests use it directly.
+    /// Migrates (unless told not to), loads keys, registers sources and routes, reads the first view and binds the
+    /// HTTP server, then starts the services and returns at once. Tests use it directly (through `Gateway.make`).
     func start(migrate: Bool) async throws -> RunningGateway {
         if migrate {
             let report = try await migrator.migrate()
@@ -38,44 +37,41 @@ extension Application {
         let port = try server.start()
         logger.notice("tpgw listening", metadata: ["address": configuration.listen, "port": "\(port)", "version": TPGWVersion.current])
 
-        // The background services, in start order; they stop in reverse order.
+        // Every service of the gateway, in start order; they stop in reverse order. All wait on the one clock.
         let services: [any Service] = [
-            Self.loop("view") { await self.views.run() },
-            Self.loop("poller") { await poller.run() },
-            keyRefresh(clock: ContinuousClock()),
-            Self.loop("alerting") { await self.makeAlerting().run() },
-            makePurchaseReconciler(purchaseReconcilerConfiguration).service(clock: ContinuousClock()),
-            opsPreparation(clock: ContinuousClock()),
-            MaintenanceJob(
-                store: store, retention: configuration.retention, interval: .seconds(configuration.maintenanceIntervalMinutes * 60),
-                clock: ContinuousClock(), logger: logger.with(["component": "maintenance"])),
+            views.service(clock: clock),                                                  // view store: rebuilds on change
+            poller.service(clock: clock),                                                 // usage poller
+            keyRefresh(clock: clock),                                                     // API keys reload, last-used
+            makeAlerting().service(clock: clock),                                         // alert engine + dispatcher
+            makePurchaseReconciler(purchaseReconcilerConfiguration).service(clock: clock),  // pending purchases
+            opsPreparation(clock: clock),                                                 // metrics, status page, usage
+            maintenance(clock: clock),                                                    // compaction and retention
+            server,                                                                       // HTTP: last up, first down
         ]
         let shutdown = ShutdownSignal()
+        // The deadline is a safety net against a wedged service, measured in real time whatever the gateway's clock.
         let group = ServiceGroup(services: services, gracefulDeadline: .seconds(30), clock: ContinuousClock(), logger: logger)
+        let logger = logger
         let background = Task {
-            do { try await group.run(until: shutdown) } catch { self.logger.error("background services failed", metadata: ["error": "\(error)"]) }
+            do { try await group.run(until: shutdown) } catch { logger.error("services failed", metadata: ["error": "\(error)"]) }
         }
         return RunningGateway(port: port, server: server, background: background, shutdown: shutdown)
     }
 
-    /// A loop that runs until its task is cancelled, as a service: its shutdown cancels it.
-    static func loop(_ name: String, _ body: @escaping @Sendable () async -> Void) -> ClosureService {
-        ClosureService(name) { shutdown in
-            let task = Task { await body() }
-            await withTaskCancellationHandler { await shutdown.wait() } onCancel: { task.cancel() }
-            task.cancel()
-            await task.value
-        }
+    /// Compaction into hourly rollups and retention, on `clock`, with the configured periods.
+    func maintenance<C: Clock<Duration>>(clock: C) -> MaintenanceJob<C> {
+        MaintenanceJob(
+            store: store, retention: configuration.retention, interval: .seconds(configuration.maintenanceIntervalMinutes * 60),
+            clock: clock, logger: logger.with(["component": "maintenance"]), now: now)
     }
 
-    /// Reloads API keys every few seconds and records which were used. Reloads failing for `KeyRing.staleAfter`
-    /// are logged once as an error (and `/readyz` turns 503) until a reload succeeds again.
     /// Every 5 s on `clock`: reloads the API keys and records which were used; logs once when reloads have failed
     /// long enough for `/readyz` to report it, and once when they recover.
     func keyRefresh<C: Clock<Duration>>(clock: C, every interval: Duration = .seconds(5)) -> ClosureService {
         let keys = keys
         let store = store
         let logger = logger
+        let now = now
         let reportedStale = Mutex(false)
         return ClosureService("keys") { shutdown in
             await PeriodicRunner(interval: interval, clock: clock, runImmediately: false).run(until: shutdown) {
@@ -83,9 +79,9 @@ extension Application {
                     try await keys.reload()
                     if reportedStale.withLock({ s in defer { s = false }; return s }) { logger.notice("API key reload recovered") }
                     let used = keys.drainUsed()
-                    try await store.touchAPIKeys(ids: Array(used), at: Date())
+                    try await store.touchAPIKeys(ids: Array(used), at: now())
                 } catch {
-                    if let reason = keys.staleness(now: Date()), !reportedStale.withLock({ s in defer { s = true }; return s }) {
+                    if let reason = keys.staleness(now: now()), !reportedStale.withLock({ s in defer { s = true }; return s }) {
                         logger.error("API keys cannot be reloaded: new and revoked keys are not seen", metadata: [
                             "reason": reason, "error": "\(error)",
                         ])
@@ -98,22 +94,22 @@ extension Application {
     }
 }
 
-/// A started gateway: its bound port, the server, and the background services.
+/// A started gateway: its bound port, the server, and the one group of services.
 struct RunningGateway: Sendable {
     let port: Int
     let server: HTTPServer
     let background: Task<Void, Never>
+    /// Triggering it stops every service in reverse start order (the HTTP server first).
     let shutdown: ShutdownSignal
 
-    /// Stops the background services in reverse start order and waits for them (in-flight polls finish first).
-    func stopBackground() async {
-        shutdown.trigger()
+    /// Waits until the services have stopped.
+    func wait() async {
         _ = await background.value
     }
 
-    /// Stops the server, then the background services.
+    /// Stops every service in reverse start order and waits for them (in-flight requests and polls finish first).
     func stop() async {
-        await server.shutdown()
-        await stopBackground()
+        shutdown.trigger()
+        await wait()
     }
 }

@@ -6,10 +6,14 @@ import TPGWHTTPClient
 import TPGWStore
 import TPGWTencent
 
-/// The gateway's components, built from configuration and wired together (`buildApplication`).
+/// The gateway's components, built from configuration and wired together by `Gateway.make`, the composition root.
 package final class Application: Sendable {
     let configuration: GatewayConfiguration
     let logger: Logger
+    /// The one clock every service waits on (`ContinuousClock` in `tpgw serve`, a manual clock in tests).
+    let clock: AnyClock
+    /// Wall time for what the database decides (due polls, leases, cut-offs, forecasts); moves with `clock` in tests.
+    let now: @Sendable () -> Date
     let pool: ConnectionPool
     let store: PostgresStore
     package let migrator: Migrator
@@ -30,10 +34,13 @@ package final class Application: Sendable {
     let authFailures: FailedAuthLimiter
     private let authenticator: Authenticator
 
-    /// Builds every component; opens no connection yet.
-    package init(configuration: GatewayConfiguration, environment: [String: String], logger: Logger) throws {
+    /// Builds every component; opens no connection yet. Reads no environment variable: secrets were read by
+    /// `GatewayConfiguration.load` (see `Gateway.make`).
+    init(configuration: GatewayConfiguration, clock: AnyClock, now: @escaping @Sendable () -> Date, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
+        self.clock = clock
+        self.now = now
         authFailures = FailedAuthLimiter(rate: configuration.failedAuthPerSecond, burst: configuration.failedAuthBurst)
         let database = PostgresConfiguration(url: configuration.databaseURL)
         if let problem = database.validate() { throw ConfigurationError(problems: ["databaseURL: \(problem)"]) }
@@ -49,7 +56,7 @@ package final class Application: Sendable {
         var purchaseAccounts: [String: PurchaseRequest.Account] = [:]
         var poolRules: [String: PoolRules] = [:]
         for account in configuration.accounts {
-            guard let secret = account.resolveSecret(environment: environment) else {
+            guard let secret = account.secret, !secret.isEmpty else {
                 throw ConfigurationError(problems: ["account \(account.name): secret access key not available"])
             }
             let profile: ProviderProfile = account.provider == "tencent" ? .tencent : .bce
@@ -87,14 +94,14 @@ package final class Application: Sendable {
         views = ViewStore(
             load: { sources in
                 do {
-                    return try await Application.loadViewInput(store: store, configured: configured, sources: sources, now: Date(), rules: sourceRules)
+                    return try await Application.loadViewInput(store: store, configured: configured, sources: sources, now: now(), rules: sourceRules)
                 }
                 catch let error as PostgresError { throw Self.viewError(error) }
             },
             probe: {
                 do { return try await store.sourceVersions() } catch let error as PostgresError { throw Self.viewError(error) }
             },
-            logger: logger.with(["component": "view"]))
+            now: now, prepare: { $0.prerenderResponses() }, logger: logger.with(["component": "view"]))
         router = Router()
     }
 
@@ -167,6 +174,7 @@ package final class Application: Sendable {
         var executor = PurchaseExecutor(
             store: store, providers: providers, accounts: purchaseAccounts, views: views, logger: logger.with(["component": "purchase"]))
         executor.poolRules = poolRules
+        executor.now = now
         executor.settleAfter = TimeInterval(configuration.purchaseSettleSeconds)
         return executor
     }

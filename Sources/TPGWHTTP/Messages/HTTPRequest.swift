@@ -30,11 +30,6 @@ package struct HTTPRequest: Sendable {
         return PercentDecoding.queryItems(query)
     }
 
-    /// The first value of query item `name`, decoded.
-    package func queryValue(_ name: String) -> String? {
-        queryItems.first { $0.name == name }?.value
-    }
-
     /// Whether the connection may stay open after this request (HTTP/1.1 default, 1.0 opt-in).
     package var keepAlive: Bool {
         var close = false
@@ -50,9 +45,6 @@ package struct HTTPRequest: Sendable {
         if version == .http1_1 { return true }
         return keep
     }
-
-    /// The body decoded as UTF-8 (lossy).
-    package var bodyString: String { String(decoding: body, as: UTF8.self) }
 
     /// Splits a request-target into raw path and query; absolute-form targets lose scheme and authority.
     package static func split(target: String) -> (path: String, query: String?) {

@@ -33,7 +33,6 @@ package final class Router: Sendable {
     package func post(_ pattern: String, use handler: @escaping HTTPHandler) { add(.POST, pattern, handler) }
     package func put(_ pattern: String, use handler: @escaping HTTPHandler) { add(.PUT, pattern, handler) }
     package func delete(_ pattern: String, use handler: @escaping HTTPHandler) { add(.DELETE, pattern, handler) }
-    package func patch(_ pattern: String, use handler: @escaping HTTPHandler) { add(.PATCH, pattern, handler) }
 
     /// Adds a middleware; the first added is the outermost.
     package func add(middleware: any HTTPMiddleware) {

@@ -81,17 +81,4 @@ extension PostgresStore {
             return changes
         }
     }
-
-    /// The replicas whose claims on `source` were renewed after `since`, with when (operators, tests).
-    package func sourceClaims(_ source: SourceID, since: Date) async throws(PostgresError) -> [(replica: String, seenAt: Date)] {
-        let rows = try await pool.query("""
-            SELECT c.replica, c.seen_at FROM source_claims c JOIN sources s ON s.id = c.source_id
-            WHERE s.provider = \(source.provider) AND s.account = \(source.account) AND s.region = \(source.region) AND c.seen_at > \(since)
-            ORDER BY c.replica
-            """, idempotent: true)
-        return try rows.map { row throws(PostgresError) in
-            let (replica, seenAt) = try row.decode((String, Date).self)
-            return (replica, seenAt)
-        }
-    }
 }

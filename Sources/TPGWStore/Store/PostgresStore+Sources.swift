@@ -2,42 +2,6 @@ import Foundation
 import TPGWCore
 
 extension PostgresStore {
-    /// Registers or updates sources (endpoint, interval) and enables them. A new source is first due
-    /// at a random point within `initialJitter` of its interval (0...1) so that many sources do not
-    /// poll in lockstep; later polls keep that phase.
-    /// With `disableOthers`, sources missing from `configs` stop being polled (their history stays).
-    package func upsertSources(_ configs: [SourceConfig], initialJitter: Double = 0, disableOthers: Bool = false) async throws(PostgresError) {
-        let providers = configs.map(\.id.provider)
-        let accounts = configs.map(\.id.account)
-        let regions = configs.map(\.id.region)
-        let endpoints = configs.map(\.endpoint)
-        let intervals = configs.map { Int64($0.pollIntervalSeconds) }
-        let query: PostgresQuery = """
-            INSERT INTO sources AS s (provider, account, region, endpoint, poll_interval_seconds, next_poll_at)
-            SELECT t.provider, t.account, t.region, t.endpoint, t.interval, now() + make_interval(secs => random() * \(min(1, max(0, initialJitter))) * t.interval)
-            FROM unnest(\(providers)::text[], \(accounts)::text[], \(regions)::text[], \(endpoints)::text[], \(intervals)::int8[])
-                 AS t(provider, account, region, endpoint, interval)
-            ON CONFLICT (provider, account, region) DO UPDATE
-            SET endpoint = excluded.endpoint, poll_interval_seconds = excluded.poll_interval_seconds, enabled = true,
-                next_poll_at = CASE WHEN s.poll_interval_seconds <> excluded.poll_interval_seconds
-                                    THEN least(s.next_poll_at, now() + make_interval(secs => excluded.poll_interval_seconds))
-                                    ELSE s.next_poll_at END
-            """
-        if disableOthers {
-            let keys = configs.map(\.id.description)
-            let disable: PostgresQuery = """
-                UPDATE sources SET enabled = false
-                WHERE enabled AND NOT (provider || ':' || account || ':' || region = ANY(\(keys)::text[]))
-                """
-            _ = try await transaction { connection throws(PostgresError) in
-                _ = try await connection.query(query)
-                _ = try await connection.query(disable)
-            }
-        } else {
-            _ = try await pool.query(query)
-        }
-    }
-
     /// Every source with its health, ordered by provider, account, region.
     package func sources(includeDisabled: Bool = false) async throws(PostgresError) -> [SourceHealth] {
         let rows = try await pool.query("""

@@ -1,6 +1,6 @@
 import TPGWCore
 
-/// All of tpgw's SQL, one extension file per aggregate (`PostgresStore+Packages.swift`, ...).
+/// All of tpgw's SQL, one extension file per aggregate (`PostgresStore+Polls.swift`, ...).
 ///
 /// Other modules add their own `PostgresStore+X.swift` extensions using `pool` and `PostgresQuery`.
 package final class PostgresStore: Sendable {

@@ -16,16 +16,6 @@ package struct SourceHealth: Sendable, Equatable {
         }
     }
 
-    /// How the API summarises a source.
-    package enum Status: String, Sendable, Equatable {
-        /// The last poll succeeded and is recent.
-        case ok
-        /// The last poll failed.
-        case failing
-        /// No success within 3 intervals (or never).
-        case stale
-    }
-
     package var id: SourceID
     package var endpoint: String
     package var pollIntervalSeconds: Int
@@ -57,18 +47,5 @@ package struct SourceHealth: Sendable, Equatable {
         self.latencyMs = latencyMs
         self.nextPollAt = nextPollAt
         self.leaseOwner = leaseOwner
-    }
-
-    /// Stale: the last success is older than 3 intervals, or there never was one.
-    package func isStale(now: Date) -> Bool {
-        guard let lastSuccessAt else { return true }
-        return now.timeIntervalSince(lastSuccessAt) > Double(3 * pollIntervalSeconds)
-    }
-
-    /// `stale` beats `failing` beats `ok`. Skipped packages alone do not make a source failing.
-    package func status(now: Date) -> Status {
-        if isStale(now: now) { return .stale }
-        if consecutiveFailures > 0 || (lastError != nil && lastError?.code != SkippedPackage.errorCode) { return .failing }
-        return .ok
     }
 }

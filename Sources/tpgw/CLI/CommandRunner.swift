@@ -56,7 +56,7 @@ struct CommandRunner {
         let logger = Logger(label: "tpgw", level: config.logLevel)
         let app: Application
         do {
-            app = try Application(configuration: config, environment: environment, logger: logger)
+            app = try Gateway.make(configuration: config, clock: ContinuousClock(), logger: logger)
         } catch {
             fail("\(error)")
             return 2

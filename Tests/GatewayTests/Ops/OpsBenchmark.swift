@@ -95,7 +95,7 @@ struct OpsBenchmark {
         router.add(middleware: MetricsMiddleware(metrics: ops.metrics))
         OpsRoutes(
             ops: ops, views: views, auth: Authenticator(keys: KeyRing(load: { [] }), limiter: RateLimiter(rate: 50, burst: 100)),
-            metricsPublic: true, statusPagePublic: true, refreshSeconds: 60, refreshUsage: { _ in }
+            metricsPublic: true, statusPagePublic: true, refreshSeconds: 60
         ).register(on: router)
         let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0), handler: router.makeHandler(), logger: .disabled)
         let port = try server.start()

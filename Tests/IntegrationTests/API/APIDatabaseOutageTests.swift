@@ -187,11 +187,10 @@ import TPGWStore
         config.rateLimitPerSecond = 1000
         config.rateLimitBurst = 1000
         config.accounts = [AccountConfiguration(
-            name: "prod", accessKeyId: GatewayHarness.ak, secretAccessKeyEnv: "TPGW_TEST_SK", regions: regions,
+            name: "prod", accessKeyId: GatewayHarness.ak, secret: GatewayHarness.sk, regions: regions,
             endpoints: Dictionary(uniqueKeysWithValues: regions.map { ($0, sim.baseURL(for: $0)) }))]
         let logs = MemoryLogSink()
-        let app = try Application(configuration: config, environment: ["TPGW_TEST_SK": GatewayHarness.sk],
-                                  logger: Logger(label: "tpgw", level: .debug, sink: logs))
+        let app = try Gateway.make(configuration: config, clock: ContinuousClock(), logger: Logger(label: "tpgw", level: .debug, sink: logs))
         var keys: [String: String] = [:]
         for scope in ["read", "write", "admin"] {
             let key = APIKey.generate()

@@ -26,7 +26,7 @@ struct APIRenderBenchmark {
         let env = ProcessInfo.processInfo.environment
         var config = try GatewayConfiguration.load(path: env["TPGW_CONFIG"], environment: env)
         config.databaseURL = env["TPGW_TEST_DATABASE_URL"] ?? config.databaseURL
-        let app = try Application(configuration: config, environment: env, logger: .disabled)
+        let app = try Gateway.make(configuration: config, clock: ContinuousClock(), logger: .disabled)
         let store = app.store
         let now = Date()
 

@@ -41,12 +41,12 @@ struct GatewayHarness {
         // Tests run reconciler passes themselves (`app.makePurchaseReconciler().pass(now:)`); the background one stays idle.
         config.purchaseReconcileSeconds = 3600
         config.accounts = [AccountConfiguration(
-            name: "prod", accessKeyId: ak, secretAccessKeyEnv: "TPGW_TEST_SK", regions: regions,
+            name: "prod", accessKeyId: ak, secret: sk, regions: regions,
             endpoints: Dictionary(uniqueKeysWithValues: regions.map { ($0, sim.baseURL(for: $0)) }))]
         configure(&config)
         let logs = MemoryLogSink()
         let logger = Logger(label: "tpgw", level: .debug, sink: logs)
-        let app = try Application(configuration: config, environment: ["TPGW_TEST_SK": sk], logger: logger)
+        let app = try Gateway.make(configuration: config, clock: ContinuousClock(), logger: logger)
         var keys: [String: String] = [:]
         for (name, scope) in [("read", "read"), ("write", "write"), ("admin", "admin")] {
             let key = APIKey.generate()

@@ -11,7 +11,7 @@ struct KeyRefreshServiceTests {
     @Test func usedKeys_areRecorded_onTheNextTickOfTheClock() async throws {
         try await TestDatabase.with { db in
             let config = try GatewayConfiguration.load(path: nil, environment: ["TPGW_DATABASE_URL": db.url])
-            let app = try Application(configuration: config, environment: [:], logger: .disabled)
+            let app = try Gateway.make(configuration: config, clock: ContinuousClock(), logger: .disabled)
             app.registerRoutes(refresh: { _, _ in [] })
             let key = try await app.createKey(name: "reader", scopes: ["read"])
             try await app.keys.reload()

@@ -28,6 +28,7 @@ struct TwoCloudPurchaseTests {
                                            regions: ["ap-guangzhou", "ap-shanghai", "ap-nowhere"])
         account.provider = "tencent"
         account.secretAccessKeyFile = keyFile
+        account.secret = secretKey
         account.endpoint = tencent.baseURL
         account.regionsGiven = true
         configureAccount(&account)

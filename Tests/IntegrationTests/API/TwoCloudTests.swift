@@ -20,6 +20,7 @@ struct TwoCloudTests {
                                            regions: ["ap-guangzhou", "ap-shanghai", "ap-nowhere"])
         account.provider = "tencent"
         account.secretAccessKeyFile = keyFile
+        account.secret = Self.secretKey
         account.endpoint = tencent.baseURL
         account.regionsGiven = true
         try await GatewayHarness.with(regions: ["bj"], packages: 10, configure: { $0.accounts.append(account) }) { gw in

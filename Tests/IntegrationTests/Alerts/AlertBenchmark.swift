@@ -135,7 +135,7 @@ struct AlertBenchmark {
             config.concurrency = 32
             config.tick = .milliseconds(200)
             let dispatcher = DeliveryDispatcher(store: db.store, client: client, configuration: config, logger: .disabled)
-            let loop = Task { await dispatcher.run() }
+            let loop = Task { await dispatcher.run(until: ShutdownSignal()) }
 
             // Burst: 10,000 transitions committed at once.
             let transitionAt = Date()

@@ -22,7 +22,7 @@ struct AlertingAPITests {
         static func start(_ db: TestDatabase, allowLoopback: Bool = true) async throws -> API {
             var config = try GatewayConfiguration.load(path: nil, environment: ["TPGW_DATABASE_URL": db.url])
             if allowLoopback { config.webhookAllowedNetworks = ["127.0.0.0/8"] }
-            let app = try Application(configuration: config, environment: [:], logger: .disabled)
+            let app = try Gateway.make(configuration: config, clock: ContinuousClock(), logger: .disabled)
             app.registerRoutes(refresh: { _, _ in [] })
             let key = try await app.createKey(name: "operator", scopes: ["admin"])
             let writeKey = try await app.createKey(name: "writer", scopes: ["write"])

@@ -179,7 +179,7 @@ struct WebhookHardeningTests {
             let inputs = LockedValue(AlertInputs(packages: []))
             try await DeliveryDispatcherTests.seed(db, channel: slow, count: 2, prefix: "slow-", inputs: inputs)
             let dispatcher = F.dispatcher(db.store, client: client, clock: clock, timeout: .seconds(20))
-            let loop = Task { await dispatcher.run() }
+            let loop = Task { await dispatcher.run(until: ShutdownSignal()) }
             // The hanging channel's job is in flight; now the other channel gets work.
             try await waitUntil { hanging.received.count >= 1 }
             let seeded = try await DeliveryDispatcherTests.seed(db, channel: fast, count: 3, prefix: "fast-", inputs: inputs)

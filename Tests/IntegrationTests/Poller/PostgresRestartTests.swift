@@ -27,7 +27,7 @@ struct PostgresRestartTests {
         try await TestDatabase.with { db in
             try await PollerHarness.with(db: db, regions: ["bj", "gz"], packages: 40, interval: 1) { h in
                 let poller = h.poller(db.store, tick: .milliseconds(100))
-                let run = Task { await poller.run() }
+                let run = Task { await poller.run(until: ShutdownSignal(), clock: ContinuousClock()) }
                 // Let a few polls land, with usage changing between them.
                 for _ in 0..<3 {
                     try await Task.sleep(for: .seconds(1))

@@ -110,7 +110,7 @@ import TPGWStore
                     return
                 }
                 // Running, each replica claims only its own sources.
-                let task = Task { await a.run() }
+                let task = Task { await a.run(until: ShutdownSignal(), clock: ContinuousClock()) }
                 var runs: [PollRun] = []
                 for _ in 0..<100 {
                     runs = try await db.store.pollRuns(limit: 100)

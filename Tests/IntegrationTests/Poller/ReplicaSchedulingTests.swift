@@ -21,7 +21,7 @@ struct ReplicaSchedulingTests {
                     h.poller(PostgresStore(pool: pool, logger: db.logger), replica: "r\(n + 1)")
                 }
                 let start = Date()
-                let tasks = pollers.map { poller in Task { await poller.run() } }
+                let tasks = pollers.map { poller in Task { await poller.run(until: ShutdownSignal(), clock: ContinuousClock()) } }
                 // Usage changes upstream once per interval.
                 for step in 0..<5 {
                     try await Task.sleep(for: .seconds(interval))

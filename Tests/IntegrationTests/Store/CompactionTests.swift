@@ -24,15 +24,15 @@ import TPGWCore
             let remaining: Int = try await db.scalar("SELECT count(*) FROM snapshots")
             #expect(remaining == 1)
 
-            let hours = try await db.store.hourlyUsage(key: key, from: old.addingTimeInterval(-3600), to: .t0)
-            #expect(hours.count == 3)
-            #expect(hours[0].hour == old)
-            #expect(hours[0].usedBytesMin == 10)
-            #expect(hours[0].usedBytesMax == 30)
-            #expect(hours[0].usedBytesLast == 20)
-            #expect(hours[0].samples == 3)
-            #expect(hours[1].usedBytesLast == 40)
-            #expect(hours[2].usedBytesLast == 50)  // raw, aggregated on the fly
+            let rollups = try await db.pool.query("""
+                SELECT h.hour, h.used_bytes_min, h.used_bytes_max, h.used_bytes_last, h.samples FROM snapshot_hourly h ORDER BY h.hour
+                """).map { try $0.decode((Date, Int64, Int64, Int64, Int).self) }
+            #expect(rollups.count == 2)
+            #expect(rollups[0] == (old, 10, 30, 20, 3))
+            #expect(rollups[1].3 == 40)
+            // What the usage series reads: the rollups' last values, then the raw snapshot.
+            let usage = try await db.store.usageObservations(key: key, from: old.addingTimeInterval(-3600), to: .t0)
+            #expect(usage.map(\.usedBytes) == [20, 40, 50])
 
             // Running again changes nothing.
             let again = try await db.store.compact(now: .t0)

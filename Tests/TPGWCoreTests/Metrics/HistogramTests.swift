@@ -4,8 +4,8 @@ import TPGWCore
 @Suite struct HistogramTests {
     @Test func histogram_rendersCumulativeBuckets_sumAndCount() {
         let registry = MetricsRegistry()
-        let histogram = registry.makeHistogram(
-            name: "tpgw_latency_seconds", help: "Latency.", buckets: [0.1, 0.5, 1], labels: [("route", "/v1/packages")])
+        let histogram = registry.makeHistogramFamily(
+            name: "tpgw_latency_seconds", help: "Latency.", labelNames: ["route"], buckets: [0.1, 0.5, 1]).histogram(["/v1/packages"])
         for value in [0.05, 0.1, 0.3, 2.0] { histogram.observe(value) }
         #expect(
             registry.render() == """
@@ -23,7 +23,7 @@ import TPGWCore
 
     @Test func histogram_withoutLabels_hasOnlyLeLabel() {
         let registry = MetricsRegistry()
-        registry.makeHistogram(name: "tpgw_poll_seconds", help: "P.", buckets: [1]).observe(.milliseconds(1500))
+        registry.makeHistogramFamily(name: "tpgw_poll_seconds", help: "P.", buckets: [1]).histogram([]).observe(.milliseconds(1500))
         #expect(
             registry.render() == """
                 # HELP tpgw_poll_seconds P.

@@ -101,7 +101,7 @@ import TPGWCore
         let gauge = MetricsRegistry().makeGauge(name: "tpgw_inflight", help: "I.")
         gauge.increment()
         gauge.increment(by: 2.5)
-        gauge.decrement()
+        gauge.increment(by: -1)
         #expect(gauge.value == 2.5)
     }
 }

@@ -3,7 +3,7 @@ import TPGWCore
 
 /// The validated filters, sort and paging of `GET /v1/packages`.
 struct PackageQuery: Sendable, Equatable {
-    enum SortField: String, Sendable, CaseIterable { case expiresAt, exhaustsAt, usedRatio, remainingBytes }
+    typealias SortField = PackageSortField
 
     var provider: String?
     var account: String?
@@ -93,5 +93,16 @@ struct PackageQuery: Sendable, Equatable {
     var isCacheable: Bool {
         cursor == nil && provider == nil && account == nil && region == nil && status == nil && policy == nil
             && expiresBefore == nil && minUsedRatio == nil
+    }
+
+    /// The view's question for this query: filters, order, size, and where the cursor says to start.
+    var selection: PackageSelection {
+        PackageSelection(
+            provider: provider, account: account, region: region, status: status, policy: policy, expiresBefore: expiresBefore,
+            minUsedRatio: minUsedRatio, sort: sort, descending: descending, limit: limit,
+            after: cursor.flatMap { c in
+                guard let value = Double(c.sortValue), let key = PackageKey(c.lastKey) else { return nil }
+                return PackageSelection.Position(value: value, key: key)
+            })
     }
 }

@@ -71,6 +71,8 @@ final class DeliveryDispatcher: Sendable {
     private let now: @Sendable () -> Date
     private let jitter: @Sendable () -> Double
     private let metrics: GatewayMetrics?
+    /// What the idle tick and claim renewals wait on.
+    private let clock: AnyClock
     /// Channels with a job running on this dispatcher.
     private let busy = Mutex<Set<String>>([])
     private let wakeSignal: AsyncStream<Void>
@@ -78,9 +80,11 @@ final class DeliveryDispatcher: Sendable {
 
     init(
         store: PostgresStore, client: HTTPClient, configuration: Configuration, logger: Logger, metrics: GatewayMetrics? = nil,
-        now: @escaping @Sendable () -> Date = { Date() }, jitter: @escaping @Sendable () -> Double = { .random(in: -1...1) }
+        clock: some Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() },
+        jitter: @escaping @Sendable () -> Double = { .random(in: -1...1) }
     ) {
         self.store = store
+        self.clock = (clock as? AnyClock) ?? AnyClock(clock)
         self.configuration = configuration
         self.sender = DeliverySender(client: client, timeout: configuration.timeout, policy: configuration.networkPolicy)
         self.logger = logger
@@ -93,20 +97,25 @@ final class DeliveryDispatcher: Sendable {
     /// Asks the loop to look for due rows now (new outbox rows were committed).
     func wake() { wakeContinuation.yield() }
 
-    /// Claims rows and starts channel jobs until cancelled, without waiting for running jobs; idles for `tick`
-    /// (or until woken) when nothing was due. Cancelled jobs leave their claims to expire.
-    func run() async {
+    /// The dispatcher as a service (see `run(until:)`).
+    var service: ClosureService { ClosureService("dispatcher") { shutdown in await self.run(until: shutdown) } }
+
+    /// Claims rows and starts channel jobs until `shutdown`, without waiting for running jobs between rounds; idles
+    /// for `tick` on the clock (or until woken) when nothing was due. At shutdown, running jobs finish their sends;
+    /// cancelled jobs leave their claims to expire.
+    func run(until shutdown: ShutdownSignal) async {
         // Discarding: finished channel jobs must not pile up in the group for the life of the process.
         await withDiscardingTaskGroup { group in
-            group.addTask { [wakeContinuation, tick = configuration.tick] in
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: tick)
-                    wakeContinuation.yield()
-                }
+            group.addTask { [wakeContinuation, tick = configuration.tick, clock] in
+                await PeriodicRunner(interval: tick, clock: clock, runImmediately: false).run(until: shutdown) { wakeContinuation.yield() }
+            }
+            group.addTask { [wakeContinuation] in
+                await shutdown.wait()
+                wakeContinuation.yield()
             }
             for await _ in wakeSignal {
-                if Task.isCancelled { break }
-                while !Task.isCancelled, busy.withLock({ $0.count }) < configuration.concurrency {
+                if Task.isCancelled || shutdown.isTriggered { break }
+                while !Task.isCancelled, !shutdown.isTriggered, busy.withLock({ $0.count }) < configuration.concurrency {
                     do {
                         let (claimed, jobs, _) = try await claimAndPlan()
                         for job in jobs {
@@ -126,7 +135,6 @@ final class DeliveryDispatcher: Sendable {
                     }
                 }
             }
-            group.cancelAll()
         }
     }
 
@@ -230,18 +238,20 @@ final class DeliveryDispatcher: Sendable {
     /// alive meanwhile.
     private func execute(_ job: Job) async -> Round {
         let ids = job.sends.flatMap { $0.deliveries.map(\.id) }
-        let renewal = Task { [store, configuration] in
+        let renewing = ShutdownSignal()
+        let renewal = Task { [store, configuration, clock] in
             let every = Duration.milliseconds(Int64(max(0.05, configuration.lease / 3) * 1000))
-            while !Task.isCancelled {
-                try? await Task.sleep(for: every)
-                if Task.isCancelled { break }
+            await PeriodicRunner(interval: every, clock: clock, runImmediately: false).run(until: renewing) {
                 _ = try? await store.renewClaims(ids: ids, owner: configuration.owner, lease: configuration.lease)
             }
         }
-        defer { renewal.cancel() }
+        defer {
+            renewing.trigger()
+            renewal.cancel()
+        }
         var round = Round(sent: job.sends.count)
         var pending: [DeliveryUpdate] = []
-        var lastWrite = ContinuousClock.now
+        var lastWrite = clock.now
         func record() async {
             guard !pending.isEmpty else { return }
             do {
@@ -262,7 +272,7 @@ final class DeliveryDispatcher: Sendable {
                 metrics.deadLetters.set((try? await store.deliveryCounts()["dead"]) ?? 0)
             }
             pending.removeAll(keepingCapacity: true)
-            lastWrite = ContinuousClock.now
+            lastWrite = clock.now
         }
         await withTaskGroup(of: [DeliveryUpdate].self) { group in
             var iterator = job.sends.makeIterator()
@@ -278,7 +288,7 @@ final class DeliveryDispatcher: Sendable {
                     inFlight += 1
                 }
                 pending += updates  // empty when cancelled: the claims expire and the rows are sent again
-                if pending.count >= configuration.recordBatch || inFlight == 0 || ContinuousClock.now - lastWrite >= .milliseconds(100) {
+                if pending.count >= configuration.recordBatch || inFlight == 0 || lastWrite.duration(to: clock.now) >= .milliseconds(100) {
                     await record()
                 }
             }

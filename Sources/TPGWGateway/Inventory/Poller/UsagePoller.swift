@@ -19,7 +19,8 @@ import TPGWStore
 /// or stopped naming it.
 package final class UsagePoller: Sendable {
     package struct Configuration: Sendable {
-        /// Names this replica in leases and poll runs (default: host name and process id).
+        /// Names this replica in leases and poll runs: the gateway's one replica identity
+        /// (`GatewayConfiguration.replicaID`).
         package var replicaID: String
         /// Polls in flight at once on this replica (default 8).
         package var maxConcurrentSources: Int
@@ -40,7 +41,7 @@ package final class UsagePoller: Sendable {
         package var claimLiveFor: TimeInterval
 
         package init(
-            replicaID: String = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)",
+            replicaID: String,
             maxConcurrentSources: Int = 8, tick: Duration = .seconds(1), jitter: Double = 0.1, heartbeat: TimeInterval = 3600,
             writeAttempts: Int = 3, leaseSeconds: Double = 120, heartbeatInterval: TimeInterval = 60, claimLiveFor: TimeInterval = 180
         ) {
@@ -75,7 +76,7 @@ package final class UsagePoller: Sendable {
     ///   - onPolled: called after every successful poll write (API cache, alert engine).
     ///   - now: the clock for poll-run start times (tests pass a manual one).
     package init(
-        store: PostgresStore, reader: any SourceReader, configuration: Configuration = .init(), logger: Logger,
+        store: PostgresStore, reader: any SourceReader, configuration: Configuration, logger: Logger,
         now: @escaping @Sendable () -> Date = { Date() }, onPolled: @escaping @Sendable (PollWriteResult) async -> Void = { _ in }
     ) {
         self.store = store
@@ -131,12 +132,18 @@ package final class UsagePoller: Sendable {
         }
     }
 
-    /// Polls due sources until the task is cancelled. In-flight polls finish before it returns.
-    package func run() async {
+    /// The poller as a service: polls due sources until shutdown, waiting on `clock` between looks at the schedule.
+    package func service<C: Clock<Duration>>(clock: C) -> ClosureService {
+        ClosureService("poller") { shutdown in await self.run(until: shutdown, clock: clock) }
+    }
+
+    /// Polls due sources until `shutdown` (in-flight polls finish before it returns) or the task is cancelled
+    /// (in-flight polls are cut short and their sources handed back). Waits on `clock`; the database says what is due.
+    package func run<C: Clock<Duration>>(until shutdown: ShutdownSignal, clock: C) async {
         logger.info("Poller started", metadata: ["poll.replica": configuration.replicaID])
         await withDiscardingTaskGroup { group in
             var lastClaimError: String?
-            while !Task.isCancelled {
+            while !Task.isCancelled && !shutdown.isTriggered {
                 await heartbeatIfDue()
                 let free = configuration.maxConcurrentSources - inFlight.load(ordering: .relaxed)
                 if free > 0 {
@@ -160,7 +167,7 @@ package final class UsagePoller: Sendable {
                         }
                     }
                 }
-                try? await Task.sleep(for: await nextWait())
+                guard await shutdown.sleep(for: await nextWait(), on: clock) else { break }
             }
         }
         logger.info("Poller stopped", metadata: ["poll.replica": configuration.replicaID])

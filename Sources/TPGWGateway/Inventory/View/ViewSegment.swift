@@ -17,8 +17,8 @@ struct ViewSegment: Sendable {
     let cells: SummaryCells
     /// Per sort field: the key of each package (aligned with `packages`) and the package indexes in ascending
     /// (key, then package key) order.
-    let sortKeys: [PackageQuery.SortField: [Double]]
-    let sortOrder: [PackageQuery.SortField: [Int]]
+    let sortKeys: [PackageSortField: [Double]]
+    let sortOrder: [PackageSortField: [Int]]
 
     /// Builds a source's segment. Pure: `now` is passed in.
     /// - Parameters:
@@ -45,9 +45,9 @@ struct ViewSegment: Sendable {
             source: source, packages: active, demand: PoolDemand.estimate(packages: active, alignedForecasts: activeForecasts, window: rules.offPeak),
             now: now, rules: rules)
 
-        var sortKeys: [PackageQuery.SortField: [Double]] = [:]
-        var sortOrder: [PackageQuery.SortField: [Int]] = [:]
-        for field in PackageQuery.SortField.allCases {
+        var sortKeys: [PackageSortField: [Double]] = [:]
+        var sortOrder: [PackageSortField: [Int]] = [:]
+        for field in PackageSortField.allCases {
             let keys: [Double] = packages.indices.map { i in
                 switch field {
                 case .expiresAt: packages[i].expiresAt.timeIntervalSince1970
@@ -67,15 +67,9 @@ struct ViewSegment: Sendable {
 }
 
 extension ViewSegment {
-    /// Whether the query's provider, account and region filters admit this source.
-    func matches(_ q: PackageQuery) -> Bool {
-        (q.provider == nil || source.provider == q.provider) && (q.account == nil || source.account == q.account)
-            && (q.region == nil || source.region == q.region)
-    }
-
     /// The traversal position of the first package after (`value`, `key`) in `field` order, ascending or
     /// descending: where the page after a cursor starts. Binary search.
-    func position(after value: Double, _ key: PackageKey, field: PackageQuery.SortField, descending: Bool) -> Int {
+    func position(after value: Double, _ key: PackageKey, field: PackageSortField, descending: Bool) -> Int {
         let keys = sortKeys[field]!
         let order = sortOrder[field]!
         let after: (Int) -> Bool = { i in

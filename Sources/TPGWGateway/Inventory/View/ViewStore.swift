@@ -25,6 +25,9 @@ final class ViewStore: Sendable {
     private let load: Load
     private let probe: @Sendable () async throws -> [SourceID: String]
     private let maxSegmentAge: TimeInterval
+    private let now: @Sendable () -> Date
+    /// Called on every new view before it is served (the API renders its common answers ahead).
+    private let prepare: @Sendable (GatewayView) -> Void
     private let logger: Logger
     private let rebuildSignal: AsyncStream<Void>
     private let rebuildContinuation: AsyncStream<Void>.Continuation
@@ -33,12 +36,14 @@ final class ViewStore: Sendable {
     private let rebuilding = AsyncGate()
 
     init(load: @escaping Load, probe: @escaping @Sendable () async throws -> [SourceID: String], maxSegmentAge: TimeInterval = 600,
-         logger: Logger) {
+         now: @escaping @Sendable () -> Date = { Date() }, prepare: @escaping @Sendable (GatewayView) -> Void = { _ in }, logger: Logger) {
+        self.prepare = prepare
         self.load = load
         self.probe = probe
         self.maxSegmentAge = maxSegmentAge
+        self.now = now
         self.logger = logger
-        self.state = Mutex(State(view: GatewayView.build(.init(packages: [], history: [:], sources: []), now: Date())))
+        self.state = Mutex(State(view: GatewayView.build(.init(packages: [], history: [:], sources: []), now: now())))
         (rebuildSignal, rebuildContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -70,7 +75,8 @@ final class ViewStore: Sendable {
     }
 
     /// Rebuilds the segments of `sources` (nil: everything) from the database now, and the sources' health.
-    func rebuild(sources: Set<SourceID>? = nil, now: Date = Date()) async throws {
+    func rebuild(sources: Set<SourceID>? = nil, now: Date? = nil) async throws {
+        let now = now ?? self.now()
         try await rebuilding.withLock {
             try await trackingAvailability {
                 try await rebuildLocked(sources: sources, versions: try await probe(), now: now)
@@ -80,7 +86,8 @@ final class ViewStore: Sendable {
 
     /// Rebuilds whatever is due (see `due(versions:now:)`), deciding under the rebuild lock, so a rebuild that
     /// finished while this one waited is not repeated.
-    func rebuildDue(now: Date = Date()) async throws {
+    func rebuildDue(now: Date? = nil) async throws {
+        let now = now ?? self.now()
         try await rebuilding.withLock {
             try await trackingAvailability {
                 let versions = try await probe()
@@ -110,6 +117,7 @@ final class ViewStore: Sendable {
         let view = sources == nil
             ? GatewayView.assemble(segments: segments, sources: input.sources, now: now)
             : old.replacing(segments, sources: input.sources, now: now)
+        prepare(view)
         state.withLock {
             $0.view = view
             if let sources { $0.dirty.subtract(sources) } else { $0.dirty = []; $0.everything = false }
@@ -140,17 +148,26 @@ final class ViewStore: Sendable {
         }
     }
 
-    /// Rebuild loop: on invalidation, and when a source's version moved (other replicas), until cancelled.
-    func run(probeInterval: Duration = .seconds(2)) async {
+    /// The view refresher as a service: rebuilds what is due on invalidation, and every `probeInterval` on `clock`
+    /// (a source's version moved on another replica, a segment got old), until shutdown.
+    func service<C: Clock<Duration>>(clock: C, probeInterval: Duration = .seconds(2)) -> ClosureService {
+        ClosureService("view") { shutdown in await self.run(until: shutdown, clock: clock, probeInterval: probeInterval) }
+    }
+
+    /// Rebuild loop: on invalidation, and every `probeInterval` on `clock`, until `shutdown`.
+    func run<C: Clock<Duration>>(until shutdown: ShutdownSignal, clock: C, probeInterval: Duration = .seconds(2)) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [rebuildContinuation] in
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: probeInterval)
+                await PeriodicRunner(interval: probeInterval, clock: clock, runImmediately: false).run(until: shutdown) {
                     rebuildContinuation.yield()
                 }
             }
+            group.addTask { [rebuildContinuation] in
+                await shutdown.wait()
+                rebuildContinuation.yield()  // wakes the loop below to see the shutdown
+            }
             for await _ in rebuildSignal {
-                if Task.isCancelled { break }
+                if shutdown.isTriggered || Task.isCancelled { break }
                 do {
                     try await rebuildDue()
                 } catch {

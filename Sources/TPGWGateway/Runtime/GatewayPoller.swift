@@ -14,10 +14,8 @@ struct GatewayPoller: Sendable {
         try await poller.register(sources)
     }
 
-    /// Polls due sources until cancelled.
-    func run() async {
-        await poller.run()
-    }
+    /// Polls due sources until shutdown, waiting on `clock`.
+    func service<C: Clock<Duration>>(clock: C) -> ClosureService { poller.service(clock: clock) }
 
     /// Polls the configured sources matching `account` and `region` (every one when both are nil) now.
     func refresh(account: String?, region: String?) async throws -> [RefreshOutcome] {
@@ -60,6 +58,7 @@ extension Application {
             reader: opsMetered(ProviderSourceReader(providers.mapValues { $0 as any SourceReader })),
             configuration: .init(replicaID: configuration.replicaID),
             logger: logger.with(["component": "poller"]),
+            now: now,
             onPolled: { [self] result in views.invalidate(source: result.source); opsPolled(result) })
         let sources = configuration.sources
         return GatewayPoller(poller: poller, sources: sources)
