@@ -203,6 +203,10 @@ final class CurlTransfer: @unchecked Sendable {
         _ = ccurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, ms(totalTimeout))
         _ = ccurl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0)
         _ = ccurl_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
+        if request.freshConnection {
+            _ = ccurl_setopt_long(easy, CURLOPT_FRESH_CONNECT, 1)
+            _ = ccurl_setopt_long(easy, CURLOPT_FORBID_REUSE, 1)
+        }
         // Verification is libcurl's default; said here so no one turns it off by accident.
         _ = ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1)
         _ = ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2)

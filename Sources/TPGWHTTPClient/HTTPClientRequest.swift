@@ -20,6 +20,10 @@ package struct HTTPClientRequest: Sendable {
     /// Checked on every address actually connected to (after DNS, so rebinding cannot slip past); a refused address
     /// fails the request with `.forbiddenAddress`. Proxies from the environment are not used when set.
     package var addressPolicy: NetworkPolicy?
+    /// Send on a new connection, closed afterwards. For a request that must never be sent twice (a create without an
+    /// idempotency token): libcurl silently re-sends a request whose reused keep-alive connection died before any
+    /// answer byte, which would buy twice; a fresh connection is never retried that way.
+    package var freshConnection = false
 
     package init(
         method: String = "GET", url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],

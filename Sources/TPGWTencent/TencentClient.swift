@@ -15,6 +15,10 @@ import TPGWHTTPClient
 /// Methods throw `TencentError` (or `CancellationError` from reads).
 package final class TencentClient: Sendable {
     package static let apiVersion = "2017-03-12"
+    /// Connections the shared HTTP client should allow to one host: every Tencent source (account x region) is
+    /// read through one domain (the region is a header), so a per-host limit below the number of sources read at
+    /// once would queue whole sources behind each other.
+    package static let connectionsPerHost = 64
 
     package struct Configuration: Sendable {
         package var retry = TencentRetryPolicy()
@@ -149,7 +153,8 @@ package final class TencentClient: Sendable {
         }
         let response: HTTPClientResponse
         do {
-            response = try await send(endpoint, action: "CreateTrafficPackages", body: order.jsonBody, timestamp: attemptedAt)
+            // A fresh connection: libcurl re-sends a request whose reused connection died unanswered, which would buy twice.
+            response = try await send(endpoint, action: "CreateTrafficPackages", body: order.jsonBody, timestamp: attemptedAt, freshConnection: true)
         } catch let e as HTTPClientError {
             let error = TencentError(e, source: source, operation: "create")
             switch e.kind {
@@ -228,7 +233,9 @@ package final class TencentClient: Sendable {
     }
 
     /// One signed HTTP exchange; returns whatever status came back, throws `HTTPClientError` when none did.
-    private func send(_ endpoint: TencentEndpoint, action: String, body: [UInt8], timestamp: Date) async throws -> HTTPClientResponse {
+    private func send(
+        _ endpoint: TencentEndpoint, action: String, body: [UInt8], timestamp: Date, freshConnection: Bool = false
+    ) async throws -> HTTPClientResponse {
         let contentType = "application/json"
         let host = endpoint.hostHeader
         let ts = Int64(timestamp.timeIntervalSince1970.rounded(.down))
@@ -239,9 +246,10 @@ package final class TencentClient: Sendable {
             ("X-TC-Timestamp", String(ts)), ("X-TC-Region", endpoint.region), ("Authorization", authorization),
         ]
         if let token = endpoint.credentials.token { headers.append(("X-TC-Token", token)) }
-        let request = HTTPClientRequest(
+        var request = HTTPClientRequest(
             method: "POST", url: endpoint.url, headers: headers, body: body, connectTimeout: configuration.connectTimeout,
             totalTimeout: configuration.totalTimeout, concurrencyKey: endpoint.source.description)
+        request.freshConnection = freshConnection
         return try await http.execute(request)
     }
 }

@@ -3,7 +3,7 @@ import TPGWCore
 import TPGWHTTP
 
 /// `tencent-sim --regions ap-guangzhou,ap-shanghai --port 0 --secret-id ID --secret-key KEY [--packages N] [--seed S]
-/// [--limit-cap N] [--quota N] [--host 127.0.0.1]`
+/// [--limit-cap N] [--quota N] [--time-scale X] [--host 127.0.0.1]`
 ///
 /// Prints one JSON line with the bound port (`{"port":41234,"regions":{"ap-guangzhou":41234,…}}`; every region is
 /// served on the one port, chosen by `X-TC-Region`) and runs until SIGTERM/SIGINT.
@@ -18,12 +18,14 @@ enum TencentSimCommand {
         var seed: UInt64 = 1
         var limitCap = 100
         var quota = 5000
+        var timeScale = 1.0
         var host = "127.0.0.1"
     }
 
     static let usage = """
         usage: tencent-sim --regions ap-guangzhou,ap-shanghai --port 0 --secret-id ID --secret-key KEY [--packages N]
-                           [--seed S] [--limit-cap N] [--quota N] [--host ADDR]
+                           [--seed S] [--limit-cap N] [--quota N] [--time-scale X] [--host ADDR]
+        --time-scale: simulated seconds per real second (default 1; 0 freezes usage; 3600 makes an hour a second)
         """
 
     struct UsageError: Error { var message: String }
@@ -58,6 +60,9 @@ enum TencentSimCommand {
             case "--quota":
                 guard let v = value(), let n = Int(v), n >= 0 else { return fail("--quota needs a count") }
                 o.quota = n
+            case "--time-scale":
+                guard let v = value(), let x = Double(v), x.isFinite, (0...1_000_000).contains(x) else { return fail("--time-scale needs 0-1000000") }
+                o.timeScale = x
             case "--host": guard let v = value() else { return fail("--host needs a value") }; o.host = v
             case "-h", "--help": return fail("")
             default: return fail("unknown option \(args[i])")
@@ -82,7 +87,7 @@ enum TencentSimCommand {
         do {
             sim = try await TencentSimServer.start(
                 regions: options.regions, secretID: options.secretID, secretKey: options.secretKey, packagesPerRegion: options.packages,
-                seed: options.seed, limitCap: options.limitCap, quota: options.quota, host: options.host, port: options.port, logger: logger)
+                seed: options.seed, limitCap: options.limitCap, quota: options.quota, timeScale: options.timeScale, host: options.host, port: options.port, logger: logger)
         } catch {
             FileHandle.standardError.write(Data("tencent-sim: cannot start: \(error)\n".utf8))
             exit(1)

@@ -12,6 +12,8 @@ struct TencentSimPackage: Sendable, Equatable {
     var createdTime: Date
     var deadline: Date
     var tags: [(String, String)] = []
+    /// Traffic drawn per simulated hour (for `IDLE_TIME`, per off-peak hour) while `AVAILABLE`; 0 keeps usage still.
+    var burnGBPerHour: Double = 0
 
     static func == (a: TencentSimPackage, b: TencentSimPackage) -> Bool { a.id == b.id && a.json() == b.json() }
 

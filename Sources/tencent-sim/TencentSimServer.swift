@@ -14,7 +14,8 @@ import TPGWTencent
 /// await sim.stop()
 /// ```
 /// Control endpoints (no signature): `POST /__sim/faults {…TencentSimFault, "region": "ap-guangzhou"|"*"}`,
-/// `DELETE /__sim/faults`, `GET /__sim/state`.
+/// `DELETE /__sim/faults`, `GET /__sim/state`, `POST /__sim/advance {"seconds": 3600}` (simulated time moves,
+/// usage grows; it also moves by itself at `timeScale` simulated seconds per real second).
 final class TencentSimServer: Sendable {
     private let state: Mutex<TencentSimulator>
     private let server: Mutex<HTTPServer?>
@@ -31,13 +32,14 @@ final class TencentSimServer: Sendable {
 
     static func start(
         regions: [String], secretID: String, secretKey: String, packagesPerRegion: Int = 20, seed: UInt64 = 1, limitCap: Int = 100,
-        quota: Int = 5000, host: String = "127.0.0.1", port: Int = 0, logger: Logger = .disabled
+        quota: Int = 5000, timeScale: Double = 0, host: String = "127.0.0.1", port: Int = 0, logger: Logger = .disabled
     ) async throws -> TencentSimServer {
         var config = TencentSimulator.Configuration(regions: regions, secretID: secretID, secretKey: secretKey)
         config.packagesPerRegion = packagesPerRegion
         config.seed = seed
         config.limitCap = limitCap
         config.quota = quota
+        config.timeScale = timeScale
         let sim = TencentSimulator(configuration: config, realNow: Date())
         var sc = HTTPServer.Configuration(host: host, port: port)
         sc.accessLog = false
@@ -66,6 +68,11 @@ final class TencentSimServer: Sendable {
 
     func clearFaults() {
         state.withLock { s in for r in s.configuration.regions { _ = s.setFault(TencentSimFault(), region: r) } }
+    }
+
+    /// Moves simulated time forward; usage grows and packages run out or expire.
+    func advance(seconds: TimeInterval) {
+        state.withLock { $0.advance(seconds: seconds, real: Date()) }
     }
 
     func requestCount(region: String) -> Int { state.withLock { $0.regions[region]?.requestCount ?? 0 } }
@@ -129,6 +136,12 @@ final class TencentSimServer: Sendable {
                 return targets.allSatisfy { s.setFault(fault, region: $0) }
             }
             return ok ? json(200, "{\"region\":\(JSONString.quote(target))}") : json(400, "{\"error\":\"unknown region\"}")
+        case (.POST, "/__sim/advance"):
+            guard let doc = try? JSONValue.parse(request.body), let seconds = doc["seconds"]?.doubleValue, seconds.isFinite, seconds >= 0,
+                  seconds <= 10 * 365 * 86400
+            else { return json(400, "{\"error\":\"expected {\\\"seconds\\\": N} with 0 <= N <= 10 years\"}") }
+            advance(seconds: seconds)
+            return json(200, "{\"advanced\":\(seconds)}")
         case (.DELETE, "/__sim/faults"):
             clearFaults()
             return json(200, "{}")

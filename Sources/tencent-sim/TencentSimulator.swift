@@ -20,6 +20,11 @@ struct TencentSimulator: Sendable {
         var limitCap: Int = 100
         /// Packages a region may hold before `LimitExceeded.TrafficPackageQuota`.
         var quota: Int = 5000
+        /// Simulated seconds per real second: usage grows and packages run out or expire as simulated time moves
+        /// (0 freezes it between `advance` calls, for tests).
+        var timeScale: Double = 0
+        /// Hours off-peak (`IDLE_TIME`) packages are drawn in; Tencent documents none, tpgw's default is assumed.
+        var offPeak: OffPeakWindow = .bce
     }
 
     struct Region: Sendable {
@@ -39,10 +44,17 @@ struct TencentSimulator: Sendable {
     let configuration: Configuration
     private(set) var regions: [String: Region] = [:]
     private var rng: TencentSimRandom
+    /// Simulated time: `start + (real - start) * timeScale + advanced`.
+    private let start: Date
+    private(set) var advanced: TimeInterval = 0
+    /// Simulated time usage was last moved to.
+    private var movedTo: Date
 
     init(configuration: Configuration, realNow: Date) {
         self.configuration = configuration
         self.rng = TencentSimRandom(seed: configuration.seed)
+        self.start = realNow
+        self.movedTo = realNow
         for (n, region) in configuration.regions.enumerated() {
             var r = Region()
             var g = TencentSimRandom(seed: configuration.seed &* 1_000_003 &+ UInt64(n) &+ 1)
@@ -84,14 +96,60 @@ struct TencentSimulator: Sendable {
         var used = (size * rng.unit() * 10_000).rounded() / 10_000
         if status == "EXHAUSTED" { used = size }
         let idle = rng.unit() < 0.3
+        // A rate that uses up 40-160 % of what is left by the deadline (drawn only in the window for IDLE_TIME).
+        let deadline = TencentSimPackage.deadline(created: Date(timeIntervalSince1970: created.timeIntervalSince1970.rounded(.down)), months: months)
+        let hoursLeft = max(1, deadline.timeIntervalSince(now) / 3600 * (idle ? 8.0 / 24 : 1))
+        let burn = status == "AVAILABLE" ? (size - used) / hoursLeft * (0.4 + 1.2 * rng.unit()) : 0
         return TencentSimPackage(
             id: id, name: i % 3 == 0 ? "未命名" : "tp-\(region)-\(i)", totalGB: size, usedGB: used, status: status,
             deductType: idle ? "IDLE_TIME" : "FULL_TIME", createdTime: Date(timeIntervalSince1970: created.timeIntervalSince1970.rounded(.down)),
             deadline: TencentSimPackage.deadline(created: Date(timeIntervalSince1970: created.timeIntervalSince1970.rounded(.down)), months: months),
-            tags: i % 4 == 0 ? [("env", "prod")] : [])
+            tags: i % 4 == 0 ? [("env", "prod")] : [], burnGBPerHour: burn)
+    }
+
+    // MARK: Time
+
+    /// Simulated time at real time `real`.
+    func now(real: Date) -> Date {
+        start.addingTimeInterval(real.timeIntervalSince(start) * configuration.timeScale + advanced)
+    }
+
+    /// Moves simulated time forward by `seconds` (tests, `POST /__sim/advance`), drawing usage on the way.
+    mutating func advance(seconds: TimeInterval, real: Date) {
+        advanced += max(0, seconds)
+        move(to: now(real: real))
+    }
+
+    /// Draws usage from `movedTo` to `t` and ends packages that ran out or expired. O(packages) only when time moved.
+    mutating func move(to t: Date) {
+        guard t > movedTo else { return }
+        let from = movedTo
+        movedTo = t
+        for name in regions.keys {
+            for id in regions[name]!.order {
+                var p = regions[name]!.packages[id]!
+                guard p.status == "AVAILABLE" else { continue }
+                let end = min(t, p.deadline)
+                if p.burnGBPerHour > 0 && end > from {
+                    let seconds = p.deductType == "IDLE_TIME" ? configuration.offPeak.windowSeconds(from: from, to: end) : end.timeIntervalSince(from)
+                    p.usedGB = min(p.totalGB, ((p.usedGB + p.burnGBPerHour * seconds / 3600) * 10_000).rounded() / 10_000)
+                }
+                if p.usedGB >= p.totalGB {
+                    p.status = "EXHAUSTED"
+                } else if t > p.deadline {
+                    p.status = "EXPIRED"
+                }
+                regions[name]!.packages[id] = p
+            }
+        }
     }
 
     // MARK: State
+
+    /// Sets a package's status (tests: a refund, `REFUNDED`, happens in the console, not through the API).
+    mutating func setStatus(_ status: String, id: String, region: String) {
+        regions[region]?.packages[id]?.status = status
+    }
 
     mutating func setFault(_ fault: TencentSimFault, region: String) -> Bool {
         guard regions[region] != nil else { return false }
@@ -125,8 +183,10 @@ struct TencentSimulator: Sendable {
         "{\"Response\":{\"Error\":{\"Code\":\(JSONString.quote(code)),\"Message\":\(JSONString.quote(message))},\"RequestId\":\(JSONString.quote(requestID))}}"
     }
 
-    /// Handles one API request at real time `realNow`.
+    /// Handles one API request at real time `realNow` (usage first moves to the simulated time).
     mutating func handle(_ request: TencentSimRequest, realNow: Date) -> TencentSimReply {
+        if configuration.timeScale > 0 { move(to: now(real: realNow)) }
+        let simNow = now(real: realNow)
         let requestID = rng.tencentRequestID()
         func error(_ code: String, _ message: String) -> TencentSimReply {
             TencentSimReply(status: 200, body: Self.errorBody(code, message, requestID))
@@ -199,8 +259,8 @@ struct TencentSimulator: Sendable {
         }
         var reply: TencentSimReply
         switch action {
-        case "DescribeTrafficPackages": reply = describe(params, region: region, at: realNow, requestID: requestID)
-        case "CreateTrafficPackages": reply = create(params, region: region, at: realNow, requestID: requestID)
+        case "DescribeTrafficPackages": reply = describe(params, region: region, at: simNow, requestID: requestID)
+        case "CreateTrafficPackages": reply = create(params, region: region, at: simNow, requestID: requestID)
         default: reply = delete(params, region: region, requestID: requestID)
         }
         if afterCommit, let injected { reply = injected }

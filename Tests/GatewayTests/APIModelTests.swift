@@ -4,7 +4,10 @@ import TPGWCore
 @testable import TPGWGateway
 
 @Suite struct PurchaseRequestTests {
-    let accounts = ["prod": ["bj", "gz"]]
+    let accounts = [
+        "prod": PurchaseRequest.Account(regions: ["bj", "gz"], profile: .bce),
+        "tc": PurchaseRequest.Account(regions: ["ap-guangzhou"], profile: .tencent),
+    ]
 
     @Test func acceptsAValidBody() throws {
         let r = try PurchaseRequest.validate(body: Array(#"{"account":"prod","region":"bj","reservationLength":6,"capacity":"60G","policy":"offPeak"}"#.utf8), accounts: accounts)
@@ -17,7 +20,7 @@ import TPGWCore
     ])
     func unconfiguredAccountOrRegion_isNotFound(body: String, message: String) {
         #expect {
-            try PurchaseRequest.validate(body: Array(body.utf8), accounts: ["prod": ["bj", "gz"]])
+            try PurchaseRequest.validate(body: Array(body.utf8), accounts: accounts)
         } throws: { error in
             guard let e = error as? AppError else { return false }
             return e.code == .notFound && e.message.contains(message)
@@ -37,6 +40,36 @@ import TPGWCore
         } catch let e as AppError {
             #expect(e.code == .validationFailed)
             #expect(e.fieldErrors.map(\.field).sorted() == fields)
+        } catch { Issue.record("unexpected \(error)") }
+    }
+
+    @Test func tencentOrder_sizeFixesTheValidity_andCountIsOneToTwenty() throws {
+        let r = try PurchaseRequest.validate(body: Array(#"{"account":"tc","region":"ap-guangzhou","capacity":"3T","count":20,"policy":"offPeak"}"#.utf8), accounts: accounts)
+        #expect(r.provider == "tencent" && r.reservationLength == 6 && r.count == 20 && r.policy == .offPeak)
+        #expect(r.tencentOrder.gigabytes == 3072 && r.tencentOrder.count == 20 && r.tencentOrder.problem == nil)
+        #expect(r.canonical.hasSuffix("|x20") && r.json.contains("\"count\":20") && !r.json.contains("lineType"))
+        // What the ledger stores validates again (the reconciler re-reads it).
+        #expect(try PurchaseRequest.validate(body: Array(r.json.utf8), accounts: accounts) == r)
+        // One package: the canonical form and JSON are those of rows made before `count` existed.
+        let one = try PurchaseRequest.validate(body: Array(#"{"account":"prod","region":"bj","reservationLength":1,"capacity":"10G"}"#.utf8), accounts: accounts)
+        #expect(one.canonical == "prod|bj|1|10G|fullTime|WebOutBytes" && !one.json.contains("\"count\""))
+    }
+
+    @Test(arguments: [
+        (#"{"account":"tc","region":"ap-guangzhou","capacity":"100G"}"#, ["capacity"]),
+        (#"{"account":"tc","region":"ap-guangzhou","capacity":"10G","reservationLength":6}"#, ["reservationLength"]),
+        (#"{"account":"tc","region":"ap-guangzhou","capacity":"10G","count":21}"#, ["count"]),
+        (#"{"account":"tc","region":"ap-guangzhou","capacity":"10G","count":0}"#, ["count"]),
+        (#"{"account":"tc","region":"ap-guangzhou","capacity":"10G","lineType":"WebOutBytes"}"#, ["lineType"]),
+        (#"{"account":"prod","region":"bj","capacity":"10G","reservationLength":1,"count":2}"#, ["count"]),
+    ])
+    func providerRules_rejectEachBadFieldByName(body: String, fields: [String]) {
+        do {
+            _ = try PurchaseRequest.validate(body: Array(body.utf8), accounts: accounts)
+            Issue.record("expected validation failure")
+        } catch let e as AppError {
+            #expect(e.code == .validationFailed)
+            #expect(e.fieldErrors.map(\.field).sorted() == fields, "\(e.fieldErrors)")
         } catch { Issue.record("unexpected \(error)") }
     }
 

@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+import TPGWBCE
+import TPGWCore
+import TPGWTencent
 @testable import TPGWGateway
 
 @Suite struct ConfigurationTests {
@@ -52,6 +55,42 @@ import Testing
         } catch let error as ConfigurationError {
             #expect(error.problems.contains { $0.hasPrefix("purchaseReconcileSeconds") })
             #expect(error.problems.contains { $0.hasPrefix("purchaseGiveUpMinutes") && $0.contains("24 h") })
+        }
+    }
+
+    @Test func offPeakAndDrawOrder_perAccount_defaultPerProvider() throws {
+        let config = try GatewayConfiguration.load(path: try write("""
+            {"accounts": [
+              {"name": "tc", "provider": "tencent", "secretId": "AKID", "secretKeyEnv": "S", "regions": ["ap-guangzhou"],
+               "offPeak": {"start": "22:00", "end": "06:00", "utcOffset": "+00:00"}, "drawOrder": "latestPurchaseFirst"},
+              {"name": "tc2", "provider": "tencent", "secretId": "AKID2", "secretKeyEnv": "S", "regions": ["ap-shanghai"]},
+              {"name": "prod", "accessKeyId": "AK", "secretAccessKeyEnv": "S", "regions": ["bj"]}]}
+            """), environment: ["S": "secret"])
+        let tc = config.accounts[0].poolRules(defaults: ProviderProfile.tencent.poolRules)
+        #expect(tc.drawOrder == .latestPurchaseFirst && tc.offPeak.description == "22:00-06:00 UTC")
+        #expect(config.accounts[1].poolRules(defaults: ProviderProfile.tencent.poolRules) == PoolRules(offPeak: .bce, drawOrder: .earliestDeadlineFirst))
+        #expect(config.accounts[2].poolRules(defaults: ProviderProfile.bce.poolRules) == .bce)
+    }
+
+    @Test(arguments: [
+        (#"{"start": "25:00", "end": "08:00"}"#, "offPeak.start"),
+        (#"{"start": "00:00", "end": "8"}"#, "offPeak.end"),
+        (#"{"start": "08:00", "end": "08:00"}"#, "start and end must differ"),
+        (#"{"start": "00:00", "end": "08:00", "utcOffset": "+15:00"}"#, "offPeak.utcOffset"),
+        (#"{"start": "00:00"}"#, "offPeak.end: required"),
+        (#"{"start": "00:00", "end": "08:00", "zone": "Asia/Shanghai"}"#, "offPeak.zone: unknown key"),
+    ])
+    func badOffPeakWindow_isReportedByField(window: String, needle: String) throws {
+        let path = try write("""
+            {"accounts": [{"name": "tc", "provider": "tencent", "secretId": "AKID", "secretKeyEnv": "S", "regions": ["ap-guangzhou"],
+               "offPeak": \(window), "drawOrder": "randomly"}]}
+            """)
+        do {
+            _ = try GatewayConfiguration.load(path: path, environment: ["S": "secret"])
+            Issue.record("expected a configuration error")
+        } catch let error as ConfigurationError {
+            #expect(error.description.contains(needle), "\(error.description)")
+            #expect(error.description.contains("drawOrder: one of earliestDeadlineFirst"))
         }
     }
 

@@ -8,7 +8,31 @@ import TPGWCore
 /// What the reconciler does with a pending purchase, decided from the row and `now` alone.
 @Suite struct PurchaseReconcilerDecisionTests {
     static let created = Date(timeIntervalSince1970: 1_800_000_000)
-    static let accounts = ["prod": ["bj", "gz"]]
+    static let accounts = [
+        "prod": PurchaseRequest.Account(regions: ["bj", "gz"], profile: .bce),
+        "tc": PurchaseRequest.Account(regions: ["ap-guangzhou"], profile: .tencent),
+    ]
+
+    static func tencentRow(attempted: Bool, age: TimeInterval = 0) -> PurchaseRecord {
+        var r = row(account: "tc", region: "ap-guangzhou")
+        r.provider = "tencent"
+        r.requestBody = #"{"account":"tc","region":"ap-guangzhou","reservationLength":1,"capacity":"10G","policy":"fullTime","count":2}"#
+        r.attemptedAt = attempted ? created : nil
+        return r
+    }
+
+    @Test func tencentRowWhoseCreateWasSent_isReconciledByListing_neverResent() {
+        let decision = PurchaseReconciler.decide(Self.tencentRow(attempted: true), now: Self.created.addingTimeInterval(60), giveUpAfter: 3600, accounts: Self.accounts)
+        guard case .reconcile(let order) = decision else { Issue.record("expected reconcile, got \(decision)"); return }
+        #expect(order.provider == "tencent" && order.count == 2 && order.capacity == "10G")
+        // Never sent (the request died before the create): it may be sent, once.
+        guard case .resend = PurchaseReconciler.decide(Self.tencentRow(attempted: false), now: Self.created, giveUpAfter: 3600, accounts: Self.accounts) else {
+            Issue.record("expected resend"); return
+        }
+        let old = PurchaseReconciler.decide(Self.tencentRow(attempted: true), now: Self.created.addingTimeInterval(3600), giveUpAfter: 3600, accounts: Self.accounts)
+        guard case .giveUp(let reason) = old else { Issue.record("expected giveUp, got \(old)"); return }
+        #expect(reason.contains("listing the region") && reason.contains("Tencent Cloud"))
+    }
 
     static func row(account: String = "prod", region: String = "bj", checks: Int = 0, error: String? = nil) -> PurchaseRecord {
         PurchaseRecord(
@@ -44,10 +68,10 @@ import TPGWCore
         func e(_ kind: BCEError.Kind, _ status: Int?) -> BCEError {
             BCEError(kind: kind, source: source, operation: "create", status: status, message: "x")
         }
-        #expect(PurchaseExecutor.isDefiniteRejection(e(.service, 403)))
-        #expect(!PurchaseExecutor.isDefiniteRejection(e(.service, 429)))
-        #expect(!PurchaseExecutor.isDefiniteRejection(e(.service, 503)))
-        #expect(!PurchaseExecutor.isDefiniteRejection(e(.timeout, nil)))
-        #expect(!PurchaseExecutor.isDefiniteRejection(e(.circuitOpen, nil)))
+        #expect(BCEProvider.isDefiniteRejection(e(.service, 403)))
+        #expect(!BCEProvider.isDefiniteRejection(e(.service, 429)))
+        #expect(!BCEProvider.isDefiniteRejection(e(.service, 503)))
+        #expect(!BCEProvider.isDefiniteRejection(e(.timeout, nil)))
+        #expect(!BCEProvider.isDefiniteRejection(e(.circuitOpen, nil)))
     }
 }

@@ -131,4 +131,29 @@ import TPGWCore
             #expect((28...31).contains(end) || (181...184).contains(end))
         }
     }
+
+    @Test func usageMovesWithSimulatedTime_andPackagesRunOutOrExpire() {
+        var sim = Self.simulator(packages: 30)
+        let before = sim.packages(region: "ap-guangzhou")
+        let available = before.filter { $0.status == "AVAILABLE" && $0.burnGBPerHour > 0 }
+        #expect(!available.isEmpty)
+        // Frozen (time scale 0) until advanced: a request at a later real time moves nothing.
+        _ = sim.handle(Self.request("DescribeTrafficPackages", #"{"Offset":0,"Limit":100}"#), realNow: Self.now.addingTimeInterval(3600))
+        #expect(sim.packages(region: "ap-guangzhou").map(\.usedGB) == before.map(\.usedGB))
+
+        sim.advance(seconds: 2 * 86400, real: Self.now)
+        let after = Dictionary(uniqueKeysWithValues: sim.packages(region: "ap-guangzhou").map { ($0.id, $0) })
+        for p in available {
+            let q = after[p.id]!
+            #expect(q.usedGB > p.usedGB || q.status != "AVAILABLE", "\(p.id) did not move")
+            #expect(q.usedGB <= q.totalGB)
+        }
+        // Ended packages do not move.
+        for p in before where p.status != "AVAILABLE" { #expect(after[p.id]!.usedGB == p.usedGB) }
+
+        // A year later every package has run out or expired.
+        sim.advance(seconds: 400 * 86400, real: Self.now)
+        #expect(sim.packages(region: "ap-guangzhou").allSatisfy { $0.status != "AVAILABLE" })
+        #expect(sim.packages(region: "ap-guangzhou").contains { $0.status == "EXHAUSTED" })
+    }
 }

@@ -10,7 +10,7 @@ import Foundation
 /// - With fewer than two points in the window, the latest snapshot before the window is the baseline; failing
 ///   that, activation at 0 bytes (the lifetime average). With nothing at all, the burn is 0.
 /// - Only increases of `usedBytes` count (a decrease is treated as a correction, not negative traffic).
-/// - Off-peak packages draw only 00:00-08:00 UTC+8: their bytes are divided by the window hours of the observed
+/// - Off-peak packages draw only inside the account's off-peak window (Baidu: 00:00-08:00 UTC+8): their bytes are divided by the window hours of the observed
 ///   span, and their runway counts only window hours.
 /// - A package with an `unknown` status or policy is never forecast: no burn, no exhaustion, no waste.
 /// - Byte arithmetic saturates (rows may hold any `Int64`); nothing here traps on extreme values.
@@ -24,17 +24,18 @@ package enum Forecaster {
     ///   - package: the latest normalised state (its `usedBytes` at `observedAt` is the last point).
     ///   - snapshots: history of this package in any order; older ones than the window are used only as a fallback baseline.
     ///   - window: length of the trailing window, 24 h by default.
+    ///   - offPeak: the account's off-peak window (Baidu's by default).
     package static func forecast(
-        package: PackageState, snapshots: [Snapshot], now: Date, window: TimeInterval = defaultWindow
+        package: PackageState, snapshots: [Snapshot], now: Date, window: TimeInterval = defaultWindow, offPeak: OffPeakWindow = .bce
     ) -> PackageForecast {
         guard isForecastable(package) else { return .none }
-        let burn = burnBytesPerHour(package: package, snapshots: snapshots, now: now, window: window)
-        return project(package: package, burnBytesPerHour: burn)
+        let burn = burnBytesPerHour(package: package, snapshots: snapshots, now: now, window: window, offPeak: offPeak)
+        return project(package: package, burnBytesPerHour: burn, offPeak: offPeak)
     }
 
     /// The average bytes per wall-clock hour (off-peak: daily average) over the trailing window.
     package static func burnBytesPerHour(
-        package: PackageState, snapshots: [Snapshot], now: Date, window: TimeInterval = defaultWindow
+        package: PackageState, snapshots: [Snapshot], now: Date, window: TimeInterval = defaultWindow, offPeak: OffPeakWindow = .bce
     ) -> Double {
         guard let (first, last, delta) = span(package: package, snapshots: snapshots, now: now, window: window),
               delta > 0
@@ -42,9 +43,9 @@ package enum Forecaster {
         let seconds = last.timeIntervalSince(first)
         guard seconds > 0 else { return 0 }
         if package.policy == .offPeak {
-            let active = OffPeakWindow.windowSeconds(from: first, to: last)
+            let active = offPeak.windowSeconds(from: first, to: last)
             if active > 0 {
-                return Double(delta) / (active / 3600) * (OffPeakWindow.length / 86400)
+                return Double(delta) / (active / 3600) * (offPeak.length / 86400)
             }
         }
         return Double(delta) / (seconds / 3600)
@@ -56,7 +57,7 @@ package enum Forecaster {
     }
 
     /// Projects exhaustion and waste from a burn rate, starting at the package's `observedAt`.
-    package static func project(package p: PackageState, burnBytesPerHour burn: Double) -> PackageForecast {
+    package static func project(package p: PackageState, burnBytesPerHour burn: Double, offPeak: OffPeakWindow = .bce) -> PackageForecast {
         guard isForecastable(p) else { return .none }
         let remaining = p.remainingBytes
         guard p.status == .active else {
@@ -81,10 +82,10 @@ package enum Forecaster {
         case .unknown:
             return .none
         case .offPeak:
-            let activeRate = burn * 86400 / OffPeakWindow.length
+            let activeRate = burn * 86400 / offPeak.length
             let windowSeconds = Double(remaining) / activeRate * 3600
-            exhaustsAt = windowSeconds < maxRunway ? OffPeakWindow.advance(from: p.observedAt, windowSeconds: windowSeconds) : nil
-            drawnUntilExpiry = activeRate * OffPeakWindow.windowSeconds(from: p.observedAt, to: p.expiresAt) / 3600
+            exhaustsAt = windowSeconds < maxRunway ? offPeak.advance(from: p.observedAt, windowSeconds: windowSeconds) : nil
+            drawnUntilExpiry = activeRate * offPeak.windowSeconds(from: p.observedAt, to: p.expiresAt) / 3600
         }
         let before = exhaustsAt.map { $0 <= p.expiresAt } ?? false
         let unused = before ? 0 : max(0, Int64(saturating: (Double(remaining) - drawnUntilExpiry).rounded()))

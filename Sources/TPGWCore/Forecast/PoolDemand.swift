@@ -40,16 +40,20 @@ package struct PoolDemand: Sendable, Equatable, Codable {
     ///   - packages: the pool's packages, including ones that ran out or expired recently (their traffic
     ///     did not disappear with them); a package without a forecast counts as 0.
     ///   - forecasts: per-package forecasts.
-    package static func estimate(packages: [PackageState], forecasts: [PackageKey: PackageForecast]) -> PoolDemand {
-        estimate(packages: packages, burnAt: { forecasts[packages[$0].key]?.burnBytesPerHour ?? 0 })
+    package static func estimate(
+        packages: [PackageState], forecasts: [PackageKey: PackageForecast], window: OffPeakWindow = .bce
+    ) -> PoolDemand {
+        estimate(packages: packages, window: window, burnAt: { forecasts[packages[$0].key]?.burnBytesPerHour ?? 0 })
     }
 
     /// The same, with forecasts aligned with `packages` by index (no key hashing).
-    package static func estimate(packages: [PackageState], alignedForecasts: [PackageForecast]) -> PoolDemand {
-        estimate(packages: packages, burnAt: { alignedForecasts[$0].burnBytesPerHour })
+    package static func estimate(
+        packages: [PackageState], alignedForecasts: [PackageForecast], window: OffPeakWindow = .bce
+    ) -> PoolDemand {
+        estimate(packages: packages, window: window, burnAt: { alignedForecasts[$0].burnBytesPerHour })
     }
 
-    private static func estimate(packages: [PackageState], burnAt: (Int) -> Double) -> PoolDemand {
+    private static func estimate(packages: [PackageState], window: OffPeakWindow, burnAt: (Int) -> Double) -> PoolDemand {
         var offPeak = 0.0
         var fullTime = 0.0
         var hasOffPeak = false
@@ -65,8 +69,8 @@ package struct PoolDemand: Sendable, Equatable, Codable {
                 break  // how it is drawn is not known: it is not forecast, so it has no burn to count
             }
         }
-        let windowShare = 86400 / OffPeakWindow.length
-        let dayShare = 86400 / (86400 - OffPeakWindow.length)
+        let windowShare = 86400 / window.length
+        let dayShare = 86400 / (86400 - window.length)
         if hasOffPeak {
             return PoolDemand(dayBytesPerHour: fullTime * dayShare, windowBytesPerHour: offPeak * windowShare)
         }

@@ -48,12 +48,14 @@ package struct PoolForecast: Sendable, Equatable, Codable {
     /// When the pool stops covering traffic, i.e. when pay-as-you-go billing starts: the first moment with
     /// demand and no package that may serve it, or when the last package is gone. Nil beyond the horizon.
     package var emptyAt: Date?
+    /// Every simulated package, in draw order (off-peak first, then full-time; each in `rules.drawOrder`).
+    package var packages: [PackageOutcome]
+    /// What the simulation assumed: the off-peak window and the draw order within a kind.
+    package var rules: PoolRules
     /// 10 % chance the pool is empty by then (the high-demand scenario) and 90 % chance; nil when not simulated
     /// with quantiles or beyond the horizon.
     package var emptyAtP10: Date?
     package var emptyAtP90: Date?
-    /// Every simulated package, in draw order (off-peak first, then full-time; each by expiry, then purchase).
-    package var packages: [PackageOutcome]
     /// The source was never read successfully: what the pool holds is unknown (not zero), so it has no forecast.
     package var unknown = false
 
@@ -68,8 +70,9 @@ package struct PoolForecast: Sendable, Equatable, Codable {
 
     package init(
         source: SourceID, remainingBytes: Int64, activePackages: Int, burnBytesPerHour: Double, demand: PoolDemand,
-        nextExhaustion: PackageTime?, emptyAt: Date?, packages: [PackageOutcome]
+        nextExhaustion: PackageTime?, emptyAt: Date?, packages: [PackageOutcome], rules: PoolRules = .bce
     ) {
+        self.rules = rules
         self.source = source
         self.remainingBytes = remainingBytes
         self.activePackages = activePackages
@@ -81,7 +84,8 @@ package struct PoolForecast: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case source, remainingBytes, activePackages, burnBytesPerHour, demand, nextExhaustion, emptyAt, packages
+        case source, remainingBytes, activePackages, burnBytesPerHour, demand, nextExhaustion, emptyAt, packages, drawOrder
+        case offPeakStartSecond, offPeakLength
         case emptyAtP10, emptyAtP90
     }
 
@@ -110,6 +114,11 @@ package struct PoolForecast: Sendable, Equatable, Codable {
         packages = try c.decode([PackageOutcome].self, forKey: .packages)
         emptyAtP10 = try c.decodeRFC3339IfPresent(forKey: .emptyAtP10)
         emptyAtP90 = try c.decodeRFC3339IfPresent(forKey: .emptyAtP90)
+        let start = try c.decodeIfPresent(Double.self, forKey: .offPeakStartSecond)
+        let length = try c.decodeIfPresent(Double.self, forKey: .offPeakLength)
+        rules = PoolRules(
+            offPeak: start.flatMap { s in length.map { OffPeakWindow(startSecondOfDay: s, length: $0) } } ?? .bce,
+            drawOrder: try c.decodeIfPresent(DrawOrder.self, forKey: .drawOrder) ?? .earliestDeadlineFirst)
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -126,5 +135,8 @@ package struct PoolForecast: Sendable, Equatable, Codable {
             try c.encodeRFC3339(emptyAtP10, forKey: .emptyAtP10)
             try c.encodeRFC3339(emptyAtP90, forKey: .emptyAtP90)
         }
+        try c.encode(rules.drawOrder, forKey: .drawOrder)
+        try c.encode(rules.offPeak.startSecondOfDay, forKey: .offPeakStartSecond)
+        try c.encode(rules.offPeak.length, forKey: .offPeakLength)
     }
 }

@@ -3,9 +3,10 @@ import Foundation
 /// Simulates the cloud's documented draw order over one source's pool to find which package runs out next
 /// and when the pool stops covering traffic. Pure: `now` is passed in.
 ///
-/// Draw order (BCE): inside 00:00-08:00 UTC+8 off-peak packages are drawn first, then full-time ones;
-/// outside it only full-time packages are drawn. Within a kind, the earliest expiry first; on a tie the
-/// earliest purchase (then the key, so the order is total).
+/// Draw order (`rules`, BCE's by default): inside the off-peak window (00:00-08:00 UTC+8 for BCE) off-peak
+/// packages are drawn first, then full-time ones; outside it only full-time packages are drawn. Within a kind,
+/// `rules.drawOrder`: BCE documents the earliest expiry first, on a tie the earliest purchase; Tencent documents
+/// none, so its accounts say which they assume (then the key, so the order is total).
 ///
 /// The simulation is event-driven, not hour-by-hour: it jumps from one event to the next, where an event is
 /// the end of a part of the day (window opens or closes), the package being drawn running empty, or a queue
@@ -21,9 +22,10 @@ package enum PoolSimulator {
     ///     take part (others are ignored, so the caller may pass everything it knows about the source).
     ///   - demand: traffic per hour in and outside the off-peak window (see ``PoolDemand/estimate(packages:forecasts:)``).
     ///   - horizon: how far to look; events beyond it are reported as nil.
+    ///   - rules: the off-peak window and the draw order within a kind the cloud is assumed to follow.
     package static func simulate(
         source: SourceID, packages: [PackageState], demand: PoolDemand, now: Date,
-        horizon: TimeInterval = defaultHorizon
+        horizon: TimeInterval = defaultHorizon, rules: PoolRules = .bce
     ) -> PoolForecast {
         var offPeakEntries: [Entry] = []
         var fullTimeEntries: [Entry] = []
@@ -37,10 +39,21 @@ package enum PoolSimulator {
         }
         let activeCount = keys.count
         // Entries are plain values (no strings), so sorting moves no reference counts; keys only break ties.
-        let drawsBefore: (Entry, Entry) -> Bool = { a, b in
-            if a.expiresAt != b.expiresAt { return a.expiresAt < b.expiresAt }
-            if a.createdAt != b.createdAt { return a.createdAt < b.createdAt }
-            return Entry.keyOrder(keys[a.index], keys[b.index])
+        let drawsBefore: (Entry, Entry) -> Bool
+        switch rules.drawOrder {
+        case .earliestDeadlineFirst:
+            drawsBefore = { a, b in
+                if a.expiresAt != b.expiresAt { return a.expiresAt < b.expiresAt }
+                if a.createdAt != b.createdAt { return a.createdAt < b.createdAt }
+                return Entry.keyOrder(keys[a.index], keys[b.index])
+            }
+        case .earliestPurchaseFirst, .latestPurchaseFirst:
+            let oldestFirst = rules.drawOrder == .earliestPurchaseFirst
+            drawsBefore = { a, b in
+                if a.createdAt != b.createdAt { return oldestFirst ? a.createdAt < b.createdAt : a.createdAt > b.createdAt }
+                if a.expiresAt != b.expiresAt { return a.expiresAt < b.expiresAt }
+                return Entry.keyOrder(keys[a.index], keys[b.index])
+            }
         }
         var queues = [Queue(offPeakEntries.sorted(by: drawsBefore), keys: keys), Queue(fullTimeEntries.sorted(by: drawsBefore), keys: keys)]
         let offPeak = 0
@@ -59,7 +72,7 @@ package enum PoolSimulator {
                 if emptyAt == nil { emptyAt = gone }
                 break
             }
-            let segment = OffPeakWindow.segment(at: t)
+            let segment = rules.offPeak.segment(at: t)
             let rate = segment.inWindow ? demand.windowBytesPerHour : demand.dayBytesPerHour
             var stop = min(segment.end, end)
             if let expiry = queues[offPeak].headExpiry { stop = min(stop, expiry) }
@@ -99,7 +112,8 @@ package enum PoolSimulator {
             demand: demand,
             nextExhaustion: nextExhaustion,
             emptyAt: emptyAt,
-            packages: outcomes)
+            packages: outcomes,
+            rules: rules)
     }
 
     /// The same simulation under three demand scenarios: the median `demand`, and `demand` scaled by
@@ -160,7 +174,8 @@ package enum PoolSimulator {
             while !isEmpty, entries[head].expiresAt <= t {
                 let e = entries[head]
                 outcomes.append(.init(key: keys[e.index], exhaustsAt: nil, expiresAt: e.expiresAt, unusedAtExpiryBytes: Int64(saturating: e.remaining.rounded())))
-                lastGone = e.expiresAt
+                // Max: with a purchase draw order, a package behind the head may have expired earlier than the last one gone.
+                lastGone = max(lastGone ?? e.expiresAt, e.expiresAt)
                 head += 1
             }
         }

@@ -59,7 +59,7 @@ package enum SummaryAggregator {
         let pools = pools.sorted { $0.source < $1.source }
         for pool in pools {
             if groupBy.groupsPools {
-                let key = groupBy == .region ? pool.source.region : pool.source.account
+                let key = groupBy == .region ? pool.source.region : groupBy == .provider ? pool.source.provider : pool.source.account
                 attach(pool, to: &groups[key, default: SummaryGroup(key: key)])
             }
             attach(pool, to: &total)
@@ -88,6 +88,7 @@ package enum SummaryAggregator {
         switch by {
         case .region: p.key.region
         case .account: p.key.account
+        case .provider: p.key.provider
         case .policy: p.policy.rawValue
         case .status: p.status.rawValue
         }

@@ -30,6 +30,7 @@ package struct SummaryCells: Sendable, Equatable {
         switch by {
         case .region: source.region
         case .account: source.account
+        case .provider: source.provider
         case .policy: Self.policies[index / Self.statuses.count].rawValue
         case .status: Self.statuses[index % Self.statuses.count].rawValue
         }

@@ -62,8 +62,14 @@ package struct SummaryGroup: Sendable, Equatable, Codable {
         package var emptyAt: Date?
         /// The source was never read successfully: no inventory, no forecast (never "empty").
         package var unknown: Bool
+        /// The draw order within a kind the simulation assumed (Tencent documents none: configurable per account).
+        package var drawOrder: DrawOrder = .earliestDeadlineFirst
+        /// The off-peak window the simulation assumed, `HH:MM-HH:MM UTC`.
+        package var offPeakWindow: String = OffPeakWindow.bce.description
 
         package init(_ f: PoolForecast) {
+            drawOrder = f.rules.drawOrder
+            offPeakWindow = f.rules.offPeak.description
             source = f.source
             remainingBytes = f.remainingBytes
             activePackages = f.activePackages
@@ -74,7 +80,7 @@ package struct SummaryGroup: Sendable, Equatable, Codable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case source, remainingBytes, activePackages, burnBytesPerHour, nextExhaustion, emptyAt, unknown
+            case source, remainingBytes, activePackages, burnBytesPerHour, nextExhaustion, emptyAt, unknown, drawOrder, offPeakWindow
         }
 
         package init(from decoder: any Decoder) throws {
@@ -86,6 +92,8 @@ package struct SummaryGroup: Sendable, Equatable, Codable {
             nextExhaustion = try c.decodeIfPresent(PackageTime.self, forKey: .nextExhaustion)
             emptyAt = try c.decodeRFC3339IfPresent(forKey: .emptyAt)
             unknown = try c.decodeIfPresent(Bool.self, forKey: .unknown) ?? false
+            drawOrder = try c.decodeIfPresent(DrawOrder.self, forKey: .drawOrder) ?? .earliestDeadlineFirst
+            offPeakWindow = try c.decodeIfPresent(String.self, forKey: .offPeakWindow) ?? OffPeakWindow.bce.description
         }
 
         package func encode(to encoder: any Encoder) throws {
@@ -97,6 +105,8 @@ package struct SummaryGroup: Sendable, Equatable, Codable {
             try c.encode(nextExhaustion, forKey: .nextExhaustion)
             try c.encodeRFC3339(emptyAt, forKey: .emptyAt)
             try c.encode(unknown, forKey: .unknown)
+            try c.encode(drawOrder, forKey: .drawOrder)
+            try c.encode(offPeakWindow, forKey: .offPeakWindow)
         }
     }
 

@@ -4,7 +4,9 @@ package enum SummaryGroupBy: String, Sendable, Codable, CaseIterable {
     case account
     case policy
     case status
+    /// `bce`, `tencent`: both clouds side by side.
+    case provider
 
     /// Whether groups of this dimension are unions of whole pools (so pool forecasts apply to them).
-    package var groupsPools: Bool { self == .region || self == .account }
+    package var groupsPools: Bool { self == .region || self == .account || self == .provider }
 }

@@ -7,6 +7,10 @@ import TPGWCore
 /// (default every BCE region), optional `endpoints` per region. Tencent (`"provider": "tencent"`): `secretId`,
 /// `secretKeyEnv` or `secretKeyFile`, `regions` (required, e.g. `ap-guangzhou`), optional `endpoint` (default
 /// `https://vpc.tencentcloudapi.com`; the region travels in a header). The Tencent names fill the same fields.
+///
+/// Either provider: `offPeak` (`{"start": "00:00", "end": "08:00", "utcOffset": "+08:00"}`, the hours off-peak
+/// packages are drawn) and `drawOrder` (`earliestDeadlineFirst`, `earliestPurchaseFirst`, `latestPurchaseFirst`),
+/// what the pool forecasts assume; the provider's defaults when left out (Tencent documents neither).
 struct AccountConfiguration: Sendable, CustomStringConvertible {
     static let providers = ["bce", "tencent"]
 
@@ -26,6 +30,10 @@ struct AccountConfiguration: Sendable, CustomStringConvertible {
     var regions: [String] = Regions.bce
     var endpoints: [String: String] = [:]
     var pollIntervalSeconds: Int?
+    /// `offPeak` as written: start and end (`HH:MM`, local) and the UTC offset (`+08:00`).
+    var offPeak: (start: String, end: String, utcOffset: String)?
+    /// `drawOrder` as written.
+    var drawOrder: String?
 
     init(
         name: String, accessKeyId: String, secretAccessKeyEnv: String? = nil, secret: String? = nil, regions: [String],
@@ -70,6 +78,25 @@ struct AccountConfiguration: Sendable, CustomStringConvertible {
             }
         }
         pollIntervalSeconds = reader.int("pollIntervalSeconds")
+        if let object = reader.object("offPeak") {
+            func text(_ key: String, default value: String? = nil) -> String {
+                if let v = object[key] {
+                    guard let s = v.stringValue else {
+                        reader.problems.append("\(reader.path)offPeak.\(key): expected a string")
+                        return ""
+                    }
+                    return s
+                }
+                if let value { return value }
+                reader.problems.append("\(reader.path)offPeak.\(key): required")
+                return ""
+            }
+            for key in object.keys.sorted() where !["start", "end", "utcOffset"].contains(key) {
+                reader.problems.append("\(reader.path)offPeak.\(key): unknown key (start, end, utcOffset)")
+            }
+            offPeak = (text("start"), text("end"), text("utcOffset", default: "+08:00"))
+        }
+        drawOrder = reader.string("drawOrder")
         reader.rejectUnknownKeys()
     }
 
@@ -103,7 +130,46 @@ struct AccountConfiguration: Sendable, CustomStringConvertible {
         }
         if let endpoint, !Self.isHTTPURL(endpoint) { problems.append("\(p)endpoint: not an http(s) URL") }
         if let n = pollIntervalSeconds, !(5...86400).contains(n) { problems.append("\(p)pollIntervalSeconds: must be between 5 and 86400") }
+        if let offPeak {
+            let start = Self.minuteOfDay(offPeak.start), end = Self.minuteOfDay(offPeak.end)
+            if start == nil { problems.append("\(p)offPeak.start: expected HH:MM (00:00-23:59), got \"\(offPeak.start.prefix(20))\"") }
+            if end == nil { problems.append("\(p)offPeak.end: expected HH:MM (00:00-24:00), got \"\(offPeak.end.prefix(20))\"") }
+            if let start, let end, start % 1440 == end % 1440 { problems.append("\(p)offPeak: start and end must differ (an empty or whole-day window)") }
+            if Self.utcOffsetMinutes(offPeak.utcOffset) == nil {
+                problems.append("\(p)offPeak.utcOffset: expected +HH:MM or -HH:MM between -12:00 and +14:00, got \"\(offPeak.utcOffset.prefix(20))\"")
+            }
+        }
+        if let drawOrder, DrawOrder(rawValue: drawOrder) == nil {
+            problems.append("\(p)drawOrder: one of \(DrawOrder.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(drawOrder.prefix(40))\"")
+        }
         return problems
+    }
+
+    /// What this account's pool forecasts assume: its `offPeak` and `drawOrder`, else the provider's defaults.
+    func poolRules(defaults: PoolRules) -> PoolRules {
+        var rules = defaults
+        if let offPeak, let start = Self.minuteOfDay(offPeak.start), let end = Self.minuteOfDay(offPeak.end),
+           let offset = Self.utcOffsetMinutes(offPeak.utcOffset), start % 1440 != end % 1440 {
+            rules.offPeak = OffPeakWindow(startMinute: start, endMinute: end, utcOffsetMinutes: offset)
+        }
+        if let drawOrder, let order = DrawOrder(rawValue: drawOrder) { rules.drawOrder = order }
+        return rules
+    }
+
+    /// Minutes after midnight of `HH:MM` (`24:00` allowed as an end), nil when malformed.
+    static func minuteOfDay(_ text: String) -> Int? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let h = Int(parts[0]), let m = Int(parts[1]),
+              parts.allSatisfy({ $0.allSatisfy(\.isASCII) }), (0...59).contains(m), (0...23).contains(h) || (h == 24 && m == 0)
+        else { return nil }
+        return h * 60 + m
+    }
+
+    /// Minutes east of UTC of `+HH:MM` / `-HH:MM` (within -12:00...+14:00), nil when malformed.
+    static func utcOffsetMinutes(_ text: String) -> Int? {
+        guard let sign = text.first, sign == "+" || sign == "-", let minutes = minuteOfDay(String(text.dropFirst())) else { return nil }
+        let value = sign == "-" ? -minutes : minutes
+        return (-12 * 60...14 * 60).contains(value) ? value : nil
     }
 
     static func isHTTPURL(_ url: String) -> Bool {

@@ -24,6 +24,9 @@ package struct GatewayConfiguration: Sendable {
     /// Minutes after which a purchase still pending becomes `unknown` instead of being re-sent upstream; below
     /// BCE's 24 h clientToken retention, after which a re-sent create could buy twice.
     var purchaseGiveUpMinutes: Int = 360
+    /// Seconds after an ambiguous create (a provider without an idempotency token, Tencent) during which a listing
+    /// of the region without the packages is not yet final; after it, nothing found settles the purchase `failed`.
+    var purchaseSettleSeconds: Int = 600
     /// Failed authentications per client address: tokens regained a second, and the burst.
     var failedAuthPerSecond: Double = 1
     var failedAuthBurst: Double = 20
@@ -112,6 +115,7 @@ package struct GatewayConfiguration: Sendable {
         if !(5...1200).contains(purchaseGiveUpMinutes) {
             problems.append("purchaseGiveUpMinutes: must be between 5 and 1200 (BCE keeps a clientToken for 24 h)")
         }
+        if !(0...86400).contains(purchaseSettleSeconds) { problems.append("purchaseSettleSeconds: must be between 0 and 86400") }
         if failedAuthPerSecond <= 0 { problems.append("failedAuthPerSecond: must be > 0") }
         if failedAuthBurst < 1 { problems.append("failedAuthBurst: must be >= 1") }
         var names = Set<String>()
@@ -155,6 +159,7 @@ package struct GatewayConfiguration: Sendable {
         }
         purchaseReconcileSeconds = reader.int("purchaseReconcileSeconds") ?? purchaseReconcileSeconds
         purchaseGiveUpMinutes = reader.int("purchaseGiveUpMinutes") ?? purchaseGiveUpMinutes
+        purchaseSettleSeconds = reader.int("purchaseSettleSeconds") ?? purchaseSettleSeconds
         failedAuthPerSecond = reader.double("failedAuthPerSecond") ?? failedAuthPerSecond
         failedAuthBurst = reader.double("failedAuthBurst") ?? failedAuthBurst
         if let list = reader.array("accounts") {

@@ -20,9 +20,12 @@ package final class Application: Sendable {
     let httpClient: HTTPClient
     let bce: BCEClient
     let tencent: TencentClient
-    /// Tencent Cloud credentials per account name (reads only: purchases and quotes go through BCE accounts today).
-    let tencentCredentials: [String: TencentCredentials]
-    let endpoints: [String: [String: BCEEndpoint]]
+    /// Every cloud the poller, purchases and quotes go through, by provider name (`bce`, `tencent`).
+    let providers: [String: any CloudProvider]
+    /// What each account may buy (regions and its provider's profile).
+    let purchaseAccounts: [String: PurchaseRequest.Account]
+    /// Per account: what its pool forecasts assume (off-peak window, draw order).
+    let poolRules: [String: PoolRules]
     let keys: KeyRing
     package let views: ViewStore
     let router: Router
@@ -46,17 +49,24 @@ package final class Application: Sendable {
         pool = ConnectionPool(.init(database: database), logger: logger.with(["component": "db"]))
         store = PostgresStore(pool: pool, logger: logger)
         migrator = Migrator(pool: pool, directory: configuration.migrationsDir, logger: logger.with(["component": "migrator"]))
-        httpClient = HTTPClient()
+        // Every Tencent source shares one domain: one connection per source read at once (TencentClient.connectionsPerHost).
+        httpClient = HTTPClient(configuration: .init(maxConnectionsPerHost: TencentClient.connectionsPerHost))
         bce = BCEClient(httpClient: httpClient, logger: logger.with(["component": "bce"]))
         tencent = TencentClient(httpClient: httpClient, logger: logger.with(["component": "tencent"]))
         var endpoints: [String: [String: BCEEndpoint]] = [:]
-        var tencentCredentials: [String: TencentCredentials] = [:]
+        var tencentAccounts: [String: (credentials: TencentCredentials, baseURL: String)] = [:]
+        var purchaseAccounts: [String: PurchaseRequest.Account] = [:]
+        var poolRules: [String: PoolRules] = [:]
         for account in configuration.accounts {
             guard let secret = account.secret, !secret.isEmpty else {
                 throw ConfigurationError(problems: ["account \(account.name): secret access key not available"])
             }
+            let profile: ProviderProfile = account.provider == "tencent" ? .tencent : .bce
+            purchaseAccounts[account.name] = PurchaseRequest.Account(regions: account.regions.sorted(), profile: profile)
+            poolRules[account.name] = account.poolRules(defaults: profile.poolRules)
             if account.provider == "tencent" {
-                tencentCredentials[account.name] = TencentCredentials(secretID: account.accessKeyId, secretKey: secret)
+                tencentAccounts[account.name] = (
+                    TencentCredentials(secretID: account.accessKeyId, secretKey: secret), account.endpoint ?? TencentEndpoint.defaultBaseURL)
                 continue
             }
             let credentials = BCECredentials(accessKeyID: account.accessKeyId, secretAccessKey: secret)
@@ -65,19 +75,17 @@ package final class Application: Sendable {
                     account: account.name, region: region, credentials: credentials, baseURL: account.endpoints[region])
             }
         }
-        self.endpoints = endpoints
-        self.tencentCredentials = tencentCredentials
+        let providers: [String: any CloudProvider] = [
+            "bce": BCEProvider(client: bce, endpoints: endpoints),
+            "tencent": TencentProvider(client: tencent, accounts: tencentAccounts),
+        ]
+        self.providers = providers
+        self.purchaseAccounts = purchaseAccounts
+        self.poolRules = poolRules
         let ops = OpsRuntime()
         self.ops = ops
-        var bceCredentials: [String: BCECredentials] = [:]
-        for (account, regions) in endpoints {
-            if let any = regions.values.first { bceCredentials[account] = any.credentials }
-        }
         let reader = MeteredSourceReader(
-            inner: ProviderSourceReader([
-                "bce": BCESourceReader(client: bce, credentials: bceCredentials),
-                "tencent": TencentSourceReader(client: tencent, credentials: tencentCredentials),
-            ]),
+            inner: ProviderSourceReader(providers.mapValues { $0 as any SourceReader }),
             durations: ops.metrics.pollDuration, skipped: ops.metrics.upstreamPackagesSkipped)
         sourceReader = reader
         let store = store
@@ -90,12 +98,15 @@ package final class Application: Sendable {
         authenticator = Authenticator(
             keys: keys, limiter: RateLimiter(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst), failures: authFailures)
         let configured = configuration.sources
+        let sourceRules = Dictionary(
+            configured.map { ($0.id, poolRules[$0.id.account] ?? .bce) }, uniquingKeysWith: { a, _ in a })
         views = ViewStore(
             load: { sources in
                 do {
                     let at = now()
                     return try await Application.loadViewInput(
-                        store: store, configured: configured, sources: sources, breakerOpen: { reader.breakerOpen($0, now: at) }, now: at)
+                        store: store, configured: configured, sources: sources, breakerOpen: { reader.breakerOpen($0, now: at) }, now: at,
+                        rules: sourceRules)
                 }
                 catch let error as PostgresError { throw Self.viewError(error) }
             },
@@ -108,12 +119,13 @@ package final class Application: Sendable {
 
     /// What a view is built from: latest package states, the forecast window's snapshots, and source health,
     /// for every source or only for `sources` (queries run concurrently, one pair per source).
+    /// - Parameter rules: per source, what its pool simulation assumes (Baidu's rules when absent).
     package static func loadViewInput(
         store: PostgresStore, configured: [SourceConfig], sources: Set<SourceID>? = nil, breakerOpen: @Sendable (SourceID) -> Bool = { _ in false },
-        now: Date
+        now: Date, rules: [SourceID: PoolRules] = [:]
     ) async throws -> GatewayView.Input {
         async let health = store.sources()
-        var input = GatewayView.Input(packages: [], history: [:], sources: [])
+        var input = GatewayView.Input(packages: [], history: [:], sources: [], rules: rules)
         if let sources {
             try await withThrowingTaskGroup(of: ([PackageState], [PackageKey: [Snapshot]]).self) { group in
                 for source in sources {
@@ -160,16 +172,18 @@ package final class Application: Sendable {
         HealthRoutes(store: store, migrator: migrator, keys: keys).register(on: router)
         PackageRoutes(views: views, store: store, auth: auth).register(on: router)
         SummaryRoutes(views: views, auth: auth, refresh: refresh).register(on: router)
-        PurchaseRoutes(
-            executor: purchaseExecutor, auth: auth,
-            readOnlyAccounts: Dictionary(configuration.accounts.filter { $0.provider != "bce" }.map { ($0.name, $0.provider) }, uniquingKeysWith: { a, _ in a })
-        ).register(on: router)
+        PurchaseRoutes(executor: purchaseExecutor, auth: auth).register(on: router)
         registerAlertRoutes(auth: auth)
     }
 
     /// The one purchase path, shared by `POST /v1/packages` and the reconciler.
     var purchaseExecutor: PurchaseExecutor {
-        PurchaseExecutor(store: store, bce: bce, endpoints: endpoints, views: views, logger: logger.with(["component": "purchase"]))
+        var executor = PurchaseExecutor(
+            store: store, providers: providers, accounts: purchaseAccounts, views: views, logger: logger.with(["component": "purchase"]))
+        executor.poolRules = poolRules
+        executor.now = now
+        executor.settleAfter = TimeInterval(configuration.purchaseSettleSeconds)
+        return executor
     }
 
     /// The reconciler's settings from the configuration.

@@ -5,7 +5,7 @@ extension PostgresStore {
     static let purchaseColumns = """
         id, api_key_id, caller, account, region, idempotency_key, request_canonical, request_body::text, client_token, state, \
         package_id, response_status, encode(response_body, 'base64'), upstream_request_id, error_code, error_message, checks, \
-        last_checked_at, created_at, updated_at, lease_until
+        last_checked_at, created_at, updated_at, lease_until, provider, array_to_string(package_ids, ' '), attempted_at, reconciliation::text
         """
 
     /// Claims (API key, Idempotency-Key) for a purchase, or returns the row another request already made.
@@ -17,15 +17,15 @@ extension PostgresStore {
     /// - Returns: `(record, created)`; `created` is false when the key was used before by this API key.
     package func claimPurchase(
         apiKeyID: Int64, caller: String, idempotencyKey: String, account: String, region: String, canonical: String, bodyJSON: String,
-        clientToken: String, leaseSeconds: Double
+        clientToken: String, leaseSeconds: Double, provider: String = "bce"
     ) async throws -> (PurchaseRecord, Bool) {
         // The new purchase is audited (`purchase.create`, by the caller) in the same statement.
         let inserted = try await pool.query("""
             WITH p AS (
                 INSERT INTO purchases (api_key_id, caller, account, region, idempotency_key, request_canonical, request_body, client_token,
-                                       state, lease_until)
+                                       state, lease_until, provider)
                 VALUES (\(apiKeyID), \(caller), \(account), \(region), \(idempotencyKey), \(canonical), \(bodyJSON)::jsonb, \(clientToken),
-                        'pending', now() + make_interval(secs => \(leaseSeconds)))
+                        'pending', now() + make_interval(secs => \(leaseSeconds)), \(provider))
                 ON CONFLICT (api_key_id, idempotency_key) DO NOTHING
                 RETURNING \(unsafeRaw: Self.purchaseColumns)
             ), a AS (
@@ -97,30 +97,78 @@ extension PostgresStore {
     }
 
     /// Settles a pending purchase (succeeded, failed or unknown) with the response a replay answers.
+    /// - Parameters:
+    ///   - packageIDs: every package bought (defaults to `packageID` alone).
+    ///   - reconciliation: what a reconciliation checked (JSON object text); nil keeps what is stored.
     /// - Returns: false when the row was already settled (by another request or the reconciler).
     @discardableResult
     package func finishPurchase(
         id: Int64, state: PurchaseRecord.State, packageID: String?, responseStatus: Int, responseBody: [UInt8], upstreamRequestID: String?,
-        errorCode: String?, errorMessage: String?
+        errorCode: String?, errorMessage: String?, packageIDs: [String]? = nil, reconciliation: String? = nil
     ) async throws -> Bool {
         let body = Data(responseBody).base64EncodedString()
         // Its settling is audited (`purchase.settle`, by the caller) in the same statement.
+        let ids = packageIDs ?? packageID.map { [$0] }
         let rows = try await pool.query("""
             WITH p AS (
                 UPDATE purchases SET state = \(state.rawValue), package_id = \(packageID), response_status = \(responseStatus),
                        response_body = decode(\(body), 'base64'), upstream_request_id = \(upstreamRequestID),
-                       error_code = \(errorCode), error_message = \(errorMessage), updated_at = now()
+                       error_code = \(errorCode), error_message = \(errorMessage), updated_at = now(),
+                       package_ids = \(ids)::text[], reconciliation = coalesce(\(reconciliation)::jsonb, reconciliation)
                 WHERE id = \(id) AND state = 'pending'
-                RETURNING id, caller, state, package_id, error_code
+                RETURNING id, caller, state, package_id, package_ids, error_code
             ), a AS (
                 INSERT INTO audit_log (actor, action, target_type, target_id, before, after)
                 SELECT p.caller, 'purchase.settle', 'purchase', p.id::text, jsonb_build_object('state', 'pending'),
-                       jsonb_build_object('state', p.state, 'packageId', p.package_id, 'errorCode', p.error_code)
+                       jsonb_build_object('state', p.state, 'packageId', p.package_id, 'packageIds', p.package_ids, 'errorCode', p.error_code)
                 FROM p
             )
             SELECT id FROM p
             """)
         return !rows.isEmpty
+    }
+
+    /// Marks the one create of a purchase as sent, committed before it is sent: the row is never sent again.
+    /// - Returns: the database time recorded, or nil when the row is settled or its create was already sent.
+    package func markPurchaseAttempted(id: Int64) async throws -> Date? {
+        let rows = try await pool.query("""
+            UPDATE purchases SET attempted_at = now(), updated_at = now()
+            WHERE id = \(id) AND state = 'pending' AND attempted_at IS NULL
+            RETURNING attempted_at
+            """)
+        return try rows.first.map { row throws in try row.decode(Date.self, at: 0) }
+    }
+
+    /// Undoes `markPurchaseAttempted` when nothing reached the provider (no connection, throttled, refused before
+    /// buying), and gives up the lease: a retry with the same key may send the create.
+    package func clearPurchaseAttempt(id: Int64, errorCode: String?, errorMessage: String?, upstreamRequestID: String?) async throws {
+        _ = try await pool.query("""
+            UPDATE purchases SET attempted_at = NULL, lease_until = now(), error_code = \(errorCode), error_message = \(errorMessage),
+                   upstream_request_id = \(upstreamRequestID), updated_at = now()
+            WHERE id = \(id) AND state = 'pending'
+            """)
+    }
+
+    /// Records what a reconciliation of a pending purchase checked, and gives up its lease (`release`) so the next
+    /// reconciler pass (or a retry with the same key) checks again.
+    package func noteReconciliation(
+        id: Int64, reconciliation: String, errorCode: String?, errorMessage: String?, upstreamRequestID: String?, release: Bool
+    ) async throws {
+        _ = try await pool.query("""
+            UPDATE purchases SET reconciliation = \(reconciliation)::jsonb, error_code = \(errorCode), error_message = \(errorMessage),
+                   upstream_request_id = coalesce(\(upstreamRequestID), upstream_request_id), updated_at = now(),
+                   lease_until = CASE WHEN \(release) THEN now() ELSE lease_until END
+            WHERE id = \(id) AND state = 'pending'
+            """)
+    }
+
+    /// Package ids already claimed by purchases of `account` in `region` other than `excluding`.
+    package func claimedPackageIDs(account: String, region: String, excluding: Int64) async throws -> Set<String> {
+        let rows = try await pool.query("""
+            SELECT DISTINCT unnest(package_ids) FROM purchases
+            WHERE account = \(account) AND region = \(region) AND package_ids IS NOT NULL AND id <> \(excluding)
+            """, idempotent: true)
+        return Set(try rows.map { row throws in try row.decode(String.self, at: 0) })
     }
 
     /// Appends one entry to a purchase's audit trail.
@@ -157,11 +205,18 @@ extension PostgresStore {
                  row.decode(String?.self, at: 13), row.decode(String?.self, at: 14), row.decode(String?.self, at: 15),
                  row.decode(Int.self, at: 16), row.decode(Date?.self, at: 17), row.decode(Date.self, at: 18), row.decode(Date.self, at: 19),
                  row.decode(Date.self, at: 20))
-        return PurchaseRecord(
+        let (provider, ids, attemptedAt, reconciliation) =
+            try (row.decode(String.self, at: 21), row.decode(String?.self, at: 22), row.decode(Date?.self, at: 23), row.decode(String?.self, at: 24))
+        var record = PurchaseRecord(
             id: id, apiKeyID: keyID, caller: caller, account: account, region: region, idempotencyKey: key, requestCanonical: canonical,
             requestBody: body, clientToken: token, state: PurchaseRecord.State(rawValue: state) ?? .unknown, packageID: pkg,
             responseStatus: status, responseBody: response.flatMap { Data(base64Encoded: $0, options: .ignoreUnknownCharacters) }.map { Array($0) },
             upstreamRequestID: requestID, errorCode: code, errorMessage: message, checks: checks, lastCheckedAt: checkedAt, createdAt: created,
             updatedAt: updated, leaseUntil: lease)
+        record.provider = provider
+        record.packageIDs = (ids ?? "").split(separator: " ").map(String.init)
+        record.attemptedAt = attemptedAt
+        record.reconciliation = reconciliation
+        return record
     }
 }

@@ -31,6 +31,14 @@ package struct PurchaseRecord: Sendable, Equatable {
     package var updatedAt: Date
     /// Until when the request or reconciler that last took this row has it to itself.
     package var leaseUntil: Date
+    /// The account's cloud (`bce`, `tencent`).
+    package var provider: String = "bce"
+    /// Every package bought (one create may buy several); empty until it succeeded.
+    package var packageIDs: [String] = []
+    /// When the one create was sent (providers without an idempotency token); nil when it never was.
+    package var attemptedAt: Date?
+    /// What reconciling an ambiguous create checked (JSON object text), nil when it never had to.
+    package var reconciliation: String?
 }
 
 /// One entry of a purchase's audit trail: a request, a replay, a conflict or a reconciler check.

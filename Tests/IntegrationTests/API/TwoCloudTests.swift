@@ -49,11 +49,6 @@ struct TwoCloudTests {
             #expect(nowhere["status"] as? String != "ok")
             #expect(((nowhere["lastError"] as? [String: Any])?["code"] as? String)?.contains("UnsupportedRegion") == true)
             #expect(list.filter { ($0["provider"] as? String) == "tencent" && ($0["status"] as? String) == "ok" }.count == 2)
-            // Buying through a Tencent account is not wired yet: a clear 422, nothing sent anywhere.
-            let buy = try await gw.request("POST", "/v1/packages", key: "write",
-                body: #"{"account":"tc","region":"ap-guangzhou","reservationLength":1,"capacity":"10G"}"#, headers: [("Idempotency-Key", "tc-1")])
-            #expect(buy.status == 422)
-            #expect(buy.text.contains("cannot buy through it yet"))
             #expect(!gw.logText.contains(Self.secretKey))
         }
         await tencent.stop()

@@ -29,6 +29,46 @@ import Testing
         #expect(f.activePackages == 2)
     }
 
+    @Test(arguments: [
+        (DrawOrder.earliestDeadlineFirst, ["new-soon", "tie-older", "tie-newer", "old-late"]),
+        (DrawOrder.earliestPurchaseFirst, ["old-late", "tie-older", "tie-newer", "new-soon"]),
+        (DrawOrder.latestPurchaseFirst, ["new-soon", "tie-newer", "tie-older", "old-late"]),
+    ])
+    func drawOrder_isTheConfiguredOne_andThePoolSaysWhichItAssumed(order: DrawOrder, expected: [String]) {
+        let rules = PoolRules(offPeak: .bce, drawOrder: order)
+        let f = PoolSimulator.simulate(source: source, packages: [
+            .make(id: "old-late", capacity: 10 * GiB, createdAt: now - 20 * day, expiresAt: now + 60 * day),
+            .make(id: "new-soon", capacity: 10 * GiB, createdAt: now - 1 * day, expiresAt: now + 30 * day),
+            .make(id: "tie-newer", capacity: 10 * GiB, createdAt: now - 2 * day, expiresAt: now + 40 * day),
+            .make(id: "tie-older", capacity: 10 * GiB, createdAt: now - 3 * day, expiresAt: now + 40 * day),
+        ], demand: .flat(g), now: now, rules: rules)
+        #expect(f.packages.map(\.key.id) == expected)
+        #expect(f.rules.drawOrder == order)
+        #expect(exhaustion(f, expected[0]) == now + 10 * hour)
+    }
+
+    @Test func purchaseOrder_aPackageBehindTheHeadExpiresUnused() {
+        // Oldest first: "old" (expires late) is drawn while "young" (expires in 5 h) waits and expires unused.
+        let f = PoolSimulator.simulate(source: source, packages: [
+            .make(id: "old", capacity: 100 * GiB, createdAt: now - 20 * day, expiresAt: now + 60 * day),
+            .make(id: "young", capacity: 10 * GiB, createdAt: now - 1 * day, expiresAt: now + 5 * hour),
+        ], demand: .flat(g), now: now, rules: PoolRules(offPeak: .bce, drawOrder: .earliestPurchaseFirst))
+        let young = f.packages.first { $0.key.id == "young" }
+        #expect(young?.exhaustsAt == nil && young?.unusedAtExpiryBytes == 10 * GiB)
+        #expect(exhaustion(f, "old") == now + 100 * hour)
+    }
+
+    @Test func offPeakWindow_isTheConfiguredOne() {
+        // A window 08:00-16:00 UTC (opening now): the off-peak package is drawn at once.
+        let window = OffPeakWindow(startMinute: 8 * 60, endMinute: 16 * 60, utcOffsetMinutes: 0)
+        let f = PoolSimulator.simulate(source: source, packages: [
+            .make(id: "off", policy: .offPeak, capacity: 4 * GiB, expiresAt: now + 30 * day),
+        ], demand: .flat(g), now: now, rules: PoolRules(offPeak: window, drawOrder: .earliestDeadlineFirst))
+        #expect(exhaustion(f, "off") == now + 4 * hour)
+        let bce = simulate([.make(id: "off", policy: .offPeak, capacity: 4 * GiB, expiresAt: now + 30 * day)], .flat(g))
+        #expect(exhaustion(bce, "off") == now + 12 * hour)
+    }
+
     @Test func earliestExpiryIsDrawnFirst_thenEarliestPurchase() {
         let f = simulate([
             .make(id: "old-late", capacity: 10 * GiB, createdAt: now - 20 * day, expiresAt: now + 60 * day),

@@ -17,9 +17,14 @@ struct PurchaseDTO: Encodable, Sendable {
         try c.encode(p.idempotencyKey, forKey: .idempotencyKey)
         try c.encode(p.account, forKey: .account)
         try c.encode(p.region, forKey: .region)
+        try c.encode(p.provider, forKey: .provider)
         try c.encode(Request(json: p.requestBody, account: p.account, region: p.region), forKey: .request)
         try c.encode(p.packageID, forKey: .packageId)
-        try c.encode(p.packageID.map { PackageKey(provider: "bce", account: p.account, region: p.region, id: $0).description }, forKey: .packageKey)
+        try c.encode(p.packageID.map { PackageKey(provider: p.provider, account: p.account, region: p.region, id: $0).description }, forKey: .packageKey)
+        let ids = p.packageIDs.isEmpty ? (p.packageID.map { [$0] } ?? []) : p.packageIDs
+        try c.encode(ids.map { PackageKey(provider: p.provider, account: p.account, region: p.region, id: $0).description }, forKey: .packageKeys)
+        try c.encode(p.attemptedAt.map { RFC3339.format($0) }, forKey: .attemptedAt)
+        try c.encode(PurchaseReconciliation.parse(p.reconciliation), forKey: .reconciliation)
         try c.encode(p.errorCode.map { ErrorBody(code: $0, message: p.errorMessage ?? "", upstreamRequestId: p.upstreamRequestID) }, forKey: .error)
         try c.encode(p.checks, forKey: .checks)
         try c.encode(p.lastCheckedAt.map { RFC3339.format($0) }, forKey: .lastCheckedAt)
@@ -35,6 +40,7 @@ struct PurchaseDTO: Encodable, Sendable {
         var account, region: String
         var reservationLength: Int?
         var capacity, policy, lineType: String?
+        var count: Int
         init(json: String, account: String, region: String) {
             self.account = account
             self.region = region
@@ -43,6 +49,7 @@ struct PurchaseDTO: Encodable, Sendable {
             capacity = object["capacity"]?.stringValue
             policy = object["policy"]?.stringValue
             lineType = object["lineType"]?.stringValue
+            count = object["count"]?.intValue ?? 1
         }
     }
 
@@ -75,7 +82,7 @@ struct PurchaseDTO: Encodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, state, requestedBy, idempotencyKey, account, region, request, packageId, packageKey, error, checks, lastCheckedAt, createdAt,
-             updatedAt, attempts
+        case id, state, requestedBy, idempotencyKey, account, region, provider, request, packageId, packageKey, packageKeys, attemptedAt,
+             reconciliation, error, checks, lastCheckedAt, createdAt, updatedAt, attempts
     }
 }

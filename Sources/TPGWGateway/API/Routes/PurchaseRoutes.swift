@@ -1,5 +1,4 @@
 import Foundation
-import TPGWBCE
 import TPGWCore
 import TPGWHTTP
 import TPGWStore
@@ -9,8 +8,6 @@ import TPGWStore
 struct PurchaseRoutes: Sendable {
     let executor: PurchaseExecutor
     let auth: Authenticator
-    /// Watched accounts that cannot buy yet (Tencent Cloud), with their provider: a clear 422 instead of a 404.
-    var readOnlyAccounts: [String: String] = [:]
 
     /// How long the request that inserted a purchase has it to itself before a retry or the reconciler may take
     /// over: longer than one create with its retries.
@@ -28,27 +25,52 @@ struct PurchaseRoutes: Sendable {
         router.get("/v1/purchases/{id}", use: auth.require(.read, get))
     }
 
-    /// The accounts and regions a purchase may name (configuration: fixed for the life of the process).
-    private var accountRegions: [String: [String]] { executor.accountRegions }
+    /// The accounts and regions a purchase may name, with their providers (configuration: fixed for the life of the process).
+    private var accounts: [String: PurchaseRequest.Account] { executor.accounts }
 
-    /// POST /v1/packages/quote
+    /// POST /v1/packages/quote — the provider's price, or `price: null` with a note when it has no price API (Tencent).
     func quote(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
-        let order = try PurchaseRequest.validate(body: request.body, accounts: accountRegions, readOnlyAccounts: readOnlyAccounts)
-        let endpoint = executor.endpoints[order.account]![order.region]!
-        let price: String
+        let order = try PurchaseRequest.validate(body: request.body, accounts: accounts)
+        guard let provider = executor.providers[order.provider] else {
+            throw AppError(.unavailable, "provider \(order.provider) is not configured on this replica")
+        }
+        let price: Decimal?
         do {
-            price = try await executor.bce.quote(endpoint, order: order.bceOrder)
-        } catch let error as BCEError {
+            price = try await provider.quote(order)
+        } catch {
             throw error.appError
         }
         struct Body: Encodable {
-            var account, region: String
+            var account, region, provider: String
             var reservationLength: Int
-            var capacity, policy, price, currency: String
+            var capacity, policy: String
+            var count: Int
+            var price: String?
+            var currency: String
+            var priceAPI: Bool
+            var note: String?
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(account, forKey: .account)
+                try c.encode(region, forKey: .region)
+                try c.encode(provider, forKey: .provider)
+                try c.encode(reservationLength, forKey: .reservationLength)
+                try c.encode(capacity, forKey: .capacity)
+                try c.encode(policy, forKey: .policy)
+                try c.encode(count, forKey: .count)
+                try c.encode(price, forKey: .price)
+                try c.encode(currency, forKey: .currency)
+                try c.encode(priceAPI, forKey: .priceAPI)
+                try c.encodeIfPresent(note, forKey: .note)
+            }
+            enum CodingKeys: String, CodingKey { case account, region, provider, reservationLength, capacity, policy, count, price, currency, priceAPI, note }
         }
+        let profile = provider.profile
         return .json(APIJSON.encode(Body(
-            account: order.account, region: order.region, reservationLength: order.reservationLength, capacity: order.capacity,
-            policy: order.policy.rawValue, price: price, currency: "CNY")))
+            account: order.account, region: order.region, provider: order.provider, reservationLength: order.reservationLength,
+            capacity: order.capacity, policy: order.policy.rawValue, count: order.count,
+            price: price.map { NSDecimalNumber(decimal: $0).stringValue }, currency: profile.currency, priceAPI: price != nil,
+            note: price == nil ? "\(profile.displayName) offers no price API for traffic packages: see its price page" : nil)))
     }
 
     /// The `Idempotency-Key` header, checked (as a precondition of the request, before the rate limit is charged).
@@ -67,14 +89,15 @@ struct PurchaseRoutes: Sendable {
     /// The ledger row is committed `pending` before the create is sent. A second request with the same key while the
     /// first is still buying gets `409 inProgress` with `Retry-After` (it is not sent upstream); once the first has
     /// an answer, the same key replays it. A pending row whose request died or got no definite answer is taken over
-    /// by the next retry (or the reconciler), which sends the create again with the same clientToken.
+    /// by the next retry (or the reconciler): Baidu's create is sent again with the same clientToken; a Tencent
+    /// create that was sent is never sent again, the region is listed instead (``PurchaseExecutor``).
     func buy(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
         let key = try Self.idempotencyKey(request)
-        let order = try PurchaseRequest.validate(body: request.body, accounts: accountRegions, readOnlyAccounts: readOnlyAccounts)
+        let order = try PurchaseRequest.validate(body: request.body, accounts: accounts)
         let (claimed, created) = try await store.claimPurchase(
             apiKeyID: principal.keyID, caller: principal.name, idempotencyKey: key, account: order.account, region: order.region,
             canonical: order.canonical, bodyJSON: order.json, clientToken: PurchaseRequest.clientToken(apiKeyID: principal.keyID, idempotencyKey: key),
-            leaseSeconds: Self.leaseSeconds)
+            leaseSeconds: Self.leaseSeconds, provider: order.provider)
         var record = claimed
         guard record.requestCanonical == order.canonical else {
             await executor.audit(record, actor: principal.name, outcome: "conflict")
@@ -134,19 +157,5 @@ struct PurchaseRoutes: Sendable {
         guard let id = Int64(raw), let record = try await store.purchase(id: id) else { throw AppError(.notFound, "no purchase \(raw.prefix(100))") }
         let attempts = try await store.purchaseAttempts(purchaseID: id)
         return .json(APIJSON.encode(PurchaseDTO(record: record, attempts: attempts)))
-    }
-}
-
-extension PurchaseRequest {
-    var bceOrder: BCEPackageOrder {
-        BCEPackageOrder(reservationLength: reservationLength, capacity: capacity, deductPolicy: policy, packageType: lineType)
-    }
-
-    /// The normalised request as JSON, for the ledger and audit trail.
-    var json: String {
-        OrderedJSON.object([
-            ("account", .string(account)), ("region", .string(region)), ("reservationLength", .integer(Int64(reservationLength))),
-            ("capacity", .string(capacity)), ("policy", .string(policy.rawValue)), ("lineType", .string(lineType)),
-        ]).rendered
     }
 }

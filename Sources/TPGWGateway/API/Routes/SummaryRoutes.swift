@@ -20,7 +20,7 @@ struct SummaryRoutes: Sendable {
         for (name, value) in request.queryItems {
             guard name == "groupBy" else { throw AppError(.validationFailed, "invalid query", fieldErrors: [.init(field: name, message: "unknown parameter")]) }
             guard let g = SummaryGroupBy(rawValue: value) else {
-                throw AppError(.validationFailed, "invalid query", fieldErrors: [.init(field: "groupBy", message: "must be region, account, policy or status")])
+                throw AppError(.validationFailed, "invalid query", fieldErrors: [.init(field: "groupBy", message: "must be region, account, provider, policy or status")])
             }
             groupBy = g
         }

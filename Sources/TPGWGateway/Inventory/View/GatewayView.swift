@@ -18,6 +18,8 @@ package struct GatewayView: Sendable {
         package var sources: [SourceStatus]
         /// The store's version per source when it was read.
         var versions: [SourceID: String] = [:]
+        /// Per source, what its pool simulation assumes (off-peak window, draw order); Baidu's rules when absent.
+        var rules: [SourceID: PoolRules] = [:]
     }
 
     let generatedAt: Date
@@ -46,7 +48,8 @@ package struct GatewayView: Sendable {
         if let only { bySource = bySource.filter { only.contains($0.key) } }
         return bySource.keys.sorted().map { source in
             ViewSegment.build(
-                source: source, packages: bySource[source]!, history: input.history, version: input.versions[source], now: now, window: window)
+                source: source, packages: bySource[source]!, history: input.history, version: input.versions[source], now: now, window: window,
+                rules: input.rules[source] ?? .bce)
         }
     }
 

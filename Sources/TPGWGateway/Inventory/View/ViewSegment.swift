@@ -24,15 +24,16 @@ package struct ViewSegment: Sendable {
     /// - Parameters:
     ///   - packages: the source's packages, any order.
     ///   - history: the forecast window's snapshots per package.
+    ///   - rules: the account's off-peak window and draw order (its provider's defaults unless configured).
     static func build(
         source: SourceID, packages unsorted: [PackageState], history: [PackageKey: [Snapshot]], version: String?, now: Date,
-        window: TimeInterval = Forecaster.defaultWindow
+        window: TimeInterval = Forecaster.defaultWindow, rules: PoolRules = .bce
     ) -> ViewSegment {
         let packages = unsorted.sorted { $0.key < $1.key }
         var index: [PackageKey: Int] = [:]
         index.reserveCapacity(packages.count)
         for (i, p) in packages.enumerated() { index[p.key] = i }
-        let forecasts = packages.map { Forecaster.forecast(package: $0, snapshots: history[$0.key] ?? [], now: now, window: window) }
+        let forecasts = packages.map { Forecaster.forecast(package: $0, snapshots: history[$0.key] ?? [], now: now, window: window, offPeak: rules.offPeak) }
 
         var active: [PackageState] = []
         var activeForecasts: [PackageForecast] = []
@@ -41,7 +42,8 @@ package struct ViewSegment: Sendable {
             activeForecasts.append(forecasts[i])
         }
         let pool = PoolSimulator.simulate(
-            source: source, packages: active, demand: PoolDemand.estimate(packages: active, alignedForecasts: activeForecasts), now: now)
+            source: source, packages: active, demand: PoolDemand.estimate(packages: active, alignedForecasts: activeForecasts, window: rules.offPeak),
+            now: now, rules: rules)
 
         var sortKeys: [PackageSortField: [Double]] = [:]
         var sortOrder: [PackageSortField: [Int]] = [:]
