@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "TPGWBCETests", dependencies: ["TPGWBCE", "TPGWHTTPClient", "bce-sim"], exclude: ["Fixtures"]),
         .testTarget(
             name: "TPGWTencentTests", dependencies: ["TPGWTencent", "TPGWHTTPClient", "tencent-sim"], exclude: ["Fixtures"]),
-        .testTarget(name: "GatewayTests", dependencies: ["tpgw", "TPGWGateway", "TPGWStore", "TPGWTestSupport"]),
+        .testTarget(name: "GatewayTests", dependencies: ["tpgw", "TPGWGateway", "TPGWStore", "TPGWCrypto", "TPGWTestSupport"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["TPGWGateway", "bce-sim", "tencent-sim", "TPGWStore", "TPGWBCE", "TPGWHTTP", "TPGWHTTPClient", "TPGWTestSupport"]),
