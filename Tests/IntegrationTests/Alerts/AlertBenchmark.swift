@@ -223,7 +223,7 @@ struct AlertBenchmark {
             config.batchSize = 500
             config.tick = .milliseconds(200)
             let dispatcher = DeliveryDispatcher(store: db.store, client: client, configuration: config, logger: .disabled)
-            let loop = Task { await dispatcher.run() }
+            let loop = Task { await dispatcher.run(until: ShutdownSignal()) }
             let t0 = ContinuousClock.now
             let report = try await engine.evaluate(now: Date())
             let committed = ContinuousClock.now - t0
