@@ -37,12 +37,17 @@ let package = Package(
             name: "tencent-sim", dependencies: ["TPGWCore", "TPGWCrypto", "TPGWHTTP", "TPGWTencent"], swiftSettings: swiftSettings),
         .executableTarget(name: "tpgw-bench-server", dependencies: ["TPGWCore", "TPGWHTTP"], swiftSettings: swiftSettings),
         .executableTarget(name: "tpgw-bench-metrics", dependencies: ["TPGWCore"], path: "bench/metrics", swiftSettings: swiftSettings),
+        // The benchmarks, over the libraries' `package` API (release builds without -enable-testing); bench/*/run.sh.
+        .executableTarget(
+            name: "tpgw-bench", dependencies: ["TPGWCore", "TPGWGateway", "TPGWStore", "TPGWHTTP", "TPGWHTTPClient"], path: "bench/Sources",
+            swiftSettings: swiftSettings),
+        .executableTarget(name: "tpgw-bench-forecast", dependencies: ["TPGWCore"], path: "bench/forecast", exclude: ["run.sh"], swiftSettings: swiftSettings),
         .testTarget(name: "TPGWCoreTests", dependencies: ["TPGWCore", "TPGWCrypto", "TPGWTestSupport"]),
         .testTarget(name: "TPGWHTTPTests", dependencies: ["TPGWHTTP"]),
         .testTarget(name: "TPGWBCETests", dependencies: ["TPGWBCE", "TPGWHTTPClient", "bce-sim"], exclude: ["Fixtures"]),
         .testTarget(
             name: "TPGWTencentTests", dependencies: ["TPGWTencent", "TPGWHTTPClient", "tencent-sim"], exclude: ["Fixtures"]),
-        .testTarget(name: "GatewayTests", dependencies: ["tpgw", "TPGWGateway"]),
+        .testTarget(name: "GatewayTests", dependencies: ["tpgw", "TPGWGateway", "TPGWStore", "TPGWTestSupport"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["TPGWGateway", "bce-sim", "tencent-sim", "TPGWStore", "TPGWBCE", "TPGWHTTP", "TPGWHTTPClient", "TPGWTestSupport"]),

@@ -290,7 +290,7 @@ package final class BCEClient: Sendable {
                     if error.code == "RequestExpired" { expiredRetried = true } else { backoffRetries += 1 }
                     logger.debug("BCE attempt failed, retrying", metadata: [
                         "bce.source": "\(source)", "bce.operation": operation, "bce.error": error.code ?? error.kind.rawValue,
-                        "bce.retry_in_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
+                        "bce.retry_in_ms": "\(delay.milliseconds)",
                     ])
                     do {
                         try await sleep(delay)
@@ -314,8 +314,8 @@ package final class BCEClient: Sendable {
         let headers = signer.signedHeaders(
             method: method, host: endpoint.hostHeader, path: fullPath, query: query, date: now(), otherHeaders: other,
             expiration: configuration.expiration)
-        var url = endpoint.baseURL + BCEURIEncoding.encode(path, keepSlash: true)
-        if !query.isEmpty { url += "?" + query.map { BCEURIEncoding.encode($0.0) + "=" + BCEURIEncoding.encode($0.1) }.joined(separator: "&") }
+        var url = endpoint.baseURL + PercentCoding.encode(path, keepSlash: true)
+        if !query.isEmpty { url += "?" + query.map { PercentCoding.encode($0.0) + "=" + PercentCoding.encode($0.1) }.joined(separator: "&") }
         let request = HTTPClientRequest(
             method: method, url: url, headers: headers.map { (name: $0.0, value: $0.1) }, body: body ?? [],
             connectTimeout: configuration.connectTimeout, totalTimeout: configuration.totalTimeout, concurrencyKey: endpoint.source.description)
@@ -343,7 +343,7 @@ package final class BCEClient: Sendable {
     // MARK: Tokens
 
     /// A fresh random clientToken (32 hex characters).
-    package static func makeClientToken() -> String { Crypto.randomBytes(16).hexString }
+    package static func makeClientToken() -> String { Crypto.randomHex(bytes: 16) }
 
     static func validate(clientToken: String, endpoint: BCEEndpoint, operation: String) throws(BCEError) {
         guard !clientToken.isEmpty, clientToken.utf8.count <= 64, clientToken.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {

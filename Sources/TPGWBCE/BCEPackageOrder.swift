@@ -16,8 +16,9 @@ package struct BCEPackageOrder: Sendable, Equatable {
 
     /// The JSON body BCE documents for create and price.
     package var jsonBody: [UInt8] {
-        let s = "{\"reservationLength\":\(reservationLength),\"capacity\":\(JSONString.quote(capacity)),"
-            + "\"deductPolicy\":\(JSONString.quote(deductPolicy.bceName)),\"packageType\":\(JSONString.quote(packageType))}"
-        return Array(s.utf8)
+        OrderedJSON.object([
+            ("reservationLength", .integer(Int64(reservationLength))), ("capacity", .string(capacity)),
+            ("deductPolicy", .string(deductPolicy.bceName)), ("packageType", .string(packageType)),
+        ]).bytes
     }
 }

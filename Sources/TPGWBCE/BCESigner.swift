@@ -63,13 +63,13 @@ package struct BCESigner: Sendable {
     /// The path URI-encoded except `/`; an empty path is `/`.
     package static func canonicalURI(_ path: String) -> String {
         let p = path.hasPrefix("/") ? path : "/" + path
-        return BCEURIEncoding.encode(p, keepSlash: true)
+        return PercentCoding.encode(p, keepSlash: true)
     }
 
     /// Every parameter but `authorization`, `k=v` encoded, sorted, joined by `&`.
     package static func canonicalQuery(_ items: [(String, String)]) -> String {
         items.filter { $0.0.lowercased() != "authorization" }
-            .map { BCEURIEncoding.encode($0.0) + "=" + BCEURIEncoding.encode($0.1) }
+            .map { PercentCoding.encode($0.0) + "=" + PercentCoding.encode($0.1) }
             .sorted()
             .joined(separator: "&")
     }
@@ -88,7 +88,7 @@ package struct BCESigner: Sendable {
             } else {
                 signed = defaultSignedHeaders.contains(lower) || lower.hasPrefix("x-bce-")
             }
-            if signed { lines.append(BCEURIEncoding.encode(lower) + ":" + BCEURIEncoding.encode(trimmed)) }
+            if signed { lines.append(PercentCoding.encode(lower) + ":" + PercentCoding.encode(trimmed)) }
         }
         return lines.sorted().joined(separator: "\n")
     }

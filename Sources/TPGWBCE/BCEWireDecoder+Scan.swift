@@ -22,6 +22,45 @@ extension BCEWireDecoder {
         }
     }
 
+    /// A top-level member of a small body (create, price, error), decoded: strings unescaped, numbers as their
+    /// literal text, anything else by its JSON type name.
+    enum Member {
+        case string(String)
+        case number(String)
+        case other(typeName: String)
+    }
+
+    /// The top-level members of `body` named in `names` (the last of duplicates wins), through the same scanner as
+    /// list pages. Malformed JSON is a `.decoding` error; a body that is not an object has none of them.
+    func members(_ body: [UInt8], _ names: Set<String>) throws(BCEError) -> [String: Member] {
+        try body.withUnsafeBufferPointer { buf in
+            Result { () throws(BCEError) -> [String: Member] in
+                var s = WireScanner(buf)
+                var found: [String: Member] = [:]
+                guard s.peekTypeName() == "object" else {
+                    try syntax { () throws(JSONParser.Failure) in
+                        try s.skipValue()
+                        try s.end()
+                    }
+                    return found
+                }
+                try syntax { () throws(JSONParser.Failure) in try s.beginObject() }
+                while let key = try syntax({ () throws(JSONParser.Failure) in try s.nextKey() }) {
+                    let name = s.string(key)
+                    let value = try syntax { () throws(JSONParser.Failure) in try s.scalar() }
+                    guard names.contains(name) else { continue }
+                    switch value {
+                    case .string(let r, let e): found[name] = .string(s.string(.init(range: r, escaped: e)))
+                    case .number(let r): found[name] = .number(String(decoding: s.slice(r), as: UTF8.self))
+                    default: found[name] = .other(typeName: value.typeName)
+                    }
+                }
+                try syntax { () throws(JSONParser.Failure) in try s.end() }
+                return found
+            }
+        }.get()
+    }
+
     /// The top-level members of a list page that matter.
     private struct ListMembers {
         var packages: [BCEPackage]? = nil

@@ -17,14 +17,6 @@ package struct BCEWireDecoder: Sendable {
         BCEError(kind: .decoding, source: source, operation: operation, message: message)
     }
 
-    func document(_ body: [UInt8]) throws(BCEError) -> WireJSON {
-        do {
-            return try JSONParser.parse(body)
-        } catch {
-            throw failure("response is not JSON: \(error)")
-        }
-    }
-
     /// A `GET /v1/eiptp` page: every package decoded field by field (no JSON tree is built).
     package func listPage(_ body: [UInt8]) throws(BCEError) -> BCEListPage {
         try body.withUnsafeBufferPointer { buf in Result { () throws(BCEError) in try scanListPage(buf) } }.get()
@@ -55,34 +47,30 @@ package struct BCEWireDecoder: Sendable {
 
     /// `{"id": "tp-..."}` of a create.
     package func createdID(_ body: [UInt8]) throws(BCEError) -> String {
-        let doc = try document(body)
-        return try requiredString(doc, "id", "")
+        switch try members(body, ["id"])["id"] {
+        case .string(let s)? where !s.isEmpty: return s
+        case .string?: throw failure("id: empty")
+        case nil, .other(typeName: "null")?: throw failure("id: missing")
+        case .number?: throw failure("id: expected a string, got number")
+        case .other(let typeName)?: throw failure("id: expected a string, got \(typeName)")
+        }
     }
 
     /// `{"price": "7.20000"}` of a price inquiry, as the decimal string (a number is accepted too).
     package func price(_ body: [UInt8]) throws(BCEError) -> String {
-        let doc = try document(body)
-        switch doc["price"] {
+        switch try members(body, ["price"])["price"] {
         case .string(let s)? where Decimal(string: s) != nil: return s
         case .number(let s)?: return s
         case nil: throw failure("price: missing")
-        case let v?: throw failure("price: expected a decimal string, got \(v.typeName)")
+        case .string?: throw failure("price: expected a decimal string, got string")
+        case .other(let typeName)?: throw failure("price: expected a decimal string, got \(typeName)")
         }
     }
 
     /// A BCE error body `{"code","message","requestId"}`; fields may be absent.
     package func errorBody(_ body: [UInt8]) -> (code: String?, message: String?, requestID: String?) {
-        guard let doc = try? JSONParser.parse(body) else { return (nil, nil, nil) }
-        func s(_ k: String) -> String? { if case .string(let v)? = doc[k] { v } else { nil } }
+        guard let m = try? members(body, ["code", "message", "requestId"]) else { return (nil, nil, nil) }
+        func s(_ k: String) -> String? { if case .string(let v)? = m[k] { v } else { nil } }
         return (s("code"), s("message"), s("requestId"))
-    }
-
-    private func requiredString(_ v: WireJSON, _ key: String, _ p: String) throws(BCEError) -> String {
-        switch v[key] {
-        case .string(let s)? where !s.isEmpty: return s
-        case .string?: throw failure("\(p)\(key): empty")
-        case nil, .null?: throw failure("\(p)\(key): missing")
-        case let x?: throw failure("\(p)\(key): expected a string, got \(x.typeName)")
-        }
     }
 }

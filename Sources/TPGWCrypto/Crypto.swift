@@ -34,12 +34,16 @@ package enum Crypto {
     package static func sha256(_ string: String) -> [UInt8] { sha256(Array(string.utf8)) }
 
     /// `count` cryptographically secure random bytes.
-    package static func randomBytes(_ count: Int) -> [UInt8] {
+    static func randomBytes(_ count: Int) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: count)
         let ok = out.withUnsafeMutableBufferPointer { RAND_bytes($0.baseAddress, Int32(count)) }
         precondition(ok == 1, "RAND_bytes failed")
         return out
     }
+
+    /// `bytes` cryptographically secure random bytes as lowercase hex (twice as many digits): the one generator of
+    /// random ids (channel, budget and delivery ids, API keys, BCE client tokens, the simulators' request ids).
+    package static func randomHex(bytes: Int) -> String { randomBytes(bytes).hexString }
 
     /// Compares two byte strings in time independent of where they differ.
     package static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {

@@ -194,10 +194,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// Sets every option; returns an error when the request cannot be expressed.
     func configure() -> HTTPClientError? {
-        func ms(_ d: Duration) -> Int {
-            let (s, a) = d.components
-            return max(1, Int(s) * 1000 + Int(a / 1_000_000_000_000_000))
-        }
+        func ms(_ d: Duration) -> Int { max(1, Int(d.milliseconds)) }
         var rc = ccurl_setopt_string(easy, CURLOPT_URL, request.url)
         guard rc == CURLE_OK else { return error(kind: .invalidRequest, code: Int(rc.rawValue), detail: "bad URL") }
         _ = ccurl_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https")

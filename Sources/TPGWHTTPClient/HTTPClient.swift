@@ -1,3 +1,5 @@
+import TPGWCore
+
 /// A generic async HTTP client over one libcurl multi handle driven by a thread of its own.
 ///
 /// Connections are reused per host (curl's connection cache lives in the multi handle), HTTPS goes

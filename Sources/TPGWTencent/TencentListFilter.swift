@@ -24,17 +24,16 @@ package struct TencentListFilter: Sendable, Equatable {
 
     /// The JSON body of one page, keys in a fixed order, `Limit` always explicit.
     package func jsonBody(offset: Int, limit: Int) -> [UInt8] {
-        var s = "{"
-        if !ids.isEmpty { s += "\"TrafficPackageIds\":[" + ids.map(JSONString.quote).joined(separator: ",") + "]," }
-        var filters: [String] = []
-        if !statuses.isEmpty {
-            filters.append("{\"Name\":\"status\",\"Values\":[" + statuses.map { JSONString.quote($0.wireName) }.joined(separator: ",") + "]}")
+        func filter(_ name: String, _ values: [String]) -> OrderedJSON {
+            .object([("Name", .string(name)), ("Values", .array(values.map(OrderedJSON.string)))])
         }
-        if !names.isEmpty {
-            filters.append("{\"Name\":\"traffic-package-name\",\"Values\":[" + names.map(JSONString.quote).joined(separator: ",") + "]}")
-        }
-        if !filters.isEmpty { s += "\"Filters\":[" + filters.joined(separator: ",") + "]," }
-        s += "\"Offset\":\(offset),\"Limit\":\(limit)}"
-        return Array(s.utf8)
+        var members: [(String, OrderedJSON)] = []
+        if !ids.isEmpty { members.append(("TrafficPackageIds", .array(ids.map(OrderedJSON.string)))) }
+        var filters: [OrderedJSON] = []
+        if !statuses.isEmpty { filters.append(filter("status", statuses.map(\.wireName))) }
+        if !names.isEmpty { filters.append(filter("traffic-package-name", names)) }
+        if !filters.isEmpty { members.append(("Filters", .array(filters))) }
+        members += [("Offset", .integer(Int64(offset))), ("Limit", .integer(Int64(limit)))]
+        return OrderedJSON.object(members).bytes
     }
 }

@@ -27,7 +27,10 @@ package struct TencentPurchaseOrder: Sendable, Equatable {
 
     /// The JSON body, keys in a fixed order. No `ClientToken`: the action has none (it would be `UnknownParameter`).
     package var jsonBody: [UInt8] {
-        Array("{\"TrafficAmount\":\(gigabytes),\"TrafficPackageCount\":\(count),\"DeductType\":\(JSONString.quote(deductType.wireName))}".utf8)
+        OrderedJSON.object([
+            ("TrafficAmount", .integer(Int64(gigabytes))), ("TrafficPackageCount", .integer(Int64(count))),
+            ("DeductType", .string(deductType.wireName)),
+        ]).bytes
     }
 
     /// Whether `package` could be one bought by this order sent at `attemptedAt`: same size and kind, created no

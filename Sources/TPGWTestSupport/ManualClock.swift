@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// A clock that moves only when a test says so: services given it sleep until `advance` passes their deadline,
@@ -63,6 +64,12 @@ package final class ManualClock: Clock, Sendable {
             return ready.values.sorted { $0.deadline < $1.deadline }
         }
         for sleeper in due { sleeper.continuation.resume() }
+    }
+
+    /// The wall time `origin` plus how far this clock has moved: a `now: () -> Date` that moves with the clock.
+    package func date(from origin: Date) -> Date {
+        let offset = now.offset.components
+        return origin.addingTimeInterval(Double(offset.seconds) + Double(offset.attoseconds) / 1e18)
     }
 
     /// Waits (yielding, bounded) until at least `count` tasks sleep on this clock.

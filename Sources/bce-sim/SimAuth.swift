@@ -45,7 +45,7 @@ enum SimAuth {
             return Failure(status: 400, code: "RequestExpired", message: "The difference between the request time and the server's time is too large.")
         }
         let signer = BCESigner(credentials: BCECredentials(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey))
-        let path = BCEURIEncoding.decode(Substring(request.path))
+        let path = PercentCoding.decode(Substring(request.path))
         let canonical = BCESigner.canonicalRequest(
             method: request.method, path: path, query: request.queryItems, headers: request.headers, signedHeaders: signedHeaders)
         let key = signer.signingKey(timestamp: String(parts[2]), expiration: expiration)

@@ -1,3 +1,5 @@
+import TPGWCore
+
 /// A request as the simulator sees it, independent of the HTTP server type.
 struct SimRequest: Sendable {
     var method: String
@@ -18,15 +20,11 @@ struct SimRequest: Sendable {
         guard !rawQuery.isEmpty else { return [] }
         return rawQuery.split(separator: "&", omittingEmptySubsequences: true).map { part in
             if let eq = part.firstIndex(of: "=") {
-                return (BCEPercent.decode(part[..<eq]), BCEPercent.decode(part[part.index(after: eq)...]))
+                return (PercentCoding.decode(part[..<eq]), PercentCoding.decode(part[part.index(after: eq)...]))
             }
-            return (BCEPercent.decode(part), "")
+            return (PercentCoding.decode(part), "")
         }
     }
 
     func query(_ name: String) -> String? { queryItems.first { $0.0 == name }?.1 }
 }
-
-import TPGWBCE
-
-typealias BCEPercent = BCEURIEncoding

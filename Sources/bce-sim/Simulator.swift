@@ -188,7 +188,7 @@ struct Simulator: Sendable {
 
     private mutating func nextRequestID() -> String {
         requestCounter += 1
-        let r = Crypto.randomBytes(4).hexString
+        let r = Crypto.randomHex(bytes: 4)
         return "sim-\(requestCounter)-\(r)"
     }
 
@@ -210,7 +210,7 @@ struct Simulator: Sendable {
         let t = clock.now(real: realNow)
 
         // Route.
-        let path = BCEPercent.decode(Substring(request.path))
+        let path = PercentCoding.decode(Substring(request.path))
         let operation: String
         let id: String?
         switch (request.method, path) {

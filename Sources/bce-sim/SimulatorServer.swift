@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import TPGWBCE
 import TPGWCore
+import TPGWCrypto
 import TPGWHTTP
 
 /// Runs a `Simulator` behind one TPGWHTTP server per region, in-process (tests) or from `bce-sim`.
@@ -166,7 +167,7 @@ final class SimulatorServer: Sendable {
     }
 
     private static func control(_ request: HTTPRequest, region: String, state: State) -> HTTPResponse {
-        let id = "sim-control-" + UUID().uuidString.lowercased()
+        let id = "sim-control-" + Crypto.randomHex(bytes: 16)
         func bad(_ m: String) -> HTTPResponse { json(400, Simulator.errorBody("InvalidHTTPRequest", m, id), requestID: id) }
         switch (request.method, request.path) {
         case (.POST, "/__sim/advance"):

@@ -288,4 +288,36 @@ import TPGWCore
         #expect(BCEError(kind: .service, source: src, operation: "get", status: 404, code: "NoSuchObject", message: "").appError.code == .notFound)
         #expect(BCEError(kind: .service, source: src, operation: "create", status: 403, code: "IdempotentParameterMismatch", message: "").appError.code == .conflict)
     }
+
+    /// Create, price and error bodies are read by the list pages' scanner: the last duplicate wins, a body that is
+    /// not an object has no members, malformed JSON is a decoding error.
+    @Test(arguments: [
+        (#"{"id":"tp-1"}"#, "tp-1"), (#"{"id":"tp-1","id":"tp-\u0032"}"#, "tp-2"), (#"{"id":""}"#, "id: empty"),
+        (#"{"other":1}"#, "id: missing"), (#"{"id":null}"#, "id: missing"), (#"{"id":7}"#, "id: expected a string, got number"),
+        (#"{"id":{"x":1}}"#, "id: expected a string, got object"), (#"["tp-1"]"#, "id: missing"), (#"{"id":"tp-1""#, "response is not JSON"),
+    ])
+    func createdID_readsTheIdMember(_ body: String, _ expected: String) {
+        switch Result(catching: { () throws(BCEError) in try decoder.createdID(Array(body.utf8)) }) {
+        case .success(let id): #expect(id == expected)
+        case .failure(let error): #expect(error.message.hasPrefix(expected), "\(error.message)")
+        }
+    }
+
+    @Test(arguments: [
+        (#"{"price":"7.20000"}"#, "7.20000"), (#"{"price":7.2}"#, "7.2"), (#"{"price":"seven"}"#, "price: expected a decimal string, got string"),
+        (#"{"price":null}"#, "price: expected a decimal string, got null"), ("{}", "price: missing"),
+    ])
+    func price_readsADecimalStringOrNumber(_ body: String, _ expected: String) {
+        switch Result(catching: { () throws(BCEError) in try decoder.price(Array(body.utf8)) }) {
+        case .success(let price): #expect(price == expected)
+        case .failure(let error): #expect(error.message == expected)
+        }
+    }
+
+    @Test func errorBody_readsStringsOnly_andNothingFromMalformedJSON() {
+        let parsed = decoder.errorBody(Array(#"{"code":"NoSuchObject","message":7,"requestId":"r-1","extra":[1,{"a":2}]}"#.utf8))
+        #expect(parsed.code == "NoSuchObject" && parsed.message == nil && parsed.requestID == "r-1")
+        let broken = decoder.errorBody(Array(#"{"code":"X""#.utf8))
+        #expect(broken.code == nil && broken.message == nil && broken.requestID == nil)
+    }
 }

@@ -10,7 +10,7 @@ import TPGWCore
     static func signed(_ method: String, _ path: String, query: [(String, String)] = [], body: String = "", at: Date, sk: String = "SK") -> SimRequest {
         let headers = BCESigner(credentials: .init(accessKeyID: "AK", secretAccessKey: sk)).signedHeaders(
             method: method, host: "127.0.0.1:9100", path: path, query: query, date: at)
-        let raw = query.map { BCEURIEncoding.encode($0.0) + "=" + BCEURIEncoding.encode($0.1) }.joined(separator: "&")
+        let raw = query.map { PercentCoding.encode($0.0) + "=" + PercentCoding.encode($0.1) }.joined(separator: "&")
         return SimRequest(method: method, path: path, rawQuery: raw, headers: headers, body: Array(body.utf8))
     }
 

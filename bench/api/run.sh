@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # API benchmark: a real `tpgw serve` over 100,000 stored packages in 20 regions (read from bce-sim by a real poll),
 # authenticated requests to /v1/summary and /v1/packages?limit=100, in one bench.sh run beside Hummingbird and
-# nginx-limit (../shared/peers). Then the uncached cost (APIRenderBenchmark: rebuild the view from PostgreSQL and
-# render the summary and the first 100 packages at 100,000 packages).
+# nginx-limit (../shared/peers). Then the uncached cost (rebuild the view from PostgreSQL and
+# render the summary and the first 100 packages at 100,000 packages: `tpgw-bench api-render`).
 #   bench/api/run.sh [extra bench.sh options, e.g. --rounds 2]
 # Output: the bench.sh table (also under ../shared/peers/results/), bench/results/api-render-<time>.txt
 set -euo pipefail
@@ -71,9 +71,8 @@ export TPGW_BENCH_LOG="$PWD/$WORK/serve.log"
   --extra "$PWD/bench/api/serve.sh {PORT}" --extra-name tpgw-packages-100 --extra-path '/v1/packages?limit=100' \
   "$@"
 
-# Uncached: rebuild the view from the database at 100,000 packages (release build, test target).
+# Uncached: rebuild the view from the database at 100,000 packages (tpgw-bench, release build).
 [ "${TPGW_BENCH_SKIP_RENDER:-0}" = 1 ] && exit 0
-tpgw_bench_build release
+[ "${TPGW_BENCH_SKIP_BUILD:-0}" = 1 ] || swift build -c release --product tpgw-bench 2>&1 | tail -1
 out=bench/results/api-render-$(date -u +%Y%m%dT%H%M%SZ).txt
-TPGW_TEST_DATABASE_URL=$TPGW_PG_URL TPGW_BENCH_API=1 swift test "${TPGW_BENCH_FLAGS[@]}" --skip-build \
-  --filter APIRenderBenchmark 2>&1 | grep -E '^BENCH |✘' | tee "$out"
+TPGW_TEST_DATABASE_URL=$TPGW_PG_URL "$BIN/tpgw-bench" api-render 2>&1 | grep -E '^BENCH |tpgw-bench' | tee "$out"

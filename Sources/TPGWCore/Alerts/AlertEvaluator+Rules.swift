@@ -38,23 +38,33 @@ extension AlertEvaluator.Input {
                     "pool \(s) has \(AlertText.bytes(remaining)) left (alert at \(AlertText.bytes(Int64(saturating: $0))))"
                 }
             }
-        case .exhaustion(let within, .package):
+        case .exhaustion(let within, .package, let confidence):
+            let rule = ExhaustionHysteresis(withinHours: within, confidence: confidence)
             return active.indices.compactMap { j in
                 let p = active[j]
-                guard let f = activeForecasts[j], f.exhaustsBeforeExpiry, let at = f.exhaustsAt else { return nil }
+                guard let f = activeForecasts[j] else { return nil }
+                let r = rule.runways(f, expiresAt: p.expiresAt, now: now)
+                guard r.fire.isFinite || r.hold.isFinite,
+                      let at = f.exhaustsAt(quantile: r.fire.isFinite ? rule.fireQuantile : rule.holdQuantile, now: now)
+                else { return nil }
                 let h = hours(until: at)
-                return condition(i, .exhaustion, .package(p.key), .quantity(within, .below), h,
+                return condition(i, .exhaustion, .package(p.key), .quantity(within, .below), r.fire, hold: r.hold,
                                  facts: .init(at: at, expiresAt: p.expiresAt, remainingBytes: p.remainingBytes)) { _ in
-                    "\(p.key) runs out in \(AlertText.duration(hours: h)) (\(RFC3339.format(at)))"
+                    "\(p.key) runs out in \(AlertText.duration(hours: h)) (\(RFC3339.format(at)))\(Self.chance(f.basis != nil, rule))"
                 }
             }
-        case .exhaustion(let within, .pool):
+        case .exhaustion(let within, .pool, let confidence):
+            let rule = ExhaustionHysteresis(withinHours: within, confidence: confidence)
             return poolSources.compactMap { s in
-                guard let pool = pools[s], let at = pool.emptyAt else { return nil }
+                guard let pool = pools[s] else { return nil }
+                let r = pool.runways(rule, now: now)
+                guard r.fire.isFinite || r.hold.isFinite,
+                      let at = pool.emptyAt(quantile: r.fire.isFinite ? rule.fireQuantile : rule.holdQuantile, now: now)
+                else { return nil }
                 let h = hours(until: at)
-                return condition(i, .exhaustion, .pool(s), .quantity(within, .below), h,
+                return condition(i, .exhaustion, .pool(s), .quantity(within, .below), r.fire, hold: r.hold,
                                  facts: .init(at: at, remainingBytes: pool.remainingBytes, activePackages: pool.activePackages)) { _ in
-                    "pool \(s) runs dry in \(AlertText.duration(hours: h)) (\(RFC3339.format(at))): pay-as-you-go from then"
+                    "pool \(s) runs dry in \(AlertText.duration(hours: h)) (\(RFC3339.format(at))): pay-as-you-go from then\(Self.chance(pool.emptyAtP10 != nil, rule))"
                 }
             }
         case .exhaustsBeforeExpiry:
@@ -66,10 +76,12 @@ extension AlertEvaluator.Input {
                     "\(p.key) runs out at \(RFC3339.format(at)), before it expires at \(RFC3339.format(p.expiresAt))"
                 }
             }
-        case .expiryWaste(let days, let bytesAbove, let ratioAbove):
-            return active.compactMap { p in expiryWaste(i, p, days: days, bytesAbove: bytesAbove, ratioAbove: ratioAbove) }
-        case .coverageGap(let within):
-            return poolSources.compactMap { s in coverageGap(i, s, within: within) }
+        case .expiryWaste(let days, let bytesAbove, let ratioAbove, let confidence):
+            return active.compactMap { p in
+                expiryWaste(i, p, days: days, bytesAbove: bytesAbove, ratioAbove: ratioAbove, confidence: confidence)
+            }
+        case .coverageGap(let within, let confidence):
+            return poolSources.compactMap { s in coverageGap(i, s, within: within, confidence: confidence) }
         case .statusChange:
             return changed.compactMap { p, before in
                 let code = Double(PackageStatus.allCases.firstIndex(of: p.status) ?? 0)
@@ -92,40 +104,61 @@ extension AlertEvaluator.Input {
         }
     }
 
-    private func expiryWaste(_ i: Int, _ p: PackageState, days: Double, bytesAbove: Int64?, ratioAbove: Double?) -> AlertCondition? {
+    /// ` (10 % chance)`-style suffix for a probabilistic forecast.
+    static func chance(_ probabilistic: Bool, _ rule: ExhaustionHysteresis) -> String {
+        probabilistic ? " (\(AlertText.percent(rule.fireQuantile)) chance or more)" : ""
+    }
+
+    private func expiryWaste(
+        _ i: Int, _ p: PackageState, days: Double, bytesAbove: Int64?, ratioAbove: Double?, confidence: Double
+    ) -> AlertCondition? {
         let left = p.expiresAt.timeIntervalSince(now)
         guard left > 0, left <= days * 86400 else { return nil }
-        let unused = forecasts[p.key]?.unusedAtExpiryBytes ?? p.remainingBytes
+        // Fire on the `confidence` quantile of the waste, hold on a more cautious one (half the remaining chance).
+        let forecast = forecasts[p.key]
+        let unused = forecast?.unusedAtExpiryBytes(quantile: confidence) ?? p.remainingBytes
+        let holdUnused = forecast?.unusedAtExpiryBytes(quantile: (1 + confidence) / 2) ?? p.remainingBytes
         let ratio = p.capacityBytes > 0 ? Double(unused) / Double(p.capacityBytes) : 0
+        let holdRatio = p.capacityBytes > 0 ? Double(holdUnused) / Double(p.capacityBytes) : 0
         let facts = AlertFacts(expiresAt: p.expiresAt, remainingBytes: p.remainingBytes, capacityBytes: p.capacityBytes, unusedBytes: unused)
         let summary: (Double) -> String = { _ in
             "\(p.key) expires in \(AlertText.duration(hours: left / 3600)) with \(AlertText.bytes(unused)) (\(AlertText.percent(ratio))) forecast unused"
         }
         // Either measure may breach; the alert holds while either has not cleared its margin.
-        let byRatio = ratioAbove.flatMap { condition(i, .expiryWaste, .package(p.key), .ratio([$0]), ratio, facts: facts, summary: summary) }
+        let byRatio = ratioAbove.flatMap {
+            condition(i, .expiryWaste, .package(p.key), .ratio([$0]), ratio, hold: holdRatio, facts: facts, summary: summary)
+        }
         let byBytes = bytesAbove.flatMap {
-            condition(i, .expiryWaste, .package(p.key), .quantity(Double($0), .above), Double(unused), facts: facts, summary: summary)
+            condition(i, .expiryWaste, .package(p.key), .quantity(Double($0), .above), Double(unused), hold: Double(holdUnused),
+                      facts: facts, summary: summary)
         }
         if let r = byRatio, r.isBreaching { return r }
         if let b = byBytes, b.isBreaching { return b }
         return byRatio ?? byBytes
     }
 
-    private func coverageGap(_ i: Int, _ s: SourceID, within: Double) -> AlertCondition? {
+    private func coverageGap(_ i: Int, _ s: SourceID, within: Double, confidence: Double) -> AlertCondition? {
         let activeCount = pools[s]?.activePackages ?? (activeBySource[s] ?? []).count
+        let rule = ExhaustionHysteresis(withinHours: within, confidence: confidence)
         let h: Double
+        let hold: Double
+        var at: Date?
         if activeCount == 0 {
             h = 0
-        } else if let at = pools[s]?.emptyAt {
-            h = max(0, hours(until: at))
+            hold = 0
+        } else if let pool = pools[s] {
+            let r = pool.runways(rule, now: now)
+            guard r.fire.isFinite || r.hold.isFinite else { return nil }
+            h = max(0, r.fire)
+            hold = max(0, r.hold)
+            at = pool.emptyAt(quantile: r.fire.isFinite ? rule.fireQuantile : rule.holdQuantile, now: now)
         } else {
             return nil
         }
-        let at = activeCount == 0 ? nil : pools[s]?.emptyAt
-        return condition(i, .coverageGap, .pool(s), .quantity(within, .below), h,
+        return condition(i, .coverageGap, .pool(s), .quantity(within, .below), h, hold: hold,
                          facts: .init(at: at, remainingBytes: pools[s]?.remainingBytes, activePackages: activeCount)) { _ in
             if activeCount == 0 { return "pool \(s) has no active package: traffic is billed pay-as-you-go" }
-            return "pool \(s) is forecast empty in \(AlertText.duration(hours: h)) (\(RFC3339.format(at ?? now))): pay-as-you-go from then"
+            return "pool \(s) is forecast empty in \(AlertText.duration(hours: at.map { max(0, hours(until: $0)) } ?? h)) (\(RFC3339.format(at ?? now))): pay-as-you-go from then"
         }
     }
 }

@@ -107,13 +107,17 @@ package enum AlertEvaluator {
             poolSources = set.sorted()
         }
 
-        /// Builds a condition when `value` breaches or is held by `hysteresis`; nil when clear.
+        /// Builds a condition when `value` breaches or is held by `hysteresis`; nil when clear. With `hold`, a firing
+        /// alert is held by that value instead (the forecast rules hold on a more cautious quantile than they fire on).
         func condition(
             _ index: Int, _ kind: AlertRule.Kind, _ subject: AlertSubject, _ hysteresis: Hysteresis, _ value: Double,
-            facts: AlertFacts = AlertFacts(), oneShot: Bool = false, summary: (Double) -> String
+            hold: Double? = nil, facts: AlertFacts = AlertFacts(), oneShot: Bool = false, summary: (Double) -> String
         ) -> AlertCondition? {
-            guard let held = hysteresis.heldLevel(value) else { return nil }
             let level = hysteresis.breachedLevel(value)
+            var held = hysteresis.heldLevel(value)
+            if let hold, let h = hysteresis.heldLevel(hold), h > (held ?? -1) { held = h }
+            if let level, level > (held ?? -1) { held = level }
+            guard let held else { return nil }
             let threshold = hysteresis.thresholds[level ?? held]
             return AlertCondition(
                 fingerprint: Fingerprint(budgetID: budget.id, ruleIndex: index, kind: kind, subject: subject),

@@ -12,6 +12,17 @@ package struct PackageForecast: Sendable, Equatable, Codable {
     package var exhaustsBeforeExpiry: Bool
     /// Bytes expected to be left (and lost) at expiry; 0 when it exhausts first.
     package var unusedAtExpiryBytes: Int64
+    /// 10 % chance the package has run out by then (the early end of the runway); nil when not forecast
+    /// probabilistically or it does not run out within the horizon.
+    package var exhaustsAtP10: Date?
+    /// 90 % chance the package has run out by then; nil also when the slow scenario never runs out.
+    package var exhaustsAtP90: Date?
+    /// Unused bytes at expiry: 10 % chance of fewer (high-demand scenario) and 90 % chance of fewer. The median is
+    /// ``unusedAtExpiryBytes``.
+    package var unusedAtExpiryBytesP10: Int64?
+    package var unusedAtExpiryBytesP90: Int64?
+    /// What the probabilistic forecast rests on; nil for the plain trailing-window forecast.
+    package var basis: ForecastBasis?
 
     /// No forecast: nothing burns, runs out or is wasted (a package tpgw does not know how to forecast).
     package static let none = PackageForecast(burnBytesPerHour: 0, exhaustsAt: nil, exhaustsBeforeExpiry: false, unusedAtExpiryBytes: 0)
@@ -25,6 +36,7 @@ package struct PackageForecast: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case burnBytesPerHour, exhaustsAt, exhaustsBeforeExpiry, unusedAtExpiryBytes
+        case exhaustsAtP10, exhaustsAtP90, unusedAtExpiryBytesP10, unusedAtExpiryBytesP90, basis
     }
 
     package init(from decoder: any Decoder) throws {
@@ -33,6 +45,11 @@ package struct PackageForecast: Sendable, Equatable, Codable {
         exhaustsAt = try c.decodeRFC3339IfPresent(forKey: .exhaustsAt)
         exhaustsBeforeExpiry = try c.decode(Bool.self, forKey: .exhaustsBeforeExpiry)
         unusedAtExpiryBytes = try c.decode(Int64.self, forKey: .unusedAtExpiryBytes)
+        exhaustsAtP10 = try c.decodeRFC3339IfPresent(forKey: .exhaustsAtP10)
+        exhaustsAtP90 = try c.decodeRFC3339IfPresent(forKey: .exhaustsAtP90)
+        unusedAtExpiryBytesP10 = try c.decodeIfPresent(Int64.self, forKey: .unusedAtExpiryBytesP10)
+        unusedAtExpiryBytesP90 = try c.decodeIfPresent(Int64.self, forKey: .unusedAtExpiryBytesP90)
+        basis = try c.decodeIfPresent(ForecastBasis.self, forKey: .basis)
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -41,5 +58,32 @@ package struct PackageForecast: Sendable, Equatable, Codable {
         try c.encodeRFC3339(exhaustsAt, forKey: .exhaustsAt)
         try c.encode(exhaustsBeforeExpiry, forKey: .exhaustsBeforeExpiry)
         try c.encode(unusedAtExpiryBytes, forKey: .unusedAtExpiryBytes)
+        // The quantiles travel with their basis: a plain forecast keeps its four fields.
+        if let basis {
+            try c.encodeRFC3339(exhaustsAtP10, forKey: .exhaustsAtP10)
+            try c.encodeRFC3339(exhaustsAtP90, forKey: .exhaustsAtP90)
+            try c.encode(unusedAtExpiryBytesP10 ?? unusedAtExpiryBytes, forKey: .unusedAtExpiryBytesP10)
+            try c.encode(unusedAtExpiryBytesP90 ?? unusedAtExpiryBytes, forKey: .unusedAtExpiryBytesP90)
+            try c.encode(basis, forKey: .basis)
+        }
+    }
+
+    /// The instant by which the package has run out with probability `q` (0.1 = ``exhaustsAtP10``), interpolated
+    /// between the three quantiles on log runway from `now` (normal in z, so any q in 0.01...0.99 works); nil when
+    /// that quantile does not run out. Without quantiles, the median for every q.
+    package func exhaustsAt(quantile q: Double, now: Date) -> Date? {
+        guard basis != nil else { return exhaustsAt }
+        return RunwayQuantiles.at(quantile: q, p10: exhaustsAtP10, p50: exhaustsAt, p90: exhaustsAtP90, now: now)
+    }
+
+    /// Unused bytes at expiry with probability `q` of fewer (0.9 = ``unusedAtExpiryBytesP90``), interpolated
+    /// linearly in z between the three quantiles and clamped at 0.
+    package func unusedAtExpiryBytes(quantile q: Double) -> Int64 {
+        guard basis != nil, let p10 = unusedAtExpiryBytesP10, let p90 = unusedAtExpiryBytesP90 else { return unusedAtExpiryBytes }
+        let z = NormalQuantile.z(q)
+        let other = Double(z < 0 ? p10 : p90)
+        let mid = Double(unusedAtExpiryBytes)
+        let v = mid + (other - mid) * abs(z) / NormalQuantile.z90
+        return max(0, Int64(saturating: v.rounded()))
     }
 }

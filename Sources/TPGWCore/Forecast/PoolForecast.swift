@@ -48,8 +48,23 @@ package struct PoolForecast: Sendable, Equatable, Codable {
     /// When the pool stops covering traffic, i.e. when pay-as-you-go billing starts: the first moment with
     /// demand and no package that may serve it, or when the last package is gone. Nil beyond the horizon.
     package var emptyAt: Date?
+    /// 10 % chance the pool is empty by then (the high-demand scenario) and 90 % chance; nil when not simulated
+    /// with quantiles or beyond the horizon.
+    package var emptyAtP10: Date?
+    package var emptyAtP90: Date?
     /// Every simulated package, in draw order (off-peak first, then full-time; each by expiry, then purchase).
     package var packages: [PackageOutcome]
+    /// The source was never read successfully: what the pool holds is unknown (not zero), so it has no forecast.
+    package var unknown = false
+
+    /// The pool of a source never read successfully: unknown, never "empty".
+    package static func unknown(_ source: SourceID) -> PoolForecast {
+        var pool = PoolForecast(
+            source: source, remainingBytes: 0, activePackages: 0, burnBytesPerHour: 0, demand: PoolDemand(dayBytesPerHour: 0, windowBytesPerHour: 0),
+            nextExhaustion: nil, emptyAt: nil, packages: [])
+        pool.unknown = true
+        return pool
+    }
 
     package init(
         source: SourceID, remainingBytes: Int64, activePackages: Int, burnBytesPerHour: Double, demand: PoolDemand,
@@ -67,6 +82,20 @@ package struct PoolForecast: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case source, remainingBytes, activePackages, burnBytesPerHour, demand, nextExhaustion, emptyAt, packages
+        case emptyAtP10, emptyAtP90
+    }
+
+    /// The instant by which the pool is empty with probability `q` (see ``RunwayQuantiles``); the median alone
+    /// without quantiles.
+    package func emptyAt(quantile q: Double, now: Date) -> Date? {
+        guard emptyAtP10 != nil || emptyAtP90 != nil else { return emptyAt }
+        return RunwayQuantiles.at(quantile: q, p10: emptyAtP10, p50: emptyAt, p90: emptyAtP90, now: now)
+    }
+
+    /// Hours until the fire and hold quantiles of `rule` empty the pool (infinity: never within the horizon).
+    package func runways(_ rule: ExhaustionHysteresis, now: Date) -> (fire: Double, hold: Double) {
+        func hours(_ q: Double) -> Double { emptyAt(quantile: q, now: now).map { $0.timeIntervalSince(now) / 3600 } ?? .infinity }
+        return (hours(rule.fireQuantile), hours(rule.holdQuantile))
     }
 
     package init(from decoder: any Decoder) throws {
@@ -79,6 +108,8 @@ package struct PoolForecast: Sendable, Equatable, Codable {
         nextExhaustion = try c.decodeIfPresent(PackageTime.self, forKey: .nextExhaustion)
         emptyAt = try c.decodeRFC3339IfPresent(forKey: .emptyAt)
         packages = try c.decode([PackageOutcome].self, forKey: .packages)
+        emptyAtP10 = try c.decodeRFC3339IfPresent(forKey: .emptyAtP10)
+        emptyAtP90 = try c.decodeRFC3339IfPresent(forKey: .emptyAtP90)
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -91,5 +122,9 @@ package struct PoolForecast: Sendable, Equatable, Codable {
         try c.encode(nextExhaustion, forKey: .nextExhaustion)
         try c.encodeRFC3339(emptyAt, forKey: .emptyAt)
         try c.encode(packages, forKey: .packages)
+        if emptyAtP10 != nil || emptyAtP90 != nil {
+            try c.encodeRFC3339(emptyAtP10, forKey: .emptyAtP10)
+            try c.encodeRFC3339(emptyAtP90, forKey: .emptyAtP90)
+        }
     }
 }

@@ -102,6 +102,25 @@ package enum PoolSimulator {
             packages: outcomes)
     }
 
+    /// The same simulation under three demand scenarios: the median `demand`, and `demand` scaled by
+    /// exp(+-1.28 x `sigma`) for the P10 (more traffic: empty sooner) and P90 (less traffic) empty instants.
+    /// - Parameter sigma: log-scale spread of the pool's demand over the runway (from its forecast features,
+    ///   ``DemandCurve/sigma(effectiveHours:hours:)``); 0 gives three equal answers.
+    package static func simulateQuantiles(
+        source: SourceID, packages: [PackageState], demand: PoolDemand, sigma: Double, now: Date,
+        horizon: TimeInterval = defaultHorizon
+    ) -> PoolForecast {
+        var median = simulate(source: source, packages: packages, demand: demand, now: now, horizon: horizon)
+        let s = sigma.isFinite ? min(max(sigma, 0), 1.5) : 0
+        let factor = exp(NormalQuantile.z90 * s)
+        func scaled(_ k: Double) -> PoolDemand {
+            PoolDemand(dayBytesPerHour: demand.dayBytesPerHour * k, windowBytesPerHour: demand.windowBytesPerHour * k)
+        }
+        median.emptyAtP10 = simulate(source: source, packages: packages, demand: scaled(factor), now: now, horizon: horizon).emptyAt
+        median.emptyAtP90 = simulate(source: source, packages: packages, demand: scaled(1 / factor), now: now, horizon: horizon).emptyAt
+        return median
+    }
+
     /// The few fields of a package the simulation needs; `index` points into the keys array.
     private struct Entry {
         let index: Int

@@ -114,7 +114,7 @@ package enum SummaryAggregator {
 
     private static func attach(_ pool: PoolForecast, to g: inout SummaryGroup) {
         g.pools.append(SummaryGroup.Pool(pool))
-        if let at = pool.emptyAt { g.poolEmptyAt = min(g.poolEmptyAt ?? at, at) }
+        if !pool.unknown, let at = pool.emptyAt { g.poolEmptyAt = min(g.poolEmptyAt ?? at, at) }
     }
 
     /// Whether (`at`, `key`) comes before `current`; ties break by key so the result does not depend on input order.

@@ -60,6 +60,8 @@ package struct SummaryGroup: Sendable, Equatable, Codable {
         package var burnBytesPerHour: Double
         package var nextExhaustion: PackageTime?
         package var emptyAt: Date?
+        /// The source was never read successfully: no inventory, no forecast (never "empty").
+        package var unknown: Bool
 
         package init(_ f: PoolForecast) {
             source = f.source
@@ -68,10 +70,11 @@ package struct SummaryGroup: Sendable, Equatable, Codable {
             burnBytesPerHour = f.burnBytesPerHour
             nextExhaustion = f.nextExhaustion
             emptyAt = f.emptyAt
+            unknown = f.unknown
         }
 
         enum CodingKeys: String, CodingKey {
-            case source, remainingBytes, activePackages, burnBytesPerHour, nextExhaustion, emptyAt
+            case source, remainingBytes, activePackages, burnBytesPerHour, nextExhaustion, emptyAt, unknown
         }
 
         package init(from decoder: any Decoder) throws {
@@ -82,6 +85,7 @@ package struct SummaryGroup: Sendable, Equatable, Codable {
             burnBytesPerHour = try c.decode(Double.self, forKey: .burnBytesPerHour)
             nextExhaustion = try c.decodeIfPresent(PackageTime.self, forKey: .nextExhaustion)
             emptyAt = try c.decodeRFC3339IfPresent(forKey: .emptyAt)
+            unknown = try c.decodeIfPresent(Bool.self, forKey: .unknown) ?? false
         }
 
         package func encode(to encoder: any Encoder) throws {
@@ -92,6 +96,7 @@ package struct SummaryGroup: Sendable, Equatable, Codable {
             try c.encode(burnBytesPerHour, forKey: .burnBytesPerHour)
             try c.encode(nextExhaustion, forKey: .nextExhaustion)
             try c.encodeRFC3339(emptyAt, forKey: .emptyAt)
+            try c.encode(unknown, forKey: .unknown)
         }
     }
 

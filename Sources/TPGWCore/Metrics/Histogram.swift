@@ -48,8 +48,7 @@ package final class Histogram: MetricSeries {
 
     /// Records a duration in seconds.
     package func observe(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        observe(Double(seconds) + Double(attoseconds) * 1e-18)
+        observe(duration.timeInterval)
     }
 
     /// The cumulative count per bucket (the last is `+Inf`), the sum and the count of observations.

@@ -133,7 +133,7 @@ package struct InventoryMetrics: Sendable, Equatable {
 
         var sourceTable = MetricTable(labelNames: Self.sourceLabels, columns: Self.sourceColumns, reservingRows: sources.count)
         for source in sources {
-            let duration = source.lastPollDuration.map { Double($0.components.seconds) + Double($0.components.attoseconds) * 1e-18 }
+            let duration = source.lastPollDuration?.timeInterval
             sourceTable.append(
                 labelValues: [source.source.provider, source.source.account, source.source.region],
                 values: [

@@ -25,16 +25,10 @@ enum APIError {
     /// The problem+json response for an application error.
     static func response(for error: AppError, requestID: String, headers: HTTPHeaders = [:]) -> HTTPResponse {
         let status = status(for: error.code)
-        var s = "{\"type\":\"about:blank\",\"title\":" + JSONString.quote(status.reason) + ",\"status\":" + String(status.code)
-        s += ",\"detail\":" + JSONString.quote(error.message) + ",\"code\":" + JSONString.quote(error.code.rawValue)
-        s += ",\"requestId\":" + JSONString.quote(requestID)
-        if !error.fieldErrors.isEmpty {
-            s += ",\"errors\":[" + error.fieldErrors.map {
-                "{\"field\":" + JSONString.quote($0.field) + ",\"message\":" + JSONString.quote($0.message) + "}"
-            }.joined(separator: ",") + "]"
-        }
-        s += "}"
-        var response = HTTPResponse(status: status, headers: headers, body: Array(s.utf8))
+        let body = HTTPProblem.render(
+            status: status, code: error.code.rawValue, detail: error.message, requestID: requestID,
+            errors: error.fieldErrors.map { ($0.field, $0.message) })
+        var response = HTTPResponse(status: status, headers: headers, body: body)
         response.headers.replaceOrAdd("Content-Type", "application/problem+json")
         return response
     }

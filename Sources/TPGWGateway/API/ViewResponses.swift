@@ -42,7 +42,7 @@ extension GatewayView {
     }
 
     /// One page of `GET /v1/packages`, rendered.
-    func renderList(_ q: PackageQuery) -> [UInt8] {
+    package func renderList(_ q: PackageQuery) -> [UInt8] {
         let (items, next) = page(q)
         struct Body: Encodable {
             var items: [PackageDTO]
@@ -60,7 +60,7 @@ extension GatewayView {
         return APIJSON.encode(Body(items: items, nextCursor: next, sources: sources.filter { selection.admits($0.id) }))
     }
 
-    func renderSummary(groupBy: SummaryGroupBy) -> [UInt8] {
+    package func renderSummary(groupBy: SummaryGroupBy) -> [UInt8] {
         let summary = SummaryAggregator.summarize(cells: segments.map(\.cells), pools: pools, groupBy: groupBy)
         struct Body: Encodable {
             var summary: Summary

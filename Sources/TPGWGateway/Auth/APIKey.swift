@@ -13,7 +13,7 @@ enum APIKey {
     static let prefix = "tpgw_"
 
     /// A new random key (`tpgw_` + 40 hex digits of randomness from libcrypto).
-    static func generate() -> String { prefix + Crypto.randomBytes(20).hexString }
+    static func generate() -> String { prefix + Crypto.randomHex(bytes: 20) }
 
     /// The stored form: hex SHA-256 of the key. Keys carry 160 bits of randomness, so an unsalted hash is enough.
     static func hash(_ key: String) -> String { Crypto.sha256(key).hexString }

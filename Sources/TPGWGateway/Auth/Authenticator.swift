@@ -56,7 +56,7 @@ struct Authenticator: Sendable {
     static func needsKey(path: String) -> Bool {
         if path == "/v1" || path.hasPrefix("/v1/") { return true }
         guard path.utf8.contains(UInt8(ascii: "%")), let first = RoutePattern.split(path).first else { return false }
-        return PercentDecoding.decode(first, plusAsSpace: false) == "v1"
+        return PercentCoding.decode(first, plusAsSpace: false) == "v1"
     }
 
     /// The server's `HeadGate`: a request that announces a body on a route needing a key is let through only with

@@ -1,5 +1,6 @@
 import Foundation
 import TPGWCore
+import TPGWCrypto
 import TPGWStore
 
 /// tpgw's configuration: a JSON file with `TPGW_*` environment overrides.
@@ -7,7 +8,7 @@ import TPGWStore
 /// Unknown keys are errors (a typo must not silently do nothing), and `validate` reports every problem at once.
 package struct GatewayConfiguration: Sendable {
     var listen: String = "0.0.0.0:8080"
-    var databaseURL: String = "postgres://tpgw@localhost:5432/tpgw"
+    package var databaseURL: String = "postgres://tpgw@localhost:5432/tpgw"
     var pollIntervalSeconds: Int = 300
     var publicURL: String?
     package var logLevel: LogLevel = .info
@@ -29,7 +30,7 @@ package struct GatewayConfiguration: Sendable {
     var accounts: [AccountConfiguration] = []
     /// Names this replica in poll claims and delivery claims (`TPGW_REPLICA_ID`; default host-pid-random, made once
     /// when the configuration is loaded).
-    var replicaID: String = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(6).lowercased())"
+    var replicaID: String = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(Crypto.randomHex(bytes: 3))"
     /// How long a delivery claim holds before another replica may send the row (`TPGW_DELIVERY_LEASE_SECONDS`).
     var deliveryLeaseSeconds: Double = 60
     /// Time allowed for one webhook send (`TPGW_DELIVERY_TIMEOUT_SECONDS`).
@@ -198,7 +199,7 @@ package struct GatewayConfiguration: Sendable {
     /// One line for `tpgw check-config`.
     package var overview: String { "\(accounts.count) account(s), \(sources.count) source(s)" }
 
-    var sources: [SourceConfig] {
+    package var sources: [SourceConfig] {
         accounts.flatMap { account in
             account.regions.map { region in
                 SourceConfig(

@@ -26,7 +26,7 @@ extension InventoryMetrics {
         }
         let sources = view.sources.map { s in
             Source(
-                source: s.id, up: s.lastSuccessAt != nil && s.consecutiveFailures == 0, lastSuccessAt: s.lastSuccessAt,
+                source: s.id, up: s.up, lastSuccessAt: s.lastSuccessAt,
                 consecutiveFailures: s.consecutiveFailures, lastPollDuration: s.latencyMs.map { .milliseconds($0) })
         }
         self.init(packages: packages, pools: pools, sources: sources)

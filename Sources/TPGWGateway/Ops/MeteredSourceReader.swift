@@ -1,3 +1,4 @@
+import Foundation
 import TPGWCore
 import TPGWStore
 
@@ -8,6 +9,8 @@ struct MeteredSourceReader: SourceReader {
     let inner: any SourceReader
     let durations: HistogramFamily
     let skipped: CounterFamily
+
+    func breakerOpen(_ source: SourceID, now: Date) -> Bool { inner.breakerOpen(source, now: now) }
 
     func read(_ source: SourceConfig) async -> SourceRead {
         let read = await inner.read(source)

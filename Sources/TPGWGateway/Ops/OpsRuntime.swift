@@ -106,9 +106,6 @@ final class OpsRuntime: Sendable {
         }
     }
 
-    /// The firing alerts shown on the status page.
-    var firingAlerts: [StatusPageModel.Alert] { alerts.withLock { $0.rows } }
-
     // MARK: Status page
 
     /// The status page for `view`: the cached bytes while the view, usage and alerts are unchanged and the page is

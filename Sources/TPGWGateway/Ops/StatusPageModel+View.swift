@@ -47,13 +47,11 @@ extension StatusPageModel {
                 usedBytes: state.usedBytes, remainingBytes: state.remainingBytes, burnBytesPerHour: forecast.burnBytesPerHour,
                 exhaustsAt: forecast.exhaustsAt, expiresAt: state.expiresAt, unusedAtExpiryBytes: forecast.unusedAtExpiryBytes)
         }
-        // A source never read successfully has no known inventory: its pool is unknown, never "empty".
-        let neverRead = Set(view.sources.filter { $0.lastSuccessAt == nil }.map(\.id))
+        // A source never read successfully has an unknown pool (the view says so), never "empty".
         let pools = view.pools.map { pool in
-            let unknown = neverRead.contains(pool.source)
-            return Pool(
+            Pool(
                 account: pool.source.account, region: pool.source.region, remainingBytes: pool.remainingBytes,
-                emptyAt: unknown ? nil : pool.emptyAt, usage: usage?.points(for: pool.source) ?? [], unknown: unknown)
+                emptyAt: pool.emptyAt, usage: usage?.points(for: pool.source) ?? [], unknown: pool.unknown)
         }
         let sources = view.sources.map { s in
             Source(

@@ -83,7 +83,7 @@ struct PurchaseExecutor: Sendable {
                 key: PackageKey(provider: "bce", account: order.account, region: order.region, id: packageID), policy: order.policy,
                 status: .active, capacityBytes: CapacityTable.bytes(of: order.capacity) ?? 0, usedBytes: 0, createdAt: now,
                 activatedAt: now, expiresAt: months, observedAt: now)
-            raw = Array("{\"id\":\(JSONString.quote(packageID))}".utf8)
+            raw = OrderedJSON.object([("id", .string(packageID))]).bytes
         }
         try await store.recordPurchasedPackage(state, raw: raw)
         let forecast = Forecaster.forecast(package: state, snapshots: [], now: now)

@@ -49,8 +49,4 @@ extension Application {
         ops.metrics.snapshotsWritten.increment(by: result.snapshotsWritten)
     }
 
-    /// `reader` with every read timed into `tpgw_poll_duration_seconds`.
-    func opsMetered(_ reader: any SourceReader) -> any SourceReader {
-        MeteredSourceReader(inner: reader, durations: ops.metrics.pollDuration, skipped: ops.metrics.upstreamPackagesSkipped)
-    }
 }

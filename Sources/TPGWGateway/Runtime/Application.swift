@@ -15,7 +15,7 @@ package final class Application: Sendable {
     /// Wall time for what the database decides (due polls, leases, cut-offs, forecasts); moves with `clock` in tests.
     let now: @Sendable () -> Date
     let pool: ConnectionPool
-    let store: PostgresStore
+    package let store: PostgresStore
     package let migrator: Migrator
     let httpClient: HTTPClient
     let bce: BCEClient
@@ -24,9 +24,11 @@ package final class Application: Sendable {
     let tencentCredentials: [String: TencentCredentials]
     let endpoints: [String: [String: BCEEndpoint]]
     let keys: KeyRing
-    let views: ViewStore
+    package let views: ViewStore
     let router: Router
-    let ops = OpsRuntime()
+    let ops: OpsRuntime
+    /// Reads every provider's sources (metered); its breakers feed the sources' status.
+    let sourceReader: any SourceReader
     /// Failed authentications per client address, shared by every route and the server's head gate.
     let authFailures: FailedAuthLimiter
     private let authenticator: Authenticator
@@ -65,6 +67,19 @@ package final class Application: Sendable {
         }
         self.endpoints = endpoints
         self.tencentCredentials = tencentCredentials
+        let ops = OpsRuntime()
+        self.ops = ops
+        var bceCredentials: [String: BCECredentials] = [:]
+        for (account, regions) in endpoints {
+            if let any = regions.values.first { bceCredentials[account] = any.credentials }
+        }
+        let reader = MeteredSourceReader(
+            inner: ProviderSourceReader([
+                "bce": BCESourceReader(client: bce, credentials: bceCredentials),
+                "tencent": TencentSourceReader(client: tencent, credentials: tencentCredentials),
+            ]),
+            durations: ops.metrics.pollDuration, skipped: ops.metrics.upstreamPackagesSkipped)
+        sourceReader = reader
         let store = store
         keys = KeyRing(load: {
             try await store.apiKeys(includeRevoked: false).map {
@@ -77,7 +92,11 @@ package final class Application: Sendable {
         let configured = configuration.sources
         views = ViewStore(
             load: { sources in
-                do { return try await Application.loadViewInput(store: store, configured: configured, sources: sources, now: now()) }
+                do {
+                    let at = now()
+                    return try await Application.loadViewInput(
+                        store: store, configured: configured, sources: sources, breakerOpen: { reader.breakerOpen($0, now: at) }, now: at)
+                }
                 catch let error as PostgresError { throw Self.viewError(error) }
             },
             probe: {
@@ -89,8 +108,9 @@ package final class Application: Sendable {
 
     /// What a view is built from: latest package states, the forecast window's snapshots, and source health,
     /// for every source or only for `sources` (queries run concurrently, one pair per source).
-    static func loadViewInput(
-        store: PostgresStore, configured: [SourceConfig], sources: Set<SourceID>? = nil, now: Date
+    package static func loadViewInput(
+        store: PostgresStore, configured: [SourceConfig], sources: Set<SourceID>? = nil, breakerOpen: @Sendable (SourceID) -> Bool = { _ in false },
+        now: Date
     ) async throws -> GatewayView.Input {
         async let health = store.sources()
         var input = GatewayView.Input(packages: [], history: [:], sources: [])
@@ -114,7 +134,7 @@ package final class Application: Sendable {
             input.packages = try await packages
             input.history = try await history
         }
-        input.sources = sourceStatuses(configured: configured, health: try await health, now: now)
+        input.sources = sourceStatuses(configured: configured, health: try await health, breakerOpen: breakerOpen, now: now)
         return input
     }
 
@@ -125,18 +145,12 @@ package final class Application: Sendable {
         error.isConnectionProblem || error.code == .poolClosed ? error.appError : error
     }
 
-    /// Joins configured sources with their stored health; a configured source never polled is `pending`.
-    static func sourceStatuses(configured: [SourceConfig], health: [SourceHealth], now: Date) -> [SourceStatus] {
+    /// Joins configured sources with their stored health and this replica's breakers (`SourceStatus.derive`).
+    static func sourceStatuses(
+        configured: [SourceConfig], health: [SourceHealth], breakerOpen: (SourceID) -> Bool = { _ in false }, now: Date
+    ) -> [SourceStatus] {
         let byID = Dictionary(health.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        return configured.map { source in
-            let h = byID[source.id]
-            return SourceStatus(
-                id: source.id, endpoint: source.endpoint,
-                state: SourceStatus.state(lastSuccessAt: h?.lastSuccessAt, lastAttemptAt: h?.lastAttemptAt, consecutiveFailures: h?.consecutiveFailures ?? 0,
-                                          interval: TimeInterval(source.pollIntervalSeconds), now: now),
-                lastSuccessAt: h?.lastSuccessAt, lastAttemptAt: h?.lastAttemptAt, lastErrorCode: h?.lastError?.code,
-                lastErrorMessage: h?.lastError?.message, consecutiveFailures: h?.consecutiveFailures ?? 0, latencyMs: h?.latencyMs)
-        }
+        return configured.map { SourceStatus.derive($0, health: byID[$0.id], breakerOpen: breakerOpen($0.id), now: now) }
     }
 
     /// Registers every route and the middleware chain.

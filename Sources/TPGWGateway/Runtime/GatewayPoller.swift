@@ -52,17 +52,10 @@ struct GatewayPoller: Sendable {
 extension Application {
     /// Builds the poller over the configured accounts, telling the read views after every written poll.
     func makePoller() -> GatewayPoller {
-        var credentials: [String: BCECredentials] = [:]
-        for (account, regions) in endpoints {
-            if let any = regions.values.first { credentials[account] = any.credentials }
-        }
         let views = views
         let poller = UsagePoller(
             store: store,
-            reader: opsMetered(ProviderSourceReader([
-                "bce": BCESourceReader(client: bce, credentials: credentials),
-                "tencent": TencentSourceReader(client: tencent, credentials: tencentCredentials),
-            ])),
+            reader: sourceReader,
             configuration: .init(replicaID: configuration.replicaID),
             logger: logger.with(["component": "poller"]),
             now: now,

@@ -25,11 +25,17 @@ package struct HTTPProblem: HTTPResponseError, Sendable, CustomStringConvertible
         return response
     }
 
-    /// `{"type":"about:blank","title":…,"status":…,"detail":…,"code":…,"requestId":…}` as bytes.
-    package static func render(status: HTTPStatus, code: String, detail: String?, requestID: String) -> [UInt8] {
-        var s = "{\"type\":\"about:blank\",\"title\":" + JSONString.quote(status.reason) + ",\"status\":" + String(status.code)
-        if let detail { s += ",\"detail\":" + JSONString.quote(detail) }
-        s += ",\"code\":" + JSONString.quote(code) + ",\"requestId\":" + JSONString.quote(requestID) + "}"
-        return Array(s.utf8)
+    /// `{"type":"about:blank","title":…,"status":…,"detail":…,"code":…,"requestId":…,"errors":[{"field":…,"message":…}]}`
+    /// as bytes; `detail` and `errors` only when given.
+    package static func render(
+        status: HTTPStatus, code: String, detail: String?, requestID: String, errors: [(field: String, message: String)] = []
+    ) -> [UInt8] {
+        var members: [(String, OrderedJSON)] = [("type", .string("about:blank")), ("title", .string(status.reason)), ("status", .integer(Int64(status.code)))]
+        if let detail { members.append(("detail", .string(detail))) }
+        members += [("code", .string(code)), ("requestId", .string(requestID))]
+        if !errors.isEmpty {
+            members.append(("errors", .array(errors.map { .object([("field", .string($0.field)), ("message", .string($0.message))]) })))
+        }
+        return OrderedJSON.object(members).bytes
     }
 }

@@ -1,3 +1,5 @@
+import TPGWCore
+
 /// A fully received request: head plus the whole body.
 package struct HTTPRequest: Sendable {
     package var method: HTTPMethod
@@ -27,7 +29,7 @@ package struct HTTPRequest: Sendable {
     /// Query items, percent-decoded with `+` as space, in order.
     package var queryItems: [(name: String, value: String)] {
         guard let query, !query.isEmpty else { return [] }
-        return PercentDecoding.queryItems(query)
+        return PercentCoding.queryItems(query)
     }
 
     /// Whether the connection may stay open after this request (HTTP/1.1 default, 1.0 opt-in).

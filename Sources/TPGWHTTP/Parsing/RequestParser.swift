@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TPGWCore
 
 /// An incremental HTTP/1.x request parser: a pure state machine over bytes, no I/O.
 ///
@@ -452,7 +453,7 @@ package struct RequestParser: Sendable {
     private mutating func parseChunkSize(_ line: UnsafeRawBufferPointer) -> Event? {
         var i = 0
         var size = 0
-        while i < line.count, let h = PercentDecoding.hexValue(line[i]) {
+        while i < line.count, let h = PercentCoding.hexValue(line[i]) {
             if i >= 15 { return fail(HTTPParseError(.payloadTooLarge, "chunk too large")) }
             size = size << 4 | Int(h)
             i += 1

@@ -29,7 +29,7 @@ final class RouteTable: Sendable {
             for segment in route.pattern.segments {
                 switch segment {
                 case .literal(let s):
-                    let key = PercentDecoding.decode(s)
+                    let key = PercentCoding.decode(s)
                     if let next = node.literals[key] { node = next } else {
                         let next = Node()
                         node.literals[key] = next
@@ -105,14 +105,14 @@ final class RouteTable: Sendable {
         let segments = RoutePattern.split(path)
         var found: [(String, String)] = []
         guard let node = walk(root, segments[...], &found), node.template != nil else { return nil }
-        for (name, raw) in found { parameters[name] = PercentDecoding.decode(raw) }
+        for (name, raw) in found { parameters[name] = PercentCoding.decode(raw) }
         return node
     }
 
     private func walk(_ node: Node, _ rest: ArraySlice<Substring>, _ found: inout [(String, String)]) -> Node? {
         guard let first = rest.first else { return node.template != nil ? node : nil }
         let tail = rest.dropFirst()
-        let key = first.utf8.contains(UInt8(ascii: "%")) ? PercentDecoding.decode(first, plusAsSpace: false) : String(first)
+        let key = first.utf8.contains(UInt8(ascii: "%")) ? PercentCoding.decode(first, plusAsSpace: false) : String(first)
         if let next = node.literals[key], let hit = walk(next, tail, &found) { return hit }
         if let param = node.parameter, !first.isEmpty {
             found.append((param.name, String(first)))

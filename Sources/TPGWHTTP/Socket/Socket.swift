@@ -115,12 +115,3 @@ enum Socket {
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 }
-
-extension Duration {
-    /// Whole nanoseconds (saturating at zero).
-    var nanoseconds: UInt64 {
-        let (s, atto) = components
-        let ns = s * 1_000_000_000 + atto / 1_000_000_000
-        return ns > 0 ? UInt64(ns) : 0
-    }
-}

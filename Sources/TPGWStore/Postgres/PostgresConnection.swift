@@ -71,7 +71,7 @@ package final class PostgresConnection: @unchecked Sendable {
         let connection = PostgresConnection(handle: handle.pointer, worker: worker, redactor: redactor, id: id, logger: logger)
         var setup = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601';"
         if let timeout = configuration.statementTimeout {
-            let ms = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+            let ms = timeout.milliseconds
             setup += " SET statement_timeout = \(ms);"
         }
         do {

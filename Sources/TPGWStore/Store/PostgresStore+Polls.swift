@@ -17,7 +17,7 @@ extension PostgresStore {
         source: SourceID, startedAt: Date, observedAt: Date, packages: [ObservedPackage], skipped: [SkippedPackage] = [], latency: Duration,
         replica: String? = nil, heartbeat: TimeInterval = 3600, attempts: Int = 3
     ) async throws(PostgresError) -> PollWriteResult {
-        let latencyMs = Int64(latency.components.seconds * 1000 + latency.components.attoseconds / 1_000_000_000_000_000)
+        let latencyMs = latency.milliseconds
         return try await transaction(attempts: attempts) { connection throws(PostgresError) in
             let lock = try await connection.query("""
                 SELECT id, last_success_at FROM sources
@@ -124,7 +124,7 @@ extension PostgresStore {
         source: SourceID, startedAt: Date, finishedAt: Date, outcome: PollRun.Outcome = .readFailed, code: String, message: String,
         latency: Duration? = nil, replica: String? = nil
     ) async throws(PostgresError) {
-        let latencyMs = latency.map { Int64($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) }
+        let latencyMs = latency?.milliseconds
         try await transaction(attempts: 3) { connection throws(PostgresError) in
             let rows = try await connection.query("""
                 UPDATE sources

@@ -33,19 +33,20 @@ extension PostgresStore {
     ///
     /// With `only`, just those sources are claimed: a replica polls only what its own configuration names (with
     /// its own endpoint and credentials); a source is enabled while any live replica names it (`heartbeatSources`).
+    /// `now` replaces the database clock (tests that drive the schedule with a manual clock); nil in production.
     package func claimDueSources(
-        owner: String, limit: Int, leaseSeconds: Double = 120, only: [SourceID]? = nil
+        owner: String, limit: Int, leaseSeconds: Double = 120, only: [SourceID]? = nil, now: Date? = nil
     ) async throws(PostgresError) -> [SourceClaim] {
         let keys = only?.map(\.description)
         let rows = try await pool.query("""
             UPDATE sources AS s
             SET next_poll_at = CASE
-                    WHEN s.next_poll_at > now() THEN s.next_poll_at
-                    WHEN s.next_poll_at + make_interval(secs => s.poll_interval_seconds) > now()
+                    WHEN s.next_poll_at > coalesce(\(now)::timestamptz, now()) THEN s.next_poll_at
+                    WHEN s.next_poll_at + make_interval(secs => s.poll_interval_seconds) > coalesce(\(now)::timestamptz, now())
                     THEN s.next_poll_at + make_interval(secs => s.poll_interval_seconds)
-                    ELSE now() + make_interval(secs => s.poll_interval_seconds) END,
-                lease_owner = \(owner), lease_until = now() + make_interval(secs => \(leaseSeconds))
-            FROM (SELECT id FROM sources WHERE enabled AND (next_poll_at <= now() OR lease_until < now())
+                    ELSE coalesce(\(now)::timestamptz, now()) + make_interval(secs => s.poll_interval_seconds) END,
+                lease_owner = \(owner), lease_until = coalesce(\(now)::timestamptz, now()) + make_interval(secs => \(leaseSeconds))
+            FROM (SELECT id FROM sources WHERE enabled AND (next_poll_at <= coalesce(\(now)::timestamptz, now()) OR lease_until < coalesce(\(now)::timestamptz, now()))
                   AND (\(keys)::text[] IS NULL OR provider || ':' || account || ':' || region = ANY(\(keys)::text[]))
                   ORDER BY least(next_poll_at, lease_until) LIMIT \(limit) FOR UPDATE SKIP LOCKED) AS due
             WHERE s.id = due.id
@@ -69,11 +70,11 @@ extension PostgresStore {
     }
 
     /// When the earliest enabled source (of `only`, when given) is due, by the database clock, and the database's now.
-    package func nextDue(only: [SourceID]? = nil) async throws(PostgresError) -> (next: Date?, now: Date) {
+    package func nextDue(only: [SourceID]? = nil, now: Date? = nil) async throws(PostgresError) -> (next: Date?, now: Date) {
         let keys = only?.map(\.description)
         let rows = try await pool.query("""
             SELECT (SELECT min(least(next_poll_at, lease_until)) FROM sources WHERE enabled
-                    AND (\(keys)::text[] IS NULL OR provider || ':' || account || ':' || region = ANY(\(keys)::text[]))), now()
+                    AND (\(keys)::text[] IS NULL OR provider || ':' || account || ':' || region = ANY(\(keys)::text[]))), coalesce(\(now)::timestamptz, now())
             """, idempotent: true)
         return try rows[0].decode((Date?, Date).self)
     }

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import TPGWCore
+import TPGWTestSupport
 @testable import TPGWGateway
 
 /// What the view store rebuilds after which change: one source after its poll or purchase or when another replica
@@ -61,6 +62,37 @@ import TPGWCore
         #expect(h.store.due(versions: h.versions.withLock { $0 }, now: Self.now.addingTimeInterval(601)) == nil, "every segment is past its age")
         h.store.invalidate()
         #expect(h.store.due(versions: h.versions.withLock { $0 }, now: Self.now.addingTimeInterval(1)) == nil)
+    }
+
+    /// The refresher is a service on a clock: another replica's change is found at the next probe tick, which a test
+    /// brings by advancing a manual clock (no real-time wait); a local invalidation needs no tick.
+    @Test func theRefresher_probesOnItsClock_andRebuildsWhatMoved() async throws {
+        let h = ViewStoreHarness()
+        let clock = ManualClock()
+        let shutdown = ShutdownSignal()
+        let run = Task { await h.store.run(until: shutdown, clock: clock, probeInterval: .seconds(2)) }
+        h.store.invalidate()
+        try await Self.waitUntil { h.loads.withLock { $0.count } == 1 }
+        try await Self.waitUntil { clock.sleeperCount >= 1 }
+        h.versions.withLock { $0[Self.sources[2]] = "2" }
+        #expect(h.loads.withLock { $0.count } == 1, "nothing is probed before the tick")
+        clock.advance(by: .seconds(2))
+        try await Self.waitUntil { h.loads.withLock { $0.count } == 2 }
+        #expect(h.loads.withLock { $0 }.last! == [Self.sources[2]])
+        h.store.invalidate(source: Self.sources[0])
+        try await Self.waitUntil { h.loads.withLock { $0.count } == 3 }
+        #expect(h.loads.withLock { $0 }.last! == [Self.sources[0]])
+        shutdown.trigger()
+        await run.value
+    }
+
+    /// Waits for another task's work (no timing asserted), checking every 5 ms, for at most 30 s.
+    static func waitUntil(_ condition: () throws -> Bool) async throws {
+        for _ in 0..<6000 {
+            if try condition() { return }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        Issue.record("condition not met within 30 s")
     }
 
     @Test func whileTheDatabaseIsUnavailable_liveThrowsUnavailable_untilAProbeSucceeds() async throws {

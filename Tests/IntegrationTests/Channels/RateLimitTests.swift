@@ -41,24 +41,4 @@ import Testing
         var limiter = SlidingWindowLimiter(format: .json)
         for _ in 0..<1000 { do { let ok = limiter.tryAcquire(now: F.now); #expect(ok) } }
     }
-
-    /// 25 events in 25 s on a DingTalk robot: 20 go out one by one, the other 5 wait and leave as one digest.
-    @Test func digestFolder_foldsWhatWaitsIntoOneDelivery() {
-        var folder = DigestFolder(format: .dingtalk)
-        var deliveries: [[AlertEvent]] = []
-        for i in 0..<25 {
-            let out = folder.submit(ChannelFixtures.event(), now: F.now + Double(i))
-            if !out.isEmpty { deliveries.append(out) }
-        }
-        #expect(deliveries.count == 20)
-        #expect(folder.waiting.count == 5)
-        let wake = folder.nextRelease(now: F.now + 25)
-        #expect(wake == F.now + 60)
-        do { let out = folder.release(now: F.now + 59); #expect(out.isEmpty) }
-        let digest = folder.release(now: F.now + 60)
-        #expect(digest.count == 5)
-        #expect(folder.nextRelease(now: F.now + 60) == nil)
-        let r = ChannelFormatter.makeRequest(events: digest, settings: F.settings(.dingtalk), deliveryID: "d", now: F.now + 60)
-        #expect(String(decoding: r.body, as: UTF8.self).contains("[bj runway] 5 firing, 0 resolved"))
-    }
 }

@@ -39,13 +39,15 @@ struct PollerHarness {
     }
 
     func poller(
-        _ store: PostgresStore, replica: String = "r1", tick: Duration = .milliseconds(100),
-        onPolled: @escaping @Sendable (PollWriteResult) async -> Void = { _ in }
+        _ store: PostgresStore, replica: String = "r1", tick: Duration = .milliseconds(100), maxConcurrentSources: Int = 4,
+        now: (@Sendable () -> Date)? = nil, onPolled: @escaping @Sendable (PollWriteResult) async -> Void = { _ in }
     ) -> UsagePoller {
-        UsagePoller(
-            store: store, reader: reader,
-            configuration: .init(replicaID: replica, maxConcurrentSources: 4, tick: tick, jitter: 0, leaseSeconds: 1.5),
-            logger: TestDatabase.testLogger("test.poller"), onPolled: onPolled)
+        var configuration = UsagePoller.Configuration(replicaID: replica, maxConcurrentSources: maxConcurrentSources, tick: tick, jitter: 0, leaseSeconds: 1.5)
+        // A manual `now` drives the schedule too (claims, leases, what is due), instead of the database clock.
+        configuration.databaseClock = now == nil
+        return UsagePoller(
+            store: store, reader: reader, configuration: configuration, logger: TestDatabase.testLogger("test.poller"),
+            now: now ?? { Date() }, onPolled: onPolled)
     }
 
     func stop() async {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TPGWTestSupport
 import TPGWBCE
 import TPGWCore
 import TPGWStore
@@ -11,7 +12,7 @@ import TPGWStore
         try await TestDatabase.with { db in
             try await PollerHarness.with(db: db, regions: ["bj", "gz"], packages: 45, maxKeysCap: 20) { h in
                 let polled = LockedValue<[SourceID]>([])
-                let poller = h.poller(db.store) { result in polled.withLock { $0.append(result.source) } }
+                let poller = h.poller(db.store, onPolled: { result in polled.withLock { $0.append(result.source) } })
                 let outcomes = await poller.refresh(nil)
                 #expect(outcomes.count == 2)
                 #expect(outcomes.values.allSatisfy { $0.isOK })
@@ -106,12 +107,19 @@ import TPGWStore
     @Test func crashedReplicasClaim_isTakenOverWhenLeaseRunsOut() async throws {
         try await TestDatabase.with { db in
             try await PollerHarness.with(db: db, regions: ["bj", "gz"], interval: 3600) { h in
-                let claimed = try await db.store.claimDueSources(owner: "crashed", limit: 10, leaseSeconds: 1)
-                #expect(claimed.count == 2)
+                // The schedule runs on a manual clock: no wall-clock wait, whatever the load.
+                let clock = ManualClock()
                 let crashedAt = Date()
-                let run = Task { await h.poller(db.store, replica: "survivor").run(until: ShutdownSignal(), clock: ContinuousClock()) }
-                try await Task.sleep(for: .seconds(2.5))
-                run.cancel()
+                let claimed = try await db.store.claimDueSources(owner: "crashed", limit: 10, leaseSeconds: 1, now: crashedAt)
+                #expect(claimed.count == 2)
+                let shutdown = ShutdownSignal()
+                let poller = h.poller(db.store, replica: "survivor", now: { clock.date(from: crashedAt) })
+                let run = Task { await poller.run(until: shutdown, clock: clock) }
+                await clock.waitForSleepers(1)
+                #expect(try await db.store.pollRuns().isEmpty, "nothing is taken while the lease holds")
+                clock.advance(by: .seconds(2))  // past the crashed replica's 1 s lease
+                try await Self.waitUntil { try await db.store.pollRuns().count >= 2 }
+                shutdown.trigger()
                 await run.value
                 let runs = try await db.store.pollRuns()
                 #expect(Set(runs.map(\.source)) == Set(h.sources.map(\.id)))
@@ -120,5 +128,14 @@ import TPGWStore
                 #expect(runs.count == 2)
             }
         }
+    }
+    /// Waits for what other tasks are doing (a poll in flight), checking every 10 ms, for at most 30 s: no timing is
+    /// asserted, so load only makes it slower.
+    static func waitUntil(_ condition: () async throws -> Bool) async throws {
+        for _ in 0..<3000 {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("condition not met within 30 s")
     }
 }

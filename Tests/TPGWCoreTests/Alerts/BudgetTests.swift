@@ -22,6 +22,19 @@ import Testing
         #expect(b.rules.map(\.kind) == AlertRule.Kind.allCases)
     }
 
+    @Test func confidence_defaultsToNinetyPercent_andRoundTripsWhenGiven() throws {
+        let b = try Budget.decodeValidated(from: Data(#"""
+            {"name":"x","rules":[{"kind":"exhaustion","withinHours":24},{"kind":"coverageGap","withinHours":12,"confidence":0.5},
+            {"kind":"expiryWaste","withinDays":7,"unusedRatioAbove":0.3,"confidence":0.99}]}
+            """#.utf8))
+        #expect(b.rules == [
+            .exhaustion(withinHours: 24, per: .package, confidence: 0.9), .coverageGap(withinHours: 12, confidence: 0.5),
+            .expiryWaste(withinDays: 7, unusedBytesAbove: nil, unusedRatioAbove: 0.3, confidence: 0.99),
+        ])
+        let again = try JSONDecoder().decode(Budget.self, from: try JSONEncoder().encode(b))
+        #expect(again == b)
+    }
+
     @Test func encodeThenDecode_roundTrips() throws {
         let b = try Budget.decodeValidated(from: Data(Self.productExample.utf8))
         let again = try JSONDecoder().decode(Budget.self, from: try JSONEncoder().encode(b))
@@ -43,6 +56,10 @@ import Testing
         (#"{"name":"x","rules":[{"kind":"exhaustion","withinHours":-1}]}"#, "rules[0].withinHours"),
         (#"{"name":"x","rules":[{"kind":"expiryWaste","withinDays":7,"unusedRatioAbove":1}]}"#, "rules[0].unusedRatioAbove"),
         (#"{"name":"x","rules":[{"kind":"sourceStale","afterMinutes":0}]}"#, "rules[0].afterMinutes"),
+        (#"{"name":"x","rules":[{"kind":"exhaustion","withinHours":24,"confidence":0.3}]}"#, "rules[0].confidence"),
+        (#"{"name":"x","rules":[{"kind":"coverageGap","withinHours":24,"confidence":1}]}"#, "rules[0].confidence"),
+        (#"{"name":"x","rules":[{"kind":"expiryWaste","withinDays":7,"confidence":0.995}]}"#, "rules[0].confidence"),
+        (#"{"name":"x","rules":[{"kind":"usedRatio","thresholds":[0.5],"confidence":0.9}]}"#, "rules[0].confidence"),
         (#"{"name":" ","rules":[{"kind":"statusChange"}]}"#, "name"),
         (#"{"name":"x","rules":[{"kind":"statusChange"}],"repeatIntervalHours":0}"#, "repeatIntervalHours"),
         (#"{"name":"x","rules":[{"kind":"statusChange"}],"channels":["a","a"]}"#, "channels"),

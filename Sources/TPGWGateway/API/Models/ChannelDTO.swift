@@ -1,5 +1,6 @@
 import Foundation
 import TPGWCore
+import TPGWHTTPClient
 import TPGWStore
 
 /// A channel as the API shows it: the URL redacted (scheme, host, path), the secret only as `hasSecret`.
@@ -11,7 +12,7 @@ struct ChannelDTO: Encodable, Sendable {
         try c.encode(record.id, forKey: .id)
         try c.encode(record.name, forKey: .name)
         try c.encode(record.format, forKey: .format)
-        try c.encode(OutgoingRequest.redact(record.url), forKey: .url)
+        try c.encode(RedactedURL.redact(record.url), forKey: .url)
         try c.encode(record.secret?.isEmpty == false, forKey: .hasSecret)
         try c.encode(record.language, forKey: .language)
         try c.encode(RFC3339.format(record.createdAt), forKey: .createdAt)

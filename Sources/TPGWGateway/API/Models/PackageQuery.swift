@@ -2,19 +2,19 @@ import Foundation
 import TPGWCore
 
 /// The validated filters, sort and paging of `GET /v1/packages`.
-struct PackageQuery: Sendable, Equatable {
-    typealias SortField = PackageSortField
+package struct PackageQuery: Sendable, Equatable {
+    package typealias SortField = PackageSortField
 
     var provider: String?
     var account: String?
     var region: String?
-    var status: PackageStatus?
+    package var status: PackageStatus?
     var policy: PackagePolicy?
     var expiresBefore: Date?
     var minUsedRatio: Double?
-    var sort: SortField = .expiresAt
-    var descending = false
-    var limit = 100
+    package var sort: SortField = .expiresAt
+    package var descending = false
+    package var limit = 100
     var cursor: PageCursor?
 
     static let parameters: Set<String> = ["provider", "account", "region", "status", "policy", "expiresBefore", "minUsedRatio", "sort", "limit", "cursor"]
@@ -104,5 +104,15 @@ struct PackageQuery: Sendable, Equatable {
                 guard let value = Double(c.sortValue), let key = PackageKey(c.lastKey) else { return nil }
                 return PackageSelection.Position(value: value, key: key)
             })
+    }
+}
+
+extension PackageQuery {
+    /// The default query; the benchmark sets sort, direction, status and limit.
+    package init(selecting status: PackageStatus?, sort: SortField = .expiresAt, descending: Bool = false, limit: Int = 100) {
+        self.status = status
+        self.sort = sort
+        self.descending = descending
+        self.limit = limit
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import TPGWCore
+import TPGWCrypto
 import TPGWHTTP
 import TPGWStore
 
@@ -92,5 +93,5 @@ struct BudgetRoutes: Sendable {
     static func notFound(_ id: String) -> AppError { AppError(.notFound, "no budget \(id.prefix(100))") }
 
     /// `bud_` + 16 random hex digits.
-    static func newID() -> String { "bud_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased() }
+    static func newID() -> String { "bud_" + Crypto.randomHex(bytes: 8) }
 }

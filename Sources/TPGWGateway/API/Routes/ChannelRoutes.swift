@@ -1,5 +1,6 @@
 import Foundation
 import TPGWCore
+import TPGWCrypto
 import TPGWHTTP
 import TPGWStore
 
@@ -95,5 +96,5 @@ struct ChannelRoutes: Sendable {
     static func notFound(_ id: String) -> AppError { AppError(.notFound, "no channel \(id.prefix(100))") }
 
     /// `chn_` + 16 random hex digits.
-    static func newID() -> String { "chn_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased() }
+    static func newID() -> String { "chn_" + Crypto.randomHex(bytes: 8) }
 }

@@ -144,7 +144,9 @@ extension PurchaseRequest {
 
     /// The normalised request as JSON, for the ledger and audit trail.
     var json: String {
-        "{\"account\":\(JSONString.quote(account)),\"region\":\(JSONString.quote(region)),\"reservationLength\":\(reservationLength),"
-            + "\"capacity\":\(JSONString.quote(capacity)),\"policy\":\(JSONString.quote(policy.rawValue)),\"lineType\":\(JSONString.quote(lineType))}"
+        OrderedJSON.object([
+            ("account", .string(account)), ("region", .string(region)), ("reservationLength", .integer(Int64(reservationLength))),
+            ("capacity", .string(capacity)), ("policy", .string(policy.rawValue)), ("lineType", .string(lineType)),
+        ]).rendered
     }
 }

@@ -8,7 +8,7 @@ import TPGWCore
 /// with its resolve time; a one-shot status change with one hour.
 package enum AlertmanagerChannel {
     static func request(events: [AlertEvent], settings: ChannelSettings, now: Date) -> OutgoingRequest {
-        var alerts: [PayloadJSON] = []
+        var alerts: [OrderedJSON] = []
         for e in events {
             let a = e.alert
             let current = severity(a)
@@ -24,12 +24,12 @@ package enum AlertmanagerChannel {
                 alerts.append(alert(e, severity: sev, endsAt: ends, settings: settings))
             }
         }
-        return OutgoingRequest(url: endpoint(settings.url), headers: [ChannelFormatter.jsonContentType], body: PayloadJSON.array(alerts).bytes)
+        return OutgoingRequest(url: endpoint(settings.url), headers: [ChannelFormatter.jsonContentType], body: OrderedJSON.array(alerts).bytes)
     }
 
-    private static func alert(_ e: AlertEvent, severity: String, endsAt: Date, settings: ChannelSettings) -> PayloadJSON {
+    private static func alert(_ e: AlertEvent, severity: String, endsAt: Date, settings: ChannelSettings) -> OrderedJSON {
         let a = e.alert
-        var fields: [(String, PayloadJSON)] = [
+        var fields: [(String, OrderedJSON)] = [
             ("labels", .object(labels(a, severity: severity).map { ($0.0, .string($0.1)) })),
             ("annotations", .object(annotations(e, settings).map { ($0.0, .string($0.1)) })),
             ("startsAt", .string(RFC3339.format(a.startedAt))),

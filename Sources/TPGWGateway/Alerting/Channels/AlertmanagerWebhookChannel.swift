@@ -8,7 +8,7 @@ package enum AlertmanagerWebhookChannel {
         let perAlert = events.map { e in
             (e, AlertmanagerChannel.labels(e.alert), AlertmanagerChannel.annotations(e, settings))
         }
-        let alerts: [PayloadJSON] = perAlert.map { e, labels, annotations in
+        let alerts: [OrderedJSON] = perAlert.map { e, labels, annotations in
             .object([
                 ("status", .string(e.kind == .resolved ? "resolved" : "firing")),
                 ("labels", object(labels)),
@@ -22,7 +22,7 @@ package enum AlertmanagerWebhookChannel {
         }
         let budgets = Set(events.map(\.alert.budgetName))
         let groupLabels: [(String, String)] = budgets.count == 1 ? [("budget", budgets.first ?? "")] : []
-        let body = PayloadJSON.object([
+        let body = OrderedJSON.object([
             ("version", .string("4")),
             ("groupKey", .string("{}:{" + groupLabels.map { "\($0.0)=\(JSONString.quote($0.1))" }.joined(separator: ",") + "}")),
             ("truncatedAlerts", .integer(0)),
@@ -37,7 +37,7 @@ package enum AlertmanagerWebhookChannel {
         return OutgoingRequest(url: settings.url, headers: [ChannelFormatter.jsonContentType], body: body.bytes)
     }
 
-    static func object(_ pairs: [(String, String)]) -> PayloadJSON {
+    static func object(_ pairs: [(String, String)]) -> OrderedJSON {
         .object(pairs.map { ($0.0, .string($0.1)) })
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TPGWHTTPClient
 
 /// What a formatter needs to know about a channel. `description` never shows the secret or the URL's query.
 package struct ChannelSettings: Sendable, Equatable, CustomStringConvertible {
@@ -34,6 +35,6 @@ package struct ChannelSettings: Sendable, Equatable, CustomStringConvertible {
     var signingSecret: String? { secret.flatMap { $0.isEmpty ? nil : $0 } }
 
     package var description: String {
-        "ChannelSettings(format: \(format.rawValue), url: \(OutgoingRequest.redact(url)), secret: \(signingSecret == nil ? "none" : "***"), language: \(language.rawValue))"
+        "ChannelSettings(format: \(format.rawValue), url: \(RedactedURL.redact(url)), secret: \(signingSecret == nil ? "none" : "***"), language: \(language.rawValue))"
     }
 }

@@ -7,7 +7,7 @@ import TPGWCrypto
 package enum DingTalkChannel {
     static func request(_ message: AlertMessage, settings: ChannelSettings, now: Date) -> OutgoingRequest {
         let zh = settings.language == .zh
-        let body = PayloadJSON.object([
+        let body = OrderedJSON.object([
             ("msgtype", .string("markdown")),
             ("markdown", .object([
                 ("title", .string(message.title)),
@@ -17,7 +17,7 @@ package enum DingTalkChannel {
         var url = settings.url
         if let secret = settings.signingSecret {
             let timestamp = String(Int64((now.timeIntervalSince1970 * 1000).rounded(.down)))
-            url = PercentEncoding.appendQuery(url, [("timestamp", timestamp), ("sign", sign(secret: secret, timestamp: timestamp))])
+            url = PercentCoding.appendingQuery(url, [("timestamp", timestamp), ("sign", sign(secret: secret, timestamp: timestamp))])
         }
         return OutgoingRequest(url: url, headers: [ChannelFormatter.jsonContentType], body: body.bytes)
     }

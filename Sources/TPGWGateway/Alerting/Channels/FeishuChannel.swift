@@ -15,7 +15,7 @@ package enum FeishuChannel {
             }
         var lines = message.lines.map { "- " + $0 }.joined(separator: "\n")
         if let link = message.link { lines += "\n[\(zh ? "查看详情" : "Open in tpgw")](\(link))" }
-        var fields: [(String, PayloadJSON)] = []
+        var fields: [(String, OrderedJSON)] = []
         if let secret = settings.signingSecret {
             let timestamp = String(Int64(now.timeIntervalSince1970.rounded(.down)))
             fields += [("timestamp", .string(timestamp)), ("sign", .string(sign(secret: secret, timestamp: timestamp)))]
@@ -31,7 +31,7 @@ package enum FeishuChannel {
                 ("elements", .array([.object([("tag", .string("markdown")), ("content", .string(lines))])])),
             ])),
         ]
-        return OutgoingRequest(url: settings.url, headers: [ChannelFormatter.jsonContentType], body: PayloadJSON.object(fields).bytes)
+        return OutgoingRequest(url: settings.url, headers: [ChannelFormatter.jsonContentType], body: OrderedJSON.object(fields).bytes)
     }
 
     /// base64(HMAC-SHA256 keyed by "<timestamp>\n<secret>" over an empty message).

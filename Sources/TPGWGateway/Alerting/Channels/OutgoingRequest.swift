@@ -29,10 +29,8 @@ package struct OutgoingRequest: Sendable, Equatable, CustomStringConvertible {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
 
-    package var redactedURL: String { Self.redact(url) }
-
     /// Scheme, host and port only (``RedactedURL``): tokens live in paths and queries.
-    package static func redact(_ url: String) -> String { RedactedURL.redact(url) }
+    package var redactedURL: String { RedactedURL.redact(url) }
 
     /// Method, redacted URL, header names and body size; no secrets.
     package var description: String {

@@ -6,7 +6,7 @@ package enum SlackChannel {
     static func request(_ message: AlertMessage, settings: ChannelSettings) -> OutgoingRequest {
         let zh = settings.language == .zh
         let lines = message.lines.map { "• " + escape($0) }.joined(separator: "\n")
-        var blocks: [PayloadJSON] = [
+        var blocks: [OrderedJSON] = [
             .object([("type", .string("header")), ("text", .object([("type", .string("plain_text")), ("text", .string(String(message.title.prefix(150))))]))]),
             .object([("type", .string("section")), ("text", .object([("type", .string("mrkdwn")), ("text", .string(String(lines.prefix(3000))))]))]),
         ]
@@ -17,7 +17,7 @@ package enum SlackChannel {
                 ("elements", .array([.object([("type", .string("mrkdwn")), ("text", .string("<\(link)|\(label)>"))])])),
             ]))
         }
-        let body = PayloadJSON.object([
+        let body = OrderedJSON.object([
             ("text", .string(escape(([message.title] + message.lines).joined(separator: "\n")))),
             ("blocks", .array(blocks)),
         ])

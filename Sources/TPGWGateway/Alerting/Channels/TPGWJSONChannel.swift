@@ -10,10 +10,8 @@ package enum TPGWJSONChannel {
     static func request(
         _ message: AlertMessage, events: [AlertEvent], settings: ChannelSettings, deliveryID: String, now: Date
     ) -> OutgoingRequest {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let alerts: [PayloadJSON] = events.map { e in
-            let state = (try? encoder.encode(e.alert)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+        let alerts: [OrderedJSON] = events.map { e in
+            let state = String(decoding: APIJSON.encode(e.alert), as: UTF8.self)
             return .object([
                 ("event", .string(e.kind.rawValue)),
                 ("at", .string(RFC3339.format(e.at))),
@@ -21,7 +19,7 @@ package enum TPGWJSONChannel {
                 ("alert", .raw(state)),
             ])
         }
-        let body = PayloadJSON.object([
+        let body = OrderedJSON.object([
             ("version", .string("1")),
             ("deliveryId", .string(deliveryID)),
             ("event", .string(events.count == 1 ? events[0].kind.rawValue : "digest")),

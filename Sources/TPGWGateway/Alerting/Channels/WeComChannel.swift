@@ -8,7 +8,7 @@ package enum WeComChannel {
     static func request(_ message: AlertMessage, settings: ChannelSettings) -> OutgoingRequest {
         let zh = settings.language == .zh
         let content = truncate(message.markdown(linkLabel: zh ? "查看详情" : "Open in tpgw"), maxBytes: maxContentBytes)
-        let body = PayloadJSON.object([
+        let body = OrderedJSON.object([
             ("msgtype", .string("markdown")),
             ("markdown", .object([("content", .string(content))])),
         ])

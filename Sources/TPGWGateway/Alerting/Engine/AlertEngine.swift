@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import TPGWCore
+import TPGWCrypto
 import TPGWStore
 
 /// Evaluates every budget over the current inputs and writes alert transitions together with their outbox rows,
@@ -30,7 +31,7 @@ final class AlertEngine: Sendable {
     private let onFiring: (@Sendable ([AlertState]) -> Void)?
     private let cache = Mutex(Cache())
     /// Serialises passes inside this process (the database lock serialises replicas).
-    private let running = AsyncGate()
+    private let running = KeyedConcurrencyLimiter(limit: 1)
 
     /// - Parameter inputs: the current packages, forecasts, pools and sources (from the view); nil while there is
     ///   nothing trustworthy to evaluate (no view built yet), so an empty view never resolves every alert.
@@ -47,7 +48,7 @@ final class AlertEngine: Sendable {
     /// One pass at `now`: evaluate, step, and commit state changes with their deliveries.
     @discardableResult
     func evaluate(now: Date) async throws -> Report {
-        try await running.withLock { try await self.pass(now: now) }
+        try await running.withPermit("pass") { try await self.pass(now: now) }
     }
 
     private func pass(now: Date) async throws -> Report {
@@ -159,6 +160,6 @@ final class AlertEngine: Sendable {
 
     /// `dl_` + 24 random hex digits.
     static func newDeliveryID() -> String {
-        "dl_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(24).lowercased()
+        "dl_" + Crypto.randomHex(bytes: 12)
     }
 }

@@ -28,7 +28,7 @@ struct AlertInputs: Sendable {
             for (i, p) in segment.packages.enumerated() { forecasts[p.key] = segment.forecasts[i] }
         }
         var pools: [SourceID: PoolForecast] = [:]
-        for pool in view.pools { pools[pool.source] = pool }
+        for pool in view.pools where !pool.unknown { pools[pool.source] = pool }  // no inventory, no pool rule
         let sources = view.sources.map {
             AlertSourceHealth(source: $0.id, lastSuccessAt: $0.lastSuccessAt, watchedSince: watchedSince[$0.id] ?? $0.lastAttemptAt ?? now)
         }

@@ -14,6 +14,12 @@ package struct BCESourceReader: SourceReader {
         self.credentials = credentials
     }
 
+    /// The BCE client's own breaker for the source.
+    package func breakerOpen(_ source: SourceID, now: Date) -> Bool {
+        if case .open(let until) = client.breakerState(source) { return until > now }
+        return false
+    }
+
     package func read(_ source: SourceConfig) async -> SourceRead {
         guard let creds = credentials[source.id.account] else {
             return SourceRead(

@@ -5,6 +5,13 @@ import TPGWStore
 /// Reads every package of one source upstream. The poller's only view of the provider.
 package protocol SourceReader: Sendable {
     func read(_ source: SourceConfig) async -> SourceRead
+    /// Whether this replica's circuit breaker for `source` is open at `now` (reads are skipped until it half-opens).
+    func breakerOpen(_ source: SourceID, now: Date) -> Bool
+}
+
+extension SourceReader {
+    /// A reader without a breaker.
+    package func breakerOpen(_ source: SourceID, now: Date) -> Bool { false }
 }
 
 /// The outcome of reading one source: all its packages, or a user-safe error.

@@ -54,6 +54,10 @@ package struct ProviderSourceReader: SourceReader {
         self.readers = readers
     }
 
+    package func breakerOpen(_ source: SourceID, now: Date) -> Bool {
+        readers[source.provider]?.breakerOpen(source, now: now) ?? false
+    }
+
     package func read(_ source: SourceConfig) async -> SourceRead {
         guard let reader = readers[source.id.provider] else {
             return SourceRead(

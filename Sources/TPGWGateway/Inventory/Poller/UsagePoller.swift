@@ -39,6 +39,9 @@ package final class UsagePoller: Sendable {
         package var heartbeatInterval: TimeInterval
         /// How long a claim keeps a source enabled without renewal (default 180 s: three missed heartbeats).
         package var claimLiveFor: TimeInterval
+        /// What decides which sources are due and when leases run out: the database clock (true, the default: replicas'
+        /// clocks need not agree), or the poller's `now` (tests driving the schedule with a manual clock).
+        package var databaseClock = true
 
         package init(
             replicaID: String,
@@ -149,7 +152,8 @@ package final class UsagePoller: Sendable {
                 if free > 0 {
                     do {
                         let claims = try await store.claimDueSources(
-                            owner: configuration.replicaID, limit: free, leaseSeconds: configuration.leaseSeconds, only: configuredIDs)
+                            owner: configuration.replicaID, limit: free, leaseSeconds: configuration.leaseSeconds, only: configuredIDs,
+                            now: scheduleNow)
                         lastClaimError = nil
                         for claim in claims {
                             inFlight.add(1, ordering: .relaxed)
@@ -266,11 +270,14 @@ package final class UsagePoller: Sendable {
 
     /// Until the next source is due by the database clock, capped at `tick`, at least 20 ms.
     private func nextWait() async -> Duration {
-        guard let (next, dbNow) = try? await store.nextDue(only: configuredIDs), let next else { return configuration.tick }
+        guard let (next, dbNow) = try? await store.nextDue(only: configuredIDs, now: scheduleNow), let next else { return configuration.tick }
         let seconds = next.timeIntervalSince(dbNow)
         let wait = Duration.milliseconds(Int64(saturating: max(0.02, seconds) * 1000))
         return min(wait, configuration.tick)
     }
+
+    /// The time the schedule is read at: nil for the database clock.
+    private var scheduleNow: Date? { configuration.databaseClock ? nil : now() }
 
     private func noteFailure(_ source: SourceID, _ text: String, log: Logger, message: String = "Poll failed") {
         let changed = lastLogged.withLock { seen in

@@ -9,36 +9,36 @@ import TPGWCore
 /// Requests read an immutable view, so they never wait on upstream or on the database. A change of one source
 /// replaces that source's segment (``replacing(_:sources:now:)``); summaries merge the segments' totals and pages
 /// merge their sort orders, so neither walks every package.
-struct GatewayView: Sendable {
+package struct GatewayView: Sendable {
     /// What a view (or some of its segments) is built from, all read from the store.
-    struct Input: Sendable {
-        var packages: [PackageState]
+    package struct Input: Sendable {
+        package var packages: [PackageState]
         /// Snapshots of the trailing forecast window, per package.
         var history: [PackageKey: [Snapshot]]
-        var sources: [SourceStatus]
+        package var sources: [SourceStatus]
         /// The store's version per source when it was read.
         var versions: [SourceID: String] = [:]
     }
 
     let generatedAt: Date
     /// In source order.
-    let segments: [ViewSegment]
+    package let segments: [ViewSegment]
     private let segmentIndex: [SourceID: Int]
     let sources: [SourceStatus]
     /// The pools of configured sources and of sources with active packages, in source order.
     let pools: [PoolForecast]
-    let packageCount: Int
+    package let packageCount: Int
     /// What readers derive from this view, made once per view.
     let memo: ViewMemo
 
     /// Builds every segment from `input`. Pure: `now` is passed in.
-    static func build(_ input: Input, now: Date, window: TimeInterval = Forecaster.defaultWindow) -> GatewayView {
+    package static func build(_ input: Input, now: Date, window: TimeInterval = Forecaster.defaultWindow) -> GatewayView {
         assemble(segments: segments(input, now: now, window: window), sources: input.sources, now: now)
     }
 
     /// The segments of the sources in `input` (every source with packages, and every listed source), or only of
     /// the sources in `only`.
-    static func segments(_ input: Input, only: Set<SourceID>? = nil, now: Date, window: TimeInterval = Forecaster.defaultWindow) -> [ViewSegment] {
+    package static func segments(_ input: Input, only: Set<SourceID>? = nil, now: Date, window: TimeInterval = Forecaster.defaultWindow) -> [ViewSegment] {
         var bySource: [SourceID: [PackageState]] = [:]
         for p in input.packages { bySource[p.key.source, default: []].append(p) }
         for s in input.sources where bySource[s.id] == nil { bySource[s.id] = [] }
@@ -51,7 +51,7 @@ struct GatewayView: Sendable {
     }
 
     /// This view with `replaced` segments swapped in (new sources added) and `sources` as the health.
-    func replacing(_ replaced: [ViewSegment], sources: [SourceStatus], now: Date) -> GatewayView {
+    package func replacing(_ replaced: [ViewSegment], sources: [SourceStatus], now: Date) -> GatewayView {
         var bySource = Dictionary(uniqueKeysWithValues: segments.map { ($0.source, $0) })
         for segment in replaced { bySource[segment.source] = segment }
         return Self.assemble(segments: bySource.keys.sorted().map { bySource[$0]! }, sources: sources, now: now)
@@ -60,10 +60,14 @@ struct GatewayView: Sendable {
     /// Joins segments into a view: pools now; what readers derive from it, on their first use.
     static func assemble(segments: [ViewSegment], sources: [SourceStatus], now: Date) -> GatewayView {
         let configured = Set(sources.map(\.id))
+        let neverRead = Set(sources.filter { !$0.inventoryKnown }.map(\.id))
         let view = GatewayView(
             generatedAt: now, segments: segments, segmentIndex: Dictionary(uniqueKeysWithValues: segments.enumerated().map { ($1.source, $0) }),
             sources: sources,
-            pools: segments.filter { configured.contains($0.source) || $0.cells.hasActive }.map(\.pool),
+            pools: segments.filter { configured.contains($0.source) || $0.cells.hasActive }.map {
+                // Nothing read yet: the pool is unknown, never an empty pool that "runs empty now".
+                neverRead.contains($0.source) && !$0.cells.hasActive ? PoolForecast.unknown($0.source) : $0.pool
+            },
             packageCount: segments.reduce(0) { $0 + $1.packages.count }, memo: ViewMemo())
         return view
     }

@@ -3,7 +3,7 @@ import Synchronization
 import TPGWCore
 
 /// The orders the view keeps its packages in (one sort order per field and segment).
-enum PackageSortField: String, Sendable, CaseIterable { case expiresAt, exhaustsAt, usedRatio, remainingBytes }
+package enum PackageSortField: String, Sendable, CaseIterable { case expiresAt, exhaustsAt, usedRatio, remainingBytes }
 
 /// Which packages to read from the view, in which order, from where: the read model's own question. The API turns
 /// its query parameters and cursor into one (`PackageQuery.selection`); the view knows nothing of HTTP.

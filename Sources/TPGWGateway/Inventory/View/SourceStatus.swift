@@ -1,8 +1,11 @@
 import Foundation
 import TPGWCore
+import TPGWStore
 
-/// A source as the API shows it: identity, endpoint and poll health.
-struct SourceStatus: Sendable, Equatable, Encodable {
+/// A source's health, derived once (`derive`) from its stored health row and this replica's circuit breaker, and
+/// read as it is by the API (`sources` of `/v1/packages` and `/v1/summary`), the metrics (`tpgw_source_up`), the
+/// status page, the pools (a source never read successfully has an `unknown` pool) and the `sourceStale` rule.
+package struct SourceStatus: Sendable, Equatable, Encodable {
     enum State: String, Sendable, Encodable { case ok, failing, stale, open, pending }
 
     var id: SourceID
@@ -15,19 +18,37 @@ struct SourceStatus: Sendable, Equatable, Encodable {
     var consecutiveFailures: Int
     var latencyMs: Int?
 
-    /// Derives the state: `open` once failures reach the breaker threshold, `failing` after a failed last
-    /// attempt, `stale` when the last success is older than three intervals, `pending` before any attempt.
+    /// Whether the source was ever read successfully: if not, what it holds is unknown (its pool is `unknown`,
+    /// never "empty").
+    var inventoryKnown: Bool { lastSuccessAt != nil }
+
+    /// Up for the metrics: read successfully, and the last attempt did not fail.
+    var up: Bool { inventoryKnown && consecutiveFailures == 0 }
+
+    /// The one derivation of a configured source's status from its stored health (nil: never polled) and whether
+    /// this replica's circuit breaker for it is open.
+    static func derive(_ source: SourceConfig, health h: SourceHealth?, breakerOpen: Bool, now: Date) -> SourceStatus {
+        SourceStatus(
+            id: source.id, endpoint: source.endpoint,
+            state: state(lastSuccessAt: h?.lastSuccessAt, lastAttemptAt: h?.lastAttemptAt, consecutiveFailures: h?.consecutiveFailures ?? 0,
+                         interval: TimeInterval(source.pollIntervalSeconds), breakerOpen: breakerOpen, now: now),
+            lastSuccessAt: h?.lastSuccessAt, lastAttemptAt: h?.lastAttemptAt, lastErrorCode: h?.lastError?.code,
+            lastErrorMessage: h?.lastError?.message, consecutiveFailures: h?.consecutiveFailures ?? 0, latencyMs: h?.latencyMs)
+    }
+
+    /// The state: `pending` before any attempt, `open` while the circuit breaker is open (reads are skipped),
+    /// `failing` after a failed last attempt, `stale` when the last success is older than three intervals, else `ok`.
     /// A successful poll that skipped packages is `ok` (its lastError, code `skippedPackages`, says which).
     static func state(lastSuccessAt: Date?, lastAttemptAt: Date?, consecutiveFailures: Int, interval: TimeInterval,
-                      breakerThreshold: Int = 5, now: Date) -> State {
+                      breakerOpen: Bool, now: Date) -> State {
         guard lastAttemptAt != nil else { return .pending }
-        if consecutiveFailures >= breakerThreshold { return .open }
+        if breakerOpen { return .open }
         if consecutiveFailures > 0 { return .failing }
         if let s = lastSuccessAt, now.timeIntervalSince(s) > 3 * interval { return .stale }
         return .ok
     }
 
-    func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id.provider, forKey: .provider)
         try c.encode(id.account, forKey: .account)

@@ -4,8 +4,8 @@ import TPGWCore
 /// One source's part of the read view: its packages (in key order) with forecasts, its pool, its sort orders and
 /// its summary totals. A poll or purchase rebuilds the segment of the source it touched; the rest of the view is
 /// reused, so a change costs what one source costs, not what every package costs.
-struct ViewSegment: Sendable {
-    let source: SourceID
+package struct ViewSegment: Sendable {
+    package let source: SourceID
     /// When the segment was built (its forecasts are as of then).
     let builtAt: Date
     /// The store's version of the source when it was read (see `PostgresStore.sourceVersions`).

@@ -8,7 +8,7 @@ import TPGWCore
 ///
 /// While the database is unavailable (the last probe or load threw `AppError(.unavailable)`), the view cannot be
 /// kept up to date: `live()` throws that error instead of serving data that silently ages, until a probe succeeds.
-final class ViewStore: Sendable {
+package final class ViewStore: Sendable {
     private struct State {
         var view: GatewayView
         /// Sources to rebuild; `everything` asks for a full load.
@@ -33,7 +33,7 @@ final class ViewStore: Sendable {
     private let rebuildContinuation: AsyncStream<Void>.Continuation
     private let subscribers = Mutex<[UUID: AsyncStream<Void>.Continuation]>([:])
     /// One rebuild at a time, so two rebuilds never interleave their reads and writes of the view.
-    private let rebuilding = AsyncGate()
+    private let rebuilding = KeyedConcurrencyLimiter(limit: 1)
 
     init(load: @escaping Load, probe: @escaping @Sendable () async throws -> [SourceID: String], maxSegmentAge: TimeInterval = 600,
          now: @escaping @Sendable () -> Date = { Date() }, prepare: @escaping @Sendable (GatewayView) -> Void = { _ in }, logger: Logger) {
@@ -48,7 +48,7 @@ final class ViewStore: Sendable {
     }
 
     /// The current view.
-    var current: GatewayView { state.withLock { $0.view } }
+    package var current: GatewayView { state.withLock { $0.view } }
 
     /// The current view for an API answer: throws `AppError(.unavailable)` while the database is unavailable.
     func live() throws(AppError) -> GatewayView {
@@ -75,9 +75,9 @@ final class ViewStore: Sendable {
     }
 
     /// Rebuilds the segments of `sources` (nil: everything) from the database now, and the sources' health.
-    func rebuild(sources: Set<SourceID>? = nil, now: Date? = nil) async throws {
+    package func rebuild(sources: Set<SourceID>? = nil, now: Date? = nil) async throws {
         let now = now ?? self.now()
-        try await rebuilding.withLock {
+        try await rebuilding.withPermit("rebuild") {
             try await trackingAvailability {
                 try await rebuildLocked(sources: sources, versions: try await probe(), now: now)
             }
@@ -88,7 +88,7 @@ final class ViewStore: Sendable {
     /// finished while this one waited is not repeated.
     func rebuildDue(now: Date? = nil) async throws {
         let now = now ?? self.now()
-        try await rebuilding.withLock {
+        try await rebuilding.withPermit("rebuild") {
             try await trackingAvailability {
                 let versions = try await probe()
                 let due = due(versions: versions, now: now)
@@ -177,9 +177,4 @@ final class ViewStore: Sendable {
             group.cancelAll()
         }
     }
-}
-
-extension Duration {
-    /// Whole milliseconds.
-    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }

@@ -1,23 +1,20 @@
-import Foundation
-import TPGWCore
-
-/// A JSON document with ordered object keys, rendered compactly; payload builders use it so bodies are
-/// byte-stable (signatures are computed over the exact bytes sent).
-package indirect enum PayloadJSON: Sendable, Equatable {
+/// A JSON document with ordered object keys, rendered compactly: the one writer of byte-stable JSON (webhook
+/// payloads, whose signatures cover the exact bytes sent; upstream request bodies; problem details).
+package indirect enum OrderedJSON: Sendable, Equatable {
     case string(String)
     case number(Double)
     case integer(Int64)
     case bool(Bool)
     case null
-    case array([PayloadJSON])
-    case object([(String, PayloadJSON)])
+    case array([OrderedJSON])
+    case object([(String, OrderedJSON)])
     /// Already-encoded JSON, inserted verbatim.
     case raw(String)
 
-    package static func == (a: PayloadJSON, b: PayloadJSON) -> Bool { a.rendered == b.rendered }
+    package static func == (a: OrderedJSON, b: OrderedJSON) -> Bool { a.rendered == b.rendered }
 
     /// `.string` for a non-nil value, `.null` otherwise.
-    package static func optional(_ s: String?) -> PayloadJSON { s.map(PayloadJSON.string) ?? .null }
+    package static func optional(_ s: String?) -> OrderedJSON { s.map(OrderedJSON.string) ?? .null }
 
     package var rendered: String {
         var out = ""

@@ -1,7 +1,8 @@
 import Synchronization
 
 /// An async semaphore per key: at most `limit` holders per key at once, FIFO waiters,
-/// cancellable while waiting. Used to cap in-flight requests per upstream source.
+/// cancellable while waiting. The one async wait queue: it caps in-flight requests per upstream source
+/// (`HTTPClient`) and, with a limit of 1, runs the alert engine's passes and the view's rebuilds one at a time.
 package final class KeyedConcurrencyLimiter: Sendable {
     private struct Waiter {
         var id: UInt64

@@ -1,0 +1,144 @@
+import Foundation
+
+/// The forecast demand of one package (or pool) from a start instant: hour by hour for two weeks (level x hour-of-week
+/// profile x trend), then a repeating week with the trend frozen. Evaluates the cumulative demand and its spread at
+/// any offset and finds when a quantile scenario has drawn a given number of bytes. Pure.
+package struct DemandCurve: Sendable {
+    /// Hours stepped one by one; beyond them a week repeats (the trend is not extrapolated further).
+    static let steppedHours = 336
+
+    /// Start instant (seconds since the epoch) and the length of the first, partial hour (in hours).
+    let start: Double
+    let firstFraction: Double
+    /// Cumulative demand and profile units at the end of slot k-1 (index 0 = start), k = 0...steppedHours + 168.
+    private var cum: [Double]
+    private var units: [Double]
+    private var squares: [Double]
+    /// Spread model: log-scale sigma^2 = floor + level + noise / units + (trend se x days)^2.
+    let sigmaFloor2: Double
+    let sigmaLevel2: Double
+    let sigmaNoise2: Double
+    /// Day-to-day variance of the daily level (log scale), 0 when unknown: the noise floor of a horizon of `h` hours is
+    /// this x 24 / h.
+    let sigmaDay2: Double
+    let trendSE: Double
+
+    init(
+        start: Double, rate: (Int64) -> Double, unit: (Int64) -> Double, sigmaFloor2: Double, sigmaLevel2: Double,
+        sigmaNoise2: Double, sigmaDay2: Double, trendSE: Double
+    ) {
+        self.start = start
+        let h0 = BeijingHour.index(start)
+        firstFraction = min(1, max(0, (Double(h0 + 1) * 3600 - start) / 3600))
+        let n = Self.steppedHours + 168
+        var cum = [Double](repeating: 0, count: n + 1)
+        var units = [Double](repeating: 0, count: n + 1)
+        var squares = [Double](repeating: 0, count: n + 1)
+        for k in 0..<n {
+            let h = h0 + Int64(k)
+            let f = k == 0 ? firstFraction : 1
+            let u = max(0, unit(h)) * f
+            cum[k + 1] = cum[k] + max(0, rate(h)) * f
+            units[k + 1] = units[k] + u
+            squares[k + 1] = squares[k] + u * u
+        }
+        self.cum = cum
+        self.units = units
+        self.squares = squares
+        self.sigmaFloor2 = sigmaFloor2
+        self.sigmaLevel2 = sigmaLevel2
+        self.sigmaNoise2 = sigmaNoise2
+        self.sigmaDay2 = sigmaDay2
+        self.trendSE = trendSE
+    }
+
+    /// Hours from `start` to the end of slot k-1.
+    func hours(slot k: Int) -> Double { k == 0 ? 0 : firstFraction + Double(k - 1) }
+
+    /// Cumulative demand and units through slot boundary k (k may exceed the stepped part: weeks repeat).
+    private func value(_ k: Int) -> (cum: Double, effectiveHours: Double) {
+        let s = Self.steppedHours
+        let u: Double
+        let q: Double
+        let c: Double
+        if k <= s + 168 {
+            (c, u, q) = (cum[k], units[k], squares[k])
+        } else {
+            let weeks = Double((k - s) / 168)
+            let rest = (k - s) % 168
+            c = cum[s] + weeks * (cum[s + 168] - cum[s]) + (cum[s + rest] - cum[s])
+            u = units[s] + weeks * (units[s + 168] - units[s]) + (units[s + rest] - units[s])
+            q = squares[s] + weeks * (squares[s + 168] - squares[s]) + (squares[s + rest] - squares[s])
+        }
+        return (c, q > 0 ? u * u / q : 0)
+    }
+
+    /// Log-scale sigma of the cumulative demand over `effectiveHours` independent hours and `hours` hours (capped at 1.5).
+    func sigma(effectiveHours: Double, hours: Double) -> Double {
+        let days = hours / 24
+        let noise = max(sigmaNoise2 / max(effectiveHours, 0.5), sigmaDay2 * 24 / max(hours, 1))
+        let s2 = sigmaFloor2 + sigmaLevel2 + noise + trendSE * trendSE * days * days
+        return min(s2.squareRoot(), 1.5)
+    }
+
+    /// Demand of the scenario z (z > 0: more demand) through slot boundary k.
+    private func scenario(_ k: Int, z: Double) -> Double {
+        let v = value(k)
+        return v.cum * exp(z * sigma(effectiveHours: v.effectiveHours, hours: hours(slot: k)))
+    }
+
+    /// Hours from `start` until scenario z has drawn `bytes`; nil when not within `maxHours`.
+    func hoursUntil(drawn bytes: Double, z: Double, maxHours: Double) -> Double? {
+        guard bytes > 0 else { return 0 }
+        let maxSlot = Int(min(maxHours, 1e6)) + 1
+        var k = 1
+        var previous = 0.0
+        // Hour by hour through the stepped part, then week by week, then hour by hour inside the week found.
+        let stepped = min(Self.steppedHours + 168, maxSlot)
+        while k <= stepped {
+            let v = scenario(k, z: z)
+            if v >= bytes { return interpolate(k, previous, v, bytes) }
+            previous = v
+            k += 1
+        }
+        var weekStart = stepped
+        while weekStart + 168 <= maxSlot {
+            let v = scenario(weekStart + 168, z: z)
+            if v >= bytes { break }
+            weekStart += 168
+        }
+        previous = scenario(weekStart, z: z)
+        k = weekStart + 1
+        while k <= min(weekStart + 168, maxSlot) {
+            let v = scenario(k, z: z)
+            if v >= bytes { return interpolate(k, previous, v, bytes) }
+            previous = v
+            k += 1
+        }
+        return nil
+    }
+
+    private func interpolate(_ k: Int, _ before: Double, _ after: Double, _ bytes: Double) -> Double {
+        let span = hours(slot: k) - hours(slot: k - 1)
+        let f = after > before ? (bytes - before) / (after - before) : 1
+        return hours(slot: k - 1) + span * min(max(f, 0), 1)
+    }
+
+    /// Demand of scenario z through `hours` after `start` (linear inside an hour).
+    func drawn(throughHours h: Double, z: Double) -> Double {
+        guard h > 0 else { return 0 }
+        let capped = min(h, 1e6)
+        let slotEnd = capped <= firstFraction ? 1 : Int((capped - firstFraction).rounded(.up)) + 1
+        let before = scenario(slotEnd - 1, z: z)
+        let after = scenario(slotEnd, z: z)
+        let a = hours(slot: slotEnd - 1)
+        let b = hours(slot: slotEnd)
+        let f = b > a ? (capped - a) / (b - a) : 1
+        return before + (after - before) * min(max(f, 0), 1)
+    }
+
+    /// Average demand per wall-clock hour over the next 24 hours (the median scenario).
+    var dailyAverageRate: Double {
+        drawn(throughHours: 24, z: 0) / 24
+    }
+}

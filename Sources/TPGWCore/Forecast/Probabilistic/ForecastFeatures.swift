@@ -1,0 +1,455 @@
+import Foundation
+
+/// What the probabilistic forecaster keeps per package (or pool), updated incrementally from successive
+/// snapshots so a rebuild never re-reads weeks of rows. About 1 KB: a 168-hour Beijing hour-of-week profile
+/// (Float32), a 36-hour ring of hourly deltas (for change points), 14 daily levels (for the trend) and a few
+/// scalars (level, noise, the open hour).
+///
+/// Model pieces, all exponentially weighted so old weeks fade:
+/// - **Profile**: each hour-of-week holds the hour's traffic relative to the level at the time (α = 0.3 per
+///   week). An hour never seen falls back to the same hour of other days, then to flat.
+/// - **Level**: traffic per unit of profile (deseasonalised), τ = ``levelTau`` hours, restarted at a change point.
+/// - **Noise**: the relative variance of an hour around level × profile (per unit of profile).
+/// - **Change point**: after each closed hour, the last up to 36 hours (since the last change point) are split in
+///   two; among the splits with |z| >= ``changeZ`` and a level ratio outside [1/1.4, 1.4], the one whose two
+///   levels fit the hours best (least squares) restarts the level from the hours after it (a workload that doubled
+///   or stopped is not averaged with last week).
+/// - **Trend**: a log-linear fit over the deseasonalised daily levels since the last change point.
+///
+/// Input is hostile-safe: times that go backwards are ignored, a counter that goes down (reset, correction, a new
+/// package under the key) counts as no traffic, gaps of up to 7 days are spread over their hours by the profile
+/// (without teaching the profile), longer gaps restart the level. All byte arithmetic is saturating or in floating
+/// point; no input traps.
+package struct ForecastFeatures: Sendable, Equatable {
+    package static let profileHours = 168
+    package static let ringHours = 36
+    package static let trendDays = 14
+    /// Level time constant, hours.
+    package static let levelTau: Double = 96
+    package static let longLevelTau: Double = 336
+    static let noiseTau: Double = 168
+    static let profileAlpha: Float = 0.3
+    /// Change-point evidence needed (a z score of the level difference).
+    package static let changeZ: Double = 5
+    static let changeRatio: Double = 1.4
+    /// Spans between two snapshots longer than this are spread over their hours but do not teach the profile.
+    static let observedSpan: Double = 3 * 3600
+    static let maxGapHours: Int64 = 168
+
+    /// Hour-of-week profile (NaN: never seen), then the ring of closed hours' deltas, then the daily levels (NaN: unknown).
+    package private(set) var buffer: [Float]
+    package private(set) var lastUsedBytes: Int64 = 0
+    /// Seconds since the epoch of the last accepted snapshot; nil before the first.
+    package private(set) var lastObservedAt: Double?
+    /// The hour being filled and its bytes so far.
+    package private(set) var openHour: Int64 = 0
+    private var openBytes: Double = 0
+    private var openObserved = true
+    /// Closed hours with observed traffic (the history the forecast rests on).
+    package private(set) var historyHours: Int32 = 0
+    /// Closed hours since the level (re)started.
+    package private(set) var levelHours: Int32 = 0
+    private var sumBytes: Double = 0
+    private var sumShape: Double = 0
+    private var sumShapeSquares: Double = 0
+    /// The same with τ = ``longLevelTau``: noisy traffic (bursts, near-idle) is measured over longer.
+    private var longBytes: Double = 0
+    private var longShape: Double = 0
+    private var longShapeSquares: Double = 0
+    private var noiseVar: Double = 0
+    private var noiseWeight: Double = 0
+    private var robustVar: Double = 0
+    private var profileSum: Double = 0
+    private var profileCount: Int16 = 0
+    private var day: Int64 = .min
+    private var dayBytes: Double = 0
+    private var dayShape: Double = 0
+    private var dayHours: Int8 = 0
+    /// First hour of the current level segment after a detected change (nil: none in the history).
+    package private(set) var changePointHour: Int64?
+
+    package init() {
+        buffer = [Float](repeating: .nan, count: Self.profileHours + Self.ringHours + Self.trendDays)
+        for i in 0..<Self.ringHours { buffer[Self.profileHours + i] = 0 }
+    }
+
+    // MARK: Update
+
+    /// Folds one snapshot in. Snapshots must come in time order; an older or equal time is ignored.
+    package mutating func update(observedUsedBytes used: Int64, at date: Date) {
+        let t = date.timeIntervalSince1970
+        guard t.isFinite, abs(t) < 1e11 else { return }
+        guard let last = lastObservedAt else {
+            lastObservedAt = t
+            lastUsedBytes = used
+            openHour = BeijingHour.index(t)
+            openBytes = 0
+            return
+        }
+        guard t > last else { return }
+        let delta = used > lastUsedBytes ? Double(used.saturatingSubtracting(lastUsedBytes)) : 0
+        lastUsedBytes = used
+        lastObservedAt = t
+        let h1 = BeijingHour.index(t)
+        if h1 == openHour {
+            openBytes += delta
+            return
+        }
+        let gap = h1.saturatingSubtracting(openHour)
+        if gap > Self.maxGapHours {
+            closeOpenHour()
+            restartLevel(at: h1)
+            openHour = h1
+            openBytes = 0
+            openObserved = true
+            return
+        }
+        let observed = t - last <= Self.observedSpan
+        // Spread `delta` over [last, t) by time overlap x profile, so a long span follows the day's shape.
+        let table = observed ? [] : shapeTable()
+        var weights: [Double] = []
+        weights.reserveCapacity(Int(gap) + 1)
+        var total = 0.0
+        for k in 0...gap {
+            let h = openHour + k
+            let start = max(last, Double(h) * 3600)
+            let end = min(t, Double(h + 1) * 3600)
+            let w = max(0, end - start) * (observed ? 1 : max(table[BeijingHour.hourOfWeek(h)], 0.02))
+            weights.append(w)
+            total += w
+        }
+        for k in 0...gap {
+            let share = total > 0 ? delta * weights[Int(k)] / total : delta / Double(gap + 1)
+            if k == gap {
+                openHour = h1
+                openBytes = share
+                openObserved = observed
+            } else {
+                openBytes += share
+                if k > 0 { openObserved = observed }
+                closeOpenHour()
+                openHour += 1
+                openBytes = 0
+            }
+        }
+    }
+
+    /// Closes `openHour` with `openBytes`: noise, profile, level, ring, day, then change-point detection.
+    private mutating func closeOpenHour() {
+        let h = openHour
+        let bytes = openBytes.isFinite ? max(0, openBytes) : 0
+        let how = BeijingHour.hourOfWeek(h)
+        let table = shapeTable()
+        let s = table[how]
+        let level = currentLevel
+        // The first day only sets the level: relative to a level of a few hours, the profile would learn noise.
+        // Nor do the first hours after a restart (a workload back from zero would teach 50x hours).
+        if openObserved, historyHours >= 24, levelHours >= 6, let level, level > 0 {
+            // Noise is learned once the profile has two days behind it (earlier residuals are the profile's own error).
+            // Only hours of a weekday already seen: an unseen weekend would be profile error, not noise.
+            if historyHours >= 72, !buffer[how].isNaN, s > 0.05 || bytes > 0 {
+                // Relative to the hour's expectation (hours far below the average count as a quarter of it).
+                let e = (bytes - s * level) / (level * max(s, 0.25))
+                let v = min(e * e, 25)
+                let a = noiseWeight == 0 ? 1 : max(1 / Self.noiseTau, 1 / (noiseWeight + 1))
+                noiseVar += (v - noiseVar) * a
+                // Winsorised at 3 sigma: what change-point tests use, so a step does not hide itself.
+                let robust = min(v, 9 * max(robustVar, 0.0004))
+                robustVar += (robust - robustVar) * a
+                noiseWeight += 1
+            }
+            let x = Float(min(bytes / level, 50))
+            let old = buffer[how]
+            if old.isNaN {
+                buffer[how] = x
+                profileSum += Double(x)
+                profileCount += 1
+            } else {
+                let new = old + Self.profileAlpha * (x - old)
+                buffer[how] = new
+                profileSum += Double(new - old)
+            }
+        }
+        let beta = exp(-1 / Self.levelTau)
+        // Before any level exists, the first hours teach the level at shape 1.
+        sumBytes = sumBytes * beta + bytes
+        let unit = level == nil ? 1 : s
+        sumShape = sumShape * beta + unit
+        sumShapeSquares = sumShapeSquares * beta * beta + unit * unit
+        let longBeta = exp(-1 / Self.longLevelTau)
+        longBytes = longBytes * longBeta + bytes
+        longShape = longShape * longBeta + unit
+        longShapeSquares = longShapeSquares * longBeta * longBeta + unit * unit
+        levelHours = levelHours &+ 1
+        if openObserved { historyHours = historyHours &+ 1 }
+        buffer[Self.profileHours + Int(((h % 36) + 36) % 36)] = Float(min(bytes, 3e38))
+        let d = BeijingHour.day(h)
+        if d != day {
+            finishDay(next: d)
+        }
+        dayBytes += bytes
+        dayShape += s
+        dayHours &+= 1
+        detectChange(at: h, table: table)
+    }
+
+    /// Pushes the finished Beijing day's deseasonalised level into the trend ring and starts day `next`.
+    private mutating func finishDay(next: Int64) {
+        if day != .min {
+            let value: Float = dayHours >= 20 && dayShape > 2 ? Float(dayBytes / dayShape) : .nan
+            let base = Self.profileHours + Self.ringHours
+            let steps = min(max(1, next.saturatingSubtracting(day)), Int64(Self.trendDays))
+            for _ in 0..<steps {
+                for i in 0..<(Self.trendDays - 1) { buffer[base + i] = buffer[base + i + 1] }
+                buffer[base + Self.trendDays - 1] = .nan
+            }
+            buffer[base + Self.trendDays - Int(steps)] = value
+        }
+        day = next
+        dayBytes = 0
+        dayShape = 0
+        dayHours = 0
+    }
+
+    private mutating func restartLevel(at hour: Int64) {
+        sumBytes = 0
+        sumShape = 0
+        sumShapeSquares = 0
+        longBytes = 0
+        longShape = 0
+        longShapeSquares = 0
+        levelHours = 0
+        changePointHour = hour
+        let base = Self.profileHours + Self.ringHours
+        for i in 0..<Self.trendDays { buffer[base + i] = .nan }
+        for i in 0..<Self.ringHours { buffer[Self.profileHours + i] = 0 }
+        day = .min
+    }
+
+    // MARK: Change points
+
+    /// Looks for a level shift inside the ring (hours since the last change point only).
+    private mutating func detectChange(at h: Int64, table: [Double]) {
+        // Not before the profile has a day behind it: a flat profile would see every evening as a step.
+        guard historyHours >= 48, let level = currentLevel, level > 0 else { return }
+        var n = Int(min(Int64(Self.ringHours), Int64(levelHours)))
+        if let c = changePointHour { n = min(n, Int(max(0, h - c + 1))) }
+        guard n >= 9 else { return }
+        let sigma = max(noiseWeight >= 6 ? robustVar.squareRoot() : 0.5, 0.05)
+        var dCum = [Double](repeating: 0, count: n + 1)
+        var sCum = [Double](repeating: 0, count: n + 1)
+        var qCum = [Double](repeating: 0, count: n + 1)
+        var ddCum = [Double](repeating: 0, count: n + 1)
+        var dsCum = [Double](repeating: 0, count: n + 1)
+        for i in 0..<n {
+            let hour = h - Int64(i)
+            let sh = table[BeijingHour.hourOfWeek(hour)]
+            let d = Double(buffer[Self.profileHours + Int(((hour % 36) + 36) % 36)]) / level
+            dCum[i + 1] = dCum[i] + d * level
+            sCum[i + 1] = sCum[i] + sh
+            qCum[i + 1] = qCum[i] + sh * sh
+            ddCum[i + 1] = ddCum[i] + d * d
+            dsCum[i + 1] = dsCum[i] + d * sh
+        }
+        /// Squared error of fitting each side with its own level (in units of the current level): the significant
+        /// split with the least of it is where the level changed.
+        func sse(_ k: Int) -> Double {
+            let qa = qCum[k]
+            let qb = qCum[n] - qCum[k]
+            let da = dsCum[k]
+            let db = dsCum[n] - dsCum[k]
+            return ddCum[n] - (qa > 0 ? da * da / qa : 0) - (qb > 0 ? db * db / qb : 0)
+        }
+        var best: (z: Double, k: Int, sse: Double)?
+        for k in 1...(n - 6) {
+            let ea = sCum[k]
+            let eb = sCum[n] - sCum[k]
+            guard ea >= 0.75, eb >= 3 else { continue }
+            let a = dCum[k] / ea
+            let b = (dCum[n] - dCum[k]) / eb
+            let ref = max(a, b)
+            guard ref > 0 else { continue }
+            let ratio = a / max(b, ref * 1e-6)
+            guard ratio > Self.changeRatio || ratio < 1 / Self.changeRatio else { continue }
+            // Relative variance of a segment's level: sigma^2 x sum(s^2) / sum(s)^2.
+            let va = qCum[k] / (ea * ea)
+            let vb = (qCum[n] - qCum[k]) / (eb * eb)
+            let z = abs(a - b) / (sigma * ref * (va + vb).squareRoot())
+            if z >= Self.changeZ {
+                let e = sse(k)
+                if e < (best?.sse ?? .infinity) { best = (z, k, e) }
+            }
+        }
+        guard let best else { return }
+        // Restart the level from the hours after the split.
+        let beta = exp(-1 / Self.levelTau)
+        let longBeta = exp(-1 / Self.longLevelTau)
+        var sb = 0.0
+        var ss = 0.0
+        var sq = 0.0
+        var lb = 0.0
+        var ls = 0.0
+        var lq = 0.0
+        for i in stride(from: best.k - 1, through: 0, by: -1) {
+            let hour = h - Int64(i)
+            let sh = table[BeijingHour.hourOfWeek(hour)]
+            let bytes = Double(buffer[Self.profileHours + Int(((hour % 36) + 36) % 36)])
+            sb = sb * beta + bytes
+            ss = ss * beta + sh
+            sq = sq * beta * beta + sh * sh
+            lb = lb * longBeta + bytes
+            ls = ls * longBeta + sh
+            lq = lq * longBeta * longBeta + sh * sh
+        }
+        sumBytes = sb
+        sumShape = ss
+        sumShapeSquares = sq
+        longBytes = lb
+        longShape = ls
+        longShapeSquares = lq
+        levelHours = Int32(best.k)
+        changePointHour = h - Int64(best.k) + 1
+        let base = Self.profileHours + Self.ringHours
+        for i in 0..<Self.trendDays { buffer[base + i] = .nan }
+        day = .min
+    }
+
+    // MARK: Estimates
+
+    /// Deseasonalised level: bytes per hour per unit of profile; nil before the first closed hour.
+    package var currentLevel: Double? {
+        sumShape > 0.5 ? sumBytes / sumShape : (levelHours > 0 ? max(0, sumBytes) / max(sumShape, 1) : nil)
+    }
+
+    /// Effective number of hours the level rests on: (sum of weights)^2 / sum of squared weights.
+    package var levelWeight: Double { sumShapeSquares > 0 ? sumShape * sumShape / sumShapeSquares : 0 }
+
+    /// The long-τ level and its effective hours.
+    package var longLevel: (level: Double, weight: Double)? {
+        guard longShape > 0.5, longShapeSquares > 0 else { return nil }
+        return (longBytes / longShape, longShape * longShape / longShapeSquares)
+    }
+
+    /// Share of the long level in the forecast's level: 0 for calm traffic (relative hour noise <= 0.3), rising to 1
+    /// at 0.8 and above, where a short window would mostly measure noise.
+    package var longLevelShare: Double {
+        guard longLevel != nil else { return 0 }
+        return min(max((noiseSigma - 0.3) / 0.5, 0), 1)
+    }
+
+    /// Hours of the long level's history, weighted like it (its mean age).
+    package var longLevelMeanAge: Double {
+        let beta = exp(-1 / Self.longLevelTau)
+        let n = Double(levelHours)
+        guard n > 0 else { return 0 }
+        let bn = pow(beta, n)
+        return beta / (1 - beta) - n * bn / (1 - bn)
+    }
+
+    /// Relative noise of one hour around its expectation.
+    package var noiseSigma: Double { noiseWeight >= 6 ? noiseVar.squareRoot() : 0.5 }
+
+    /// Average profile value over the hours seen (the profile's normalisation).
+    private var profileMean: Double { profileCount > 0 ? max(profileSum / Double(profileCount), 1e-6) : 1 }
+
+    /// The hour's share of traffic relative to the average hour (1 = average); see ``shapeTable()``.
+    package func shape(hour: Int64) -> Double {
+        shapeTable()[BeijingHour.hourOfWeek(hour)]
+    }
+
+    /// Expected share of every hour of the week (mean 1): hour-of-day profile x day-of-week factor, both averaged
+    /// out of the 168 learned hours, so each rests on 7 or 24 of them instead of one (far less noise) while a
+    /// quiet weekend or busy office hours still show. Flat before anything is learned.
+    package func shapeTable() -> [Double] {
+        guard profileCount > 0 else { return [Double](repeating: 1, count: Self.profileHours) }
+        var hodSum = [Double](repeating: 0, count: 24)
+        var hodCount = [Double](repeating: 0, count: 24)
+        for how in 0..<Self.profileHours {
+            let v = buffer[how]
+            if !v.isNaN {
+                hodSum[how % 24] += Double(max(0, v))
+                hodCount[how % 24] += 1
+            }
+        }
+        let overall = hodSum.reduce(0, +) / max(hodCount.reduce(0, +), 1)
+        let hod = (0..<24).map { hodCount[$0] > 0 ? hodSum[$0] / hodCount[$0] : overall }
+        var dowSum = [Double](repeating: 0, count: 7)
+        var dowWeight = [Double](repeating: 0, count: 7)
+        for how in 0..<Self.profileHours {
+            let v = buffer[how]
+            if !v.isNaN {
+                dowSum[how / 24] += Double(max(0, v))
+                dowWeight[how / 24] += hod[how % 24]
+            }
+        }
+        let dow = (0..<7).map { dowWeight[$0] > 1e-9 ? dowSum[$0] / dowWeight[$0] : 1 }
+        var table = [Double](repeating: 0, count: Self.profileHours)
+        var sum = 0.0
+        for how in 0..<Self.profileHours {
+            table[how] = hod[how % 24] * dow[how / 24]
+            sum += table[how]
+        }
+        guard sum > 1e-12 else { return [Double](repeating: 1, count: Self.profileHours) }
+        let scale = Double(Self.profileHours) / sum
+        for how in 0..<Self.profileHours { table[how] *= scale }
+        return table
+    }
+
+    /// Whether every hour of the week has been seen at least once.
+    package var hasWeeklyProfile: Bool { profileCount >= Int16(Self.profileHours) }
+
+    /// Daily growth rate (log per day) fitted over the known daily levels, 0 unless at least 4 days are known and the
+    /// slope is clearly nonzero; and its standard error.
+    package var trend: (perDay: Double, standardError: Double) {
+        let fit = trendFit
+        return (fit.perDay, fit.standardError)
+    }
+
+    /// Day-to-day spread of the deseasonalised daily levels around the trend (log scale); nil under 4 known days.
+    /// It measures everything the hourly noise misses (bursts that last, a profile that is off) on the package's own history.
+    package var dailySigma: Double? { trendFit.residualSigma }
+
+    private var trendFit: (perDay: Double, standardError: Double, residualSigma: Double?) {
+        let base = Self.profileHours + Self.ringHours
+        var xs: [Double] = []
+        var ys: [Double] = []
+        for i in 0..<Self.trendDays {
+            let v = buffer[base + i]
+            if !v.isNaN, v > 0 {
+                xs.append(Double(i))
+                ys.append(log(Double(v)))
+            }
+        }
+        guard xs.count >= 4 else { return (0, 0, nil) }
+        let n = Double(xs.count)
+        let mx = xs.reduce(0, +) / n
+        let my = ys.reduce(0, +) / n
+        var sxx = 0.0
+        var sxy = 0.0
+        for i in xs.indices {
+            sxx += (xs[i] - mx) * (xs[i] - mx)
+            sxy += (xs[i] - mx) * (ys[i] - my)
+        }
+        guard sxx > 0 else { return (0, 0, nil) }
+        let slope = sxy / sxx
+        var ss = 0.0
+        for i in xs.indices {
+            let r = ys[i] - my - slope * (xs[i] - mx)
+            ss += r * r
+        }
+        let residual = (ss / max(n - 2, 1)).squareRoot()
+        let se = (ss / max(n - 2, 1) / sxx).squareRoot()
+        let sigma: Double? = residual.isFinite ? residual : nil
+        guard slope.isFinite, se.isFinite, abs(slope) > 2.5 * se else { return (0, se.isFinite ? se : 0, sigma) }
+        return (min(max(slope, -0.15), 0.15), se, sigma)
+    }
+
+    /// Hours the level has accumulated since its last restart, weighted like the level (its mean age in hours).
+    package var levelMeanAge: Double {
+        let beta = exp(-1 / Self.levelTau)
+        let n = Double(levelHours)
+        guard n > 0 else { return 0 }
+        let bn = pow(beta, n)
+        return beta / (1 - beta) - n * bn / (1 - bn)
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+@testable import TPGWCore
+
+@Suite struct ForecastFeaturesTests {
+    let start = d("2026-11-02T00:00:00Z")  // a Monday, 08:00 Beijing
+
+    /// Features fed hourly from `deltas` (bytes per hour), starting at `start`.
+    func features(_ deltas: [Double]) -> ForecastFeatures {
+        var f = ForecastFeatures()
+        var used: Int64 = 0
+        f.update(observedUsedBytes: 0, at: start)
+        for (i, v) in deltas.enumerated() {
+            used += Int64(v)
+            f.update(observedUsedBytes: used, at: start + Double(i + 1) * hour)
+        }
+        return f
+    }
+
+    @Test func storage_isAboutOneKilobyte() {
+        let f = features(Array(repeating: 1e9, count: 100))
+        // Profile, ring and daily levels in Float32 plus the scalars (the array's heap header aside).
+        #expect(f.buffer.count * MemoryLayout<Float>.size + MemoryLayout<ForecastFeatures>.size <= 1100)
+    }
+
+    @Test func steadyTraffic_learnsItsLevelAndAFlatShape() {
+        let f = features(Array(repeating: 2e9, count: 24 * 10))
+        #expect(abs((f.currentLevel ?? 0) / 2e9 - 1) < 0.01)
+        #expect(abs(f.shape(hour: 12) - 1) < 0.01)
+        #expect(f.historyHours == 240)
+        #expect(f.changePointHour == nil)
+    }
+
+    @Test func businessHours_shapeFollowsBeijingTime() {
+        // 10:00-18:00 Beijing (02:00-10:00 UTC) busy, quiet otherwise.
+        let deltas = (0..<24 * 14).map { i -> Double in
+            let utc = i % 24
+            return utc >= 2 && utc < 10 ? 3e9 : 1e8
+        }
+        let f = features(deltas)
+        let busy = BeijingHour.index(d("2026-11-20T05:00:00Z").timeIntervalSince1970)
+        let quiet = BeijingHour.index(d("2026-11-20T20:00:00Z").timeIntervalSince1970)
+        #expect(f.shape(hour: busy) > 10 * f.shape(hour: quiet))
+    }
+
+    @Test(arguments: [2.0, 0.0])
+    func stepInsideTheLastDay_isAChangePoint_andTheLevelFollowsIt(_ factor: Double) {
+        let before = Array(repeating: 1e9, count: 24 * 10)
+        let after = Array(repeating: 1e9 * factor, count: 8)
+        let f = features(before + after)
+        let change = BeijingHour.index((start + 240 * hour).timeIntervalSince1970)
+        #expect(f.changePointHour.map { abs($0 - change) <= 2 } == true, "change point \(String(describing: f.changePointHour)), step \(change)")
+        #expect(abs((f.currentLevel ?? -1) - 1e9 * factor) < 0.15e9)
+    }
+
+    @Test func counterGoingDown_countsAsNoTraffic_andTimeGoingBack_isIgnored() {
+        var f = ForecastFeatures()
+        f.update(observedUsedBytes: 100, at: start)
+        f.update(observedUsedBytes: 50, at: start + hour)          // reset: no negative traffic
+        f.update(observedUsedBytes: 1_000_000, at: start - day)    // older: ignored
+        f.update(observedUsedBytes: 150, at: start + 2 * hour)
+        #expect(f.lastUsedBytes == 150)
+        #expect(f.currentLevel.map { $0 >= 0 } == true)
+    }
+
+    @Test func hostileValues_neverTrap() {
+        var f = ForecastFeatures()
+        let values: [Int64] = [0, .max, .min, .max, 0, -1, .max / 2, .min]
+        for (i, v) in values.enumerated() { f.update(observedUsedBytes: v, at: start + Double(i) * 7 * hour) }
+        f.update(observedUsedBytes: 5, at: Date(timeIntervalSince1970: .infinity))
+        f.update(observedUsedBytes: 5, at: Date(timeIntervalSince1970: 1e15))
+        f.update(observedUsedBytes: 5, at: start + 400 * day)  // a gap longer than a week restarts the level
+        let p = PackageState.make(capacity: .max, used: 5, observedAt: start + 400 * day)
+        _ = ProbabilisticForecaster.forecast(package: p, features: f, now: start + 400 * day)
+        #expect(f.lastUsedBytes == 5)
+    }
+
+    @Test func longSpanBetweenSnapshots_isSpreadOverItsHours_withoutLosingBytes() {
+        var f = features(Array(repeating: 1e9, count: 48))
+        let used = f.lastUsedBytes
+        f.update(observedUsedBytes: used + 6_000_000_000, at: start + 55 * hour)  // 6 h in one step
+        #expect(abs((f.currentLevel ?? 0) / 1e9 - 1) < 0.05)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+@testable import TPGWCore
+
+@Suite struct ProbabilisticForecasterTests {
+    let start = d("2026-11-02T00:00:00Z")
+
+    /// Features and the package after `hours` of `perHour(i)` bytes in hour i.
+    func fed(hours: Int, capacity: Int64, policy: PackagePolicy = .fullTime, _ perHour: (Int) -> Double)
+        -> (ForecastFeatures, PackageState)
+    {
+        var f = ForecastFeatures()
+        var used: Int64 = 0
+        f.update(observedUsedBytes: 0, at: start)
+        for i in 0..<hours {
+            used += Int64(perHour(i))
+            f.update(observedUsedBytes: used, at: start + Double(i + 1) * hour)
+        }
+        let p = PackageState.make(policy: policy, capacity: capacity, used: used, createdAt: start, expiresAt: start + 90 * day,
+                                  observedAt: start + Double(hours) * hour)
+        return (f, p)
+    }
+
+    @Test func steadyTraffic_medianIsRemainingOverRate_andQuantilesBracketIt() throws {
+        let (f, p) = fed(hours: 24 * 14, capacity: 1000 * GiB) { _ in Double(GiB) }
+        let now = p.observedAt
+        let fc = ProbabilisticForecaster.forecast(package: p, features: f, now: now)
+        let p50 = try #require(fc.exhaustsAt).timeIntervalSince(now) / 3600
+        #expect(abs(p50 - Double(p.remainingBytes / GiB)) < 2)
+        let p10 = try #require(fc.exhaustsAtP10)
+        let p90 = try #require(fc.exhaustsAtP90)
+        #expect(p10 < fc.exhaustsAt! && fc.exhaustsAt! < p90)
+        #expect(fc.basis?.model == "weekly-profile")
+        #expect(fc.basis?.historyHours == 24 * 14)
+        #expect(fc.exhaustsAt(quantile: 0.1, now: now) == p10)
+    }
+
+    @Test func offPeakPackage_runsOutInsideTheWindow() throws {
+        let (f, p) = fed(hours: 24 * 10, capacity: 300 * GiB, policy: .offPeak) { i in
+            BeijingHour.isOffPeak(BeijingHour.index((self.start + Double(i) * hour).timeIntervalSince1970)) ? Double(GiB) : 0
+        }
+        let fc = ProbabilisticForecaster.forecast(package: p, features: f, now: p.observedAt)
+        for at in [fc.exhaustsAt, fc.exhaustsAtP10, fc.exhaustsAtP90] {
+            let t = try #require(at, "\(fc)")
+            #expect(OffPeakWindow.contains(t - 1) || OffPeakWindow.contains(t))
+        }
+    }
+
+    @Test func littleHistory_fallsBackToTheLifetimeAverage_andSaysSo() {
+        let (f, p) = fed(hours: 3, capacity: 100 * GiB) { _ in Double(GiB) }
+        let fc = ProbabilisticForecaster.forecast(package: p, features: f, now: p.observedAt)
+        #expect(fc.basis?.model == "lifetime-average")
+        #expect(fc.exhaustsAt != nil)
+        #expect(fc.exhaustsAtP10! < fc.exhaustsAtP90!)
+    }
+
+    @Test func stoppedWorkload_doesNotRunOut() {
+        let (f, p) = fed(hours: 24 * 10, capacity: 1000 * GiB) { i in i < 24 * 10 - 12 ? Double(GiB) : 0 }
+        let fc = ProbabilisticForecaster.forecast(package: p, features: f, now: p.observedAt)
+        #expect(fc.exhaustsAt == nil)
+        #expect(fc.basis?.model.contains("change-point") == true)
+        #expect(fc.unusedAtExpiryBytes > 0)
+    }
+
+    @Test func json_carriesQuantilesAndBasis_onlyForProbabilisticForecasts() throws {
+        let (f, p) = fed(hours: 48, capacity: 100 * GiB) { _ in Double(GiB) }
+        let fc = ProbabilisticForecaster.forecast(package: p, features: f, now: p.observedAt)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = try #require(String(data: try encoder.encode(fc), encoding: .utf8))
+        for key in ["exhaustsAtP10", "exhaustsAtP90", "unusedAtExpiryBytesP10", "unusedAtExpiryBytesP90", "\"basis\"", "historyHours", "changePointAt"] {
+            #expect(json.contains(key))
+        }
+        let again = try encoder.encode(try JSONDecoder().decode(PackageForecast.self, from: Data(json.utf8)))
+        #expect(String(data: again, encoding: .utf8) == json)
+        let plain = String(data: try JSONEncoder().encode(PackageForecast.none), encoding: .utf8)!
+        #expect(!plain.contains("basis"))
+    }
+
+    @Test func poolQuantiles_bracketTheMedianEmptyInstant() throws {
+        let bj = SourceID(account: "prod", region: "bj")
+        let now = d("2026-11-22T08:00:00Z")
+        let packages = [PackageState.make(id: "a", capacity: 100 * GiB, observedAt: now)]
+        let pool = PoolSimulator.simulateQuantiles(source: bj, packages: packages, demand: .flat(Double(GiB)), sigma: 0.2, now: now)
+        let p10 = try #require(pool.emptyAtP10)
+        let p50 = try #require(pool.emptyAt)
+        let p90 = try #require(pool.emptyAtP90)
+        #expect(p10 < p50 && p50 < p90)
+        #expect(abs(p50.timeIntervalSince(now) / 3600 - 100) < 0.01)
+    }
+}

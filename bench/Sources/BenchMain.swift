@@ -1,0 +1,54 @@
+import Foundation
+
+/// `tpgw-bench <benchmark>`: the benchmarks that used to be test functions behind TPGW_BENCH_* flags, as an ordinary
+/// release executable over the libraries' `package` API (no `-enable-testing` build). Each prints `BENCH name=value`
+/// lines; `bench/*/run.sh` run them.
+@main
+enum BenchMain {
+    static let benchmarks: [String: (String, @Sendable ([String: String]) async throws -> Void)] = [
+        "api-render": ("uncached view rebuild and rendering over the database bench/api/run.sh filled (TPGW_CONFIG)", APIRenderBenchmark.run),
+    ]
+
+    static func main() async {
+        let args = Array(CommandLine.arguments.dropFirst())
+        guard let name = args.first, let (_, run) = benchmarks[name] else {
+            var usage = "usage: tpgw-bench <benchmark>\n"
+            for (name, (about, _)) in benchmarks.sorted(by: { $0.key < $1.key }) { usage += "  \(name)  \(about)\n" }
+            FileHandle.standardError.write(Data(usage.utf8))
+            exit(2)
+        }
+        do {
+            try await run(ProcessInfo.processInfo.environment)
+        } catch {
+            FileHandle.standardError.write(Data("tpgw-bench \(name): \(error)\n".utf8))
+            exit(1)
+        }
+    }
+}
+
+/// Bench output and timing helpers.
+enum Bench {
+    static func report(_ name: String, _ value: String) { print("BENCH \(name)=\(value)") }
+
+    static func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
+
+    /// The median of `runs` timings of `body`, in milliseconds.
+    static func median(_ runs: Int, _ body: () async throws -> Void) async rethrows -> Double {
+        var times: [Double] = []
+        for _ in 0..<runs {
+            let start = ContinuousClock.now
+            try await body()
+            times.append(ms(ContinuousClock.now - start))
+        }
+        return times.sorted()[runs / 2]
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Fails the benchmark when `condition` does not hold.
+    static func check(_ condition: Bool, _ message: @autoclosure () -> String) throws {
+        if !condition { throw Failure(description: message()) }
+    }
+}
