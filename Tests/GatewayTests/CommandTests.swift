@@ -1,3 +1,5 @@
+import Foundation
+import TPGWCore
 import Testing
 @testable import TPGWGateway
 @testable import tpgw
@@ -6,6 +8,30 @@ import Testing
     @Test func parsesServeWithConfigAndNoMigrate() throws {
         #expect(try Command.parse(["serve", "--config", "a.json", "--no-migrate"], environment: [:]) == .serve(configPath: "a.json", migrate: false))
         #expect(try Command.parse(["serve"], environment: ["TPGW_CONFIG": "b.json"]) == .serve(configPath: "b.json", migrate: true))
+    }
+
+    @Test func parsesSilencesSubcommands() throws {
+        guard case .query(let list) = try Command.parse(["silences", "list", "--state", "active"], environment: [:]) else { Issue.record("not a query"); return }
+        #expect(list.method == "GET")
+        #expect(list.target(cursor: nil) == "/v1/silences?state=active&limit=100")
+        guard case .query(let add) = try Command.parse(
+            ["silences", "add", "--region", "bj", "--kind", "usedRatio", "--ends-at", "2026-12-03T00:00:00Z", "--comment", "maint"], environment: [:])
+        else { Issue.record("not a query"); return }
+        #expect(add.method == "POST")
+        #expect(add.target(cursor: nil) == "/v1/silences")
+        let body = try JSONDecoder().decode(JSONValue.self, from: Data(add.body ?? []))
+        #expect(body["matchers"]?["region"]?.stringValue == "bj")
+        #expect(body["matchers"]?["kind"]?.stringValue == "usedRatio")
+        #expect(body["endsAt"]?.stringValue == "2026-12-03T00:00:00Z")
+        #expect(body["comment"]?.stringValue == "maint")
+        guard case .query(let expire) = try Command.parse(["silences", "expire", "sil_1"], environment: [:]) else { Issue.record("not a query"); return }
+        #expect(expire.method == "DELETE")
+        #expect(expire.target(cursor: nil) == "/v1/silences/sil_1")
+        #expect(Command.duration("2h") == 7200)
+        #expect(Command.duration("0m") == nil)
+        #expect(throws: UsageError.self) { try Command.parse(["silences", "add", "--comment", "x", "--duration", "1h"], environment: [:]) }
+        #expect(throws: UsageError.self) { try Command.parse(["silences", "add", "--region", "bj", "--duration", "1h"], environment: [:]) }
+        #expect(throws: UsageError.self) { try Command.parse(["silences", "mute"], environment: [:]) }
     }
 
     @Test func parsesKeysSubcommands() throws {

@@ -10,7 +10,7 @@ extension Application {
         ChannelRoutes(store: store, tester: tester, auth: auth, policy: configuration.webhookPolicy).register(on: router)
         AlertRoutes(store: store, auth: auth).register(on: router)
         DeliveryRoutes(store: store, auth: auth).register(on: router)
-        SilenceRoutes(store: store, auth: auth).register(on: router)
+        SilenceRoutes(store: store, auth: auth, now: now).register(on: router)
         AuditRoutes(store: store, auth: auth).register(on: router)
     }
 

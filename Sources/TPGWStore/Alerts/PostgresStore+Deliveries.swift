@@ -30,7 +30,7 @@ extension PostgresStore {
                     WHERE d.state = 'pending' AND d.next_attempt_at <= \(now) AND (d.claim_until IS NULL OR d.claim_until <= now())
                     FOR UPDATE OF d SKIP LOCKED
                 )
-                UPDATE deliveries SET claimed_by = \(owner), claim_until = now() + make_interval(secs => \(lease))
+                UPDATE deliveries SET claimed_by = \(owner), claim_until = clock_timestamp() + make_interval(secs => \(lease))
                 WHERE id IN (SELECT id FROM picked)
                 RETURNING \(unsafeRaw: Self.deliveryColumns)
                 """)

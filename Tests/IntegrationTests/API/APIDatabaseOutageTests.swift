@@ -24,6 +24,9 @@ import TPGWStore
         "GET /v1/purchases": 503, "GET /v1/purchases/{id}": 503, "GET /v1/channels": 503, "POST /v1/channels": 503, "GET /v1/channels/{id}": 503, "PUT /v1/channels/{id}": 503,
         "DELETE /v1/channels/{id}": 503, "POST /v1/channels/{id}/test": 503,
         "GET /v1/alerts": 503, "GET /v1/alerts/{id}": 503, "GET /v1/deliveries": 503,
+        "POST /v1/alerts/{id}/ack": 503, "POST /v1/deliveries/{id}/retry": 503, "POST /v1/deliveries/retry": 503,
+        "GET /v1/silences": 503, "POST /v1/silences": 503, "GET /v1/silences/{id}": 503, "DELETE /v1/silences/{id}": 503,
+        "GET /v1/audit": 503,
     ]
 
     /// One request per route: (route as registered, method, concrete path, key name, body, headers).
@@ -61,6 +64,15 @@ import TPGWStore
             ("GET /v1/alerts", "/v1/alerts?state=firing", "read", nil, []),
             ("GET /v1/alerts/{id}", "/v1/alerts/1", "read", nil, []),
             ("GET /v1/deliveries", "/v1/deliveries", "read", nil, []),
+            ("POST /v1/alerts/{id}/ack", "/v1/alerts/1/ack", "write", #"{"comment":"on it"}"#, []),
+            ("POST /v1/deliveries/{id}/retry", "/v1/deliveries/dl_1/retry", "write", nil, []),
+            ("POST /v1/deliveries/retry", "/v1/deliveries/retry", "write", #"{"channel":""# + channel + #""}"#, []),
+            ("GET /v1/silences", "/v1/silences", "read", nil, []),
+            ("POST /v1/silences", "/v1/silences", "write",
+             #"{"matchers":{"region":"bj"},"endsAt":""# + RFC3339.format(Date().addingTimeInterval(3600)) + #"","comment":"maintenance"}"#, []),
+            ("GET /v1/silences/{id}", "/v1/silences/sil_1", "read", nil, []),
+            ("DELETE /v1/silences/{id}", "/v1/silences/sil_1", "write", nil, []),
+            ("GET /v1/audit", "/v1/audit", "admin", nil, []),
         ]
     }
 
