@@ -13,7 +13,7 @@ SIM=.build/debug/tencent-sim
 mkdir -p .data
 out=$(mktemp)
 "$SIM" --regions ap-guangzhou,ap-shanghai --port 0 --secret-id AKIDtencentsim --secret-key tencent-sim-secret \
-  --packages 250 --seed 3 >"$out" 2>.data/tencent-sim-sdk.log &
+  --packages 250 --seed 3 --time-scale 0 >"$out" 2>.data/tencent-sim-sdk.log &
 sim_pid=$!
 trap 'kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; rm -f "$out"' EXIT
 for _ in $(seq 1 100); do
