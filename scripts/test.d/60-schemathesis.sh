@@ -8,7 +8,8 @@
 # but BudgetScope requires nothing (jsonschema-rs validates that body as valid): a false positive of the tool.
 # It also accepts two `positive_data_acceptance` 422s (POST /v1/packages and /v1/packages/quote): `count` may be
 # 1-20 for a Tencent account but only 1 for a Baidu one, and the schema cannot tie a field to the named account's
-# provider; the server answers 422 with the field and the provider's limit, as documented on `count`.
+# provider; the server answers 422 with the field and the provider's limit, as documented on `count`. And one for
+# POST /v1/silences: `endsAt` must be after `startsAt` and in the future, which a schema cannot say (422 names the fields).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib/deps.sh

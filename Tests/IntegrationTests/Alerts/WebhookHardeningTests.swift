@@ -205,19 +205,20 @@ struct WebhookHardeningTests {
     @Test func slowSend_renewsItsLease_soNoOtherReplicaSendsItAgain() async throws {
         try await TestDatabase.with { db in
             let receiver = try WebhookReceiver.start { _, _ in
-                try? await Task.sleep(for: .milliseconds(2500))
+                try? await Task.sleep(for: .milliseconds(6000))
                 return .json(Array("{\"ok\":true}".utf8))
             }
             let clients = [HTTPClient(), HTTPClient()]
             let clock = ManualDate(F.t0)
             let channel = try await F.channel(db.store, url: receiver.url)
             let seeded = try await DeliveryDispatcherTests.seed(db, channel: channel, count: 1)
-            let first = F.dispatcher(db.store, client: clients[0], clock: clock, owner: "replica-a", timeout: .seconds(10), lease: 1)
-            let second = F.dispatcher(db.store, client: clients[1], clock: clock, owner: "replica-b", timeout: .seconds(10), lease: 1)
+            let first = F.dispatcher(db.store, client: clients[0], clock: clock, owner: "replica-a", timeout: .seconds(15), lease: 3)
+            let second = F.dispatcher(db.store, client: clients[1], clock: clock, owner: "replica-b", timeout: .seconds(15), lease: 3)
             let sending = Task { try await first.runOnce() }
             try await waitUntil { receiver.received.count == 1 }
             var stolen = 0
-            let until = ContinuousClock.now + .milliseconds(2000)
+            // Twice the lease: renewed every second (lease / 3), with room for a loaded machine's scheduling delays.
+            let until = ContinuousClock.now + .milliseconds(5000)
             while ContinuousClock.now < until {
                 stolen += try await second.runOnce().claimed
                 try await Task.sleep(for: .milliseconds(100))
