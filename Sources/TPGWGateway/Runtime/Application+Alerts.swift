@@ -6,10 +6,10 @@ extension Application {
     /// Registers the budget, channel, alert and delivery routes.
     func registerAlertRoutes(auth: Authenticator) {
         let tester = ChannelTester(sender: DeliverySender(client: httpClient, timeout: alertSettings.timeout, policy: configuration.webhookPolicy), publicURL: configuration.publicURL)
-        BudgetRoutes(store: store, auth: auth).register(on: router)
+        BudgetRoutes(store: store, auth: auth, now: now).register(on: router)
         ChannelRoutes(store: store, tester: tester, auth: auth, policy: configuration.webhookPolicy).register(on: router)
-        AlertRoutes(store: store, auth: auth).register(on: router)
-        DeliveryRoutes(store: store, auth: auth).register(on: router)
+        AlertRoutes(store: store, auth: auth, now: now).register(on: router)
+        DeliveryRoutes(store: store, auth: auth, now: now).register(on: router)
         SilenceRoutes(store: store, auth: auth, now: now).register(on: router)
         AuditRoutes(store: store, auth: auth).register(on: router)
     }

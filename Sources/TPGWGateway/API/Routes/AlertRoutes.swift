@@ -8,6 +8,8 @@ import TPGWStore
 struct AlertRoutes: Sendable {
     let store: PostgresStore
     let auth: Authenticator
+    /// Wall time of the gateway (`Application.now`; moves with the manual clock in tests).
+    var now: @Sendable () -> Date = { Date() }
 
     func register(on router: Router) {
         router.get("/v1/alerts", use: auth.require(.read, list))
@@ -21,7 +23,7 @@ struct AlertRoutes: Sendable {
         let raw = try context.parameter("id")
         guard let id = Int64(raw) else { throw AppError(.notFound, "no alert \(raw.prefix(100))") }
         let comment = try AckRequest.decode(request.body)
-        let at = Date()
+        let at = now()
         let record = try await store.updateAlert(
             id: id, audit: AuditEntry(actor: principal.name, action: "alert.ack", targetType: "alert")
         ) { record in

@@ -8,6 +8,8 @@ import TPGWStore
 struct BudgetRoutes: Sendable {
     let store: PostgresStore
     let auth: Authenticator
+    /// Wall time of the gateway (`Application.now`; moves with the manual clock in tests).
+    var now: @Sendable () -> Date = { Date() }
 
     func register(on router: Router) {
         router.get("/v1/budgets", use: auth.require(.read, list))
@@ -57,7 +59,7 @@ struct BudgetRoutes: Sendable {
     /// firing alerts are resolved.
     func delete(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
         let id = try context.parameter("id")
-        let now = Date()
+        let now = self.now()
         guard try await store.deleteBudget(id: id, now: now, audit: AuditTrail.budget(principal, "budget.delete"), notices: { BudgetDeletion.notices(budget: $0, firing: $1, now: now) }) != nil else {
             throw Self.notFound(id)
         }

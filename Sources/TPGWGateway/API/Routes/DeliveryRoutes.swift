@@ -8,6 +8,8 @@ import TPGWStore
 struct DeliveryRoutes: Sendable {
     let store: PostgresStore
     let auth: Authenticator
+    /// Wall time of the gateway (`Application.now`; moves with the manual clock in tests).
+    var now: @Sendable () -> Date = { Date() }
 
     static let states: Set<String> = ["pending", "delivered", "dead", "failed"]
 
@@ -21,7 +23,7 @@ struct DeliveryRoutes: Sendable {
     func retry(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
         let id = try context.parameter("id")
         let result = try await store.retryDelivery(
-            id: id, now: Date(), audit: AuditEntry(actor: principal.name, action: "delivery.retry", targetType: "delivery"))
+            id: id, now: now(), audit: AuditEntry(actor: principal.name, action: "delivery.retry", targetType: "delivery"))
         switch result {
         case .success(let record):
             context.logger.info("delivery re-driven", metadata: ["delivery.id": id, "auth.key": principal.name])
@@ -47,7 +49,7 @@ struct DeliveryRoutes: Sendable {
         if !errors.isEmpty { throw AppError(.validationFailed, "The retry is invalid.", fieldErrors: errors) }
         guard try await store.channel(id: channel) != nil else { throw AppError(.notFound, "no channel \(channel.prefix(100))") }
         let n = try await store.retryDeliveries(
-            channelID: channel, state: state, now: Date(),
+            channelID: channel, state: state, now: now(),
             audit: AuditEntry(actor: principal.name, action: "delivery.retryChannel", targetType: "channel"))
         context.logger.info("deliveries re-driven", metadata: ["channel.id": channel, "count": "\(n)", "auth.key": principal.name])
         return .json(Array("{\"retried\":\(n)}".utf8))
