@@ -47,11 +47,13 @@ import TPGWCore
         try await TestDatabase.with(migrate: false, maxConnections: 2) { db in
             let pid: Int = try await db.scalar("SELECT pg_backend_pid()")
             let killer = try await PostgresConnection.connect(PostgresConfiguration(url: TestDatabase.baseURL!), logger: .disabled)
-            _ = try await killer.query("SELECT pg_terminate_backend(\(pid))")
+            // The second argument makes the server wait (up to 5 s) until the backend has gone.
+            _ = try await killer.query("SELECT pg_terminate_backend(\(pid), 5000)")
             await killer.close()
-            try await Task.sleep(for: .milliseconds(50))
-            // Idempotent reads get a fresh connection transparently.
-            let newPid: Int = try await db.scalar("SELECT pg_backend_pid()")
+            // Idempotent reads get a fresh connection transparently, whether the pool notices the
+            // dead connection when leasing it or only when the read fails on it.
+            let rows = try await db.pool.query("SELECT pg_backend_pid()", idempotent: true)
+            let newPid = try rows[0].decode(Int.self, at: 0)
             #expect(newPid != pid)
         }
     }
