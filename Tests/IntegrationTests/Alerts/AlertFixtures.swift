@@ -3,6 +3,7 @@ import TPGWCore
 import TPGWHTTPClient
 import TPGWStore
 @testable import TPGWGateway
+import TPGWTestSupport
 
 /// Builders for alerting tests: packages, channels and budgets in a test schema, engines and dispatchers.
 enum AlertFixtures {
