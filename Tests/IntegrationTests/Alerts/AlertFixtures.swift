@@ -67,6 +67,23 @@ enum AlertFixtures {
         return DeliveryDispatcher(store: store, client: client, configuration: c, logger: logger, now: { clock.now }, jitter: { 0 })
     }
 
+    /// A dispatcher on a manual clock: its idle tick, claim renewals and record batching wait on `clock`, and its
+    /// `now` is `origin` plus how far the clock moved.
+    static func dispatcher(
+        _ store: PostgresStore, client: HTTPClient, clock: ManualClock, origin: Date = t0, owner: String = "d1",
+        timeout: Duration = .seconds(5), lease: TimeInterval = 60, batch: Int = 200,
+        logger: Logger = TestDatabase.testLogger("test.dispatcher"), metrics: GatewayMetrics? = nil
+    ) -> DeliveryDispatcher {
+        var c = DeliveryDispatcher.Configuration(owner: owner)
+        c.timeout = timeout
+        c.lease = lease
+        c.batchSize = batch
+        c.networkPolicy = loopbackAllowed
+        return DeliveryDispatcher(
+            store: store, client: client, configuration: c, logger: logger, metrics: metrics, clock: clock,
+            now: { clock.date(from: origin) }, jitter: { 0 })
+    }
+
     /// Test receivers listen on 127.0.0.1, which the default policy refuses.
     static let loopbackAllowed = NetworkPolicy(allowed: [IPNetwork("127.0.0.0/8")!])
 
