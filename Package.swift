@@ -46,7 +46,12 @@ let package = Package(
         .executableTarget(name: "tpgw-bench-metrics", dependencies: ["TPGWCore"], path: "bench/metrics", swiftSettings: swiftSettings),
         // The benchmarks, over the libraries' `package` API (release builds without -enable-testing); bench/*/run.sh.
         .executableTarget(
-            name: "tpgw-bench", dependencies: ["TPGWCore", "TPGWGateway", "TPGWStore", "TPGWHTTP", "TPGWHTTPClient"], path: "bench/Sources",
+            name: "tpgw-bench",
+            dependencies: [
+                "TPGWCore", "TPGWCrypto", "TPGWGateway", "TPGWStore", "TPGWHTTP", "TPGWHTTPClient", "TPGWBCE", "TPGWTencent", "tencent-sim",
+                "TPGWTestSupport",
+            ],
+            path: "bench/Sources",
             swiftSettings: swiftSettings),
         .executableTarget(name: "tpgw-bench-forecast", dependencies: ["TPGWCore"], path: "bench/forecast", exclude: ["run.sh"], swiftSettings: swiftSettings),
         .testTarget(name: "TPGWCoreTests", dependencies: ["TPGWCore", "TPGWCrypto", "TPGWTestSupport"]),

@@ -62,7 +62,7 @@ package final class TencentSimServer: Sendable {
     package var baseURL: String { "http://\(host):\(port)" }
     var regions: [String] { state.withLock { $0.configuration.regions } }
 
-    func setFault(region: String, _ fault: TencentSimFault) {
+    package func setFault(region: String, _ fault: TencentSimFault) {
         _ = state.withLock { $0.setFault(fault, region: region) }
     }
 
@@ -78,7 +78,7 @@ package final class TencentSimServer: Sendable {
     func requestCount(region: String) -> Int { state.withLock { $0.regions[region]?.requestCount ?? 0 } }
 
     /// Runs `body` on the simulator state (tests).
-    func withSimulator<T>(_ body: (inout TencentSimulator) -> T) -> T { state.withLock { body(&$0) } }
+    package func withSimulator<T>(_ body: (inout TencentSimulator) -> T) -> T { state.withLock { body(&$0) } }
 
     package func stop() async {
         stopping.store(true, ordering: .relaxed)
