@@ -5,9 +5,10 @@ import Foundation
 /// Model: traffic is drawn from the pool, not chosen per package, so the pool's demand is what all of its
 /// packages burned together. Estimated from per-package observed burn (``PackageForecast/burnBytesPerHour``,
 /// daily averages):
-/// - Off-peak packages burn only in the 8 window hours, so their summed burn is window traffic: `x 24/8`.
+/// - Off-peak packages burn only in the window's hours (8 for Baidu's 00:00-08:00 UTC+8; each account's configured
+///   window otherwise), so their summed burn is window traffic: `x 24/8` for Baidu's window.
 /// - Full-time packages carry all traffic outside the window. When the pool also held active off-peak packages,
-///   those took the window traffic first, so full-time burn happened in the 16 day hours: `x 24/16`.
+///   those took the window traffic first, so full-time burn happened in the other hours: `x 24/16` for Baidu's.
 ///   Without off-peak packages, full-time burn covered all 24 hours: day and window demand are both that rate.
 ///
 /// Limits: traffic already billed pay-as-you-go is invisible (no package recorded it), so a pool that is
@@ -15,9 +16,9 @@ import Foundation
 /// window traffic onto full-time packages, which this estimate counts as day traffic; demand is assumed flat
 /// within each part of the day (no weekly or diurnal shape beyond the window split).
 package struct PoolDemand: Sendable, Equatable, Codable {
-    /// Bytes per hour from 08:00 to 24:00 UTC+8 (only full-time packages may serve it).
+    /// Bytes per hour outside the off-peak window (only full-time packages may serve it).
     package var dayBytesPerHour: Double
-    /// Bytes per hour from 00:00 to 08:00 UTC+8 (off-peak packages first, then full-time).
+    /// Bytes per hour inside the off-peak window (off-peak packages first, then full-time).
     package var windowBytesPerHour: Double
 
     package init(dayBytesPerHour: Double, windowBytesPerHour: Double) {
@@ -30,9 +31,11 @@ package struct PoolDemand: Sendable, Equatable, Codable {
         PoolDemand(dayBytesPerHour: bytesPerHour, windowBytesPerHour: bytesPerHour)
     }
 
-    /// The average over a whole day.
-    package var averageBytesPerHour: Double {
-        (dayBytesPerHour * 16 + windowBytesPerHour * 8) / 24
+    /// The average over a whole day whose off-peak window is `window` (its length, not Baidu's 8 hours, weighs
+    /// the two rates).
+    package func averageBytesPerHour(window: OffPeakWindow) -> Double {
+        let windowShare = min(max(window.length / 86400, 0), 1)
+        return dayBytesPerHour * (1 - windowShare) + windowBytesPerHour * windowShare
     }
 
     /// Estimates demand from the packages that burned during the window (see the type's model).

@@ -108,7 +108,7 @@ package enum PoolSimulator {
             source: source,
             remainingBytes: remainingBytes,
             activePackages: activeCount,
-            burnBytesPerHour: demand.averageBytesPerHour,
+            burnBytesPerHour: demand.averageBytesPerHour(window: rules.offPeak),
             demand: demand,
             nextExhaustion: nextExhaustion,
             emptyAt: emptyAt,

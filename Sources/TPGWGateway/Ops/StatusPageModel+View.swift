@@ -51,7 +51,8 @@ extension StatusPageModel {
         let pools = view.pools.map { pool in
             Pool(
                 account: pool.source.account, region: pool.source.region, remainingBytes: pool.remainingBytes,
-                emptyAt: pool.emptyAt, usage: usage?.points(for: pool.source) ?? [], unknown: pool.unknown)
+                emptyAt: pool.emptyAt, usage: usage?.points(for: pool.source) ?? [], unknown: pool.unknown,
+                assumes: HumanFormat.assumptions(pool.rules))
         }
         let sources = view.sources.map { s in
             Source(
