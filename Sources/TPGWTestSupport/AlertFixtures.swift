@@ -58,12 +58,9 @@ package enum AlertFixtures {
         _ store: PostgresStore, client: HTTPClient, clock: ManualDate, owner: String = "d1", timeout: Duration = .seconds(5),
         lease: TimeInterval = 60, batch: Int = 200, logger: Logger = TestDatabase.testLogger("test.dispatcher")
     ) -> DeliveryDispatcher {
-        var c = DeliveryDispatcher.Configuration(owner: owner)
-        c.timeout = timeout
-        c.lease = lease
-        c.batchSize = batch
-        c.networkPolicy = loopbackAllowed
-        return DeliveryDispatcher(store: store, client: client, configuration: c, logger: logger, now: { clock.now }, jitter: { 0 })
+        DeliveryDispatcher(
+            store: store, client: client, configuration: configuration(owner: owner, timeout: timeout, lease: lease, batch: batch),
+            logger: logger, now: { clock.now }, jitter: { 0 })
     }
 
     /// A dispatcher on a manual clock: its idle tick, claim renewals and record batching wait on `clock`, and its
@@ -73,14 +70,19 @@ package enum AlertFixtures {
         timeout: Duration = .seconds(5), lease: TimeInterval = 60, batch: Int = 200,
         logger: Logger = TestDatabase.testLogger("test.dispatcher"), metrics: GatewayMetrics? = nil
     ) -> DeliveryDispatcher {
+        DeliveryDispatcher(
+            store: store, client: client, configuration: configuration(owner: owner, timeout: timeout, lease: lease, batch: batch),
+            logger: logger, metrics: metrics, clock: clock, now: { clock.date(from: origin) }, jitter: { 0 })
+    }
+
+    /// A dispatcher's configuration for tests: loopback receivers allowed.
+    package static func configuration(owner: String, timeout: Duration, lease: TimeInterval, batch: Int) -> DeliveryDispatcher.Configuration {
         var c = DeliveryDispatcher.Configuration(owner: owner)
         c.timeout = timeout
         c.lease = lease
         c.batchSize = batch
         c.networkPolicy = loopbackAllowed
-        return DeliveryDispatcher(
-            store: store, client: client, configuration: c, logger: logger, metrics: metrics, clock: clock,
-            now: { clock.date(from: origin) }, jitter: { 0 })
+        return c
     }
 
     /// Test receivers listen on 127.0.0.1, which the default policy refuses.
