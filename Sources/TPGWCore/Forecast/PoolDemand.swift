@@ -5,9 +5,10 @@ import Foundation
 /// Model: traffic is drawn from the pool, not chosen per package, so the pool's demand is what all of its
 /// packages burned together. Estimated from per-package observed burn (``PackageForecast/burnBytesPerHour``,
 /// daily averages):
-/// - Off-peak packages burn only in the 8 window hours, so their summed burn is window traffic: `x 24/8`.
+/// - Off-peak packages burn only in the account's window (w hours a day, 8 for Baidu), so their summed burn is window
+///   traffic: `x 24/w`.
 /// - Full-time packages carry all traffic outside the window. When the pool also held active off-peak packages,
-///   those took the window traffic first, so full-time burn happened in the 16 day hours: `x 24/16`.
+///   those took the window traffic first, so full-time burn happened in the 24 - w day hours: `x 24/(24 - w)`.
 ///   Without off-peak packages, full-time burn covered all 24 hours: day and window demand are both that rate.
 ///
 /// Limits: traffic already billed pay-as-you-go is invisible (no package recorded it), so a pool that is
@@ -15,9 +16,9 @@ import Foundation
 /// window traffic onto full-time packages, which this estimate counts as day traffic; demand is assumed flat
 /// within each part of the day (no weekly or diurnal shape beyond the window split).
 package struct PoolDemand: Sendable, Equatable, Codable {
-    /// Bytes per hour from 08:00 to 24:00 UTC+8 (only full-time packages may serve it).
+    /// Bytes per hour outside the off-peak window (only full-time packages may serve it).
     package var dayBytesPerHour: Double
-    /// Bytes per hour from 00:00 to 08:00 UTC+8 (off-peak packages first, then full-time).
+    /// Bytes per hour inside the off-peak window (off-peak packages first, then full-time).
     package var windowBytesPerHour: Double
 
     package init(dayBytesPerHour: Double, windowBytesPerHour: Double) {
@@ -30,9 +31,15 @@ package struct PoolDemand: Sendable, Equatable, Codable {
         PoolDemand(dayBytesPerHour: bytesPerHour, windowBytesPerHour: bytesPerHour)
     }
 
-    /// The average over a whole day.
-    package var averageBytesPerHour: Double {
-        (dayBytesPerHour * 16 + windowBytesPerHour * 8) / 24
+    /// The average over a whole day with the off-peak `window` (Baidu's 8 hours by default).
+    package func averageBytesPerHour(window: OffPeakWindow = .bce) -> Double {
+        let w = window.length / 86400
+        return dayBytesPerHour * (1 - w) + windowBytesPerHour * w
+    }
+
+    /// Both parts scaled by `factor` (a demand scenario).
+    package func scaled(by factor: Double) -> PoolDemand {
+        PoolDemand(dayBytesPerHour: dayBytesPerHour * factor, windowBytesPerHour: windowBytesPerHour * factor)
     }
 
     /// Estimates demand from the packages that burned during the window (see the type's model).

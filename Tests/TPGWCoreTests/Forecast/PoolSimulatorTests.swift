@@ -157,7 +157,7 @@ import Testing
         ]
         let mixed = PoolDemand.estimate(packages: [off, full], forecasts: forecasts)
         #expect(mixed == PoolDemand(dayBytesPerHour: 3 * g, windowBytesPerHour: 3 * g))
-        #expect(mixed.averageBytesPerHour == 3 * g)
+        #expect(mixed.averageBytesPerHour() == 3 * g)
         #expect(PoolDemand.estimate(packages: [full], forecasts: forecasts) == .flat(2 * g))
     }
 

@@ -12,6 +12,8 @@ package struct BacktestSeries: Sendable {
     package var start: Date
     package var usedBytes: [Int64]
     package var label: String?
+    /// The account's off-peak window (an off-peak package draws only inside it).
+    package var offPeak: OffPeakWindow = .bce
     /// Sample indices whose forecasts are scored for MdAPE and coverage (nil: all); alerts are replayed over all.
     /// A synthetic family uses it to score what defines it (e.g. the day after a step).
     package var scored: Range<Int>?

@@ -73,6 +73,12 @@ package struct ForecastFeatures: Sendable, Equatable {
         for i in 0..<Self.ringHours { buffer[Self.profileHours + i] = 0 }
     }
 
+    /// Features folded from `observations` (any order; a repeated or earlier time is ignored once sorted).
+    package init(observations: [(at: Date, usedBytes: Int64)]) {
+        self.init()
+        for o in observations.sorted(by: { $0.at < $1.at }) { update(observedUsedBytes: o.usedBytes, at: o.at) }
+    }
+
     // MARK: Update
 
     /// Folds one snapshot in. Snapshots must come in time order; an older or equal time is ignored.
