@@ -24,6 +24,9 @@ struct StatusPageModel: Sendable, Equatable {
         var expiresAt: Date
         /// Bytes forecast to expire unused.
         var unusedAtExpiryBytes: Int64
+        /// The runway's range: 10 % / 90 % chance it has run out by then (nil: no quantiles, or never).
+        var exhaustsAtP10: Date? = nil
+        var exhaustsAtP90: Date? = nil
 
         var account: String { key.account }
         var region: String { key.region }
@@ -44,6 +47,9 @@ struct StatusPageModel: Sendable, Equatable {
         var usage: [UsagePoint]
         /// The source was never read successfully: what is left is unknown, not zero (no "empty" forecast).
         var unknown: Bool = false
+        /// 10 % / 90 % chance the pool is empty by then.
+        var emptyAtP10: Date? = nil
+        var emptyAtP90: Date? = nil
     }
 
     /// A firing alert.
