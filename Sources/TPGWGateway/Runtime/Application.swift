@@ -30,6 +30,8 @@ package final class Application: Sendable {
     package let views: ViewStore
     /// Per active package, the compact state its probabilistic forecast is made from (kept up to date by rebuilds).
     package let forecastFeatures: ForecastFeatureStore
+    /// Backtests of the forecaster on the stored history (`GET /v1/forecast/accuracy`, `tpgw forecast backtest`).
+    package let forecastAccuracy: ForecastAccuracyRunner
     let router: Router
     let ops: OpsRuntime
     /// Reads every provider's sources (metered); its breakers feed the sources' status.
@@ -104,6 +106,7 @@ package final class Application: Sendable {
             configured.map { ($0.id, poolRules[$0.id.account] ?? .bce) }, uniquingKeysWith: { a, _ in a })
         let features = ForecastFeatureStore(read: { source, since in try await store.forecastObservations(source: source, since: since) })
         forecastFeatures = features
+        forecastAccuracy = ForecastAccuracyRunner(store: store, poolRules: poolRules)
         views = ViewStore(
             load: { sources in
                 do {
@@ -169,6 +172,7 @@ package final class Application: Sendable {
         PackageRoutes(views: views, store: store, auth: auth).register(on: router)
         SummaryRoutes(views: views, auth: auth, refresh: refresh).register(on: router)
         PurchaseRoutes(executor: purchaseExecutor, auth: auth).register(on: router)
+        ForecastRoutes(runner: forecastAccuracy, auth: auth, now: now).register(on: router)
         registerAlertRoutes(auth: auth)
     }
 
