@@ -35,7 +35,7 @@ package struct ForecastAccuracyQuery: Sendable, Equatable {
 
     package static let horizonMessage = "must be whole hours or days from 1h to 168h (e.g. 24h, 2d)"
 
-    /// `24h`, `2d` or `24` as whole hours in 1...168; nil otherwise.
+    /// `24h`, `2d` or `24` as whole hours in 1...168; nil otherwise (`^([1-9][0-9]?|1[0-5][0-9]|16[0-8])h?$|^[1-7]d$`).
     package static func hours(_ text: String) -> Int? {
         guard text.utf8.count <= 8 else { return nil }
         var digits = Substring(text)
@@ -46,7 +46,8 @@ package struct ForecastAccuracyQuery: Sendable, Equatable {
             digits = digits.dropLast()
             factor = 24
         }
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(digits) else { return nil }
+        // Digits only, no sign, no leading zero (the pattern openapi.yaml documents).
+        guard !digits.isEmpty, digits.first != "0", digits.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(digits) else { return nil }
         let (h, overflow) = n.multipliedReportingOverflow(by: factor)
         return !overflow && horizonRange.contains(h) ? h : nil
     }
