@@ -192,7 +192,7 @@ struct Options {
     static let valued: Set<String> = [
         "--config", "--name", "--scope", "--url", "--key-file", "--output", "-o", "--limit", "--provider", "--account", "--region",
         "--status", "--policy", "--sort", "--expiresBefore", "--minUsedRatio", "--group-by", "--state", "--budget", "--subject", "--requestedBy",
-        "--kind", "--package", "--duration", "--ends-at", "--starts-at", "--comment",
+        "--kind", "--package", "--duration", "--ends-at", "--starts-at", "--comment", "--days", "--horizon",
     ]
 
     init(_ args: [String], environment: [String: String]) throws {
