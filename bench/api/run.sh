@@ -4,7 +4,7 @@
 # nginx-limit (../shared/peers). Then the uncached cost (rebuild the view from PostgreSQL and
 # render the summary and the first 100 packages at 100,000 packages: `tpgw-bench api-render`).
 #   bench/api/run.sh [extra bench.sh options, e.g. --rounds 2]
-# Output: the bench.sh table (also under ../shared/peers/results/), bench/results/api-render-<time>.txt
+# Output: the bench.sh table (also under .data/peers/results/), bench/results/api-render-<time>.txt
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib/deps.sh
@@ -12,8 +12,7 @@ cd "$(dirname "$0")/../.."
 . scripts/lib/pg.sh
 tpgw_install_base
 tpgw_apt_install wrk nginx-light
-PEERS=${PEERS:-$(cd .. && pwd)/shared/peers}
-[ -x "$PEERS/bench.sh" ] || PEERS=/work/shared/peers
+PEERS=$(tpgw_peers_dir)
 REGIONS=bj,gz,su,hkg,fwh,bd,nj,yq,cd,sin,fsh,cq,xa,wh,sh,hz,tj,ks,sz,qd
 PER_REGION=5000
 

@@ -11,3 +11,20 @@ tpgw_bench_build() {
     TPGW_BENCH_FLAGS=()
   fi
 }
+
+# tpgw_peers_dir: prints a copy of the peer servers (../shared/peers, or $PEERS) under .data/peers, where their
+# release builds live and are reused; the shared folder stays untouched (it may be read-only or reset).
+tpgw_peers_dir() {
+  local src=${PEERS:-$(cd .. && pwd)/shared/peers}
+  [ -x "$src/bench.sh" ] || src=/work/shared/peers
+  [ -x "$src/bench.sh" ] || { echo "peer servers not found (set PEERS)" >&2; return 1; }
+  local copy=.data/peers
+  mkdir -p "$copy"
+  # Sources only; each copy keeps its own .build.
+  (cd "$src" && find . -path '*/.build' -prune -o -type f -print | while read -r f; do
+     mkdir -p "$OLDPWD/$copy/$(dirname "$f")"
+     cmp -s "$f" "$OLDPWD/$copy/$f" || cp -f "$f" "$OLDPWD/$copy/$f"
+   done)
+  chmod -R u+w "$copy"
+  echo "$(pwd)/$copy"
+}

@@ -31,7 +31,7 @@ tpgw_stack_start() {
     TPGW_TC_SECRET=TcSecret$(python3 -c 'import secrets; print(secrets.token_hex(12))')
     export TPGW_TC_SECRET
     "$TPGW_BIN/tencent-sim" --regions ap-guangzhou,ap-shanghai,ap-beijing --port 0 --secret-id AKIDTPGWSTACK \
-      --secret-key "$TPGW_TC_SECRET" --packages "$packages" --seed 7 >"$dir/tencent-sim.out" 2>"$dir/tencent-sim.log" &
+      --secret-key "$TPGW_TC_SECRET" --packages "$packages" --seed 7 --time-scale "$scale" >"$dir/tencent-sim.out" 2>"$dir/tencent-sim.log" &
     TPGW_STACK_PIDS+=($!)
     for _ in $(seq 1 100); do [ -s "$dir/tencent-sim.out" ] && break; sleep 0.1; done
     [ -s "$dir/tencent-sim.out" ] || { echo "tencent-sim did not start" >&2; cat "$dir/tencent-sim.log" >&2; return 1; }

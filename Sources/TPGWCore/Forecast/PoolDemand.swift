@@ -5,10 +5,10 @@ import Foundation
 /// Model: traffic is drawn from the pool, not chosen per package, so the pool's demand is what all of its
 /// packages burned together. Estimated from per-package observed burn (``PackageForecast/burnBytesPerHour``,
 /// daily averages):
-/// - Off-peak packages burn only in the account's window (w hours a day, 8 for Baidu), so their summed burn is window
-///   traffic: `x 24/w`.
+/// - Off-peak packages burn only in the window's hours (8 for Baidu's 00:00-08:00 UTC+8; each account's configured
+///   window otherwise), so their summed burn is window traffic: `x 24/8` for Baidu's window.
 /// - Full-time packages carry all traffic outside the window. When the pool also held active off-peak packages,
-///   those took the window traffic first, so full-time burn happened in the 24 - w day hours: `x 24/(24 - w)`.
+///   those took the window traffic first, so full-time burn happened in the other hours: `x 24/16` for Baidu's.
 ///   Without off-peak packages, full-time burn covered all 24 hours: day and window demand are both that rate.
 ///
 /// Limits: traffic already billed pay-as-you-go is invisible (no package recorded it), so a pool that is
@@ -31,10 +31,11 @@ package struct PoolDemand: Sendable, Equatable, Codable {
         PoolDemand(dayBytesPerHour: bytesPerHour, windowBytesPerHour: bytesPerHour)
     }
 
-    /// The average over a whole day with the off-peak `window` (Baidu's 8 hours by default).
-    package func averageBytesPerHour(window: OffPeakWindow = .bce) -> Double {
-        let w = window.length / 86400
-        return dayBytesPerHour * (1 - w) + windowBytesPerHour * w
+    /// The average over a whole day whose off-peak window is `window` (its length, not Baidu's 8 hours, weighs
+    /// the two rates).
+    package func averageBytesPerHour(window: OffPeakWindow) -> Double {
+        let windowShare = min(max(window.length / 86400, 0), 1)
+        return dayBytesPerHour * (1 - windowShare) + windowBytesPerHour * windowShare
     }
 
     /// Both parts scaled by `factor` (a demand scenario).

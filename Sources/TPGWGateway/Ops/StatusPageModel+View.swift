@@ -53,6 +53,7 @@ extension StatusPageModel {
             Pool(
                 account: pool.source.account, region: pool.source.region, remainingBytes: pool.remainingBytes,
                 emptyAt: pool.emptyAt, usage: usage?.points(for: pool.source) ?? [], unknown: pool.unknown,
+                assumes: HumanFormat.assumptions(pool.rules),
                 emptyAtP10: pool.emptyAtP10, emptyAtP90: pool.emptyAtP90)
         }
         let sources = view.sources.map { s in

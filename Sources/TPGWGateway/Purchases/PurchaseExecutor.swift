@@ -125,7 +125,7 @@ struct PurchaseExecutor: Sendable {
     /// Lists the region for the packages an ambiguous create may have bought, and settles the row when it can.
     func reconcile(
         _ record: PurchaseRecord, order: PurchaseRequest, provider: any CloudProvider, attemptedAt: Date, requestID: String, actor: String,
-        now: Date
+        now: Date, round: Int = 1
     ) async throws -> Outcome {
         var r = PurchaseReconciliation.parse(record.reconciliation) ?? PurchaseReconciliation(
             result: "pending", reason: "", lookedFor: lookedFor(order), createdSince: "", listings: 0, lastListedAt: nil, found: [],
@@ -161,7 +161,24 @@ struct PurchaseExecutor: Sendable {
             r.result = "succeeded"
             r.reason = "found \(ids.joined(separator: ", ")) in \(window)"
             let byID = Dictionary(free.map { ($0.state.key.id, $0) }, uniquingKeysWith: { a, _ in a })
-            return try await succeed(record, order: order, packages: ids.compactMap { byID[$0] }, upstreamRequestID: nil, actor: actor, reconciliation: r)
+            do {
+                return try await succeed(record, order: order, packages: ids.compactMap { byID[$0] }, upstreamRequestID: nil, actor: actor, reconciliation: r)
+            } catch let lost as ClaimLost {
+                // Another reconciliation claimed some of them between our listing and our claim: look again.
+                logger.info("reconciled packages were claimed by another purchase; listing again", metadata: [
+                    "purchase.id": "\(record.id)", "claimed": lost.ids.sorted().joined(separator: ","), "round": "\(round)",
+                ])
+                if round < 3 {
+                    return try await reconcile(record, order: order, provider: provider, attemptedAt: attemptedAt, requestID: requestID,
+                                               actor: actor, now: now, round: round + 1)
+                }
+                r.result = "pending"
+                r.reason = "the packages found were claimed by another purchase while this one claimed them; checked again later"
+                try await store.noteReconciliation(
+                    id: record.id, reconciliation: r.json, errorCode: record.errorCode, errorMessage: record.errorMessage, upstreamRequestID: nil,
+                    release: true)
+                return .undecided(pendingError(record))
+            }
         case .notBought:
             r.result = "failed"
             r.reason = "no package found in \(window); \(Int(settleAfter)) s have passed: the create did not buy, another order may be sent"
@@ -223,9 +240,23 @@ struct PurchaseExecutor: Sendable {
         struct Many: Encodable { var items: [PackageDTO] }
         let body = dtos.count == 1 ? APIJSON.encode(dtos[0]) : APIJSON.encode(Many(items: dtos))
         let ids = packages.map(\.state.key.id)
-        try await store.finishPurchase(
-            id: record.id, state: .succeeded, packageID: ids[0], responseStatus: 201, responseBody: body, upstreamRequestID: upstreamRequestID,
-            errorCode: nil, errorMessage: nil, packageIDs: ids, reconciliation: reconciliation?.json)
+        if let reconciliation {
+            // Found by listing, not named by the provider: claim them, unless another purchase did first.
+            switch try await store.finishReconciledPurchase(
+                id: record.id, account: order.account, region: order.region, packageIDs: ids, responseStatus: 201, responseBody: body,
+                reconciliation: reconciliation.json)
+            {
+            case .settled: break
+            case .alreadySettled:
+                guard let current = try await store.purchase(id: record.id) else { throw AppError(.internal, "purchase \(record.id) vanished") }
+                return try settled(current)
+            case .claimedElsewhere(let taken): throw ClaimLost(ids: taken)
+            }
+        } else {
+            try await store.finishPurchase(
+                id: record.id, state: .succeeded, packageID: ids[0], responseStatus: 201, responseBody: body, upstreamRequestID: upstreamRequestID,
+                errorCode: nil, errorMessage: nil, packageIDs: ids)
+        }
         await audit(record, actor: actor, outcome: "succeeded", packageID: ids.joined(separator: ","))
         // The new packages are visible to the next read: rebuild their source's part of the view now.
         do { try await views.rebuild(sources: [first.state.key.source]) } catch { views.invalidate(source: first.state.key.source) }
@@ -235,6 +266,9 @@ struct PurchaseExecutor: Sendable {
         ])
         return .succeeded(body: body, key: first.state.key)
     }
+
+    /// A reconciliation's claim lost to another purchase's claim on some of the same packages.
+    private struct ClaimLost: Error { var ids: Set<String> }
 
     /// The outcome of a row already settled (by another request or the reconciler).
     private func settled(_ record: PurchaseRecord) throws -> Outcome {

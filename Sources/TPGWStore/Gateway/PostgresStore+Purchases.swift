@@ -106,10 +106,50 @@ extension PostgresStore {
         id: Int64, state: PurchaseRecord.State, packageID: String?, responseStatus: Int, responseBody: [UInt8], upstreamRequestID: String?,
         errorCode: String?, errorMessage: String?, packageIDs: [String]? = nil, reconciliation: String? = nil
     ) async throws -> Bool {
+        let rows = try await pool.query(Self.settle(
+            id: id, state: state, packageID: packageID, responseStatus: responseStatus, responseBody: responseBody,
+            upstreamRequestID: upstreamRequestID, errorCode: errorCode, errorMessage: errorMessage,
+            packageIDs: packageIDs ?? packageID.map { [$0] }, reconciliation: reconciliation))
+        return !rows.isEmpty
+    }
+
+    /// How settling a purchase with packages found by a reconciliation ended.
+    package enum ClaimOutcome: Equatable, Sendable {
+        case settled
+        /// Another request or the reconciler settled the row first.
+        case alreadySettled
+        /// Another purchase of the same account and region claimed these packages first; list again.
+        case claimedElsewhere(Set<String>)
+    }
+
+    /// Settles a purchase `succeeded` with packages a reconciliation found, unless another purchase of the same
+    /// account and region claimed any of them first. Claims within one account and region are serialized by a
+    /// transaction-scoped advisory lock, so two reconciliations running at the same instant never claim one package.
+    package func finishReconciledPurchase(
+        id: Int64, account: String, region: String, packageIDs: [String], responseStatus: Int, responseBody: [UInt8], reconciliation: String
+    ) async throws -> ClaimOutcome {
+        try await pool.withTransaction(attempts: 3) { connection in
+            _ = try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended('tpgw.purchase-claim:' || \(account) || ':' || \(region), 0))")
+            let taken = try await connection.query("""
+                SELECT DISTINCT unnest(package_ids) FROM purchases
+                WHERE account = \(account) AND region = \(region) AND package_ids && \(packageIDs)::text[] AND id <> \(id)
+                """)
+            let claimed = Set(try taken.map { row throws in try row.decode(String.self, at: 0) }).intersection(packageIDs)
+            if !claimed.isEmpty { return .claimedElsewhere(claimed) }
+            let rows = try await connection.query(Self.settle(
+                id: id, state: .succeeded, packageID: packageIDs.first, responseStatus: responseStatus, responseBody: responseBody,
+                upstreamRequestID: nil, errorCode: nil, errorMessage: nil, packageIDs: packageIDs, reconciliation: reconciliation))
+            return rows.isEmpty ? .alreadySettled : .settled
+        }
+    }
+
+    /// The statement that settles a pending row and audits it (`purchase.settle`) in one go.
+    private static func settle(
+        id: Int64, state: PurchaseRecord.State, packageID: String?, responseStatus: Int, responseBody: [UInt8], upstreamRequestID: String?,
+        errorCode: String?, errorMessage: String?, packageIDs ids: [String]?, reconciliation: String?
+    ) -> PostgresQuery {
         let body = Data(responseBody).base64EncodedString()
-        // Its settling is audited (`purchase.settle`, by the caller) in the same statement.
-        let ids = packageIDs ?? packageID.map { [$0] }
-        let rows = try await pool.query("""
+        return """
             WITH p AS (
                 UPDATE purchases SET state = \(state.rawValue), package_id = \(packageID), response_status = \(responseStatus),
                        response_body = decode(\(body), 'base64'), upstream_request_id = \(upstreamRequestID),
@@ -124,8 +164,7 @@ extension PostgresStore {
                 FROM p
             )
             SELECT id FROM p
-            """)
-        return !rows.isEmpty
+            """
     }
 
     /// Marks the one create of a purchase as sent, committed before it is sent: the row is never sent again.

@@ -240,6 +240,11 @@ struct TwoCloudPurchaseTests {
             let bcePool = try #require(pools.first { ($0["source"] as? [String: Any])?["provider"] as? String == "bce" })
             #expect(bcePool["drawOrder"] as? String == "earliestDeadlineFirst")
             #expect(bcePool["offPeakWindow"] as? String == "16:00-00:00 UTC")
+            // The status page says what each pool's forecast assumed.
+            let page = try await gw.request("GET", "/")
+            #expect(page.status == 200)
+            #expect(page.text.contains("draws oldest purchase first, off-peak 15:00-23:00 UTC"), "Tencent pool's assumption")
+            #expect(page.text.contains("draws earliest expiry first, off-peak 16:00-00:00 UTC"), "Baidu pool's assumption")
             let byProvider = try await gw.request("GET", "/v1/summary?groupBy=provider")
             let providerKeys = Set(((byProvider.json["groups"] as? [[String: Any]]) ?? []).compactMap { $0["key"] as? String })
             #expect(providerKeys.isSuperset(of: ["bce", "tencent"]), "\(byProvider.text)")

@@ -157,8 +157,17 @@ import Testing
         ]
         let mixed = PoolDemand.estimate(packages: [off, full], forecasts: forecasts)
         #expect(mixed == PoolDemand(dayBytesPerHour: 3 * g, windowBytesPerHour: 3 * g))
-        #expect(mixed.averageBytesPerHour() == 3 * g)
+        #expect(mixed.averageBytesPerHour(window: .bce) == 3 * g)
         #expect(PoolDemand.estimate(packages: [full], forecasts: forecasts) == .flat(2 * g))
+    }
+
+    /// The daily average weighs day and window rates by the configured window's length, not Baidu's 8 hours.
+    @Test(arguments: [(8.0, 8.0 / 24), (6.0, 6.0 / 24), (12.0, 0.5), (23.0, 23.0 / 24)])
+    func demand_dailyAverage_usesTheWindowsLength(hours: Double, share: Double) {
+        let window = OffPeakWindow(startSecondOfDay: 15 * 3600, length: hours * 3600)
+        let demand = PoolDemand(dayBytesPerHour: 2 * g, windowBytesPerHour: 6 * g)
+        let expected = 2 * g * (1 - share) + 6 * g * share
+        #expect(abs(demand.averageBytesPerHour(window: window) - expected) < 1e-6 * g)
     }
 
     /// 100,000 packages over 30 pools, the load after every poll of a large deployment.

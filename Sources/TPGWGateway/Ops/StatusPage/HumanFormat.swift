@@ -1,5 +1,5 @@
 import Foundation
-
+import TPGWCore
 
 /// Human units for the status page: binary byte units and short relative times.
 package enum HumanFormat {
@@ -67,6 +67,16 @@ package enum HumanFormat {
         let minuteOfDay = Int((seconds - days * 86_400) / 60)
         let (year, month, day) = civilDate(daysSince1970: days)
         return "\(year)-\(pad(month))-\(pad(day)) \(pad(minuteOfDay / 60)):\(pad(minuteOfDay % 60)) UTC"
+    }
+
+    /// What a pool simulation assumed: `draws earliest expiry first, off-peak 16:00-00:00 UTC`.
+    package static func assumptions(_ rules: PoolRules) -> String {
+        let order = switch rules.drawOrder {
+        case .earliestDeadlineFirst: "earliest expiry first"
+        case .earliestPurchaseFirst: "oldest purchase first"
+        case .latestPurchaseFirst: "newest purchase first"
+        }
+        return "draws \(order), off-peak \(rules.offPeak.description)"
     }
 
     private static func pad(_ value: Int) -> String {

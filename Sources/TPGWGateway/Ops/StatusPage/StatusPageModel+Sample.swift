@@ -46,7 +46,8 @@ extension StatusPageModel {
                 pools.append(
                     Pool(
                         account: account, region: region, remainingBytes: Int64(3 + offset * 5) << 40,
-                        emptyAt: offset == 3 ? nil : now.addingTimeInterval(Double(18 + offset * 40) * 3600), usage: points))
+                        emptyAt: offset == 3 ? nil : now.addingTimeInterval(Double(18 + offset * 40) * 3600), usage: points,
+                        assumes: HumanFormat.assumptions(.bce)))
             }
         }
         let firstKey = packages.first?.key.description ?? "bce:prod:bj:tp-1"
@@ -89,7 +90,8 @@ extension StatusPageModel {
                 return Pool(
                     account: account, region: region, remainingBytes: Int64(1 + i % 17) << 40,
                     emptyAt: i % 5 == 4 ? nil : now.addingTimeInterval(Double(6 + i * 7) * 3600),
-                    usage: template.map { Pool.UsagePoint(at: $0.at, usedBytes: $0.usedBytes / Int64(1 + i % 4)) }, unknown: i == 13)
+                    usage: template.map { Pool.UsagePoint(at: $0.at, usedBytes: $0.usedBytes / Int64(1 + i % 4)) }, unknown: i == 13,
+                    assumes: HumanFormat.assumptions(.bce))
             }
         }
         let kinds = ["Package usage high", "Traffic runs out soon", "Runs out before expiry", "Traffic will expire unused"]

@@ -47,6 +47,9 @@ struct StatusPageModel: Sendable, Equatable {
         var usage: [UsagePoint]
         /// The source was never read successfully: what is left is unknown, not zero (no "empty" forecast).
         var unknown: Bool = false
+        /// What the pool simulation assumed (draw order and off-peak window), e.g. "draws earliest expiry first,
+        /// off-peak 16:00-00:00 UTC"; empty when not known.
+        var assumes: String = ""
         /// 10 % / 90 % chance the pool is empty by then.
         var emptyAtP10: Date? = nil
         var emptyAtP90: Date? = nil

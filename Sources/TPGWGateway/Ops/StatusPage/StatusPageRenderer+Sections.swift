@@ -176,6 +176,11 @@ extension StatusPageRenderer {
                 html.raw("</span>")
             }
             writeSparkline(pool.usage, window: model.usageWindowSeconds, into: &html)
+            if !pool.assumes.isEmpty {
+                html.raw("<small class=\"rules\">")
+                html.text(pool.assumes)
+                html.raw("</small>")
+            }
             html.raw("</div>")
         }
         html.raw(pools.count > overviewPools ? "</div></details></section>" : "</div></section>")

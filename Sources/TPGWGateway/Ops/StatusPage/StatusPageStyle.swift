@@ -35,6 +35,7 @@ enum StatusPageStyle {
         .spark{fill:none;stroke:var(--spark);stroke-width:1.5}
         .pool{display:grid;grid-template-columns:1fr auto;gap:2px 10px;align-items:end}
         .pool>span:first-child{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+        .pool .rules{grid-column:1/-1;color:var(--muted);font-size:11px}
         .alert{display:flex;gap:10px;align-items:baseline;padding:4px 0;border-bottom:1px solid var(--line)}
         .alert:last-child{border-bottom:0}
         .muted-row{opacity:.6}
