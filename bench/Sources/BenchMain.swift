@@ -7,6 +7,7 @@ import Foundation
 enum BenchMain {
     static let benchmarks: [String: (String, @Sendable ([String: String]) async throws -> Void)] = [
         "api-render": ("uncached view rebuild and rendering over the database bench/api/run.sh filled (TPGW_CONFIG)", APIRenderBenchmark.run),
+        "forecast-cost": ("forecast features and view rebuilds at 100,000 packages with 28 days of history (no database)", ForecastCostBenchmark.run),
     ]
 
     static func main() async {

@@ -33,6 +33,13 @@ package final class ForecastFeatureStore: Sendable {
         self.read = read
     }
 
+    /// Puts features made elsewhere in place (benchmarks, tools); a later refresh folds on from them.
+    package func seed(_ seeded: [PackageKey: ForecastFeatures]) {
+        features.withLock { known in
+            for (key, f) in seeded { known[key.source, default: [:]][key] = f }
+        }
+    }
+
     /// Packages with features.
     package var count: Int { features.withLock { $0.values.reduce(0) { $0 + $1.count } } }
 
