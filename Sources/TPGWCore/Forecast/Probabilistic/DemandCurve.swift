@@ -91,15 +91,17 @@ package struct DemandCurve: Sendable {
     func hoursUntil(drawn bytes: Double, z: Double, maxHours: Double) -> Double? {
         guard bytes > 0 else { return 0 }
         let maxSlot = Int(min(maxHours, 1e6)) + 1
-        var k = 1
-        var previous = 0.0
-        // Hour by hour through the stepped part, then week by week, then hour by hour inside the week found.
+        // Bisection over the stepped part (its scenario demand grows with k), then week by week, then hour by hour
+        // inside the week found.
         let stepped = min(Self.steppedHours + 168, maxSlot)
-        while k <= stepped {
-            let v = scenario(k, z: z)
-            if v >= bytes { return interpolate(k, previous, v, bytes) }
-            previous = v
-            k += 1
+        if stepped >= 1, scenario(stepped, z: z) >= bytes {
+            var lo = 0  // scenario(lo) < bytes (slot 0 draws nothing)
+            var hi = stepped  // scenario(hi) >= bytes
+            while hi - lo > 1 {
+                let mid = (lo + hi) / 2
+                if scenario(mid, z: z) >= bytes { hi = mid } else { lo = mid }
+            }
+            return interpolate(hi, lo == 0 ? 0 : scenario(lo, z: z), scenario(hi, z: z), bytes)
         }
         var weekStart = stepped
         while weekStart + 168 <= maxSlot {
@@ -107,15 +109,15 @@ package struct DemandCurve: Sendable {
             if v >= bytes { break }
             weekStart += 168
         }
-        previous = scenario(weekStart, z: z)
-        k = weekStart + 1
-        while k <= min(weekStart + 168, maxSlot) {
-            let v = scenario(k, z: z)
-            if v >= bytes { return interpolate(k, previous, v, bytes) }
-            previous = v
-            k += 1
+        let weekEnd = min(weekStart + 168, maxSlot)
+        guard weekEnd > weekStart, scenario(weekEnd, z: z) >= bytes else { return nil }
+        var lo = weekStart
+        var hi = weekEnd
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if scenario(mid, z: z) >= bytes { hi = mid } else { lo = mid }
         }
-        return nil
+        return interpolate(hi, scenario(lo, z: z), scenario(hi, z: z), bytes)
     }
 
     private func interpolate(_ k: Int, _ before: Double, _ after: Double, _ bytes: Double) -> Double {

@@ -64,6 +64,7 @@ package enum ProbabilisticForecaster {
             return offPeakOnly ? u * inWindow[Int(((h % 24) + 24) % 24)] : u
         }
         let rate: (Int64) -> Double = { h in
+            guard g != 0 else { return levelNow * unit(h) }
             let ahead = Double(min(max(h - startHour, 0), Int64(DemandCurve.steppedHours))) / 24
             return levelNow * unit(h) * exp(g * ahead)
         }

@@ -19,8 +19,10 @@ package final class ForecastFeatureStore: Sendable {
     package static let historyDays: Double = 28
     /// A lag beyond which the stored rows in between are read rather than spread over the gap.
     package static let catchUpAfter: TimeInterval = 2 * 3600
-    /// Packages folded between two yields, so a long bootstrap does not hold a cooperative thread.
-    static let yieldEvery = 500
+    /// Packages folded between two yields, so a rebuild does not hold a cooperative thread for long.
+    static let yieldEvery = 1000
+    /// Packages whose stored history one query reads.
+    static let readChunk = 500
 
     /// Reads observations strictly after each package's instant for some of one source's packages (id -> instant).
     package typealias Read = @Sendable (_ source: SourceID, _ since: [String: Date]) async throws -> [String: [(at: Date, usedBytes: Int64)]]
@@ -64,35 +66,27 @@ package final class ForecastFeatureStore: Sendable {
                 }
             }
         }
-        var observations: [PackageKey: [(at: Date, usedBytes: Int64)]] = [:]
-        if !reads.isEmpty {
-            let read = read
-            try await withThrowingTaskGroup(of: (SourceID, [String: [(at: Date, usedBytes: Int64)]]).self) { group in
-                for (source, since) in reads {
-                    group.addTask { (source, try await read(source, since)) }
-                }
-                for try await (source, rows) in group {
-                    for (id, list) in rows {
-                        observations[PackageKey(provider: source.provider, account: source.account, region: source.region, id: id)] = list
-                    }
-                }
+        // Taken out while folded, so each buffer is mutated in place (not copied); put back if a read fails.
+        var current = features.withLock { known in wanted.map { known[$0.key.source]?.removeValue(forKey: $0.key) } }
+        do {
+            try await readHistory(reads, wanted: wanted, into: &current)
+        } catch {
+            features.withLock { known in
+                for (i, p) in wanted.enumerated() { if let f = current[i] { known[p.key.source, default: [:]][p.key] = f } }
             }
+            throw error
         }
-        // Fold outside the lock, then publish.
-        var current = features.withLock { known in wanted.map { known[$0.key.source]?[$0.key] } }
+        // Then every package's latest state, and publish.
         var out: [PackageKey: ForecastFeatures] = [:]
         out.reserveCapacity(wanted.count)
         var bySource: [SourceID: [PackageKey: ForecastFeatures]] = [:]
         for (i, p) in wanted.enumerated() {
             var f = current[i] ?? ForecastFeatures()
             current[i] = nil
-            if let list = observations[p.key] {
-                for o in list { f.update(observedUsedBytes: o.usedBytes, at: o.at) }
-            }
             f.update(observedUsedBytes: p.usedBytes, at: p.observedAt)
             out[p.key] = f
             bySource[p.key.source, default: [:]][p.key] = f
-            if !observations.isEmpty, i % Self.yieldEvery == Self.yieldEvery - 1 { await Task.yield() }
+            if i % Self.yieldEvery == Self.yieldEvery - 1 { await Task.yield() }
         }
         features.withLock { known in
             if let sources {
@@ -103,5 +97,32 @@ package final class ForecastFeatureStore: Sendable {
             }
         }
         return out
+    }
+
+    /// Reads the stored history of `reads` in chunks of `readChunk` packages and folds each chunk as it arrives
+    /// (at most 672 rows a package are held at once), yielding between packages so a start's long bootstrap shares
+    /// the cooperative pool.
+    private func readHistory(
+        _ reads: [SourceID: [String: Date]], wanted: [PackageState], into current: inout [ForecastFeatures?]
+    ) async throws {
+        if !reads.isEmpty {
+            var index: [PackageKey: Int] = [:]
+            for (i, p) in wanted.enumerated() where reads[p.key.source]?[p.key.id] != nil { index[p.key] = i }
+            for (source, since) in reads.sorted(by: { $0.key < $1.key }) {
+                let ids = since.keys.sorted()
+                for start in stride(from: 0, to: ids.count, by: Self.readChunk) {
+                    let chunk = ids[start..<min(start + Self.readChunk, ids.count)]
+                    let rows = try await read(source, Dictionary(uniqueKeysWithValues: chunk.map { ($0, since[$0]!) }))
+                    for (n, (id, list)) in rows.enumerated() {
+                        guard let i = index[PackageKey(provider: source.provider, account: source.account, region: source.region, id: id)] else { continue }
+                        var f = current[i] ?? ForecastFeatures()
+                        current[i] = nil
+                        for o in list { f.update(observedUsedBytes: o.usedBytes, at: o.at) }
+                        current[i] = f
+                        if n % 16 == 15 { await Task.yield() }
+                    }
+                }
+            }
+        }
     }
 }
