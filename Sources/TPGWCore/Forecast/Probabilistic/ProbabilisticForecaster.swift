@@ -54,22 +54,12 @@ package enum ProbabilisticForecaster {
         let daily2 = (f.dailySigma.map { $0 * $0 } ?? 0) * dayWeight
         let sinceChange = f.changePointHour.map { Double(startHour - $0) } ?? .infinity
         let changeBoost = sinceChange < 48 ? changePointSigma * changePointSigma * (1 - sinceChange / 48) : 0
-        let table = f.shapeTable()
         // The window is daily in UTC: the share of each UTC hour of the day inside it.
-        let inWindow: [Double] = offPeakOnly
+        let inWindow: [Double]? = offPeakOnly
             ? (0..<24).map { offPeak.windowSeconds(from: Date(timeIntervalSince1970: Double($0) * 3600), to: Date(timeIntervalSince1970: Double($0 + 1) * 3600)) / 3600 }
-            : []
-        let unit: (Int64) -> Double = { h in
-            let u = table[BeijingHour.hourOfWeek(h)]
-            return offPeakOnly ? u * inWindow[Int(((h % 24) + 24) % 24)] : u
-        }
-        let rate: (Int64) -> Double = { h in
-            guard g != 0 else { return levelNow * unit(h) }
-            let ahead = Double(min(max(h - startHour, 0), Int64(DemandCurve.steppedHours))) / 24
-            return levelNow * unit(h) * exp(g * ahead)
-        }
+            : nil
         return DemandCurve(
-            start: start.timeIntervalSince1970, rate: rate, unit: unit,
+            start: start.timeIntervalSince1970, level: levelNow, growthPerDay: g, weeklyUnits: f.shapeTable(), windowShare: inWindow,
             sigmaFloor2: sigmaFloor * sigmaFloor + changeBoost,
             sigmaLevel2: max(noise2 / max(levelHours, 1), daily2 / max(levelHours / 24, 1)),
             sigmaNoise2: noise2 * noiseInflation * noiseInflation,
