@@ -28,7 +28,8 @@ enum StatusPageStyle {
         .scroll{overflow-x:auto}
         .crit{color:var(--crit)}.warn{color:var(--warn)}.ok{color:var(--ok)}.info{color:var(--info)}.muted{color:var(--muted)}
         .badge{display:inline-block;border-radius:4px;padding:0 6px;font-size:12px;font-weight:600;border:1px solid currentColor}
-        .region{display:grid;grid-template-columns:48px 1fr 150px;align-items:center;gap:10px}
+        .region{display:grid;grid-template-columns:minmax(48px,max-content) minmax(32px,1fr) max-content;align-items:center;gap:10px}
+        .region b{white-space:nowrap}
         .region .v{text-align:right;font-variant-numeric:tabular-nums;font-size:13px}
         svg{display:block}
         .bar-bg{fill:var(--bar)}.bar-ok{fill:var(--ok)}.bar-warn{fill:var(--warn)}.bar-crit{fill:var(--crit)}
