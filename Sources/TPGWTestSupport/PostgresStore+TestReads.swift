@@ -3,7 +3,7 @@ import TPGWCore
 import TPGWStore
 
 /// Seeding and read-backs that only tests need; the gateway registers sources by heartbeat
-/// (`heartbeatSources`) and reads packages through its views (`latestPackages`, `forecastBaselines`).
+/// (`heartbeatSources`) and reads packages through its views (`latestPackages`, `forecastObservations`).
 extension PostgresStore {
     /// Registers or updates sources (endpoint, interval) and enables them, without claims. A new source is first due
     /// at a random point within `initialJitter` of its interval (0...1).
@@ -72,7 +72,7 @@ extension PostgresStore {
     }
 
     /// Every snapshot since `since` of every package of `source`, oldest first per package, with each package's last
-    /// snapshot before `since` as a baseline: what `forecastBaselines` must forecast the same from.
+    /// snapshot before `since` as a baseline.
     package func recentSnapshots(source: SourceID, since: Date) async throws -> [PackageKey: [Snapshot]] {
         let rows = try await pool.query("""
             SELECT p.package_id, n.observed_at, n.used_bytes, n.capacity_bytes, n.status

@@ -34,6 +34,15 @@ import Testing
         #expect(throws: UsageError.self) { try Command.parse(["silences", "mute"], environment: [:]) }
     }
 
+    @Test func parsesForecastBacktest_withBoundedDaysAndHorizon() throws {
+        #expect(try Command.parse(["forecast", "backtest"], environment: [:]) == .forecastBacktest(configPath: nil, query: .init()))
+        #expect(try Command.parse(["forecast", "backtest", "--days", "7", "--horizon", "2d", "--config", "c.json"], environment: [:])
+            == .forecastBacktest(configPath: "c.json", query: .init(days: 7, horizonHours: 48)))
+        for bad in [["forecast"], ["forecast", "backtest", "--days", "29"], ["forecast", "backtest", "--horizon", "0h"]] {
+            #expect(throws: UsageError.self) { try Command.parse(bad, environment: [:]) }
+        }
+    }
+
     @Test func parsesKeysSubcommands() throws {
         #expect(try Command.parse(["keys", "create", "--name", "team-a", "--scope", "read,write"], environment: [:])
             == .keysCreate(configPath: nil, name: "team-a", scopes: ["read", "write"]))

@@ -36,6 +36,14 @@ import Testing
 @Suite struct ExtremeUpstreamNumbersTests {
     let now = d("2026-11-22T08:00:00Z")
 
+    /// The view's forecast of `p` from stored snapshots (folded into features, then its latest state).
+    func forecast(_ p: PackageState, _ snapshots: [Snapshot]) -> PackageForecast {
+        var f = ForecastFeatures(observations: snapshots.map { (at: $0.observedAt, usedBytes: $0.usedBytes) })
+        f.update(observedUsedBytes: p.usedBytes, at: p.observedAt)
+        return ProbabilisticForecaster.forecast(package: p, features: f, now: now)
+    }
+
+
     var huge: [PackageState] {
         (0..<4).map { (i: Int) -> PackageState in
             let region = i % 2 == 0 ? "bj" : "gz"
@@ -53,7 +61,7 @@ import Testing
 
     @Test(arguments: SummaryGroupBy.allCases)
     func summaries_overCapacitiesNearInt64Max_saturate(_ groupBy: SummaryGroupBy) {
-        let forecasts = huge.map { Forecaster.forecast(package: $0, snapshots: [.make(now - day, used: 0)], now: now) }
+        let forecasts = huge.map { forecast($0, [.make(now - day, used: 0)]) }
         let byPackages = SummaryAggregator.summarize(packages: huge, alignedForecasts: forecasts, pools: [], groupBy: groupBy)
         #expect(byPackages.total.capacityBytes == Int64.max)
         #expect(byPackages.total.remainingBytes == Int64.max)
@@ -67,7 +75,7 @@ import Testing
     }
 
     @Test func poolSimulation_andDemand_overCapacitiesNearInt64Max_doNotTrap() {
-        let forecasts = huge.map { Forecaster.forecast(package: $0, snapshots: [.make(now - day, used: Int64.min)], now: now) }
+        let forecasts = huge.map { forecast($0, [.make(now - day, used: Int64.min)]) }
         let demand = PoolDemand.estimate(packages: huge, alignedForecasts: forecasts)
         let pool = PoolSimulator.simulate(source: SourceID(account: "prod", region: "bj"), packages: huge, demand: demand, now: now)
         #expect(pool.remainingBytes == Int64.max)
@@ -79,9 +87,9 @@ import Testing
     @Test func forecaster_withExtremeSnapshots_doesNotTrap() {
         let p = PackageState.make(capacity: Int64.max, used: Int64.max - 1, expiresAt: now + 365 * day)
         let snapshots: [Snapshot] = [.make(now - 20 * hour, used: Int64.min), .make(now - 10 * hour, used: Int64.max), .make(now - 5 * hour, used: 0)]
-        let f = Forecaster.forecast(package: p, snapshots: snapshots, now: now)
+        let f = forecast(p, snapshots)
         #expect(f.burnBytesPerHour.isFinite)
-        let slow = Forecaster.project(package: .make(capacity: Int64.max, used: 0, expiresAt: now + 365 * day), burnBytesPerHour: 1e-300)
+        let slow = ForecastProjection.project(package: .make(capacity: Int64.max, used: 0, expiresAt: now + 365 * day), burnBytesPerHour: 1e-300)
         #expect(slow.exhaustsAt == nil && slow.unusedAtExpiryBytes == Int64.max)
     }
 
@@ -90,7 +98,7 @@ import Testing
         let unknownStatus = PackageState.make(id: "u2", status: .unknown, capacity: 10 * GiB, used: GiB, expiresAt: now + 10 * day)
         let snapshots: [Snapshot] = [.make(now - 10 * hour, used: 0)]
         for p in [unknownPolicy, unknownStatus] {
-            #expect(Forecaster.forecast(package: p, snapshots: snapshots, now: now) == .none)
+            #expect(forecast(p, snapshots) == .none)
         }
         let pool = PoolSimulator.simulate(
             source: SourceID(account: "prod", region: "bj"), packages: [unknownPolicy, unknownStatus], demand: .flat(GiB_d), now: now)

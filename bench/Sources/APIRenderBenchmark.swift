@@ -21,7 +21,7 @@ enum APIRenderBenchmark {
         // Cold: everything from the database (a start, or most sources changed at once).
         var input: GatewayView.Input?
         let load = try await Bench.median(5) {
-            input = try await Application.loadViewInput(store: store, configured: config.sources, now: now)
+            input = try await Application.loadViewInput(store: store, features: app.forecastFeatures, configured: config.sources, now: now)
         }
         let loaded = try unwrap(input)
         Bench.report("packages", "\(loaded.packages.count)")
@@ -54,14 +54,12 @@ enum APIRenderBenchmark {
         let loadOne = try await Bench.median(21) {
             let source = sources[round % sources.count]
             round += 1
-            one = try await Application.loadViewInput(store: store, configured: config.sources, sources: [source], now: now)
+            one = try await Application.loadViewInput(store: store, features: app.forecastFeatures, configured: config.sources, sources: [source], now: now)
         }
         Bench.report("per_change_db_load_one_source_ms_median21", String(format: "%.1f", loadOne))
         let firstSource = sources[0]
         let q1 = try await Bench.median(9) { _ = try await store.latestPackages(source: firstSource) }
         Bench.report("  latest_packages_one_source_ms_median9", String(format: "%.1f", q1))
-        let q2 = try await Bench.median(9) { _ = try await store.forecastBaselines(now: now, source: firstSource) }
-        Bench.report("  forecast_baselines_one_source_ms_median9", String(format: "%.1f", q2))
         let raw = try await Bench.median(9) {
             _ = try await store.pool.query("""
                 SELECT p.provider, p.account, p.region, p.package_id, p.policy, p.line_type, p.status, p.capacity_bytes, p.used_bytes,

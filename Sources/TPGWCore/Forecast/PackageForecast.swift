@@ -2,8 +2,9 @@ import Foundation
 
 /// What one package's recent burn says about its future.
 package struct PackageForecast: Sendable, Equatable, Codable {
-    /// Average bytes drawn per wall-clock hour over the trailing window. For an off-peak package this is the
-    /// daily average (its burn during the 8 window hours spread over 24), so rates of both kinds add up.
+    /// Median bytes drawn per wall-clock hour over the next 24 hours (the lifetime average with little history). For
+    /// an off-peak package this is the daily average (its burn inside its account's window spread over 24 h), so
+    /// rates of both kinds add up.
     package var burnBytesPerHour: Double
     /// When the remaining bytes run out at that rate; nil when nothing burns or the package is no longer active.
     /// May lie after `expiresAt` (then `exhaustsBeforeExpiry` is false).
@@ -23,6 +24,9 @@ package struct PackageForecast: Sendable, Equatable, Codable {
     package var unusedAtExpiryBytesP90: Int64?
     /// What the probabilistic forecast rests on; nil for the plain trailing-window forecast.
     package var basis: ForecastBasis?
+    /// Log-scale spread (one sigma) of the demand over the next 3 days; what pools combine into their quantiles.
+    /// Not part of the JSON.
+    package var demandSigma: Double = 0
 
     /// No forecast: nothing burns, runs out or is wasted (a package tpgw does not know how to forecast).
     package static let none = PackageForecast(burnBytesPerHour: 0, exhaustsAt: nil, exhaustsBeforeExpiry: false, unusedAtExpiryBytes: 0)

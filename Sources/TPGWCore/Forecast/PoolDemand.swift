@@ -38,6 +38,11 @@ package struct PoolDemand: Sendable, Equatable, Codable {
         return dayBytesPerHour * (1 - windowShare) + windowBytesPerHour * windowShare
     }
 
+    /// Both parts scaled by `factor` (a demand scenario).
+    package func scaled(by factor: Double) -> PoolDemand {
+        PoolDemand(dayBytesPerHour: dayBytesPerHour * factor, windowBytesPerHour: windowBytesPerHour * factor)
+    }
+
     /// Estimates demand from the packages that burned during the window (see the type's model).
     /// - Parameters:
     ///   - packages: the pool's packages, including ones that ran out or expired recently (their traffic

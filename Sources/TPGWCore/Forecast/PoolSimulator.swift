@@ -122,17 +122,27 @@ package enum PoolSimulator {
     ///   ``DemandCurve/sigma(effectiveHours:hours:)``); 0 gives three equal answers.
     package static func simulateQuantiles(
         source: SourceID, packages: [PackageState], demand: PoolDemand, sigma: Double, now: Date,
-        horizon: TimeInterval = defaultHorizon
+        horizon: TimeInterval = defaultHorizon, rules: PoolRules = .bce
     ) -> PoolForecast {
-        var median = simulate(source: source, packages: packages, demand: demand, now: now, horizon: horizon)
+        var median = simulate(source: source, packages: packages, demand: demand, now: now, horizon: horizon, rules: rules)
         let s = sigma.isFinite ? min(max(sigma, 0), 1.5) : 0
         let factor = exp(NormalQuantile.z90 * s)
-        func scaled(_ k: Double) -> PoolDemand {
-            PoolDemand(dayBytesPerHour: demand.dayBytesPerHour * k, windowBytesPerHour: demand.windowBytesPerHour * k)
-        }
-        median.emptyAtP10 = simulate(source: source, packages: packages, demand: scaled(factor), now: now, horizon: horizon).emptyAt
-        median.emptyAtP90 = simulate(source: source, packages: packages, demand: scaled(1 / factor), now: now, horizon: horizon).emptyAt
+        median.emptyAtP10 = simulate(source: source, packages: packages, demand: demand.scaled(by: factor), now: now, horizon: horizon, rules: rules).emptyAt
+        median.emptyAtP90 = simulate(source: source, packages: packages, demand: demand.scaled(by: 1 / factor), now: now, horizon: horizon, rules: rules).emptyAt
         return median
+    }
+
+    /// The spread of a pool's demand: its packages' ``PackageForecast/demandSigma`` weighted by their burn (their
+    /// traffic is the pool's, measured piece by piece, so their errors move together rather than cancel); 0
+    /// without burn.
+    package static func demandSigma(alignedForecasts forecasts: [PackageForecast]) -> Double {
+        var weighted = 0.0
+        var total = 0.0
+        for f in forecasts where f.burnBytesPerHour > 0 && f.burnBytesPerHour.isFinite {
+            weighted += f.burnBytesPerHour * f.demandSigma
+            total += f.burnBytesPerHour
+        }
+        return total > 0 ? weighted / total : 0
     }
 
     /// The few fields of a package the simulation needs; `index` points into the keys array.

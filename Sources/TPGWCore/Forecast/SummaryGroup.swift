@@ -60,6 +60,9 @@ package struct SummaryGroup: Sendable, Equatable, Codable {
         package var burnBytesPerHour: Double
         package var nextExhaustion: PackageTime?
         package var emptyAt: Date?
+        /// 10 % chance the pool is empty by then (high-demand scenario), and 90 % chance; nil beyond the horizon.
+        package var emptyAtP10: Date?
+        package var emptyAtP90: Date?
         /// The source was never read successfully: no inventory, no forecast (never "empty").
         package var unknown: Bool
         /// The draw order within a kind the simulation assumed (Tencent documents none: configurable per account).
@@ -76,11 +79,14 @@ package struct SummaryGroup: Sendable, Equatable, Codable {
             burnBytesPerHour = f.burnBytesPerHour
             nextExhaustion = f.nextExhaustion
             emptyAt = f.emptyAt
+            emptyAtP10 = f.emptyAtP10
+            emptyAtP90 = f.emptyAtP90
             unknown = f.unknown
         }
 
         enum CodingKeys: String, CodingKey {
-            case source, remainingBytes, activePackages, burnBytesPerHour, nextExhaustion, emptyAt, unknown, drawOrder, offPeakWindow
+            case source, remainingBytes, activePackages, burnBytesPerHour, nextExhaustion, emptyAt, emptyAtP10, emptyAtP90, unknown, drawOrder
+            case offPeakWindow
         }
 
         package init(from decoder: any Decoder) throws {
@@ -91,6 +97,8 @@ package struct SummaryGroup: Sendable, Equatable, Codable {
             burnBytesPerHour = try c.decode(Double.self, forKey: .burnBytesPerHour)
             nextExhaustion = try c.decodeIfPresent(PackageTime.self, forKey: .nextExhaustion)
             emptyAt = try c.decodeRFC3339IfPresent(forKey: .emptyAt)
+            emptyAtP10 = try c.decodeRFC3339IfPresent(forKey: .emptyAtP10)
+            emptyAtP90 = try c.decodeRFC3339IfPresent(forKey: .emptyAtP90)
             unknown = try c.decodeIfPresent(Bool.self, forKey: .unknown) ?? false
             drawOrder = try c.decodeIfPresent(DrawOrder.self, forKey: .drawOrder) ?? .earliestDeadlineFirst
             offPeakWindow = try c.decodeIfPresent(String.self, forKey: .offPeakWindow) ?? OffPeakWindow.bce.description
@@ -104,6 +112,8 @@ package struct SummaryGroup: Sendable, Equatable, Codable {
             try c.encode(burnBytesPerHour, forKey: .burnBytesPerHour)
             try c.encode(nextExhaustion, forKey: .nextExhaustion)
             try c.encodeRFC3339(emptyAt, forKey: .emptyAt)
+            try c.encodeRFC3339(emptyAtP10, forKey: .emptyAtP10)
+            try c.encodeRFC3339(emptyAtP90, forKey: .emptyAtP90)
             try c.encode(unknown, forKey: .unknown)
             try c.encode(drawOrder, forKey: .drawOrder)
             try c.encode(offPeakWindow, forKey: .offPeakWindow)

@@ -17,11 +17,14 @@ package struct InventoryMetrics: Sendable, Equatable {
         package var expiresAt: Date
         /// When the forecast says the package runs out; nil writes no exhaustion sample.
         package var exhaustsAt: Date?
+        /// The early end of the forecast runway: 10 % chance the package has run out by then; nil writes no sample.
+        package var exhaustsAtP10: Date?
 
         package init(
             key: PackageKey, policy: PackagePolicy, status: PackageStatus, capacityBytes: Int64, usedBytes: Int64,
-            expiresAt: Date, exhaustsAt: Date?
+            expiresAt: Date, exhaustsAt: Date?, exhaustsAtP10: Date? = nil
         ) {
+            self.exhaustsAtP10 = exhaustsAtP10
             self.key = key
             self.policy = policy
             self.status = status
@@ -41,8 +44,11 @@ package struct InventoryMetrics: Sendable, Equatable {
         package var activePackages: Int
         /// When the pool is forecast to run empty; nil (no burn) writes no sample.
         package var emptyAt: Date?
+        /// 10 % chance the pool is empty by then; nil writes no sample.
+        package var emptyAtP10: Date?
 
-        package init(source: SourceID, remainingBytes: Int64, activePackages: Int, emptyAt: Date?) {
+        package init(source: SourceID, remainingBytes: Int64, activePackages: Int, emptyAt: Date?, emptyAtP10: Date? = nil) {
+            self.emptyAtP10 = emptyAtP10
             self.source = source
             self.remainingBytes = remainingBytes
             self.activePackages = activePackages
@@ -89,7 +95,10 @@ package struct InventoryMetrics: Sendable, Equatable {
         .init(name: "tpgw_package_expiry_timestamp_seconds", help: "When the traffic package expires, as a Unix timestamp."),
         .init(
             name: "tpgw_package_exhaustion_timestamp_seconds",
-            help: "When the traffic package is forecast to run out at the current burn rate, as a Unix timestamp."),
+            help: "When the traffic package is forecast to run out (median), as a Unix timestamp."),
+        .init(
+            name: "tpgw_package_exhaustion_p10_timestamp_seconds",
+            help: "The early end of the forecast runway: 10% chance the traffic package has run out by then, as a Unix timestamp."),
     ]
 
     static let poolColumns: [MetricTable.Column] = [
@@ -97,7 +106,10 @@ package struct InventoryMetrics: Sendable, Equatable {
         .init(name: "tpgw_pool_active_packages", help: "Number of active packages in the pool of a source."),
         .init(
             name: "tpgw_pool_empty_timestamp_seconds",
-            help: "When the pool of a source is forecast to run empty at the current burn rate, as a Unix timestamp."),
+            help: "When the pool of a source is forecast to run empty (median), as a Unix timestamp."),
+        .init(
+            name: "tpgw_pool_empty_p10_timestamp_seconds",
+            help: "10% chance the pool of a source has run empty by then (high-demand scenario), as a Unix timestamp."),
     ]
 
     static let sourceColumns: [MetricTable.Column] = [
@@ -118,7 +130,7 @@ package struct InventoryMetrics: Sendable, Equatable {
                 ],
                 values: [
                     Double(package.capacityBytes), Double(package.usedBytes), Double(package.remainingBytes),
-                    Self.seconds(package.expiresAt), Self.seconds(package.exhaustsAt),
+                    Self.seconds(package.expiresAt), Self.seconds(package.exhaustsAt), Self.seconds(package.exhaustsAtP10),
                 ])
         }
         packageTable.write(into: &writer)
@@ -127,7 +139,7 @@ package struct InventoryMetrics: Sendable, Equatable {
         for pool in pools {
             poolTable.append(
                 labelValues: [pool.source.provider, pool.source.account, pool.source.region],
-                values: [Double(pool.remainingBytes), Double(pool.activePackages), Self.seconds(pool.emptyAt)])
+                values: [Double(pool.remainingBytes), Double(pool.activePackages), Self.seconds(pool.emptyAt), Self.seconds(pool.emptyAtP10)])
         }
         poolTable.write(into: &writer)
 

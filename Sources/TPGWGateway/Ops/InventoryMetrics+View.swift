@@ -18,11 +18,12 @@ extension InventoryMetrics {
                 packages.append(Package(
                     key: state.key, policy: state.policy, status: state.status, capacityBytes: state.capacityBytes,
                     usedBytes: state.usedBytes, expiresAt: state.expiresAt,
-                    exhaustsAt: state.status == .active ? segment.forecasts[index].exhaustsAt : nil))
+                    exhaustsAt: state.status == .active ? segment.forecasts[index].exhaustsAt : nil,
+                    exhaustsAtP10: state.status == .active ? segment.forecasts[index].exhaustsAtP10 : nil))
             }
         }
         let pools = view.pools.map {
-            Pool(source: $0.source, remainingBytes: $0.remainingBytes, activePackages: $0.activePackages, emptyAt: $0.emptyAt)
+            Pool(source: $0.source, remainingBytes: $0.remainingBytes, activePackages: $0.activePackages, emptyAt: $0.emptyAt, emptyAtP10: $0.emptyAtP10)
         }
         let sources = view.sources.map { s in
             Source(

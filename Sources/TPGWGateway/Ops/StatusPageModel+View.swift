@@ -45,14 +45,16 @@ extension StatusPageModel {
             return Package(
                 key: state.key, policy: state.policy, status: state.status, capacityBytes: state.capacityBytes,
                 usedBytes: state.usedBytes, remainingBytes: state.remainingBytes, burnBytesPerHour: forecast.burnBytesPerHour,
-                exhaustsAt: forecast.exhaustsAt, expiresAt: state.expiresAt, unusedAtExpiryBytes: forecast.unusedAtExpiryBytes)
+                exhaustsAt: forecast.exhaustsAt, expiresAt: state.expiresAt, unusedAtExpiryBytes: forecast.unusedAtExpiryBytes,
+                exhaustsAtP10: forecast.exhaustsAtP10, exhaustsAtP90: forecast.exhaustsAtP90)
         }
         // A source never read successfully has an unknown pool (the view says so), never "empty".
         let pools = view.pools.map { pool in
             Pool(
                 account: pool.source.account, region: pool.source.region, remainingBytes: pool.remainingBytes,
                 emptyAt: pool.emptyAt, usage: usage?.points(for: pool.source) ?? [], unknown: pool.unknown,
-                assumes: HumanFormat.assumptions(pool.rules))
+                assumes: HumanFormat.assumptions(pool.rules),
+                emptyAtP10: pool.emptyAtP10, emptyAtP90: pool.emptyAtP90)
         }
         let sources = view.sources.map { s in
             Source(

@@ -233,7 +233,9 @@ struct PurchaseExecutor: Sendable {
         let offPeak = (poolRules[order.account] ?? .bce).offPeak
         for p in packages {
             try await store.recordPurchasedPackage(p.state, raw: Array(p.raw.utf8))
-            dtos.append(PackageDTO(state: p.state, forecast: Forecaster.forecast(package: p.state, snapshots: [], now: now, offPeak: offPeak)))
+            // No history yet: the forecast says so (lifetime average, `basis.historyHours` 0).
+            dtos.append(PackageDTO(
+                state: p.state, forecast: ProbabilisticForecaster.forecast(package: p.state, features: ForecastFeatures(), now: now, offPeak: offPeak)))
         }
         struct Many: Encodable { var items: [PackageDTO] }
         let body = dtos.count == 1 ? APIJSON.encode(dtos[0]) : APIJSON.encode(Many(items: dtos))

@@ -28,6 +28,10 @@ package final class Application: Sendable {
     let poolRules: [String: PoolRules]
     let keys: KeyRing
     package let views: ViewStore
+    /// Per active package, the compact state its probabilistic forecast is made from (kept up to date by rebuilds).
+    package let forecastFeatures: ForecastFeatureStore
+    /// Backtests of the forecaster on the stored history (`GET /v1/forecast/accuracy`, `tpgw forecast backtest`).
+    package let forecastAccuracy: ForecastAccuracyRunner
     let router: Router
     let ops: OpsRuntime
     /// Reads every provider's sources (metered); its breakers feed the sources' status.
@@ -102,13 +106,16 @@ package final class Application: Sendable {
         let configured = configuration.sources
         let sourceRules = Dictionary(
             configured.map { ($0.id, poolRules[$0.id.account] ?? .bce) }, uniquingKeysWith: { a, _ in a })
+        let features = ForecastFeatureStore(read: { source, since in try await store.forecastObservations(source: source, since: since) })
+        forecastFeatures = features
+        forecastAccuracy = ForecastAccuracyRunner(store: store, poolRules: poolRules)
         views = ViewStore(
             load: { sources in
                 do {
                     let at = now()
                     return try await Application.loadViewInput(
-                        store: store, configured: configured, sources: sources, breakerOpen: { reader.breakerOpen($0, now: at) }, now: at,
-                        rules: sourceRules)
+                        store: store, features: features, configured: configured, sources: sources,
+                        breakerOpen: { reader.breakerOpen($0, now: at) }, now: at, rules: sourceRules)
                 }
                 catch let error as PostgresError { throw Self.viewError(error) }
             },
@@ -119,37 +126,29 @@ package final class Application: Sendable {
         router = Router()
     }
 
-    /// What a view is built from: latest package states, the forecast window's snapshots, and source health,
-    /// for every source or only for `sources` (queries run concurrently, one pair per source).
-    /// - Parameter rules: per source, what its pool simulation assumes (Baidu's rules when absent).
+    /// What a view is built from: latest package states, their forecast features brought up to date, and source
+    /// health, for every source or only for `sources` (one query per source, concurrently).
+    /// - Parameter rules: per source, what its forecasts and pool simulation assume (Baidu's rules when absent).
     package static func loadViewInput(
-        store: PostgresStore, configured: [SourceConfig], sources: Set<SourceID>? = nil, breakerOpen: @Sendable (SourceID) -> Bool = { _ in false },
-        now: Date, rules: [SourceID: PoolRules] = [:]
+        store: PostgresStore, features: ForecastFeatureStore, configured: [SourceConfig], sources: Set<SourceID>? = nil,
+        breakerOpen: @Sendable (SourceID) -> Bool = { _ in false }, now: Date, rules: [SourceID: PoolRules] = [:]
     ) async throws -> GatewayView.Input {
         async let health = store.sources()
-        var input = GatewayView.Input(packages: [], history: [:], sources: [], rules: rules)
+        var packages: [PackageState] = []
         if let sources {
-            try await withThrowingTaskGroup(of: ([PackageState], [PackageKey: [Snapshot]]).self) { group in
+            try await withThrowingTaskGroup(of: [PackageState].self) { group in
                 for source in sources {
-                    group.addTask {
-                        async let packages = store.latestPackages(source: source)
-                        async let history = store.forecastBaselines(now: now, source: source)
-                        return (try await packages, try await history)
-                    }
+                    group.addTask { try await store.latestPackages(source: source) }
                 }
-                for try await (packages, history) in group {
-                    input.packages.append(contentsOf: packages)
-                    input.history.merge(history) { a, _ in a }
-                }
+                for try await part in group { packages.append(contentsOf: part) }
             }
         } else {
-            async let packages = store.latestPackages()
-            async let history = store.forecastBaselines(now: now)
-            input.packages = try await packages
-            input.history = try await history
+            packages = try await store.latestPackages()
         }
-        input.sources = sourceStatuses(configured: configured, health: try await health, breakerOpen: breakerOpen, now: now)
-        return input
+        let folded = try await features.refresh(packages: packages, sources: sources, now: now)
+        return GatewayView.Input(
+            packages: packages, features: folded,
+            sources: sourceStatuses(configured: configured, health: try await health, breakerOpen: breakerOpen, now: now), rules: rules)
     }
 
     /// What the view store is told when it cannot read the database: `AppError(.unavailable)` when the database is
@@ -175,6 +174,7 @@ package final class Application: Sendable {
         PackageRoutes(views: views, store: store, auth: auth).register(on: router)
         SummaryRoutes(views: views, auth: auth, refresh: refresh).register(on: router)
         PurchaseRoutes(executor: purchaseExecutor, auth: auth).register(on: router)
+        ForecastRoutes(runner: forecastAccuracy, auth: auth, now: now).register(on: router)
         registerAlertRoutes(auth: auth)
     }
 

@@ -31,69 +31,33 @@ extension PostgresStore {
         return out
     }
 
-    /// For each active package (of every source, or of one), the snapshots a burn rate is measured from: its first
-    /// one inside its forecast window, and its last one before the window when the forecaster can need it.
-    ///
-    /// The window is `Forecaster`'s: the `window` seconds before the package's latest observation (or before `now`
-    /// when that is earlier), so a source that has not answered for hours still forecasts from its last day of data.
-    /// The earlier snapshot is looked up only when it can matter: the package was first seen before the window, and
-    /// the window holds no snapshot older than the latest one (with two points in the window, `Forecaster` ignores
-    /// anything older). Index probes are most of the cost of reading a view, so this halves them, and the packages
-    /// are split into `parts` by id and read concurrently on as many connections.
-    package func forecastBaselines(
-        now: Date, window: TimeInterval = Forecaster.defaultWindow, source: SourceID? = nil, parts: Int = 2
-    ) async throws -> [PackageKey: [Snapshot]] {
-        let parts = max(1, parts)
-        return try await withThrowingTaskGroup(of: [PackageKey: [Snapshot]].self) { group in
-            for part in 0..<parts {
-                group.addTask { try await self.forecastBaselines(now: now, window: window, source: source, part: part, of: parts) }
-            }
-            var out: [PackageKey: [Snapshot]] = [:]
-            for try await piece in group {
-                if out.isEmpty { out = piece } else { out.merge(piece) { a, _ in a } }
-            }
-            return out
-        }
-    }
-
-    private func forecastBaselines(
-        now: Date, window: TimeInterval, source: SourceID?, part: Int, of parts: Int
-    ) async throws -> [PackageKey: [Snapshot]] {
-        // One query text for every case: a NULL source matches every source.
+    /// Used-bytes observations of some of one source's packages after a per-package instant, at most one per hour
+    /// (the hour's last observation time and highest reading), from raw snapshots and, where those were compacted,
+    /// the hourly rollups: what forecast features are (re)built from. Bounded: `since` should lie within the 28
+    /// days the features use, so a package costs at most 672 rows.
+    /// - Parameter since: package id -> only observations strictly after this instant.
+    /// - Returns: package id -> observations in time order.
+    package func forecastObservations(source: SourceID, since: [String: Date]) async throws -> [String: [(at: Date, usedBytes: Int64)]] {
+        guard !since.isEmpty else { return [:] }
+        let ids = Array(since.keys)
+        let instants = ids.map { since[$0]! }
         let rows = try await pool.query("""
-            SELECT p.provider, p.account, p.region, p.package_id,
-                   a.observed_at, a.used_bytes, a.capacity_bytes, a.status,
-                   b.observed_at, b.used_bytes, b.capacity_bytes, b.status
-            FROM sources s JOIN packages p ON p.source_id = s.id
-            CROSS JOIN LATERAL (
-                SELECT least(\(now)::timestamptz, coalesce(p.released_at, greatest(s.last_success_at, p.last_seen_at)))
-                       - \(window) * interval '1 second' AS since) w
-            LEFT JOIN LATERAL (
-                SELECT observed_at, used_bytes, capacity_bytes, status FROM snapshots
-                 WHERE package_pk = p.id AND observed_at >= w.since ORDER BY observed_at LIMIT 1) a ON true
-            LEFT JOIN LATERAL (
-                SELECT observed_at, used_bytes, capacity_bytes, status FROM snapshots
-                 WHERE p.first_seen_at < w.since AND (a.observed_at IS NULL OR p.last_snapshot_at IS NULL OR a.observed_at >= p.last_snapshot_at)
-                   AND package_pk = p.id AND observed_at < w.since ORDER BY observed_at DESC LIMIT 1) b ON true
-            WHERE p.status = 'active' AND p.id % \(parts) = \(part)
-              AND (a.observed_at IS NOT NULL OR b.observed_at IS NOT NULL)
-              AND (\(source?.provider)::text IS NULL
-                   OR (s.provider = \(source?.provider) AND s.account = \(source?.account) AND s.region = \(source?.region)))
+            WITH want AS (SELECT * FROM unnest(\(ids)::text[], \(instants)::timestamptz[]) AS w(package_id, since)),
+            pk AS (SELECT p.id, p.package_id, w.since FROM sources s JOIN packages p ON p.source_id = s.id
+                   JOIN want w ON w.package_id = p.package_id
+                   WHERE s.provider = \(source.provider) AND s.account = \(source.account) AND s.region = \(source.region))
+            SELECT pk.package_id, o.at, o.used FROM pk CROSS JOIN LATERAL (
+                SELECT max(observed_at) AS at, max(used_bytes) AS used FROM snapshots
+                 WHERE package_pk = pk.id AND observed_at > pk.since GROUP BY date_trunc('hour', observed_at)
+                UNION ALL
+                SELECT last_observed_at, used_bytes_last FROM snapshot_hourly
+                 WHERE package_pk = pk.id AND last_observed_at > pk.since) o
+            ORDER BY 1, 2
             """, idempotent: true)
-        var out: [PackageKey: [Snapshot]] = [:]
-        out.reserveCapacity(rows.count)
+        var out: [String: [(at: Date, usedBytes: Int64)]] = [:]
         for row in rows {
-            var snapshots: [Snapshot] = []
-            for first in [4, 8] {
-                guard let at = try row.decode(Date?.self, at: first) else { continue }
-                snapshots.append(Snapshot(
-                    observedAt: at, usedBytes: try row.decode(Int64.self, at: first + 1), capacityBytes: try row.decode(Int64.self, at: first + 2),
-                    status: PackageStatus(rawValue: try row.decode(String.self, at: first + 3)) ?? .active))
-            }
-            let key = PackageKey(
-                provider: try row.decode(String.self, at: 0), account: try row.decode(String.self, at: 1),
-                region: try row.decode(String.self, at: 2), id: try row.decode(String.self, at: 3))
-            out[key] = snapshots
+            let id = try row.decode(String.self, at: 0)
+            out[id, default: []].append((at: try row.decode(Date.self, at: 1), usedBytes: try row.decode(Int64.self, at: 2)))
         }
         return out
     }

@@ -1,5 +1,6 @@
 import Foundation
 import TPGWCore
+import TPGWGateway
 
 /// A parsed `tpgw` command line.
 enum Command: Equatable {
@@ -9,6 +10,8 @@ enum Command: Equatable {
     case keysList(configPath: String?)
     case keysRevoke(configPath: String?, name: String)
     case checkConfig(configPath: String?)
+    /// `tpgw forecast backtest`: replay the stored history through the forecaster.
+    case forecastBacktest(configPath: String?, query: ForecastAccuracyQuery)
     case version
     case help(topic: String?)
     /// `tpgw packages|summary|sources|alerts|purchases`: ask a running gateway.
@@ -59,6 +62,23 @@ enum Command: Equatable {
             default:
                 throw UsageError("keys: unknown subcommand \"\(sub)\" (create, list, revoke)")
             }
+        case "forecast":
+            guard options.positional.first == "backtest" else { throw UsageError("forecast: expected backtest") }
+            options.positional.removeFirst()
+            var query = ForecastAccuracyQuery()
+            if let text = options.take(value: "--days") {
+                guard let d = Int(text), ForecastAccuracyQuery.daysRange.contains(d) else {
+                    throw UsageError("forecast backtest: --days must be a whole number of days from 1 to 28")
+                }
+                query.days = d
+            }
+            if let text = options.take(value: "--horizon") {
+                guard let h = ForecastAccuracyQuery.hours(text) else {
+                    throw UsageError("forecast backtest: --horizon \(ForecastAccuracyQuery.horizonMessage)")
+                }
+                query.horizonHours = h
+            }
+            command = .forecastBacktest(configPath: options.config, query: query)
         case "silences":
             command = .query(try Self.silences(&options, environment: environment))
         default:
@@ -172,7 +192,7 @@ struct Options {
     static let valued: Set<String> = [
         "--config", "--name", "--scope", "--url", "--key-file", "--output", "-o", "--limit", "--provider", "--account", "--region",
         "--status", "--policy", "--sort", "--expiresBefore", "--minUsedRatio", "--group-by", "--state", "--budget", "--subject", "--requestedBy",
-        "--kind", "--package", "--duration", "--ends-at", "--starts-at", "--comment",
+        "--kind", "--package", "--duration", "--ends-at", "--starts-at", "--comment", "--days", "--horizon",
     ]
 
     init(_ args: [String], environment: [String: String]) throws {

@@ -34,6 +34,10 @@ struct CommandRunner {
             }
         case .keysCreate(let path, let name, let scopes):
             return await withApplication(path) { app in print(try await app.createKey(name: name, scopes: scopes)) }
+        case .forecastBacktest(let path, let query):
+            return await withApplication(path) { app in
+                print(try await app.forecastAccuracy.run(query, now: Date()).text)
+            }
         case .keysList(let path):
             return await withApplication(path) { app in for line in try await app.listKeys() { print(line) } }
         case .keysRevoke(let path, let name):

@@ -18,13 +18,12 @@ enum OpsFixtures {
             observedAt: observedAt)
     }
 
-    /// A package burning `gibPerHour` over the last day (two snapshots 24 h apart).
+    /// A package burning `gibPerHour` over the last day: hourly snapshots (what the forecast features learn from).
     static func history(_ p: PackageState, gibPerHour: Int64) -> [Snapshot] {
-        [
-            Snapshot(observedAt: now.addingTimeInterval(-86_400), usedBytes: max(0, p.usedBytes - 24 * (gibPerHour << 30)),
-                     capacityBytes: p.capacityBytes, status: .active),
-            Snapshot(observedAt: now, usedBytes: p.usedBytes, capacityBytes: p.capacityBytes, status: .active),
-        ]
+        (0...24).map { h in
+            Snapshot(observedAt: now.addingTimeInterval(Double(h - 24) * 3600), usedBytes: max(0, p.usedBytes - Int64(24 - h) * (gibPerHour << 30)),
+                     capacityBytes: p.capacityBytes, status: .active)
+        }
     }
 
     static func source(_ region: String, account: String = "prod", state: SourceStatus.State = .ok, failures: Int = 0,

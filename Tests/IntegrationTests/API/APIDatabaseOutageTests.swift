@@ -27,7 +27,7 @@ import TPGWStore
         "GET /v1/alerts": 503, "GET /v1/alerts/{id}": 503, "GET /v1/deliveries": 503,
         "POST /v1/alerts/{id}/ack": 503, "POST /v1/deliveries/{id}/retry": 503, "POST /v1/deliveries/retry": 503,
         "GET /v1/silences": 503, "POST /v1/silences": 503, "GET /v1/silences/{id}": 503, "DELETE /v1/silences/{id}": 503,
-        "GET /v1/audit": 503,
+        "GET /v1/audit": 503, "GET /v1/forecast/accuracy": 503,
     ]
 
     /// One request per route: (route as registered, method, concrete path, key name, body, headers).
@@ -48,6 +48,7 @@ import TPGWStore
             ("GET /v1/packages/{key}/usage", "/v1/packages/\(key)/usage", "read", nil, []),
             ("GET /v1/summary", "/v1/summary?groupBy=region", "read", nil, []),
             ("GET /v1/sources", "/v1/sources", "read", nil, []),
+            ("GET /v1/forecast/accuracy", "/v1/forecast/accuracy?days=1", "read", nil, []),
             ("POST /v1/refresh", "/v1/refresh?region=bj", "write", nil, []),
             ("GET /v1/budgets", "/v1/budgets", "read", nil, []),
             ("POST /v1/budgets", "/v1/budgets", "write", budgetBody, []),

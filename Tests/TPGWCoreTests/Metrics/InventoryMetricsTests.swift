@@ -5,14 +5,17 @@ import TPGWCore
 @Suite struct InventoryMetricsTests {
     static let now = Date(timeIntervalSince1970: 1_732_262_400)
 
-    static func package(id: String, exhaustsAt: Date? = nil) -> InventoryMetrics.Package {
+    static func package(id: String, exhaustsAt: Date? = nil, exhaustsAtP10: Date? = nil) -> InventoryMetrics.Package {
         .init(
             key: PackageKey(provider: "bce", account: "prod", region: "bj", id: id), policy: .offPeak, status: .active,
-            capacityBytes: 10 << 30, usedBytes: 4 << 30, expiresAt: now.addingTimeInterval(86_400.7), exhaustsAt: exhaustsAt)
+            capacityBytes: 10 << 30, usedBytes: 4 << 30, expiresAt: now.addingTimeInterval(86_400.7), exhaustsAt: exhaustsAt,
+            exhaustsAtP10: exhaustsAtP10)
     }
 
-    @Test func packages_renderFiveFamilies_withWholeSecondTimestamps() {
-        let inventory = InventoryMetrics(packages: [Self.package(id: "tp-1", exhaustsAt: Self.now.addingTimeInterval(3600))])
+    @Test func packages_renderSixFamilies_withWholeSecondTimestamps() {
+        let inventory = InventoryMetrics(packages: [
+            Self.package(id: "tp-1", exhaustsAt: Self.now.addingTimeInterval(3600), exhaustsAtP10: Self.now.addingTimeInterval(1800.5)),
+        ])
         var writer = PrometheusTextWriter()
         inventory.write(into: &writer)
         let labels = #"{provider="bce",account="prod",region="bj",package_id="tp-1",policy="offPeak",status="active"}"#
@@ -30,9 +33,12 @@ import TPGWCore
                 # HELP tpgw_package_expiry_timestamp_seconds When the traffic package expires, as a Unix timestamp.
                 # TYPE tpgw_package_expiry_timestamp_seconds gauge
                 tpgw_package_expiry_timestamp_seconds\(labels) 1732348800
-                # HELP tpgw_package_exhaustion_timestamp_seconds When the traffic package is forecast to run out at the current burn rate, as a Unix timestamp.
+                # HELP tpgw_package_exhaustion_timestamp_seconds When the traffic package is forecast to run out (median), as a Unix timestamp.
                 # TYPE tpgw_package_exhaustion_timestamp_seconds gauge
                 tpgw_package_exhaustion_timestamp_seconds\(labels) 1732266000
+                # HELP tpgw_package_exhaustion_p10_timestamp_seconds The early end of the forecast runway: 10% chance the traffic package has run out by then, as a Unix timestamp.
+                # TYPE tpgw_package_exhaustion_p10_timestamp_seconds gauge
+                tpgw_package_exhaustion_p10_timestamp_seconds\(labels) 1732264200
 
                 """)
     }

@@ -6,8 +6,8 @@ enum MetricsSample {
     /// Every metric name in `docs/metrics.md`.
     static let documentedNames = [
         "tpgw_package_capacity_bytes", "tpgw_package_used_bytes", "tpgw_package_remaining_bytes",
-        "tpgw_package_expiry_timestamp_seconds", "tpgw_package_exhaustion_timestamp_seconds",
-        "tpgw_pool_remaining_bytes", "tpgw_pool_active_packages", "tpgw_pool_empty_timestamp_seconds",
+        "tpgw_package_expiry_timestamp_seconds", "tpgw_package_exhaustion_timestamp_seconds", "tpgw_package_exhaustion_p10_timestamp_seconds",
+        "tpgw_pool_remaining_bytes", "tpgw_pool_active_packages", "tpgw_pool_empty_timestamp_seconds", "tpgw_pool_empty_p10_timestamp_seconds",
         "tpgw_source_up", "tpgw_source_last_success_timestamp_seconds", "tpgw_source_consecutive_failures",
         "tpgw_source_last_poll_duration_seconds", "tpgw_upstream_requests_total", "tpgw_upstream_request_duration_seconds",
         "tpgw_upstream_packages_skipped_total",
@@ -39,9 +39,10 @@ enum MetricsSample {
                     .init(
                         key: PackageKey(provider: "bce", account: "prod", region: "bj", id: "tp-\"quoted\"\\\n"), policy: .fullTime,
                         status: .active, capacityBytes: 1 << 40, usedBytes: 1 << 39, expiresAt: now.addingTimeInterval(86_400 * 30),
-                        exhaustsAt: now.addingTimeInterval(86_400 * 3))
+                        exhaustsAt: now.addingTimeInterval(86_400 * 3), exhaustsAtP10: now.addingTimeInterval(86_400 * 2))
                 ],
-                pools: [.init(source: source, remainingBytes: 1 << 39, activePackages: 1, emptyAt: now.addingTimeInterval(86_400 * 3))],
+                pools: [.init(source: source, remainingBytes: 1 << 39, activePackages: 1, emptyAt: now.addingTimeInterval(86_400 * 3),
+                               emptyAtP10: now.addingTimeInterval(86_400 * 2))],
                 sources: [.init(source: source, up: true, lastSuccessAt: now, consecutiveFailures: 0, lastPollDuration: .milliseconds(84))]))
         collector.register(on: registry)
         ProcessMetrics(version: "0.1.0").register(on: registry)

@@ -12,6 +12,8 @@ package struct BacktestSeries: Sendable {
     package var start: Date
     package var usedBytes: [Int64]
     package var label: String?
+    /// The account's off-peak window (an off-peak package draws only inside it).
+    package var offPeak: OffPeakWindow = .bce
     /// Sample indices whose forecasts are scored for MdAPE and coverage (nil: all); alerts are replayed over all.
     /// A synthetic family uses it to score what defines it (e.g. the day after a step).
     package var scored: Range<Int>?
@@ -42,5 +44,45 @@ package struct BacktestSeries: Sendable {
             return start.addingTimeInterval((Double(i - 1) + min(max(f, 0), 1)) * 3600)
         }
         return nil
+    }
+}
+
+extension BacktestSeries {
+    /// A series on the hourly grid from irregular observations (stored snapshots, hourly rollups): one sample at
+    /// every whole hour from the first observation to the last, linear between the observations around it. Nil with
+    /// fewer than two hours covered.
+    package static func hourly(
+        key: PackageKey, policy: PackagePolicy, capacityBytes: Int64, createdAt: Date, expiresAt: Date,
+        observations unsorted: [(at: Date, usedBytes: Int64)], offPeak: OffPeakWindow = .bce, label: String? = nil
+    ) -> BacktestSeries? {
+        let points = unsorted.filter { $0.at.timeIntervalSince1970.isFinite }.sorted { $0.at < $1.at }
+        guard let first = points.first, let last = points.last else { return nil }
+        let startHour = (first.at.timeIntervalSince1970 / 3600).rounded(.up)
+        let endHour = (last.at.timeIntervalSince1970 / 3600).rounded(.down)
+        guard endHour - startHour >= 1, endHour - startHour < 24 * 400 else { return nil }
+        var used: [Int64] = []
+        used.reserveCapacity(Int(endHour - startHour) + 1)
+        var j = 0
+        var h = startHour
+        while h <= endHour {
+            let t = h * 3600
+            while j + 1 < points.count, points[j + 1].at.timeIntervalSince1970 <= t { j += 1 }
+            let a = points[j]
+            if j + 1 < points.count, a.at.timeIntervalSince1970 < t {
+                let b = points[j + 1]
+                let span = b.at.timeIntervalSince(a.at)
+                let f = span > 0 ? (t - a.at.timeIntervalSince1970) / span : 0
+                let v = Double(a.usedBytes) + (Double(b.usedBytes) - Double(a.usedBytes)) * f
+                used.append(Int64(saturating: v.rounded()))
+            } else {
+                used.append(a.usedBytes)
+            }
+            h += 1
+        }
+        var series = BacktestSeries(
+            key: key, policy: policy, capacityBytes: capacityBytes, createdAt: createdAt, expiresAt: expiresAt,
+            start: Date(timeIntervalSince1970: startHour * 3600), usedBytes: used, label: label)
+        series.offPeak = offPeak
+        return series
     }
 }

@@ -66,7 +66,7 @@ package struct ForecastBacktest: Sendable {
             let state = PackageState(
                 key: s.key, policy: s.policy, status: .active, capacityBytes: s.capacityBytes, usedBytes: used,
                 createdAt: s.createdAt, activatedAt: s.createdAt, expiresAt: s.expiresAt, observedAt: now)
-            let f = ProbabilisticForecaster.forecast(package: state, features: features, now: now)
+            let f = ProbabilisticForecaster.forecast(package: state, features: features, now: now, offPeak: s.offPeak)
             let trueHours = exhausted.map { $0.timeIntervalSince(now) / 3600 }
             if let h = trueHours, h > 0, h <= evaluationHours, s.scored?.contains(i) ?? true {
                 let predicted = f.exhaustsAt.map { $0.timeIntervalSince(now) / 3600 }

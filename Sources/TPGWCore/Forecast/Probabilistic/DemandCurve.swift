@@ -23,24 +23,45 @@ package struct DemandCurve: Sendable {
     let sigmaDay2: Double
     let trendSE: Double
 
+    /// - Parameters:
+    ///   - level: demand per unit of profile per hour now.
+    ///   - growthPerDay: log growth per day, applied for the stepped hours and frozen after.
+    ///   - weeklyUnits: profile units by Beijing hour of the week (168).
+    ///   - windowShare: for an off-peak package, the share of each UTC hour of the day inside its window (24); nil
+    ///     for full-time.
     init(
-        start: Double, rate: (Int64) -> Double, unit: (Int64) -> Double, sigmaFloor2: Double, sigmaLevel2: Double,
-        sigmaNoise2: Double, sigmaDay2: Double, trendSE: Double
+        start: Double, level: Double, growthPerDay g: Double, weeklyUnits table: [Double], windowShare: [Double]?,
+        sigmaFloor2: Double, sigmaLevel2: Double, sigmaNoise2: Double, sigmaDay2: Double, trendSE: Double
     ) {
         self.start = start
         let h0 = BeijingHour.index(start)
-        firstFraction = min(1, max(0, (Double(h0 + 1) * 3600 - start) / 3600))
+        let first = min(1, max(0, (Double(h0 + 1) * 3600 - start) / 3600))
+        firstFraction = first
         let n = Self.steppedHours + 168
         var cum = [Double](repeating: 0, count: n + 1)
         var units = [Double](repeating: 0, count: n + 1)
         var squares = [Double](repeating: 0, count: n + 1)
+        // One pass, no calendar per hour: the hour of the week and of the UTC day advance with k, and the trend
+        // factor exp(g x min(k, stepped) / 24) is a running product.
+        var how = BeijingHour.hourOfWeek(h0)
+        var utcHour = Int(((h0 % 24) + 24) % 24)
+        let step = g == 0 ? 1 : exp(g / 24)
+        var growth = 1.0
+        let level = level.isFinite ? max(0, level) : 0
+        var c = 0.0, uu = 0.0, qq = 0.0
         for k in 0..<n {
-            let h = h0 + Int64(k)
-            let f = k == 0 ? firstFraction : 1
-            let u = max(0, unit(h)) * f
-            cum[k + 1] = cum[k] + max(0, rate(h)) * f
-            units[k + 1] = units[k] + u
-            squares[k + 1] = squares[k] + u * u
+            var u = max(0, table[how])
+            if let windowShare { u *= windowShare[utcHour] }
+            if k == 0 { u *= first }
+            c += level * u * growth
+            uu += u
+            qq += u * u
+            cum[k + 1] = c
+            units[k + 1] = uu
+            squares[k + 1] = qq
+            how = how == 167 ? 0 : how + 1
+            utcHour = utcHour == 23 ? 0 : utcHour + 1
+            if k < Self.steppedHours { growth *= step }
         }
         self.cum = cum
         self.units = units
@@ -91,15 +112,17 @@ package struct DemandCurve: Sendable {
     func hoursUntil(drawn bytes: Double, z: Double, maxHours: Double) -> Double? {
         guard bytes > 0 else { return 0 }
         let maxSlot = Int(min(maxHours, 1e6)) + 1
-        var k = 1
-        var previous = 0.0
-        // Hour by hour through the stepped part, then week by week, then hour by hour inside the week found.
+        // Bisection over the stepped part (its scenario demand grows with k), then week by week, then hour by hour
+        // inside the week found.
         let stepped = min(Self.steppedHours + 168, maxSlot)
-        while k <= stepped {
-            let v = scenario(k, z: z)
-            if v >= bytes { return interpolate(k, previous, v, bytes) }
-            previous = v
-            k += 1
+        if stepped >= 1, scenario(stepped, z: z) >= bytes {
+            var lo = 0  // scenario(lo) < bytes (slot 0 draws nothing)
+            var hi = stepped  // scenario(hi) >= bytes
+            while hi - lo > 1 {
+                let mid = (lo + hi) / 2
+                if scenario(mid, z: z) >= bytes { hi = mid } else { lo = mid }
+            }
+            return interpolate(hi, lo == 0 ? 0 : scenario(lo, z: z), scenario(hi, z: z), bytes)
         }
         var weekStart = stepped
         while weekStart + 168 <= maxSlot {
@@ -107,15 +130,15 @@ package struct DemandCurve: Sendable {
             if v >= bytes { break }
             weekStart += 168
         }
-        previous = scenario(weekStart, z: z)
-        k = weekStart + 1
-        while k <= min(weekStart + 168, maxSlot) {
-            let v = scenario(k, z: z)
-            if v >= bytes { return interpolate(k, previous, v, bytes) }
-            previous = v
-            k += 1
+        let weekEnd = min(weekStart + 168, maxSlot)
+        guard weekEnd > weekStart, scenario(weekEnd, z: z) >= bytes else { return nil }
+        var lo = weekStart
+        var hi = weekEnd
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if scenario(mid, z: z) >= bytes { hi = mid } else { lo = mid }
         }
-        return nil
+        return interpolate(hi, scenario(lo, z: z), scenario(hi, z: z), bytes)
     }
 
     private func interpolate(_ k: Int, _ before: Double, _ after: Double, _ bytes: Double) -> Double {

@@ -73,6 +73,12 @@ package struct ForecastFeatures: Sendable, Equatable {
         for i in 0..<Self.ringHours { buffer[Self.profileHours + i] = 0 }
     }
 
+    /// Features folded from `observations` (any order; a repeated or earlier time is ignored once sorted).
+    package init(observations: [(at: Date, usedBytes: Int64)]) {
+        self.init()
+        for o in observations.sorted(by: { $0.at < $1.at }) { update(observedUsedBytes: o.usedBytes, at: o.at) }
+    }
+
     // MARK: Update
 
     /// Folds one snapshot in. Snapshots must come in time order; an older or equal time is ignored.
@@ -362,36 +368,52 @@ package struct ForecastFeatures: Sendable, Equatable {
     /// quiet weekend or busy office hours still show. Flat before anything is learned.
     package func shapeTable() -> [Double] {
         guard profileCount > 0 else { return [Double](repeating: 1, count: Self.profileHours) }
-        var hodSum = [Double](repeating: 0, count: 24)
-        var hodCount = [Double](repeating: 0, count: 24)
-        for how in 0..<Self.profileHours {
-            let v = buffer[how]
-            if !v.isNaN {
-                hodSum[how % 24] += Double(max(0, v))
-                hodCount[how % 24] += 1
-            }
-        }
-        let overall = hodSum.reduce(0, +) / max(hodCount.reduce(0, +), 1)
-        let hod = (0..<24).map { hodCount[$0] > 0 ? hodSum[$0] / hodCount[$0] : overall }
-        var dowSum = [Double](repeating: 0, count: 7)
-        var dowWeight = [Double](repeating: 0, count: 7)
-        for how in 0..<Self.profileHours {
-            let v = buffer[how]
-            if !v.isNaN {
-                dowSum[how / 24] += Double(max(0, v))
-                dowWeight[how / 24] += hod[how % 24]
-            }
-        }
-        let dow = (0..<7).map { dowWeight[$0] > 1e-9 ? dowSum[$0] / dowWeight[$0] : 1 }
+        // Day by hour loops (no division per hour) over one scratch buffer: hour-of-day sums and counts, then
+        // day-of-week sums and weights.
         var table = [Double](repeating: 0, count: Self.profileHours)
-        var sum = 0.0
-        for how in 0..<Self.profileHours {
-            table[how] = hod[how % 24] * dow[how / 24]
-            sum += table[how]
+        var hodSum = (0..<24).map { _ in 0.0 }
+        var hodCount = hodSum
+        buffer.withUnsafeBufferPointer { b in
+            for d in 0..<7 {
+                for h in 0..<24 {
+                    let v = b[d * 24 + h]
+                    if !v.isNaN {
+                        hodSum[h] += Double(max(0, v))
+                        hodCount[h] += 1
+                    }
+                }
+            }
+            var total = 0.0, count = 0.0
+            for h in 0..<24 {
+                total += hodSum[h]
+                count += hodCount[h]
+            }
+            let overall = total / max(count, 1)
+            for h in 0..<24 { hodSum[h] = hodCount[h] > 0 ? hodSum[h] / hodCount[h] : overall }  // now the hour-of-day profile
+            var sum = 0.0
+            for d in 0..<7 {
+                var daySum = 0.0, dayWeight = 0.0
+                for h in 0..<24 {
+                    let v = b[d * 24 + h]
+                    if !v.isNaN {
+                        daySum += Double(max(0, v))
+                        dayWeight += hodSum[h]
+                    }
+                }
+                let dow = dayWeight > 1e-9 ? daySum / dayWeight : 1
+                for h in 0..<24 {
+                    let x = hodSum[h] * dow
+                    table[d * 24 + h] = x
+                    sum += x
+                }
+            }
+            if sum > 1e-12 {
+                let scale = Double(Self.profileHours) / sum
+                for i in 0..<Self.profileHours { table[i] *= scale }
+            } else {
+                for i in 0..<Self.profileHours { table[i] = 1 }
+            }
         }
-        guard sum > 1e-12 else { return [Double](repeating: 1, count: Self.profileHours) }
-        let scale = Double(Self.profileHours) / sum
-        for how in 0..<Self.profileHours { table[how] *= scale }
         return table
     }
 

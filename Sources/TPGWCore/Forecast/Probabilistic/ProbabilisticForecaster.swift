@@ -4,10 +4,11 @@ import Foundation
 /// at expiry, with the basis. Pure: `now` is passed in and nothing is read.
 ///
 /// Demand per future hour = level x hour-of-week profile x trend (see ``ForecastFeatures``); an off-peak package
-/// draws only in 00:00-08:00 Beijing time. The cumulative demand over a horizon is taken as log-normal around
+/// draws only in its window (below). The cumulative demand over a horizon is taken as log-normal around
 /// that median, with a log-sigma that adds a floor, the level's own uncertainty, the hour-to-hour noise
 /// averaged over the horizon (less spread the longer the horizon) and the trend's error growing with the
-/// horizon. P10 of exhaustion is where the high-demand scenario (z = +1.28) runs out; P90 the low one.
+/// horizon. P10 of exhaustion is where the high-demand scenario (z = +1.28) runs out; P90 the low one. An off-peak
+/// package draws only inside its account's off-peak window (`offPeak`; Baidu's 00:00-08:00 UTC+8 by default).
 ///
 /// With under ``minimumHistoryHours`` of history it falls back to the lifetime average since activation with a
 /// wide spread and says so (`basis.model == "lifetime-average"`).
@@ -25,16 +26,19 @@ package enum ProbabilisticForecaster {
     package static let horizonHours: Double = 400 * 24
 
     /// Forecast for one package at `now` from its features (already updated with its latest snapshot).
-    package static func forecast(package p: PackageState, features f: ForecastFeatures, now: Date) -> PackageForecast {
-        guard Forecaster.isForecastable(p) else { return .none }
-        guard let curve = curve(features: f, policy: p.policy, start: p.observedAt, now: now) else {
-            return fallback(package: p, historyHours: Int(f.historyHours), now: now)
+    /// - Parameter offPeak: the account's off-peak window (an off-peak package draws only inside it).
+    package static func forecast(package p: PackageState, features f: ForecastFeatures, now: Date, offPeak: OffPeakWindow = .bce) -> PackageForecast {
+        guard ForecastProjection.isForecastable(p) else { return .none }
+        guard let curve = curve(features: f, policy: p.policy, start: p.observedAt, now: now, offPeak: offPeak) else {
+            return fallback(package: p, historyHours: Int(f.historyHours), now: now, offPeak: offPeak)
         }
-        return project(package: p, curve: curve, basis: basis(f, now: now))
+        return project(package: p, curve: curve, basis: basis(f, now: now), offPeak: offPeak)
     }
 
     /// The demand curve of features from `start` (nil with too little history).
-    package static func curve(features f: ForecastFeatures, policy: PackagePolicy, start: Date, now: Date) -> DemandCurve? {
+    package static func curve(
+        features f: ForecastFeatures, policy: PackagePolicy, start: Date, now: Date, offPeak: OffPeakWindow = .bce
+    ) -> DemandCurve? {
         guard f.historyHours >= minimumHistoryHours, let level = f.currentLevel else { return nil }
         let trend = f.trend
         let g = trend.perDay
@@ -50,16 +54,12 @@ package enum ProbabilisticForecaster {
         let daily2 = (f.dailySigma.map { $0 * $0 } ?? 0) * dayWeight
         let sinceChange = f.changePointHour.map { Double(startHour - $0) } ?? .infinity
         let changeBoost = sinceChange < 48 ? changePointSigma * changePointSigma * (1 - sinceChange / 48) : 0
-        let table = f.shapeTable()
-        let unit: (Int64) -> Double = { h in
-            offPeakOnly && !BeijingHour.isOffPeak(h) ? 0 : table[BeijingHour.hourOfWeek(h)]
-        }
-        let rate: (Int64) -> Double = { h in
-            let ahead = Double(min(max(h - startHour, 0), Int64(DemandCurve.steppedHours))) / 24
-            return levelNow * unit(h) * exp(g * ahead)
-        }
+        // The window is daily in UTC: the share of each UTC hour of the day inside it.
+        let inWindow: [Double]? = offPeakOnly
+            ? (0..<24).map { offPeak.windowSeconds(from: Date(timeIntervalSince1970: Double($0) * 3600), to: Date(timeIntervalSince1970: Double($0 + 1) * 3600)) / 3600 }
+            : nil
         return DemandCurve(
-            start: start.timeIntervalSince1970, rate: rate, unit: unit,
+            start: start.timeIntervalSince1970, level: levelNow, growthPerDay: g, weeklyUnits: f.shapeTable(), windowShare: inWindow,
             sigmaFloor2: sigmaFloor * sigmaFloor + changeBoost,
             sigmaLevel2: max(noise2 / max(levelHours, 1), daily2 / max(levelHours / 24, 1)),
             sigmaNoise2: noise2 * noiseInflation * noiseInflation,
@@ -88,17 +88,21 @@ package enum ProbabilisticForecaster {
     }
 
     /// Exhaustion and waste quantiles of `p` under `curve`.
-    package static func project(package p: PackageState, curve: DemandCurve, basis: ForecastBasis) -> PackageForecast {
+    package static func project(package p: PackageState, curve: DemandCurve, basis: ForecastBasis, offPeak: OffPeakWindow = .bce) -> PackageForecast {
         let remaining = Double(p.remainingBytes)
         let burn = curve.dailyAverageRate
+        let z = NormalQuantile.z90
+        let mid = curve.drawn(throughHours: sigmaHorizonHours, z: 0)
+        let high = curve.drawn(throughHours: sigmaHorizonHours, z: z)
+        let sigma = mid > 0 && high > 0 ? max(0, log(high / mid) / z) : 0
         guard p.status == .active else {
-            var f = Forecaster.project(package: p, burnBytesPerHour: burn)
+            var f = ForecastProjection.project(package: p, burnBytesPerHour: burn, offPeak: offPeak)
+            f.demandSigma = sigma
             f.basis = basis
             f.unusedAtExpiryBytesP10 = f.unusedAtExpiryBytes
             f.unusedAtExpiryBytesP90 = f.unusedAtExpiryBytes
             return f
         }
-        let z = NormalQuantile.z90
         func at(_ zz: Double) -> Date? {
             curve.hoursUntil(drawn: remaining, z: zz, maxHours: horizonHours).map { p.observedAt.addingTimeInterval($0 * 3600) }
         }
@@ -117,25 +121,35 @@ package enum ProbabilisticForecaster {
         f.unusedAtExpiryBytesP10 = unused(z)
         f.unusedAtExpiryBytesP90 = unused(-z)
         f.basis = basis
+        f.demandSigma = sigma
         return f
     }
 
+    /// The horizon at which ``PackageForecast/demandSigma`` is measured (3 days).
+    package static let sigmaHorizonHours: Double = 72
+
+    /// Log-scale spread of the lifetime-average fallback (+-60 % at P10/P90).
+    package static let fallbackSigma = 0.45
+
     /// Too little history: the lifetime average since activation, spread +-60 % (log 0.45).
-    private static func fallback(package p: PackageState, historyHours: Int, now: Date) -> PackageForecast {
+    private static func fallback(package p: PackageState, historyHours: Int, now: Date, offPeak: OffPeakWindow) -> PackageForecast {
         let activation = p.activatedAt ?? p.createdAt
         let seconds = p.observedAt.timeIntervalSince(activation)
         let burn = seconds > 0 ? Double(max(0, p.usedBytes)) / (seconds / 3600) : 0
-        var f = Forecaster.project(package: p, burnBytesPerHour: burn)
+        var f = ForecastProjection.project(package: p, burnBytesPerHour: burn, offPeak: offPeak)
         let basis = ForecastBasis(historyHours: historyHours, model: "lifetime-average", changePointAt: nil)
         f.basis = basis
         f.unusedAtExpiryBytesP10 = f.unusedAtExpiryBytes
         f.unusedAtExpiryBytesP90 = f.unusedAtExpiryBytes
+        f.demandSigma = fallbackSigma
         guard p.status == .active, burn > 0, p.remainingBytes > 0 else { return f }
-        let spread = exp(0.45 * NormalQuantile.z90)
-        f.exhaustsAtP10 = Forecaster.project(package: p, burnBytesPerHour: burn * spread).exhaustsAt
-        f.exhaustsAtP90 = Forecaster.project(package: p, burnBytesPerHour: burn / spread).exhaustsAt
-        f.unusedAtExpiryBytesP10 = Forecaster.project(package: p, burnBytesPerHour: burn * spread).unusedAtExpiryBytes
-        f.unusedAtExpiryBytesP90 = Forecaster.project(package: p, burnBytesPerHour: burn / spread).unusedAtExpiryBytes
+        let spread = exp(fallbackSigma * NormalQuantile.z90)
+        let high = ForecastProjection.project(package: p, burnBytesPerHour: burn * spread, offPeak: offPeak)
+        let low = ForecastProjection.project(package: p, burnBytesPerHour: burn / spread, offPeak: offPeak)
+        f.exhaustsAtP10 = high.exhaustsAt
+        f.exhaustsAtP90 = low.exhaustsAt
+        f.unusedAtExpiryBytesP10 = high.unusedAtExpiryBytes
+        f.unusedAtExpiryBytesP90 = low.unusedAtExpiryBytes
         return f
     }
 }

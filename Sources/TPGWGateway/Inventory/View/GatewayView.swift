@@ -13,13 +13,38 @@ package struct GatewayView: Sendable {
     /// What a view (or some of its segments) is built from, all read from the store.
     package struct Input: Sendable {
         package var packages: [PackageState]
-        /// Snapshots of the trailing forecast window, per package.
-        var history: [PackageKey: [Snapshot]]
+        /// Forecast features of the active packages, up to date with their latest state (``ForecastFeatureStore``);
+        /// a package without any is forecast from its lifetime average.
+        package var features: [PackageKey: ForecastFeatures]
         package var sources: [SourceStatus]
         /// The store's version per source when it was read.
         var versions: [SourceID: String] = [:]
-        /// Per source, what its pool simulation assumes (off-peak window, draw order); Baidu's rules when absent.
+        /// Per source, what its forecasts and pool simulation assume (off-peak window, draw order); Baidu's rules when absent.
         var rules: [SourceID: PoolRules] = [:]
+
+        package init(
+            packages: [PackageState], features: [PackageKey: ForecastFeatures], sources: [SourceStatus], versions: [SourceID: String] = [:],
+            rules: [SourceID: PoolRules] = [:]
+        ) {
+            self.packages = packages
+            self.features = features
+            self.sources = sources
+            self.versions = versions
+            self.rules = rules
+        }
+
+        /// Features folded from stored observations per package, then from each package's latest state (tests and
+        /// tools that have rows rather than features).
+        package init(packages: [PackageState], history: [PackageKey: [Snapshot]], sources: [SourceStatus], rules: [SourceID: PoolRules] = [:]) {
+            var features: [PackageKey: ForecastFeatures] = [:]
+            for p in packages {
+                guard let snapshots = history[p.key] else { continue }
+                var f = ForecastFeatures(observations: snapshots.map { (at: $0.observedAt, usedBytes: $0.usedBytes) })
+                f.update(observedUsedBytes: p.usedBytes, at: p.observedAt)
+                features[p.key] = f
+            }
+            self.init(packages: packages, features: features, sources: sources, rules: rules)
+        }
     }
 
     let generatedAt: Date
@@ -34,13 +59,13 @@ package struct GatewayView: Sendable {
     let memo: ViewMemo
 
     /// Builds every segment from `input`. Pure: `now` is passed in.
-    package static func build(_ input: Input, now: Date, window: TimeInterval = Forecaster.defaultWindow) -> GatewayView {
-        assemble(segments: segments(input, now: now, window: window), sources: input.sources, now: now)
+    package static func build(_ input: Input, now: Date) -> GatewayView {
+        assemble(segments: segments(input, now: now), sources: input.sources, now: now)
     }
 
     /// The segments of the sources in `input` (every source with packages, and every listed source), or only of
     /// the sources in `only`.
-    package static func segments(_ input: Input, only: Set<SourceID>? = nil, now: Date, window: TimeInterval = Forecaster.defaultWindow) -> [ViewSegment] {
+    package static func segments(_ input: Input, only: Set<SourceID>? = nil, now: Date) -> [ViewSegment] {
         var bySource: [SourceID: [PackageState]] = [:]
         for p in input.packages { bySource[p.key.source, default: []].append(p) }
         for s in input.sources where bySource[s.id] == nil { bySource[s.id] = [] }
@@ -48,7 +73,7 @@ package struct GatewayView: Sendable {
         if let only { bySource = bySource.filter { only.contains($0.key) } }
         return bySource.keys.sorted().map { source in
             ViewSegment.build(
-                source: source, packages: bySource[source]!, history: input.history, version: input.versions[source], now: now, window: window,
+                source: source, packages: bySource[source]!, features: input.features, version: input.versions[source], now: now,
                 rules: input.rules[source] ?? .bce)
         }
     }

@@ -23,17 +23,20 @@ package struct ViewSegment: Sendable {
     /// Builds a source's segment. Pure: `now` is passed in.
     /// - Parameters:
     ///   - packages: the source's packages, any order.
-    ///   - history: the forecast window's snapshots per package.
+    ///   - features: forecast features per active package (a package without any gets its lifetime average).
     ///   - rules: the account's off-peak window and draw order (its provider's defaults unless configured).
     static func build(
-        source: SourceID, packages unsorted: [PackageState], history: [PackageKey: [Snapshot]], version: String?, now: Date,
-        window: TimeInterval = Forecaster.defaultWindow, rules: PoolRules = .bce
+        source: SourceID, packages unsorted: [PackageState], features: [PackageKey: ForecastFeatures], version: String?, now: Date,
+        rules: PoolRules = .bce
     ) -> ViewSegment {
         let packages = unsorted.sorted { $0.key < $1.key }
         var index: [PackageKey: Int] = [:]
         index.reserveCapacity(packages.count)
         for (i, p) in packages.enumerated() { index[p.key] = i }
-        let forecasts = packages.map { Forecaster.forecast(package: $0, snapshots: history[$0.key] ?? [], now: now, window: window, offPeak: rules.offPeak) }
+        let empty = ForecastFeatures()
+        let forecasts = packages.map {
+            ProbabilisticForecaster.forecast(package: $0, features: features[$0.key] ?? empty, now: now, offPeak: rules.offPeak)
+        }
 
         var active: [PackageState] = []
         var activeForecasts: [PackageForecast] = []
@@ -41,9 +44,10 @@ package struct ViewSegment: Sendable {
             active.append(p)
             activeForecasts.append(forecasts[i])
         }
-        let pool = PoolSimulator.simulate(
+        // The pool gets the same quantiles: its demand scaled by the spread of its packages' demand.
+        let pool = PoolSimulator.simulateQuantiles(
             source: source, packages: active, demand: PoolDemand.estimate(packages: active, alignedForecasts: activeForecasts, window: rules.offPeak),
-            now: now, rules: rules)
+            sigma: PoolSimulator.demandSigma(alignedForecasts: activeForecasts), now: now, rules: rules)
 
         var sortKeys: [PackageSortField: [Double]] = [:]
         var sortOrder: [PackageSortField: [Int]] = [:]

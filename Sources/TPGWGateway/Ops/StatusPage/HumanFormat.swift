@@ -50,6 +50,14 @@ package enum HumanFormat {
         return delta >= 0 ? "in \(duration(delta))" : "\(duration(delta)) ago"
     }
 
+    /// A forecast runway with its range: `in 2 d 4 h (1 d 20 h - 2 d 9 h)`, the median then the P10 and P90
+    /// runways; `never` for a P90 that does not run out; the median alone without a P10.
+    package static func runway(_ median: Date, p10: Date?, p90: Date?, now: Date) -> String {
+        guard let p10 else { return relative(median, now: now) }
+        let high = p90.map { duration(max(0, $0.timeIntervalSince(now))) } ?? "never"
+        return "\(relative(median, now: now)) (\(duration(max(0, p10.timeIntervalSince(now)))) - \(high))"
+    }
+
     /// `2026-11-22 08:00 UTC`.
     package static func timestamp(_ date: Date) -> String {
         let t = date.timeIntervalSince1970

@@ -24,6 +24,9 @@ struct StatusPageModel: Sendable, Equatable {
         var expiresAt: Date
         /// Bytes forecast to expire unused.
         var unusedAtExpiryBytes: Int64
+        /// The runway's range: 10 % / 90 % chance it has run out by then (nil: no quantiles, or never).
+        var exhaustsAtP10: Date? = nil
+        var exhaustsAtP90: Date? = nil
 
         var account: String { key.account }
         var region: String { key.region }
@@ -47,6 +50,9 @@ struct StatusPageModel: Sendable, Equatable {
         /// What the pool simulation assumed (draw order and off-peak window), e.g. "draws earliest expiry first,
         /// off-peak 16:00-00:00 UTC"; empty when not known.
         var assumes: String = ""
+        /// 10 % / 90 % chance the pool is empty by then.
+        var emptyAtP10: Date? = nil
+        var emptyAtP90: Date? = nil
     }
 
     /// A firing alert.

@@ -172,7 +172,7 @@ extension StatusPageRenderer {
             } else {
                 html.text(HumanFormat.bytes(pool.remainingBytes))
                 html.raw(" left</span><span class=\"\(urgency(until: pool.emptyAt, now: now))\">")
-                html.text(pool.emptyAt.map { "empty " + HumanFormat.relative($0, now: now) } ?? "not burning")
+                html.text(pool.emptyAt.map { "empty " + HumanFormat.runway($0, p10: pool.emptyAtP10, p90: pool.emptyAtP90, now: now) } ?? "not burning")
                 html.raw("</span>")
             }
             writeSparkline(pool.usage, window: model.usageWindowSeconds, into: &html)
@@ -246,7 +246,7 @@ extension StatusPageRenderer {
                 html.raw(" title=\"")
                 html.text(HumanFormat.timestamp(exhaustsAt))
                 html.raw("\">")
-                html.text(HumanFormat.relative(exhaustsAt, now: now))
+                html.text(HumanFormat.runway(exhaustsAt, p10: package.exhaustsAtP10, p90: package.exhaustsAtP90, now: now))
             } else {
                 html.raw(">not burning")
             }

@@ -1,0 +1,127 @@
+import Foundation
+import TPGWCore
+import TPGWGateway
+
+/// `tpgw-bench forecast-cost`: the cost of the probabilistic forecasts in the view at 100,000 packages (20 sources x
+/// 5,000) whose features hold 28 days of history, without a database (what PostgreSQL adds is the API benchmark's
+/// "read the source"): a per-source rebuild (fold every package's latest state, forecasts, pool quantiles, sort orders),
+/// a full rebuild, the RSS the features and the view take, and what building one package's features from 28 days of
+/// hourly rows costs (a start, or a new package).
+/// Env: TPGW_BENCH_SOURCES (20), TPGW_BENCH_PER_SOURCE (5000); TPGW_BENCH_FEATURES=0 builds the same view with no
+/// features at all (every package on its lifetime average): the RSS baseline the features are compared with.
+enum ForecastCostBenchmark {
+    static func rssBytes() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+              let pages = text.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return .nan }
+        return pages * Double(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    static func run(_ env: [String: String]) async throws {
+        let sourceCount = Int(env["TPGW_BENCH_SOURCES"] ?? "") ?? 20
+        let perSource = Int(env["TPGW_BENCH_PER_SOURCE"] ?? "") ?? 5000
+        let hours = 28 * 24
+        let rssStart = rssBytes()
+
+        // Templates: 20 packages of every synthetic family, features folded over 28 days of hourly history.
+        let families = SyntheticFamily.allCases
+        var templates: [(features: ForecastFeatures, used: Int64, rate: Int64, policy: PackagePolicy)] = []
+        // Every template's history ends at the same instant (a live view folds each package poll by poll).
+        let end = SyntheticWorkload.epoch.addingTimeInterval(Double(hours + 168) * 3600 + 1800)
+        let bootstrapStart = ContinuousClock.now
+        for family in families {
+            for s in SyntheticWorkload.series(family, count: 20, seed: 20261202) {
+                var f = ForecastFeatures()
+                for i in 0..<hours { f.update(observedUsedBytes: s.usedBytes[i], at: end.addingTimeInterval(-Double(hours - 1 - i) * 3600)) }
+                let used = s.usedBytes[hours - 1]
+                templates.append((f, used, max(1, used / Int64(hours)), s.policy))
+            }
+        }
+        let bootstrapMs = Bench.ms(ContinuousClock.now - bootstrapStart) / Double(templates.count)
+        Bench.report("bootstrap_one_package_28d_hourly_ms", String(format: "%.2f", bootstrapMs))
+        Bench.report("bootstrap_extrapolated_100k_s", String(format: "%.0f", bootstrapMs * 100_000 / 1000))
+
+        // 100,000 packages, each with its own copy of a template's features.
+        // One poll after the history (every later rebuild is one more minute: 1 in 60 closes an hour).
+        var now = end.addingTimeInterval(60)
+        var packages: [PackageState] = []
+        var seeded: [PackageKey: ForecastFeatures] = [:]
+        packages.reserveCapacity(sourceCount * perSource)
+        for s in 0..<sourceCount {
+            for i in 0..<perSource {
+                let t = templates[(s * perSource + i) % templates.count]
+                let key = PackageKey(provider: "bce", account: "prod", region: "r\(s)", id: "tp-\(i)")
+                packages.append(PackageState(
+                    key: key, policy: t.policy, status: .active, capacityBytes: t.used * 3, usedBytes: t.used + t.rate,
+                    createdAt: now.addingTimeInterval(-29 * 86400), activatedAt: now.addingTimeInterval(-29 * 86400),
+                    expiresAt: now.addingTimeInterval(60 * 86400), observedAt: now))
+                seeded[key] = t.features
+            }
+        }
+        let withFeatures = env["TPGW_BENCH_FEATURES"] != "0"
+        Bench.report("with_features", "\(withFeatures)")
+        let store = ForecastFeatureStore(read: { _, _ in [:] })
+        if withFeatures { store.seed(seeded) }
+        seeded = [:]
+        let sources = Set(packages.map(\.key.source))
+        let rules: [SourceID: PoolRules] = [:]
+        let rssBefore = rssBytes()
+
+        // Full rebuild: fold every package's latest state, every segment (median of 3; each run one poll later).
+        var view: GatewayView?
+        let full = try await Bench.median(3) {
+            now = now.addingTimeInterval(60)
+            for i in packages.indices {
+                packages[i].observedAt = now
+                packages[i].usedBytes = packages[i].usedBytes.saturatingAdding(templates[i % templates.count].rate / 60)
+            }
+            let features = withFeatures ? try await store.refresh(packages: packages, sources: nil, now: now) : [:]
+            view = GatewayView.build(GatewayView.Input(packages: packages, features: features, sources: [], rules: rules), now: now)
+        }
+        Bench.report("full_rebuild_\(packages.count)_ms_median3", String(format: "%.1f", full))
+        let rssAfter = rssBytes()
+        Bench.report("features_count", "\(store.count)")
+        Bench.report("rss_start_mb", String(format: "%.1f", rssStart / 1e6))
+        // Everything since the start: the features (each its own buffer after a fold), the view, and the inputs
+        // (package states, kept here like the view keeps them); an upper bound of what the view adds.
+        Bench.report("rss_growth_features_view_and_inputs_mb", String(format: "%.1f", (rssAfter - rssStart) / 1e6))
+        Bench.report("rss_after_mb", String(format: "%.1f", rssAfter / 1e6))
+        let built = try unwrap(view)
+        try Bench.check(built.packageCount == packages.count, "the view lost packages")
+
+        // Per source: one source's 5,000 packages polled again (median of 21, rotating sources).
+        let sorted = sources.sorted()
+        var bySource: [SourceID: [Int]] = [:]
+        for (i, p) in packages.enumerated() { bySource[p.key.source, default: []].append(i) }
+        var round = 0
+        var current = built
+        var slowest = 0.0
+        let one = try await Bench.median(61) {
+            let started = ContinuousClock.now
+            defer { slowest = max(slowest, Bench.ms(ContinuousClock.now - started)) }
+            let source = sorted[round % sorted.count]
+            round += 1
+            now = now.addingTimeInterval(60)
+            var mine: [PackageState] = []
+            mine.reserveCapacity(perSource)
+            for i in bySource[source]! {
+                packages[i].observedAt = now
+                packages[i].usedBytes = packages[i].usedBytes.saturatingAdding(templates[i % templates.count].rate / 60)
+                mine.append(packages[i])
+            }
+            let features = withFeatures ? try await store.refresh(packages: mine, sources: [source], now: now) : [:]
+            let input = GatewayView.Input(packages: mine, features: features, sources: [], rules: rules)
+            current = current.replacing(GatewayView.segments(input, only: [source], now: now), sources: [], now: now)
+        }
+        Bench.report("per_source_rebuild_\(perSource)_ms_median61", String(format: "%.1f", one))
+        // Polls a minute apart: the first poll of each hour also closes an hour of every package (profile, noise,
+        // change-point test), the slowest of the 61.
+        Bench.report("per_source_rebuild_\(perSource)_ms_max61_hour_closing", String(format: "%.1f", slowest))
+        try Bench.check(current.packageCount == packages.count, "the view lost packages")
+        Bench.report("rss_end_mb", String(format: "%.1f", rssBytes() / 1e6))
+    }
+
+    static func unwrap<T>(_ value: T?) throws -> T {
+        guard let value else { throw Bench.Failure(description: "no value") }
+        return value
+    }
+}
