@@ -89,14 +89,20 @@ package struct Migrator: Sendable {
                 throw PostgresError(.migration, "no schema to migrate: the first schema on search_path does not exist")
             }
             let lockKey = "tpgw.migrate." + schema
-            _ = try await connection.query("SELECT pg_advisory_lock(hashtext(\(lockKey)))")
+            // Waiting for another replica's migration and running a long one are not runaway statements: no
+            // statement timeout while migrating; the pool's own is restored before the connection goes back.
+            let previous = try await connection.query("SHOW statement_timeout").first?.decode(String.self, at: 0) ?? "0"
+            _ = try await connection.query("SELECT set_config('statement_timeout', '0', false)")
             do {
+                _ = try await connection.query("SELECT pg_advisory_lock(hashtext(\(lockKey)))")
                 let report = try await migrateLocked(migrations, on: connection)
                 _ = try await connection.query("SELECT pg_advisory_unlock(hashtext(\(lockKey)))")
+                _ = try await connection.query("SELECT set_config('statement_timeout', \(previous), false)")
                 return report
             } catch {
                 if !connection.isBroken {
                     _ = try? await connection.query("SELECT pg_advisory_unlock(hashtext(\(lockKey)))")
+                    _ = try? await connection.query("SELECT set_config('statement_timeout', \(previous), false)")
                 }
                 throw error
             }

@@ -103,6 +103,27 @@ import TPGWCore
         #expect(Migration.parseFileName(file) == nil)
     }
 
+    @Test func aMigratorWaitingLongerThanTheStatementTimeout_stillMigrates_andTheTimeoutIsRestored() async throws {
+        try await TestDatabase.with(migrate: false) { db in
+            let pool = ConnectionPool(
+                .init(database: PostgresConfiguration(url: db.url, statementTimeout: .milliseconds(300)), maxConnections: 1), logger: .disabled)
+            let schema: String = try await db.scalar("SELECT current_schema()")
+            // Another replica holds the migration lock for longer than the statement timeout.
+            let holder = try await db.pool.acquire()
+            _ = try await holder.query("SELECT pg_advisory_lock(hashtext(\("tpgw.migrate." + schema)))")
+            let migrating = Task { try await Migrator(pool: pool, directory: TestDatabase.migrationsDirectory, logger: db.logger).migrate() }
+            try await Task.sleep(for: .seconds(1))
+            _ = try await holder.query("SELECT pg_advisory_unlock(hashtext(\("tpgw.migrate." + schema)))")
+            await db.pool.release(holder)
+            let report = try await migrating.value
+            #expect(report.applied == (try Migrator.load(directory: TestDatabase.migrationsDirectory).map(\.version)))
+            // The connection went back to the pool with its statement timeout.
+            let timeout = try await pool.query("SHOW statement_timeout")[0].decode(String.self, at: 0)
+            #expect(timeout == "300ms")
+            await pool.close()
+        }
+    }
+
     @Test func concurrentMigrators_migrateOnce() async throws {
         try await TestDatabase.with(migrate: false) { db in
             let pools = (0..<4).map { _ in db.makePool(maxConnections: 2) }
