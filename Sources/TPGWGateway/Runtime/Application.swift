@@ -171,7 +171,7 @@ package final class Application: Sendable {
         registerOpsRoutes()
         router.add(middleware: APIErrorMiddleware())
         HealthRoutes(store: store, migrator: migrator, keys: keys).register(on: router)
-        PackageRoutes(views: views, store: store, auth: auth).register(on: router)
+        PackageRoutes(views: views, store: store, auth: auth, now: now).register(on: router)
         SummaryRoutes(views: views, auth: auth, refresh: refresh).register(on: router)
         PurchaseRoutes(executor: purchaseExecutor, auth: auth).register(on: router)
         ForecastRoutes(runner: forecastAccuracy, auth: auth, now: now).register(on: router)

@@ -8,6 +8,8 @@ struct PackageRoutes: Sendable {
     let views: ViewStore
     let store: PostgresStore
     let auth: Authenticator
+    /// The gateway's clock (the default window of a usage series ends now).
+    var now: @Sendable () -> Date = { Date() }
 
     func register(on router: Router) {
         router.get("/v1/packages", use: auth.require(.read, list))
@@ -34,7 +36,7 @@ struct PackageRoutes: Sendable {
     func usage(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
         let key = try Self.packageKey(context)
         var errors: [AppError.FieldError] = []
-        let now = Date()
+        let now = self.now()
         var step = UsageSeries.Step.hour
         var from: Date?
         var to: Date?
