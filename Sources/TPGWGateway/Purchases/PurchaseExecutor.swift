@@ -178,6 +178,15 @@ struct PurchaseExecutor: Sendable {
                     id: record.id, reconciliation: r.json, errorCode: record.errorCode, errorMessage: record.errorMessage, upstreamRequestID: nil,
                     release: true)
                 return .undecided(pendingError(record))
+            } catch let inFlight as CreateInFlight {
+                r.result = "pending"
+                r.reason = "found \(ids.joined(separator: ", ")) in \(window), but purchase \(inFlight.purchaseID) sent a create in this "
+                    + "region that awaits its answer: they may be its packages; checked again once it settled"
+                try await store.noteReconciliation(
+                    id: record.id, reconciliation: r.json, errorCode: record.errorCode, errorMessage: record.errorMessage, upstreamRequestID: nil,
+                    release: true)
+                await audit(record, actor: actor, outcome: "checked", errorCode: "createInFlight", errorMessage: r.reason)
+                return .undecided(pendingError(record))
             }
         case .notBought:
             r.result = "failed"
@@ -251,6 +260,7 @@ struct PurchaseExecutor: Sendable {
                 guard let current = try await store.purchase(id: record.id) else { throw AppError(.internal, "purchase \(record.id) vanished") }
                 return try settled(current)
             case .claimedElsewhere(let taken): throw ClaimLost(ids: taken)
+            case .createInFlight(let other): throw CreateInFlight(purchaseID: other)
             }
         } else {
             try await store.finishPurchase(
@@ -269,6 +279,9 @@ struct PurchaseExecutor: Sendable {
 
     /// A reconciliation's claim lost to another purchase's claim on some of the same packages.
     private struct ClaimLost: Error { var ids: Set<String> }
+
+    /// Another create in the region awaits its answer: the packages found may be its own.
+    private struct CreateInFlight: Error { var purchaseID: Int64 }
 
     /// The outcome of a row already settled (by another request or the reconciler).
     private func settled(_ record: PurchaseRecord) throws -> Outcome {

@@ -120,10 +120,15 @@ extension PostgresStore {
         case alreadySettled
         /// Another purchase of the same account and region claimed these packages first; list again.
         case claimedElsewhere(Set<String>)
+        /// Another create in the same account and region was sent and awaits its answer: what was found may be its
+        /// packages; check again once it settled.
+        case createInFlight(purchaseID: Int64)
     }
 
     /// Settles a purchase `succeeded` with packages a reconciliation found, unless another purchase of the same
-    /// account and region claimed any of them first. Claims within one account and region are serialized by a
+    /// account and region claimed any of them first, or another create there was sent and awaits its answer (its
+    /// `attempted_at` is committed before it is sent, so a create whose packages this listing could hold is either
+    /// settled with its ids or seen in flight here). Claims within one account and region are serialized by a
     /// transaction-scoped advisory lock, so two reconciliations running at the same instant never claim one package.
     package func finishReconciledPurchase(
         id: Int64, account: String, region: String, packageIDs: [String], responseStatus: Int, responseBody: [UInt8], reconciliation: String
@@ -136,6 +141,13 @@ extension PostgresStore {
                 """)
             let claimed = Set(try taken.map { row throws in try row.decode(String.self, at: 0) }).intersection(packageIDs)
             if !claimed.isEmpty { return .claimedElsewhere(claimed) }
+            let inFlight = try await connection.query("""
+                SELECT id FROM purchases
+                WHERE account = \(account) AND region = \(region) AND id <> \(id) AND state = 'pending'
+                  AND attempted_at IS NOT NULL AND reconciliation IS NULL
+                ORDER BY id LIMIT 1
+                """)
+            if let other = inFlight.first { return .createInFlight(purchaseID: try other.decode(Int64.self, at: 0)) }
             let rows = try await connection.query(Self.settle(
                 id: id, state: .succeeded, packageID: packageIDs.first, responseStatus: responseStatus, responseBody: responseBody,
                 upstreamRequestID: nil, errorCode: nil, errorMessage: nil, packageIDs: packageIDs, reconciliation: reconciliation))

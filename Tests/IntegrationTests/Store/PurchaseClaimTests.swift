@@ -38,6 +38,30 @@ import TPGWCore
         }
     }
 
+    @Test func aCreateAwaitingItsAnswer_holdsBackClaimsInItsRegion_untilItSettles() async throws {
+        try await TestDatabase.with { db in
+            try await db.execute("INSERT INTO api_keys (id, name, key_hash, scopes) VALUES (1, 'team', 'h', '{write}')")
+            let ambiguous = try await pending(db, key: "ambiguous")
+            try await db.store.noteReconciliation(
+                id: ambiguous, reconciliation: #"{"result":"pending"}"#, errorCode: "InternalError", errorMessage: nil, upstreamRequestID: nil,
+                release: true)
+            // Another order's create was sent (attempted_at committed first) and has no answer yet.
+            let sending = try await pending(db, key: "sending")
+            #expect(try await db.store.markPurchaseAttempted(id: sending) != nil)
+            // Another region's create does not matter.
+            let elsewhere = try await pending(db, key: "elsewhere", region: "ap-guangzhou")
+            #expect(try await db.store.markPurchaseAttempted(id: elsewhere) != nil)
+
+            #expect(try await claim(db, ambiguous, ["tfp-new"]) == .createInFlight(purchaseID: sending))
+            // The create answers with its own package; the found one is still free and is claimed.
+            try await db.store.finishPurchase(
+                id: sending, state: .succeeded, packageID: "tfp-own", responseStatus: 201, responseBody: Array("{}".utf8),
+                upstreamRequestID: "req", errorCode: nil, errorMessage: nil)
+            #expect(try await claim(db, ambiguous, ["tfp-own"]) == .claimedElsewhere(["tfp-own"]))
+            #expect(try await claim(db, ambiguous, ["tfp-new"]) == .settled)
+        }
+    }
+
     @Test func claims_areScopedToTheirRegion_andASettledRowIsNotSettledTwice() async throws {
         try await TestDatabase.with { db in
             try await db.execute("INSERT INTO api_keys (id, name, key_hash, scopes) VALUES (1, 'team', 'h', '{write}')")
