@@ -10,6 +10,8 @@
 # 1-20 for a Tencent account but only 1 for a Baidu one, and the schema cannot tie a field to the named account's
 # provider; the server answers 422 with the field and the provider's limit, as documented on `count`. And one for
 # POST /v1/silences: `endsAt` must be after `startsAt` and in the future, which a schema cannot say (422 names the fields).
+# And the stateful phase's use-after-free on DELETE /v1/silences/{id}: like Alertmanager's, deleting a silence expires
+# it, and it stays readable as `"state": "expired"` (documented on the route), not 404.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib/deps.sh

@@ -1,5 +1,6 @@
 import CLibPQ
 import Foundation
+import TPGWCore
 
 /// How to reach PostgreSQL: a URL (`postgres://user:pw@host:5432/db?options=-csearch_path%3Dt_1`)
 /// or a conninfo string (`host=... dbname=...`), plus session settings.
@@ -23,9 +24,9 @@ package struct PostgresConfiguration: Sendable, CustomStringConvertible {
     }
 
     /// Removes the password (and the URL's user-info password) from error text.
-    var redactor: SecretRedactor { SecretRedactor(secrets: Self.passwords(in: url)) }
+    var redactor: SecretMask { SecretMask(Self.passwords(in: url)) }
 
-    package var description: String { redactor.redact(url) }
+    package var description: String { redactor.apply(url) }
 
     /// Checks that libpq can parse the URL or conninfo; returns a safe message when it cannot.
     package func validate() -> String? {
@@ -33,7 +34,7 @@ package struct PostgresConfiguration: Sendable, CustomStringConvertible {
         guard let options = PQconninfoParse(url, &error) else {
             defer { if let error { PQfreemem(error) } }
             let text = error.map { String(cString: $0) } ?? "invalid database URL"
-            return redactor.redact(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            return redactor.apply(text.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         PQconninfoFree(options)
         return nil
@@ -64,18 +65,5 @@ package struct PostgresConfiguration: Sendable, CustomStringConvertible {
             }
         }
         return found
-    }
-}
-
-/// Replaces known secrets in text with `***`.
-struct SecretRedactor: Sendable {
-    let secrets: [String]
-
-    func redact(_ text: String) -> String {
-        var out = text
-        for secret in secrets.sorted(by: { $0.count > $1.count }) where !secret.isEmpty {
-            out = out.replacingOccurrences(of: secret, with: "***")
-        }
-        return out
     }
 }

@@ -11,13 +11,13 @@ package final class PostgresConnection: @unchecked Sendable {
     /// Touched only on `worker`.
     private var handle: OpaquePointer?
     private let worker: BlockingWorker
-    private let redactor: SecretRedactor
+    private let redactor: SecretMask
     private let broken = Atomic<Bool>(false)
     private let logger: Logger
     /// A number for logs.
     package let id: Int
 
-    private init(handle: OpaquePointer, worker: BlockingWorker, redactor: SecretRedactor, id: Int, logger: Logger) {
+    private init(handle: OpaquePointer, worker: BlockingWorker, redactor: SecretMask, id: Int, logger: Logger) {
         self.handle = handle
         self.worker = worker
         self.redactor = redactor
@@ -53,7 +53,7 @@ package final class PostgresConnection: @unchecked Sendable {
             }
             guard let handle else { return .failure(PostgresError(.connectionFailed, "out of memory")) }
             if PQstatus(handle) != CONNECTION_OK {
-                let text = redactor.redact(String(cString: PQerrorMessage(handle)))
+                let text = redactor.apply(String(cString: PQerrorMessage(handle)))
                 PQfinish(handle)
                 return .failure(PostgresError(.connectionFailed, "could not connect: " + text.trimmingCharacters(in: .whitespacesAndNewlines)))
             }
@@ -167,7 +167,7 @@ package final class PostgresConnection: @unchecked Sendable {
         let sqlState = raw.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) }
         var message = raw.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "M"))) }.map { String(cString: $0) }
             ?? String(cString: PQerrorMessage(handle))
-        message = redactor.redact(message.trimmingCharacters(in: .whitespacesAndNewlines))
+        message = redactor.apply(message.trimmingCharacters(in: .whitespacesAndNewlines))
         if connectionBad || sqlState == "57P01" || sqlState?.hasPrefix("08") == true {
             broken.store(true, ordering: .relaxed)
             return .failure(PostgresError(.connectionLost, "connection lost: " + message, sqlState: sqlState))

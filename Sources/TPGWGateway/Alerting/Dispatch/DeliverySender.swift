@@ -42,24 +42,9 @@ struct DeliverySender: Sendable {
         return String(scrub(String(decoding: body.prefix(400), as: UTF8.self), secrets: secrets).prefix(200))
     }
 
-    /// `text` on one line with every secret masked: each given secret, and for URLs each path segment of 8 or
-    /// more characters (Slack and Feishu put tokens there), each query item and its value.
+    /// `text` on one line with every secret masked (``SecretMask``: each secret, and the token-carrying parts of a
+    /// secret URL).
     static func scrub(_ text: String, secrets: [String]) -> String {
-        var masks = secrets
-        for s in secrets {
-            if let scheme = s.range(of: "://") {
-                let rest = s[scheme.upperBound...]
-                let pathEnd = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) ?? rest.endIndex
-                masks += rest[..<pathEnd].split(separator: "/").dropFirst().filter { $0.count >= 8 }.map(String.init)
-            }
-            guard let q = s.firstIndex(of: "?") else { continue }
-            for pair in s[s.index(after: q)...].split(separator: "&") {
-                masks.append(String(pair))
-                if let eq = pair.firstIndex(of: "=") { masks.append(String(pair[pair.index(after: eq)...])) }
-            }
-        }
-        var out = text
-        for s in masks.filter({ $0.count >= 6 }).sorted(by: { $0.count > $1.count }) { out = out.replacingOccurrences(of: s, with: "***") }
-        return String(out.map { $0.isNewline ? " " : $0 })
+        String(SecretMask(secrets).apply(text).map { $0.isNewline ? " " : $0 })
     }
 }
