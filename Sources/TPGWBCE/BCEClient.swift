@@ -40,7 +40,7 @@ package final class BCEClient: Sendable {
     private let now: @Sendable () -> Date
     private let sleep: @Sendable (Duration) async throws -> Void
     private let random: @Sendable () -> Double
-    private let breakers = Mutex<[SourceID: CircuitBreaker]>([:])
+    private let breakers: CircuitBreakers
     private let observer = Mutex<(@Sendable (BCEAttemptObservation) -> Void)?>(nil)
 
     /// - Parameters:
@@ -55,6 +55,7 @@ package final class BCEClient: Sendable {
     ) {
         self.http = httpClient
         self.configuration = configuration
+        breakers = CircuitBreakers(configuration: configuration.breaker)
         self.logger = logger
         self.now = now
         self.sleep = sleep
@@ -229,29 +230,15 @@ package final class BCEClient: Sendable {
     // MARK: Breaker
 
     /// The breaker state of `source` (for health reporting and tests).
-    package func breakerState(_ source: SourceID) -> CircuitBreaker.State {
-        breakers.withLock { $0[source]?.state ?? .closed(consecutiveFailures: 0) }
-    }
+    package func breakerState(_ source: SourceID) -> CircuitBreaker.State { breakers.state(source) }
 
-    private func admit(_ source: SourceID, at t: Date) -> Date? {
-        breakers.withLock { b in
-            var breaker = b[source] ?? CircuitBreaker(configuration: configuration.breaker)
-            defer { b[source] = breaker }
-            return breaker.allowRequest(now: t) ? nil : (breaker.openUntil ?? t)
-        }
-    }
+    private func admit(_ source: SourceID, at t: Date) -> Date? { breakers.admit(source, now: t) }
 
     private func record(_ source: SourceID, failure: BCEError?, at t: Date) {
-        breakers.withLock { b in
-            var breaker = b[source] ?? CircuitBreaker(configuration: configuration.breaker)
-            if let failure, failure.isUnavailability { breaker.recordFailure(now: t) } else { breaker.recordSuccess() }
-            b[source] = breaker
-        }
+        breakers.record(source, unavailable: failure?.isUnavailability ?? false, now: t)
     }
 
-    private func abandon(_ source: SourceID, at t: Date) {
-        breakers.withLock { b in b[source]?.recordAbandoned(now: t) }
-    }
+    private func abandon(_ source: SourceID, at t: Date) { breakers.abandon(source, now: t) }
 
     // MARK: Transport
 

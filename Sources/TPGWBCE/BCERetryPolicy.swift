@@ -1,7 +1,9 @@
+import TPGWCore
+
 /// When to retry a failed BCE attempt, and after how long. Pure: randomness is passed in.
 ///
 /// - 500/502/503/504, timeouts and connection errors: retry up to `maxRetries` times with exponential
-///   backoff and full jitter: `delay = random * min(maxDelay, baseDelay * 2^(retry-1))`. With the
+///   backoff and full jitter (`Backoff`): `delay = random * min(maxDelay, baseDelay * 2^(retry-1))`. With the
 ///   defaults (200 ms, 5 s cap) the ceilings are 200 ms, 400 ms, 800 ms, 1.6 s, 3.2 s, 5 s, 5 s…
 /// - `RequestExpired`: retry once at once (the caller re-signs with a fresh timestamp).
 /// - Every other 4xx, decoding errors and client errors: fail at once.
@@ -30,11 +32,11 @@ package struct BCERetryPolicy: Sendable, Equatable {
     package func decide(_ error: BCEError, backoffRetries: Int, expiredRetried: Bool, random: Double) -> Decision {
         switch error.kind {
         case .timeout, .connection:
-            return backoff(backoffRetries, random)
+            return retryAfterBackoff(backoffRetries, random)
         case .service:
             if error.code == "RequestExpired" { return expiredRetried ? .fail : .retry(after: .zero) }
             switch error.status ?? 0 {
-            case 500, 502, 503, 504: return backoff(backoffRetries, random)
+            case 500, 502, 503, 504: return retryAfterBackoff(backoffRetries, random)
             default: return .fail
             }
         case .decoding, .circuitOpen, .client:
@@ -42,20 +44,13 @@ package struct BCERetryPolicy: Sendable, Equatable {
         }
     }
 
-    /// The jitter ceiling before retry number `retry` (1-based).
-    package func ceiling(retry: Int) -> Duration {
-        var d = baseDelay
-        var n = 1
-        while n < retry && d < maxDelay {
-            d = d * 2
-            n += 1
-        }
-        return min(d, maxDelay)
-    }
+    /// The back-off this policy waits with (full jitter).
+    package var backoff: Backoff { Backoff(maxRetries: maxRetries, baseDelay: baseDelay, maxDelay: maxDelay, jitter: .full) }
 
-    private func backoff(_ done: Int, _ random: Double) -> Decision {
-        guard done < maxRetries else { return .fail }
-        let r = min(max(random, 0), 1)
-        return .retry(after: ceiling(retry: done + 1) * r)
+    /// The jitter ceiling before retry number `retry` (1-based).
+    package func ceiling(retry: Int) -> Duration { backoff.ceiling(retry: retry) }
+
+    private func retryAfterBackoff(_ done: Int, _ random: Double) -> Decision {
+        backoff.delay(afterRetries: done, random: random).map { .retry(after: $0) } ?? .fail
     }
 }

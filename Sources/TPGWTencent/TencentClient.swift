@@ -22,6 +22,9 @@ package final class TencentClient: Sendable {
 
     package struct Configuration: Sendable {
         package var retry = TencentRetryPolicy()
+        /// The per-source breaker of reads (the one mechanism BCE's client uses): opened by unavailability (after
+        /// retries), it refuses reads with `circuitOpen` until its cool-down ends, then lets one probe through.
+        package var breaker = CircuitBreaker.Configuration()
         /// `Limit` sent with every page (always explicit; Tencent's usual maximum is 100). Clamped to 1...100.
         package var pageLimit = 100
         /// Walks of the whole list before an unsettled list is a failed read. Default 3.
@@ -37,6 +40,7 @@ package final class TencentClient: Sendable {
 
     package let configuration: Configuration
     private let http: HTTPClient
+    private let breakers: CircuitBreakers
     private let logger: Logger
     private let now: @Sendable () -> Date
     private let sleep: @Sendable (Duration) async throws -> Void
@@ -54,6 +58,7 @@ package final class TencentClient: Sendable {
     ) {
         self.http = httpClient
         self.configuration = configuration
+        breakers = CircuitBreakers(configuration: configuration.breaker)
         self.logger = logger
         self.now = now
         self.sleep = sleep
@@ -196,7 +201,30 @@ package final class TencentClient: Sendable {
     // MARK: Transport
 
     /// One logical read: attempts (each signed with a fresh timestamp) until success or the policy says stop.
+    /// The read breaker's state for `source` (the source's status shows `open`).
+    package func breakerState(_ source: SourceID) -> CircuitBreaker.State { breakers.state(source) }
+
+    /// One logical read through the source's breaker: refused while it is open; its outcome (after retries) recorded.
     private func read<T>(_ endpoint: TencentEndpoint, action: String, body: [UInt8], decode: ([UInt8]) throws(TencentError) -> T) async throws -> T {
+        let source = endpoint.source
+        if let until = breakers.admit(source, now: now()) {
+            throw TencentError(kind: .circuitOpen, source: source, operation: "describe", message: "circuit open until \(RFC3339.format(until))")
+        }
+        do {
+            let value = try await attempts(endpoint, action: action, body: body, decode: decode)
+            breakers.record(source, unavailable: false, now: now())
+            return value
+        } catch let error as TencentError {
+            breakers.record(source, unavailable: error.isUnavailability, now: now())
+            throw error
+        } catch {
+            breakers.abandon(source, now: now())
+            throw error
+        }
+    }
+
+    /// The attempts of one read, retried per the policy.
+    private func attempts<T>(_ endpoint: TencentEndpoint, action: String, body: [UInt8], decode: ([UInt8]) throws(TencentError) -> T) async throws -> T {
         var backoffRetries = 0
         var expiredRetried = false
         while true {

@@ -26,6 +26,8 @@ package struct TencentError: Error, Sendable, CustomStringConvertible, Equatable
         case ambiguous
         /// The operation does not exist upstream (there is no price API).
         case unsupported
+        /// The source's circuit breaker is open; nothing was sent.
+        case circuitOpen
     }
 
     package var kind: Kind
@@ -75,7 +77,17 @@ package struct TencentError: Error, Sendable, CustomStringConvertible, Equatable
         switch kind {
         case .service: TencentErrorClass.classify(code: code ?? "")
         case .httpStatus, .malformed, .timeout, .connection: .transient
-        case .decoding, .client, .unsettled, .ambiguous, .unsupported: .other
+        case .decoding, .client, .unsettled, .ambiguous, .unsupported, .circuitOpen: .other
+        }
+    }
+
+    /// Whether the source looked unavailable (what opens its circuit breaker): transport failures, non-200, answers
+    /// that are not JSON, internal errors and throttling past the retries. An API that answered with a refusal
+    /// (auth, region, parameters) is available.
+    package var isUnavailability: Bool {
+        switch kind {
+        case .circuitOpen: false
+        default: errorClass == .transient || errorClass == .throttled
         }
     }
 
@@ -84,7 +96,7 @@ package struct TencentError: Error, Sendable, CustomStringConvertible, Equatable
         let where_ = "\(source.account)/\(source.region)"
         let text = "Tencent \(operation) in \(where_): " + (code ?? kind.rawValue) + (message.isEmpty ? "" : " - \(message)")
         switch kind {
-        case .timeout, .connection, .httpStatus, .malformed, .decoding, .unsettled:
+        case .timeout, .connection, .httpStatus, .malformed, .decoding, .unsettled, .circuitOpen:
             return AppError(.upstreamUnavailable, text, underlying: self)
         case .client:
             return AppError(.internal, text, underlying: self)

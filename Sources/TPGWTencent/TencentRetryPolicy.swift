@@ -1,3 +1,5 @@
+import TPGWCore
+
 /// When to retry a failed Tencent *read* attempt, and after how long. Pure: randomness is passed in.
 /// Creates never come here: `CreateTrafficPackages` has no idempotency token and is sent once.
 ///
@@ -33,10 +35,7 @@ package struct TencentRetryPolicy: Sendable, Equatable {
     package func decide(_ error: TencentError, backoffRetries: Int, expiredRetried: Bool, random: Double) -> Decision {
         switch error.errorClass {
         case .throttled, .transient:
-            guard backoffRetries < maxRetries else { return .fail }
-            let c = ceiling(retry: backoffRetries + 1)
-            let r = min(max(random, 0), 1)
-            return .retry(after: c / 2 + (c / 2) * r)
+            return backoff.delay(afterRetries: backoffRetries, random: random).map { .retry(after: $0) } ?? .fail
         case .signatureExpired:
             return expiredRetried ? .fail : .retry(after: .zero)
         case .authFailure, .invalidCredentials, .unauthorized, .unsupportedRegion, .badRequest, .purchaseRefused, .notFound, .other:
@@ -44,14 +43,9 @@ package struct TencentRetryPolicy: Sendable, Equatable {
         }
     }
 
+    /// The back-off this policy waits with (equal jitter: a throttled call never comes back at once).
+    package var backoff: Backoff { Backoff(maxRetries: maxRetries, baseDelay: baseDelay, maxDelay: maxDelay, jitter: .equal) }
+
     /// The backoff ceiling before retry number `retry` (1-based).
-    package func ceiling(retry: Int) -> Duration {
-        var d = baseDelay
-        var n = 1
-        while n < retry && d < maxDelay {
-            d = d * 2
-            n += 1
-        }
-        return min(d, maxDelay)
-    }
+    package func ceiling(retry: Int) -> Duration { backoff.ceiling(retry: retry) }
 }

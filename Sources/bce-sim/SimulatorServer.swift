@@ -20,7 +20,7 @@ import TPGWHTTP
 /// `POST /__sim/advance {"seconds": 3600}`, `POST /__sim/faults {…SimFault, "region": "bj"|"*"}`,
 /// `DELETE /__sim/faults`, `GET /__sim/state`, `POST /__sim/inject {"region": "bj"|"*", "packages": [{…}, "raw text"]}`
 /// (objects, or strings taken verbatim, appended to the last page of every list until replaced; `[]` clears).
-final class SimulatorServer: Sendable {
+package final class SimulatorServer: Sendable {
     /// The shared simulator state behind a lock.
     final class State: Sendable {
         private let mutex: Mutex<Simulator>
@@ -42,7 +42,7 @@ final class SimulatorServer: Sendable {
     }
 
     /// Starts one server per region on `basePort + index` (or on free ports when `basePort` is 0).
-    static func start(
+    package static func start(
         regions: [String], ak: String, sk: String, packagesPerRegion: Int = 20, seed: UInt64 = 1, maxKeysCap: Int = 1000,
         capacityAsStrings: Bool = false, timeScale: Double = 1, demo: Bool = false, host: String = "127.0.0.1", basePort: Int = 0,
         logger: Logger = .disabled
@@ -87,7 +87,7 @@ final class SimulatorServer: Sendable {
 
     func port(for region: String) -> Int { ports[region] ?? 0 }
 
-    func baseURL(for region: String) -> String { "http://\(host):\(port(for: region))" }
+    package func baseURL(for region: String) -> String { "http://\(host):\(port(for: region))" }
 
     /// Moves simulated time forward.
     func advance(seconds: TimeInterval) {
@@ -118,13 +118,13 @@ final class SimulatorServer: Sendable {
     func withSimulator<T>(_ body: (inout Simulator) -> T) -> T { state.withLock { body(&$0) } }
 
     /// Stops every server; hanging requests are released.
-    func stop() async {
+    package func stop() async {
         stopping.store(true, ordering: .relaxed)
         for s in servers.values { await s.shutdown() }
     }
 
     /// The `{"regions":{"bj":41234,...}}` line printed at startup.
-    var portsJSON: String {
+    package var portsJSON: String {
         "{\"regions\":{" + regions.map { "\(JSONString.quote($0)):\(port(for: $0))" }.joined(separator: ",") + "}}"
     }
 

@@ -1,7 +1,7 @@
 /// Faults injected into one region's answers (`POST /__sim/faults`). All fields optional in JSON.
-struct TencentSimFault: Sendable, Equatable, Codable {
+package struct TencentSimFault: Sendable, Equatable, Codable {
     /// Added before every answer of the region.
-    var latencyMs: Int = 0
+    package var latencyMs: Int = 0
     /// Fraction of requests (0...1) answered with `Response.Error` `errorCode` (HTTP 200, as Tencent does).
     var errorRate: Double = 0
     var errorCode: String = "InternalError"
@@ -27,9 +27,9 @@ struct TencentSimFault: Sendable, Equatable, Codable {
     /// How many faulty answers (or drifts) before the fault clears itself; nil means until cleared.
     var times: Int? = nil
 
-    init() {}
+    package init() {}
 
-    init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         latencyMs = try c.decodeIfPresent(Int.self, forKey: .latencyMs) ?? 0
         errorRate = try c.decodeIfPresent(Double.self, forKey: .errorRate) ?? 0

@@ -1,5 +1,5 @@
 /// What the server must do for one request.
-struct TencentSimReply: Sendable, Equatable {
+package struct TencentSimReply: Sendable, Equatable {
     enum Action: Sendable, Equatable {
         case respond
         /// Never answer (until the client gives up or the server stops).
@@ -9,7 +9,7 @@ struct TencentSimReply: Sendable, Equatable {
     }
 
     var status: Int
-    var body: String
+    package var body: String
     var contentType = "application/json"
     var action: Action = .respond
     var delayMs: Int = 0

@@ -1,11 +1,19 @@
 /// A request as the simulator sees it, independent of the HTTP server type.
-struct TencentSimRequest: Sendable {
-    var method: String
-    var path: String
+package struct TencentSimRequest: Sendable {
+    package var method: String
+    package var path: String
     /// The raw query string without `?`.
-    var rawQuery: String
-    var headers: [(String, String)]
-    var body: [UInt8]
+    package var rawQuery: String
+    package var headers: [(String, String)]
+    package var body: [UInt8]
+
+    package init(method: String, path: String, rawQuery: String, headers: [(String, String)], body: [UInt8]) {
+        self.method = method
+        self.path = path
+        self.rawQuery = rawQuery
+        self.headers = headers
+        self.body = body
+    }
 
     func header(_ name: String) -> String? {
         let l = name.lowercased()

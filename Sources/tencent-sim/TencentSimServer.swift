@@ -16,7 +16,7 @@ import TPGWTencent
 /// Control endpoints (no signature): `POST /__sim/faults {…TencentSimFault, "region": "ap-guangzhou"|"*"}`,
 /// `DELETE /__sim/faults`, `GET /__sim/state`, `POST /__sim/advance {"seconds": 3600}` (simulated time moves,
 /// usage grows; it also moves by itself at `timeScale` simulated seconds per real second).
-final class TencentSimServer: Sendable {
+package final class TencentSimServer: Sendable {
     private let state: Mutex<TencentSimulator>
     private let server: Mutex<HTTPServer?>
     private let stopping = Atomic<Bool>(false)
@@ -30,7 +30,7 @@ final class TencentSimServer: Sendable {
         self.port = port
     }
 
-    static func start(
+    package static func start(
         regions: [String], secretID: String, secretKey: String, packagesPerRegion: Int = 20, seed: UInt64 = 1, limitCap: Int = 100,
         quota: Int = 5000, timeScale: Double = 0, host: String = "127.0.0.1", port: Int = 0, logger: Logger = .disabled
     ) async throws -> TencentSimServer {
@@ -59,10 +59,10 @@ final class TencentSimServer: Sendable {
         let sim = Mutex<TencentSimServer?>(nil)
     }
 
-    var baseURL: String { "http://\(host):\(port)" }
+    package var baseURL: String { "http://\(host):\(port)" }
     var regions: [String] { state.withLock { $0.configuration.regions } }
 
-    func setFault(region: String, _ fault: TencentSimFault) {
+    package func setFault(region: String, _ fault: TencentSimFault) {
         _ = state.withLock { $0.setFault(fault, region: region) }
     }
 
@@ -78,15 +78,15 @@ final class TencentSimServer: Sendable {
     func requestCount(region: String) -> Int { state.withLock { $0.regions[region]?.requestCount ?? 0 } }
 
     /// Runs `body` on the simulator state (tests).
-    func withSimulator<T>(_ body: (inout TencentSimulator) -> T) -> T { state.withLock { body(&$0) } }
+    package func withSimulator<T>(_ body: (inout TencentSimulator) -> T) -> T { state.withLock { body(&$0) } }
 
-    func stop() async {
+    package func stop() async {
         stopping.store(true, ordering: .relaxed)
         if let s = server.withLock({ $0 }) { await s.shutdown() }
     }
 
     /// The `{"port":N,"regions":{"ap-guangzhou":N,…}}` line printed at startup.
-    var portsJSON: String {
+    package var portsJSON: String {
         "{\"port\":\(port),\"regions\":{" + regions.map { "\(JSONString.quote($0)):\(port)" }.joined(separator: ",") + "}}"
     }
 

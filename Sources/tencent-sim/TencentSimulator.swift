@@ -9,7 +9,7 @@ import TPGWTencent
 /// `GET /` (flattened query) with `X-TC-Action`/`X-TC-Version`/`X-TC-Region`, verified from its own TC3 signature;
 /// every answer, error or not, is HTTP 200 with `{"Response": …}`; the list is newest first with `Offset`/`Limit`
 /// (default 20, at most 100, cut to `limitCap`); creates have no idempotency token.
-struct TencentSimulator: Sendable {
+package struct TencentSimulator: Sendable {
     struct Configuration: Sendable {
         var regions: [String]
         var secretID: String
@@ -184,7 +184,7 @@ struct TencentSimulator: Sendable {
     }
 
     /// Handles one API request at real time `realNow` (usage first moves to the simulated time).
-    mutating func handle(_ request: TencentSimRequest, realNow: Date) -> TencentSimReply {
+    package mutating func handle(_ request: TencentSimRequest, realNow: Date) -> TencentSimReply {
         if configuration.timeScale > 0 { move(to: now(real: realNow)) }
         let simNow = now(real: realNow)
         let requestID = rng.tencentRequestID()

@@ -1,4 +1,5 @@
 import Foundation
+import TPGWTestSupport
 import Testing
 import TPGWBCE
 import TPGWCore
@@ -204,7 +205,7 @@ import TPGWHTTPClient
     }
 
     @Test func breaker_skipsSourceAfterFailures_thenOneProbeCloses() async throws {
-        let clock = ManualClock()
+        let clock = ManualDate()
         let h = try await SimHarness.start(
             packages: 3, configure: { $0.breaker = .init(failureThreshold: 2, coolDown: 60); $0.retry.maxRetries = 0 }, now: { clock.now })
         let e = h.endpoint()

@@ -1,16 +1,8 @@
 import Foundation
-import Synchronization
 import TPGWBCE
 import TPGWCore
 import TPGWHTTPClient
 @testable import bce_sim
-
-/// A clock tests move by hand; starts at the real time so bce-sim accepts the signatures.
-final class ManualClock: Sendable {
-    private let date = Mutex(Date())
-    var now: Date { date.withLock { $0 } }
-    func advance(_ seconds: TimeInterval) { date.withLock { $0 = $0.addingTimeInterval(seconds) } }
-}
 
 /// Starts bce-sim in-process on port 0 plus a BCE client pointed at it; `stop()` tears both down.
 struct SimHarness {

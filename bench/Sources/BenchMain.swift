@@ -7,6 +7,12 @@ import Foundation
 enum BenchMain {
     static let benchmarks: [String: (String, @Sendable ([String: String]) async throws -> Void)] = [
         "api-render": ("uncached view rebuild and rendering over the database bench/api/run.sh filled (TPGW_CONFIG)", APIRenderBenchmark.run),
+        "alert-evaluator": ("one budget's 8 rules over TPGW_BENCH_PACKAGES (100,000) packages in 30 sources, pure", AlertEvaluatorBenchmark.run),
+        "alerts": ("50 budgets over 100k packages, 10,000 deliveries dispatched, 25,000 alerts grouped (bench/alerts)", AlertsBenchmark.run),
+        "store": ("one poll of 20 sources x 5,000 packages vs psql \\copy, latest state of 100k, bytes per package-day (bench/store)", StoreBenchmark.run),
+        "upstream-fanout": ("BCE fan-out over the bce-sim in TPGW_BENCH_SIM_PORTS, decode CPU (bench/upstream/run.sh)", UpstreamFanOutBenchmark.run),
+        "tencent-fanout": ("Tencent fan-out over 30 sources x 2,500 packages at 100 ms (bench/upstream/tencent-fanout.sh)", TencentFanOutBenchmark.run),
+        "tencent-decode": ("Tencent page decode CPU per 1,000 packages, list walk (bench/upstream/tencent-decode.sh)", TencentDecodeBenchmark.run),
         "forecast-cost": ("forecast features and view rebuilds at 100,000 packages with 28 days of history (no database)", ForecastCostBenchmark.run),
     ]
 

@@ -14,12 +14,10 @@ config=${1:-release}
 tpgw_bench_build "$config"
 trap tpgw_pg_stop EXIT INT TERM
 tpgw_pg_start pg-bench-alerts
-mkdir -p bench/results
 out=bench/results/alerts-$(date -u +%Y%m%dT%H%M%SZ).txt
 {
   echo "# bench/alerts/run.sh $config  $(date -u +%FT%TZ)  $(nproc) cores  $(swift --version 2>&1 | head -1)"
   echo "# PostgreSQL: $(psql -X -qAt "$TPGW_PG_URL" -c 'SHOW server_version') with fsync=off, synchronous_commit=off (scripts/lib/pg.sh)"
-  TPGW_TEST_DATABASE_URL=$TPGW_PG_URL TPGW_BENCH_ALERTS=1 swift test "${TPGW_BENCH_FLAGS[@]}" --skip-build --filter AlertBenchmark 2>&1 \
-    | grep -E '^BENCH |✘' || true
+  TPGW_TEST_DATABASE_URL=$TPGW_PG_URL tpgw_bench_run alerts 2>&1 || echo "✘ tpgw-bench alerts failed"
 } | tee "$out"
 grep -q '✘' "$out" && exit 1 || exit 0

@@ -13,12 +13,10 @@ config=${1:-release}
 tpgw_bench_build "$config"
 trap tpgw_pg_stop EXIT INT TERM
 tpgw_pg_start pg-bench-store
-mkdir -p bench/results
 out=bench/results/store-$(date -u +%Y%m%dT%H%M%SZ).txt
 {
   echo "# bench/store/run.sh $config  $(date -u +%FT%TZ)  $(nproc) cores  $(swift --version 2>&1 | head -1)"
   echo "# PostgreSQL: $(psql -X -qAt "$TPGW_PG_URL" -c 'SHOW server_version') with fsync=off, synchronous_commit=off (scripts/lib/pg.sh)"
-  TPGW_TEST_DATABASE_URL=$TPGW_PG_URL TPGW_BENCH_STORE=1 swift test "${TPGW_BENCH_FLAGS[@]}" --skip-build --filter StoreBenchmark 2>&1 \
-    | grep -E '^BENCH |✘' || true
+  TPGW_TEST_DATABASE_URL=$TPGW_PG_URL tpgw_bench_run store 2>&1 || echo "✘ tpgw-bench store failed"
 } | tee "$out"
 grep -q '✘' "$out" && exit 1 || exit 0

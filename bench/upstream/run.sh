@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Upstream fan-out benchmark: 30 sources x 2,500 packages, 100 ms added latency per request.
-# Starts bce-sim (30 "regions" s01..s30 on free ports), runs UpstreamBenchmark (tpgw's BCE client),
+# Starts bce-sim (30 "regions" s01..s30 on free ports), runs `tpgw-bench upstream-fanout` (tpgw's BCE client),
 # then the official Python SDK listing the same sources one after another. Stops bce-sim by PID.
 # Usage: bench/upstream/run.sh [debug|release]   (default release)
 # Env: TPGW_BENCH_SKIP_BUILD=1 uses the existing build; TPGW_BENCH_NO_SDK=1 skips the Python SDK run (~30 s).
@@ -8,16 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib/deps.sh
 tpgw_pip_install bce-python-sdk
-config=${1:-release}
-mkdir -p bench/results
-if [ -n "${TPGW_BENCH_SKIP_BUILD:-}" ]; then
-  :
-elif [ "$config" = release ]; then
-  swift build -c release --build-tests -Xswiftc -enable-testing 2>&1 | tail -1
-elif [ "$config" = debug ]; then
-  swift build --build-tests 2>&1 | tail -1
-fi
-sim=.build/$config/bce-sim
+. scripts/lib/bench.sh
+tpgw_bench_build "${1:-release}"
+sim=$TPGW_BENCH_BIN/bce-sim
 regions=$(seq -f 's%02g' 1 30 | paste -sd, -)
 out=$(mktemp)
 "$sim" --regions "$regions" --base-port 0 --ak AK --sk SK --packages 2500 --seed 11 --time-scale 0 >"$out" 2>bench/results/bce-sim.log &
@@ -30,8 +23,9 @@ curl -sf -X POST "http://127.0.0.1:$first_port/__sim/faults" -d '{"region":"*","
 
 sim_cpu() { awk '{print ($14 + $15) / 100}' /proc/$sim_pid/stat; }
 sim_cpu0=$(sim_cpu)
+status=0
 TPGW_BENCH_SIM_PORTS="$ports" TPGW_BENCH_SIM_PID="$sim_pid" TPGW_BENCH_OUT=bench/results/upstream-swift.json \
-  swift test -c "$config" --skip-build --filter UpstreamBenchmark 2>&1 | grep -E "UPSTREAM-BENCH|passed|failed|✘" || true
+  tpgw_bench_run upstream-fanout || status=$?
 sim_cpu1=$(sim_cpu)
 if [ -z "${TPGW_BENCH_NO_SDK:-}" ]; then
   python3 bench/upstream/sdk_list.py "$ports" AK SK | tee bench/results/upstream-sdk.json
@@ -52,3 +46,4 @@ if p:
 print("decode CPU %.2f ms per 1,000 packages; client process CPU %.2fs; client peak RSS %.1f MiB; bce-sim peak RSS %.1f MiB" % (
     s["decodeCPUMsPer1000"], s["processCPUSeconds"], s["peakRSSMiB"], int(sys.argv[1]) / 1024))
 PY
+exit "$status"

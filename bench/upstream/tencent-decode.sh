@@ -1,22 +1,14 @@
 #!/usr/bin/env bash
 # Tencent decode benchmark: CPU per 1,000 packages of TencentWireDecoder.listPage over 2,500 packages in pages of
-# 100 as tencent-sim serves them, plus a whole listPackages walk over loopback. Compare with the Baidu
-# "decode CPU … per 1,000 packages" line of bench/upstream/run.sh (same build configuration).
+# 100 as tencent-sim serves them, plus a whole listPackages walk over loopback (`tpgw-bench tencent-decode`). Compare
+# with the Baidu "decode CPU … per 1,000 packages" line of bench/upstream/run.sh (same build configuration).
 # Usage: bench/upstream/tencent-decode.sh [debug|release]   (default release)
 # Env: TPGW_BENCH_SKIP_BUILD=1 uses the existing build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-config=${1:-release}
-mkdir -p bench/results
-if [ -n "${TPGW_BENCH_SKIP_BUILD:-}" ]; then
-  :
-elif [ "$config" = release ]; then
-  swift build -c release --build-tests -Xswiftc -enable-testing 2>&1 | tail -1
-else
-  swift build --build-tests 2>&1 | tail -1
-fi
-TPGW_BENCH_TENCENT_DECODE=1 TPGW_BENCH_OUT=bench/results/tencent-decode.json \
-  swift test -c "$config" --skip-build --filter TencentDecodeBenchmark 2>&1 | grep -E "TENCENT-DECODE-BENCH|passed|failed|✘" || true
+. scripts/lib/bench.sh
+tpgw_bench_build "${1:-release}"
+TPGW_BENCH_OUT=bench/results/tencent-decode.json tpgw_bench_run tencent-decode
 python3 - <<'PY'
 import json
 r = json.load(open("bench/results/tencent-decode.json"))

@@ -1,23 +1,16 @@
 #!/usr/bin/env bash
 # Tencent upstream fan-out benchmark, beside Baidu's (run.sh): 30 sources x 2,500 packages, 100 ms added to every
 # answer of tencent-sim (in process, on loopback port 0, all regions on one port as Tencent serves every region
-# from one domain), read by TencentClient.listPackages (offset paging, pages of 100) all at once, as the poller does.
-# Target: fan-out <= 1.3x the slowest single source.
+# from one domain), read by TencentClient.listPackages (offset paging, pages of 100) all at once, as the poller does
+# (`tpgw-bench tencent-fanout`). Target: fan-out <= 1.3x the slowest single source (exit 1 above it).
 # Usage: bench/upstream/tencent-fanout.sh [debug|release]   (default release)
 # Env: TPGW_BENCH_SKIP_BUILD=1 uses the existing build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-config=${1:-release}
-mkdir -p bench/results
-if [ -n "${TPGW_BENCH_SKIP_BUILD:-}" ]; then
-  :
-elif [ "$config" = release ]; then
-  swift build -c release --build-tests -Xswiftc -enable-testing 2>&1 | tail -1
-else
-  swift build --build-tests 2>&1 | tail -1
-fi
-TPGW_BENCH_TENCENT_FANOUT=1 TPGW_BENCH_OUT=bench/results/tencent-fanout.json \
-  swift test -c "$config" --skip-build --filter TencentUpstreamBenchmark 2>&1 | grep -E "TENCENT-FANOUT-BENCH|passed|failed|✘" || true
+. scripts/lib/bench.sh
+tpgw_bench_build "${1:-release}"
+status=0
+TPGW_BENCH_OUT=bench/results/tencent-fanout.json tpgw_bench_run tencent-fanout || status=$?
 python3 - <<'PY'
 import json
 r = json.load(open("bench/results/tencent-fanout.json"))
@@ -27,3 +20,4 @@ print("median single source %.3fs (%d pages of %d); fan-out runs %s; client CPU 
     r["medianSingleSeconds"], (r["packagesPerSource"] + r["pageLimit"] - 1) // r["pageLimit"], r["pageLimit"],
     ", ".join("%.3f" % x for x in r["fanOutRuns"]), r["processCPUPerFanOutSeconds"]))
 PY
+exit "$status"

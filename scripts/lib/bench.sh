@@ -1,15 +1,23 @@
-# Shared by bench/*/run.sh that run a benchmark test. Sourced.
+# Shared by bench/*/run.sh and bench/upstream/*.sh, which run `tpgw-bench <benchmark>` (bench/Sources). Sourced.
 
-# tpgw_bench_build [release|debug]: builds the test products (release with -enable-testing, so benchmarks can
-# reach internal types) and sets TPGW_BENCH_FLAGS to the matching `swift test` flags.
+# tpgw_bench_build [release|debug]: builds tpgw-bench and the simulators (an ordinary build over the libraries'
+# `package` API, no -enable-testing) unless TPGW_BENCH_SKIP_BUILD=1, and sets TPGW_BENCH_BIN to the directory
+# holding them. Also creates bench/results.
 tpgw_bench_build() {
-  if [ "${1:-release}" = release ]; then
-    swift build -c release --build-tests -Xswiftc -enable-testing 2>&1 | tail -1
-    TPGW_BENCH_FLAGS=(-c release -Xswiftc -enable-testing)
-  else
-    swift build --build-tests 2>&1 | tail -1
-    TPGW_BENCH_FLAGS=()
+  local config=${1:-release}
+  case "$config" in release|debug) ;; *) echo "usage: $0 [debug|release]" >&2; return 2 ;; esac
+  if [ "${TPGW_BENCH_SKIP_BUILD:-0}" != 1 ]; then
+    for product in tpgw-bench bce-sim tencent-sim; do
+      swift build -c "$config" --product "$product" 2>&1 | tail -1
+    done
   fi
+  TPGW_BENCH_BIN=$(swift build -c "$config" --show-bin-path)
+  mkdir -p bench/results
+}
+
+# tpgw_bench_run NAME: runs `tpgw-bench NAME` from the last tpgw_bench_build.
+tpgw_bench_run() {
+  "$TPGW_BENCH_BIN/tpgw-bench" "$@"
 }
 
 # tpgw_peers_dir: prints a copy of the peer servers (../shared/peers, or $PEERS) under .data/peers, where their

@@ -9,14 +9,14 @@ enum Scope: String, Sendable, Codable, CaseIterable, Comparable {
 }
 
 /// API key material: the secret shown once, and the hash we store.
-enum APIKey {
+package enum APIKey {
     static let prefix = "tpgw_"
 
     /// A new random key (`tpgw_` + 40 hex digits of randomness from libcrypto).
-    static func generate() -> String { prefix + Crypto.randomHex(bytes: 20) }
+    package static func generate() -> String { prefix + Crypto.randomHex(bytes: 20) }
 
     /// The stored form: hex SHA-256 of the key. Keys carry 160 bits of randomness, so an unsalted hash is enough.
-    static func hash(_ key: String) -> String { Crypto.sha256(key).hexString }
+    package static func hash(_ key: String) -> String { Crypto.sha256(key).hexString }
 
     /// Whether a presented key matches a stored hash, compared in constant time.
     static func matches(_ key: String, hash stored: String) -> Bool {

@@ -11,7 +11,7 @@ import TPGWCore
 /// Either provider: `offPeak` (`{"start": "00:00", "end": "08:00", "utcOffset": "+08:00"}`, the hours off-peak
 /// packages are drawn) and `drawOrder` (`earliestDeadlineFirst`, `earliestPurchaseFirst`, `latestPurchaseFirst`),
 /// what the pool forecasts assume; the provider's defaults when left out (Tencent documents neither).
-struct AccountConfiguration: Sendable, CustomStringConvertible {
+package struct AccountConfiguration: Sendable, CustomStringConvertible {
     static let providers = ["bce", "tencent"]
 
     var name: String = ""
@@ -35,7 +35,7 @@ struct AccountConfiguration: Sendable, CustomStringConvertible {
     /// `drawOrder` as written.
     var drawOrder: String?
 
-    init(
+    package init(
         name: String, accessKeyId: String, secretAccessKeyEnv: String? = nil, secret: String? = nil, regions: [String],
         endpoints: [String: String] = [:]
     ) {
@@ -192,7 +192,7 @@ struct AccountConfiguration: Sendable, CustomStringConvertible {
         return nil
     }
 
-    var description: String { "AccountConfiguration(name: \(name), accessKeyId: \(accessKeyId), secret: ***)" }
+    package var description: String { "AccountConfiguration(name: \(name), accessKeyId: \(accessKeyId), secret: ***)" }
 }
 
 extension Regions {

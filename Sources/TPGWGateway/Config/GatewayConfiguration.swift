@@ -7,20 +7,23 @@ import TPGWStore
 ///
 /// Unknown keys are errors (a typo must not silently do nothing), and `validate` reports every problem at once.
 package struct GatewayConfiguration: Sendable {
-    var listen: String = "0.0.0.0:8080"
+    /// Today's defaults (what `load` starts from; tests and benchmarks set the fields they need).
+    package init() {}
+
+    package var listen: String = "0.0.0.0:8080"
     package var databaseURL: String = "postgres://tpgw@localhost:5432/tpgw"
-    var pollIntervalSeconds: Int = 300
+    package var pollIntervalSeconds: Int = 300
     var publicURL: String?
     package var logLevel: LogLevel = .info
     var accessLog: Bool = true
-    var migrationsDir: String = "./migrations"
+    package var migrationsDir: String = "./migrations"
     var metricsPublic: Bool = true
     var statusPagePublic: Bool = true
     var statusPageRefreshSeconds: Int = 60
-    var rateLimitPerSecond: Double = 50
-    var rateLimitBurst: Double = 100
+    package var rateLimitPerSecond: Double = 50
+    package var rateLimitBurst: Double = 100
     /// Seconds between passes of the purchase reconciler (settles purchases left pending).
-    var purchaseReconcileSeconds: Int = 60
+    package var purchaseReconcileSeconds: Int = 60
     /// Minutes after which a purchase still pending becomes `unknown` instead of being re-sent upstream; below
     /// BCE's 24 h clientToken retention, after which a re-sent create could buy twice.
     var purchaseGiveUpMinutes: Int = 360
@@ -30,7 +33,7 @@ package struct GatewayConfiguration: Sendable {
     /// Failed authentications per client address: tokens regained a second, and the burst.
     var failedAuthPerSecond: Double = 1
     var failedAuthBurst: Double = 20
-    var accounts: [AccountConfiguration] = []
+    package var accounts: [AccountConfiguration] = []
     /// Names this replica in poll claims and delivery claims (`TPGW_REPLICA_ID`; default host-pid-random, made once
     /// when the configuration is loaded).
     var replicaID: String = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(Crypto.randomHex(bytes: 3))"

@@ -33,7 +33,7 @@ struct TencentProvider: CloudProvider {
         case .ambiguous: outcome = .undecided
         case .service: outcome = error.errorClass == .throttled ? .notSent : .rejected
         // The create client throws these only when nothing reached the API (no connection, request not built).
-        case .connection, .client, .timeout, .httpStatus, .malformed, .decoding: outcome = .notSent
+        case .connection, .client, .timeout, .httpStatus, .malformed, .decoding, .circuitOpen: outcome = .notSent
         case .unsettled, .unsupported: outcome = .rejected
         }
         return ProviderError(outcome: outcome, appError: error.appError, code: error.code ?? error.kind.rawValue, message: error.message,

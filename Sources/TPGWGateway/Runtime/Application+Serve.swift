@@ -19,7 +19,7 @@ extension Application {
 
     /// Migrates (unless told not to), loads keys, registers sources and routes, reads the first view and binds the
     /// HTTP server, then starts the services and returns at once. Tests use it directly (through `Gateway.make`).
-    func start(migrate: Bool) async throws -> RunningGateway {
+    package func start(migrate: Bool) async throws -> RunningGateway {
         if migrate {
             let report = try await migrator.migrate()
             logger.info("migrations checked", metadata: ["applied": "\(report.applied.count)"])
@@ -95,8 +95,8 @@ extension Application {
 }
 
 /// A started gateway: its bound port, the server, and the one group of services.
-struct RunningGateway: Sendable {
-    let port: Int
+package struct RunningGateway: Sendable {
+    package let port: Int
     let server: HTTPServer
     let background: Task<Void, Never>
     /// Triggering it stops every service in reverse start order (the HTTP server first).
@@ -108,7 +108,7 @@ struct RunningGateway: Sendable {
     }
 
     /// Stops every service in reverse start order and waits for them (in-flight requests and polls finish first).
-    func stop() async {
+    package func stop() async {
         shutdown.trigger()
         await wait()
     }

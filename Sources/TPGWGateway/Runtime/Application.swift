@@ -55,8 +55,10 @@ package final class Application: Sendable {
         migrator = Migrator(pool: pool, directory: configuration.migrationsDir, logger: logger.with(["component": "migrator"]))
         // Every Tencent source shares one domain: one connection per source read at once (TencentClient.connectionsPerHost).
         httpClient = HTTPClient(configuration: .init(maxConnectionsPerHost: TencentClient.connectionsPerHost))
-        bce = BCEClient(httpClient: httpClient, logger: logger.with(["component": "bce"]))
-        tencent = TencentClient(httpClient: httpClient, logger: logger.with(["component": "tencent"]))
+        // Both clouds' clients sign, retry and keep their breakers on the gateway's one clock and `now`.
+        let sleep: @Sendable (Duration) async throws -> Void = { try await clock.sleep(for: $0) }
+        bce = BCEClient(httpClient: httpClient, logger: logger.with(["component": "bce"]), now: now, sleep: sleep)
+        tencent = TencentClient(httpClient: httpClient, logger: logger.with(["component": "tencent"]), now: now, sleep: sleep)
         var endpoints: [String: [String: BCEEndpoint]] = [:]
         var tencentAccounts: [String: (credentials: TencentCredentials, baseURL: String)] = [:]
         var purchaseAccounts: [String: PurchaseRequest.Account] = [:]

@@ -1,4 +1,5 @@
 import Foundation
+import TPGWTestSupport
 import Testing
 
 /// Authentication, scopes and rate limits on a live gateway.

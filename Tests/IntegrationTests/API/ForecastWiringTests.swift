@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TPGWCore
+import TPGWTestSupport
 import TPGWHTTPClient
 @testable import TPGWGateway
 

@@ -1,4 +1,5 @@
 import Foundation
+import TPGWTestSupport
 import Testing
 import TPGWCore
 import TPGWHTTP
@@ -35,7 +36,7 @@ struct DeliveryDispatcherTests {
         try await TestDatabase.with { db in
             let receiver = try WebhookReceiver.start { n, _ in n == 1 ? HTTPResponse(status: .internalServerError) : Self.ok() }
             let client = HTTPClient()
-            let clock = ManualDate(F.t0)
+            let clock = ManualClock()
             let channel = try await F.channel(db.store, url: receiver.url)
             let seeded = try await Self.seed(db, channel: channel, count: 1)
             let dispatcher = F.dispatcher(db.store, client: client, clock: clock)
@@ -43,9 +44,9 @@ struct DeliveryDispatcherTests {
             let first = try await dispatcher.runOnce()
             #expect(first.retrying == 1)
             #expect(try await dispatcher.runOnce().claimed == 0, "not due before the backoff")
-            clock.advance(40)
+            clock.advance(by: .seconds(40))
             #expect(try await dispatcher.runOnce().delivered == 1)
-            clock.advance(3600)
+            clock.advance(by: .seconds(3600))
             #expect(try await dispatcher.runOnce().claimed == 0)
 
             #expect(receiver.received.count == 2)
@@ -64,7 +65,7 @@ struct DeliveryDispatcherTests {
         try await TestDatabase.with { db in
             let receiver = try WebhookReceiver.start { n, _ in n == 1 ? nil : Self.ok() }
             let client = HTTPClient()
-            let clock = ManualDate(F.t0)
+            let clock = ManualClock()
             let channel = try await F.channel(db.store, url: receiver.url)
             let seeded = try await Self.seed(db, channel: channel, count: 1)
             let dispatcher = F.dispatcher(db.store, client: client, clock: clock, timeout: .milliseconds(500))
@@ -72,7 +73,7 @@ struct DeliveryDispatcherTests {
             let started = ContinuousClock.now
             #expect(try await dispatcher.runOnce().retrying == 1)
             #expect(ContinuousClock.now - started < .seconds(5))
-            clock.advance(40)
+            clock.advance(by: .seconds(40))
             #expect(try await dispatcher.runOnce().delivered == 1)
             let attempts = try await db.store.deliveryAttempts(deliveryIDs: [seeded[0].id])
             #expect(attempts.count == 2)
@@ -85,24 +86,19 @@ struct DeliveryDispatcherTests {
 
     @Test func receiverDown_pastMaxAge_isDeadLettered() async throws {
         try await TestDatabase.with { db in
-            let receiver = try WebhookReceiver.start()
-            let url = receiver.url
-            await receiver.stop()  // nothing listens there any more: connection refused
+            // Nothing listens there (connection refused), and no other test's receiver can be given the port.
+            let down = try ClosedPort()
             let client = HTTPClient()
-            let clock = ManualDate(F.t0)
-            let channel = try await F.channel(db.store, url: url)
+            let clock = ManualClock()
+            let channel = try await F.channel(db.store, url: down.url)
             let seeded = try await Self.seed(db, channel: channel, count: 1)
             let registry = MetricsRegistry()
-            var config = DeliveryDispatcher.Configuration(owner: "d1")
-            config.networkPolicy = AlertFixtures.loopbackAllowed
-            config.timeout = .seconds(2)
-            let dispatcher = DeliveryDispatcher(
-                store: db.store, client: client, configuration: config, logger: db.logger, metrics: GatewayMetrics(registry: registry),
-                now: { clock.now }, jitter: { 0 })
+            let dispatcher = F.dispatcher(
+                db.store, client: client, clock: clock, timeout: .seconds(2), logger: db.logger, metrics: GatewayMetrics(registry: registry))
             var rounds = 0
             while rounds < 60, try await db.store.deliveries(state: "dead", limit: 1).isEmpty {
                 try await dispatcher.runOnce()
-                clock.advance(1800)
+                clock.advance(by: .seconds(1800))
                 rounds += 1
             }
             let dead = try await db.store.deliveries(state: "dead", limit: 10)
@@ -112,11 +108,12 @@ struct DeliveryDispatcherTests {
             #expect(attempts.count > 3)
             #expect(attempts.allSatisfy { $0.status == nil })
             // Dead no earlier than 24 h after creation minus one backoff step (1 h cap), never after.
-            #expect(clock.now.timeIntervalSince(F.t0) >= 23 * 3600)
-            #expect(clock.now.timeIntervalSince(F.t0) <= 26 * 3600)
+            #expect(clock.date(from: F.t0).timeIntervalSince(F.t0) >= 23 * 3600)
+            #expect(clock.date(from: F.t0).timeIntervalSince(F.t0) <= 26 * 3600)
             let text = registry.render()
             #expect(text.contains("tpgw_dead_letters 1"))
             #expect(text.contains("tpgw_deliveries_total{format=\"json\",outcome=\"dead\"} 1"))
+            withExtendedLifetime(down) {}
             await client.shutdown()
         }
     }
@@ -127,7 +124,7 @@ struct DeliveryDispatcherTests {
                 try? await Task.sleep(for: .milliseconds(5))
                 return Self.ok()
             }
-            let clock = ManualDate(F.t0)
+            let clock = ManualClock()
             let channel = try await F.channel(db.store, url: receiver.url)
             let seeded = try await Self.seed(db, channel: channel, count: 90)
             let pools = (0..<3).map { _ in db.makePool(maxConnections: 3) }
@@ -160,7 +157,7 @@ struct DeliveryDispatcherTests {
         try await TestDatabase.with { db in
             let receiver = try WebhookReceiver.start { _, _ in .json(Array("{\"code\":0,\"msg\":\"success\"}".utf8)) }
             let client = HTTPClient()
-            let clock = ManualDate(F.t0)
+            let clock = ManualClock()
             let channel = try await F.channel(db.store, format: .feishu, url: receiver.url, secret: nil)
             let inputs = LockedValue(AlertInputs(packages: []))
             try await Self.seed(db, channel: channel, count: 12, inputs: inputs)
@@ -180,7 +177,7 @@ struct DeliveryDispatcherTests {
             let waiting = try await dispatcher.runOnce()
             #expect(waiting.deferred == 3)
             #expect(waiting.sent == 0)
-            clock.advance(1.01)
+            clock.advance(by: .seconds(1.01))
             let later = try await dispatcher.runOnce()
             #expect(later.sent == 3)
             #expect(later.delivered == 3)
@@ -194,7 +191,7 @@ struct DeliveryDispatcherTests {
         try await TestDatabase.with { db in
             let receiver = try WebhookReceiver.start()
             let client = HTTPClient()
-            let clock = ManualDate(F.t0)
+            let clock = ManualClock()
             let channel = try await F.channel(db.store, url: receiver.url)
             try await Self.seed(db, channel: channel, count: 1)
             // A replica claims the row and dies before recording anything.
@@ -215,7 +212,7 @@ struct DeliveryDispatcherTests {
         try await TestDatabase.with { db in
             let receiver = try WebhookReceiver.start { _, _ in HTTPResponse(status: .forbidden) }
             let client = HTTPClient()
-            let clock = ManualDate(F.t0)
+            let clock = ManualClock()
             let channel = try await F.channel(db.store, url: receiver.url)
             try await Self.seed(db, channel: channel, count: 1)
             let round = try await F.dispatcher(db.store, client: client, clock: clock).runOnce()
@@ -237,7 +234,7 @@ struct DeliveryDispatcherTests {
             let sink = MemoryLogSink()
             let logger = Logger(label: "test", level: .trace, sink: sink)
             let client = HTTPClient()
-            let clock = ManualDate(F.t0)
+            let clock = ManualClock()
             let channel = try await F.channel(db.store, format: .dingtalk, url: receiver.url + "?access_token=\(token)", secret: secret)
             let refused = try await F.channel(db.store, url: "http://127.0.0.1:1/hook?token=\(token)", secret: secret)
             let inputs = LockedValue(AlertInputs(packages: []))

@@ -1,4 +1,5 @@
 import Foundation
+import TPGWTestSupport
 import Testing
 import TPGWCore
 import TPGWHTTP

@@ -5,6 +5,7 @@ import TPGWHTTPClient
 import TPGWStore
 @testable import bce_sim
 @testable import TPGWGateway
+import TPGWTestSupport
 
 /// bce-sim in-process on port 0, a BCE client pointed at it, and sources registered in a test schema.
 struct PollerHarness {

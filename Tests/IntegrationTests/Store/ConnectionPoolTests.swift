@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TPGWTestSupport
 import Testing
 import TPGWCore
 @testable import TPGWStore

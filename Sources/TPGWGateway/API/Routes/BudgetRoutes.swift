@@ -5,7 +5,7 @@ import TPGWHTTP
 import TPGWStore
 
 /// `GET/POST /v1/budgets`, `GET/PUT/DELETE /v1/budgets/{id}`.
-struct BudgetRoutes: Sendable {
+package struct BudgetRoutes: Sendable {
     let store: PostgresStore
     let auth: Authenticator
     /// Wall time of the gateway (`Application.now`; moves with the manual clock in tests).
@@ -81,7 +81,7 @@ struct BudgetRoutes: Sendable {
         return budget
     }
 
-    static func body(_ budget: Budget) -> String {
+    package static func body(_ budget: Budget) -> String {
         var b = budget
         b.id = ""
         return String(decoding: APIJSON.encode(b), as: UTF8.self)
@@ -95,5 +95,5 @@ struct BudgetRoutes: Sendable {
     static func notFound(_ id: String) -> AppError { AppError(.notFound, "no budget \(id.prefix(100))") }
 
     /// `bud_` + 16 random hex digits.
-    static func newID() -> String { "bud_" + Crypto.randomHex(bytes: 8) }
+    package static func newID() -> String { "bud_" + Crypto.randomHex(bytes: 8) }
 }

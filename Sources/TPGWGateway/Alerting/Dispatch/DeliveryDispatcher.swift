@@ -13,43 +13,43 @@ import TPGWStore
 /// channel's other rows are not claimed by this dispatcher, so a hanging receiver holds up only its own channel.
 /// A job renews its claims while a send is in flight, so a slow round never lets another replica send the same
 /// row. Rate limits are planned against a send log shared by every replica (`channel_sends`).
-final class DeliveryDispatcher: Sendable {
-    struct Configuration: Sendable {
+package final class DeliveryDispatcher: Sendable {
+    package struct Configuration: Sendable {
         /// Names this dispatcher in claims (`claimed_by`).
-        var owner: String
+        package var owner: String
         /// How long a claim holds (database clock) before another dispatcher may take the row; renewed every
         /// third of it while a send is in flight.
-        var lease: TimeInterval = 60
-        var batchSize: Int = 200
+        package var lease: TimeInterval = 60
+        package var batchSize: Int = 200
         /// Channel jobs running at once; no new rows are claimed while all are busy.
-        var concurrency: Int = 32
+        package var concurrency: Int = 32
         /// Sends in flight at once to one channel (robots are held to their rate limits by the planner anyway).
         var perChannelConcurrency: Int = 16
         /// Results recorded in one transaction at most; a job also records whenever nothing else is in flight or
         /// 100 ms have passed since its last write, so one slow send never holds back the others' records for long.
         var recordBatch: Int = 64
-        var timeout: Duration = .seconds(10)
+        package var timeout: Duration = .seconds(10)
         /// Idle poll interval (another replica's rows, retries coming due).
-        var tick: Duration = .seconds(1)
+        package var tick: Duration = .seconds(1)
         var publicURL: String?
         var retryPolicy = DeliveryRetryPolicy()
         /// Which addresses webhooks may reach (checked again on the connected address at every send).
-        var networkPolicy = NetworkPolicy()
+        package var networkPolicy = NetworkPolicy()
 
-        init(owner: String) {
+        package init(owner: String) {
             self.owner = owner
         }
     }
 
     /// What one round did.
-    struct Round: Sendable, Equatable {
-        var claimed = 0
-        var sent = 0
-        var delivered = 0
-        var retrying = 0
-        var dead = 0
-        var failed = 0
-        var deferred = 0
+    package struct Round: Sendable, Equatable {
+        package var claimed = 0
+        package var sent = 0
+        package var delivered = 0
+        package var retrying = 0
+        package var dead = 0
+        package var failed = 0
+        package var deferred = 0
 
         static func + (a: Round, b: Round) -> Round {
             Round(claimed: a.claimed + b.claimed, sent: a.sent + b.sent, delivered: a.delivered + b.delivered,
@@ -78,7 +78,7 @@ final class DeliveryDispatcher: Sendable {
     private let wakeSignal: AsyncStream<Void>
     private let wakeContinuation: AsyncStream<Void>.Continuation
 
-    init(
+    package init(
         store: PostgresStore, client: HTTPClient, configuration: Configuration, logger: Logger, metrics: GatewayMetrics? = nil,
         clock: some Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() },
         jitter: @escaping @Sendable () -> Double = { .random(in: -1...1) }
@@ -95,7 +95,7 @@ final class DeliveryDispatcher: Sendable {
     }
 
     /// Asks the loop to look for due rows now (new outbox rows were committed).
-    func wake() { wakeContinuation.yield() }
+    package func wake() { wakeContinuation.yield() }
 
     /// The dispatcher as a service (see `run(until:)`).
     var service: ClosureService { ClosureService("dispatcher") { shutdown in await self.run(until: shutdown) } }
@@ -103,7 +103,7 @@ final class DeliveryDispatcher: Sendable {
     /// Claims rows and starts channel jobs until `shutdown`, without waiting for running jobs between rounds; idles
     /// for `tick` on the clock (or until woken) when nothing was due. At shutdown, running jobs finish their sends;
     /// cancelled jobs leave their claims to expire.
-    func run(until shutdown: ShutdownSignal) async {
+    package func run(until shutdown: ShutdownSignal) async {
         // Discarding: finished channel jobs must not pile up in the group for the life of the process.
         await withDiscardingTaskGroup { group in
             group.addTask { [wakeContinuation, tick = configuration.tick, clock] in
@@ -140,7 +140,7 @@ final class DeliveryDispatcher: Sendable {
 
     /// One round, waiting for every job it starts: claim due rows, send, record. (Tests and benchmarks.)
     @discardableResult
-    func runOnce() async throws -> Round {
+    package func runOnce() async throws -> Round {
         let (claimed, jobs, planned) = try await claimAndPlan()
         var round = planned
         round.claimed = claimed

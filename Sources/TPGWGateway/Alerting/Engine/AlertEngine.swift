@@ -9,13 +9,13 @@ import TPGWStore
 ///
 /// One replica evaluates at a time (the engine row lock); each keeps the stored alert states in memory and
 /// reloads them when another replica has written since (the engine version moved).
-final class AlertEngine: Sendable {
+package final class AlertEngine: Sendable {
     /// What one pass did.
-    struct Report: Sendable, Equatable {
-        var budgets = 0
-        var written = 0
-        var deliveries = 0
-        var events: [String] = []
+    package struct Report: Sendable, Equatable {
+        package var budgets = 0
+        package var written = 0
+        package var deliveries = 0
+        package var events: [String] = []
     }
 
     private struct Cache {
@@ -36,7 +36,7 @@ final class AlertEngine: Sendable {
     /// - Parameter inputs: the current packages, forecasts, pools and sources (from the view); nil while there is
     ///   nothing trustworthy to evaluate (no view built yet), so an empty view never resolves every alert.
     /// - Parameter onFiring: called with every firing alert after a pass that changed any (e.g. for the status page).
-    init(store: PostgresStore, logger: Logger, metrics: GatewayMetrics? = nil, onFiring: (@Sendable ([AlertState]) -> Void)? = nil,
+    package init(store: PostgresStore, logger: Logger, metrics: GatewayMetrics? = nil, onFiring: (@Sendable ([AlertState]) -> Void)? = nil,
          inputs: @escaping @Sendable () -> AlertInputs?) {
         self.store = store
         self.logger = logger
@@ -47,7 +47,7 @@ final class AlertEngine: Sendable {
 
     /// One pass at `now`: evaluate, step, and commit state changes with their deliveries.
     @discardableResult
-    func evaluate(now: Date) async throws -> Report {
+    package func evaluate(now: Date) async throws -> Report {
         try await running.withPermit("pass") { try await self.pass(now: now) }
     }
 

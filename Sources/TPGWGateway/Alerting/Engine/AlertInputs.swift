@@ -3,13 +3,13 @@ import TPGWCore
 
 /// What one engine pass evaluates: the latest packages with forecasts, pool forecasts and source health
 /// (taken from the current ``GatewayView``).
-struct AlertInputs: Sendable {
-    var packages: [PackageState]
-    var forecasts: [PackageKey: PackageForecast]
-    var pools: [SourceID: PoolForecast]
-    var sources: [AlertSourceHealth]
+package struct AlertInputs: Sendable {
+    package var packages: [PackageState]
+    package var forecasts: [PackageKey: PackageForecast]
+    package var pools: [SourceID: PoolForecast]
+    package var sources: [AlertSourceHealth]
 
-    init(packages: [PackageState], forecasts: [PackageKey: PackageForecast] = [:], pools: [SourceID: PoolForecast] = [:],
+    package init(packages: [PackageState], forecasts: [PackageKey: PackageForecast] = [:], pools: [SourceID: PoolForecast] = [:],
          sources: [AlertSourceHealth] = []) {
         self.packages = packages
         self.forecasts = forecasts

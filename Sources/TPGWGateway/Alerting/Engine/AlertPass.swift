@@ -3,20 +3,22 @@ import TPGWCore
 
 /// One evaluation of every budget against the inputs, stepping each alert's state machine. Pure: `now` and the
 /// stored states are passed in; the result says which states to write and which events to deliver.
-enum AlertPass {
-    struct Output: Sendable {
+package enum AlertPass {
+    package struct Output: Sendable {
         /// States to write (new, changed status/level/notice, or a value refresh that is due).
-        var writes: [AlertState] = []
+        package var writes: [AlertState] = []
         /// Events to deliver, with the channels of their budget.
         var events: [(event: AlertEvent, channels: [String])] = []
         /// Alerts whose events go out at once, without the group's wait (a silence ended).
         var urgent: Set<Fingerprint> = []
+
+        package init() {}
     }
 
     /// A firing alert whose value moved but that needs no notice is written at most this often.
     static let refreshInterval: TimeInterval = 600
 
-    static func run(
+    package static func run(
         budgets: [Budget], inputs: AlertInputs, existing: [Fingerprint: AlertState], previousStatuses: [PackageKey: PackageStatus],
         now: Date
     ) -> Output {

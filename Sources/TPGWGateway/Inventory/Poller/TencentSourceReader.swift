@@ -15,6 +15,12 @@ package struct TencentSourceReader: SourceReader {
         self.credentials = credentials
     }
 
+    /// The Tencent client's read breaker for the source (the same mechanism as BCE's).
+    package func breakerOpen(_ source: SourceID, now: Date) -> Bool {
+        if case .open(let until) = client.breakerState(source) { return until > now }
+        return false
+    }
+
     package func read(_ source: SourceConfig) async -> SourceRead {
         let started = ContinuousClock.now
         guard let creds = credentials[source.id.account] else {

@@ -1,6 +1,7 @@
 import Foundation
 import TPGWCore
 import TPGWHTTP
+import tencent_sim
 
 /// `tencent-sim --regions ap-guangzhou,ap-shanghai --port 0 --secret-id ID --secret-key KEY [--packages N] [--seed S]
 /// [--limit-cap N] [--quota N] [--time-scale X] [--host 127.0.0.1]`

@@ -1,10 +1,10 @@
 import Foundation
 import TPGWCore
-@testable import TPGWStore
+import TPGWStore
 
 extension ObservedPackage {
     /// A package of source `bce:prod:bj` unless told otherwise; 10 GiB, active, full-time.
-    static func make(
+    package static func make(
         _ id: String, used: Int64 = 0, capacity: Int64 = 10 << 30, status: PackageStatus = .active, policy: PackagePolicy = .fullTime,
         source: SourceID = .test, expiresAt: Date = Date(timeIntervalSince1970: 1_800_000_000), observedAt: Date = .t0
     ) -> ObservedPackage {
@@ -18,24 +18,24 @@ extension ObservedPackage {
 }
 
 extension SourceID {
-    static let test = SourceID(account: "prod", region: "bj")
+    package static let test = SourceID(account: "prod", region: "bj")
 }
 
 extension SourceConfig {
-    static func make(_ id: SourceID = .test, endpoint: String = "http://127.0.0.1:1", interval: Int = 300) -> SourceConfig {
+    package static func make(_ id: SourceID = .test, endpoint: String = "http://127.0.0.1:1", interval: Int = 300) -> SourceConfig {
         SourceConfig(id: id, endpoint: endpoint, pollIntervalSeconds: interval)
     }
 }
 
 extension Date {
     /// 2026-11-22T08:00:00Z: a fixed "now" for store tests.
-    static let t0 = Date(timeIntervalSince1970: 1_795_334_400)
+    package static let t0 = Date(timeIntervalSince1970: 1_795_334_400)
 }
 
 extension PostgresStore {
     /// applyPoll with test defaults.
     @discardableResult
-    func poll(_ packages: [ObservedPackage], at observedAt: Date, source: SourceID = .test) async throws -> PollWriteResult {
+    package func poll(_ packages: [ObservedPackage], at observedAt: Date, source: SourceID = .test) async throws -> PollWriteResult {
         try await applyPoll(source: source, startedAt: observedAt.addingTimeInterval(-1), observedAt: observedAt, packages: packages, latency: .milliseconds(84))
     }
 }

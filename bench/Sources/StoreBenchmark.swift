@@ -1,25 +1,19 @@
 import Foundation
-import Testing
 import TPGWCore
-@testable import TPGWStore
+import TPGWStore
+import TPGWTestSupport
 
-/// `bench/store/run.sh` runs this with `TPGW_BENCH_STORE=1`; it prints `BENCH name=value` lines.
-@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["TPGW_BENCH_STORE"] == "1"))
-struct StoreBenchmark {
+/// `tpgw-bench store` (bench/store/run.sh), on a fresh schema of `TPGW_TEST_DATABASE_URL`; prints `BENCH name=value` lines.
+enum StoreBenchmark {
     static let sources = 20
     static let perSource = 5_000
 
-    private func report(_ name: String, _ value: String) {
-        print("BENCH \(name)=\(value)")
+    static func run(_ env: [String: String]) async throws {
+        try await onePollOf20SourcesAnd100kPackages_andCopyCeiling()
+        try await storageForOneDayAt60sWith1PercentChanging()
     }
 
-    private static func peakRSSKiB() -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
-        }
-        return 0
-    }
+    static func report(_ name: String, _ value: String) { Bench.report(name, value) }
 
     private static func listing(source: SourceID, count: Int, step: Int, at t: Date) -> [ObservedPackage] {
         (0..<count).map { i in
@@ -37,7 +31,7 @@ struct StoreBenchmark {
     }
 
     /// Runs `psql` on a thread of its own; returns seconds.
-    private func psql(_ url: String, _ command: String) async -> Double {
+    private static func psql(_ url: String, _ command: String) async -> Double {
         await withCheckedContinuation { continuation in
             Thread {
                 let start = Date()
@@ -47,7 +41,7 @@ struct StoreBenchmark {
         }
     }
 
-    @Test func onePollOf20SourcesAnd100kPackages_andCopyCeiling() async throws {
+    static func onePollOf20SourcesAnd100kPackages_andCopyCeiling() async throws {
         try await TestDatabase.with { db in
             let sources = (0..<Self.sources).map { SourceID(account: "acct\($0 / 5)", region: Regions.bce[$0 % 5]) }
             try await db.store.upsertSources(sources.map { SourceConfig(id: $0, endpoint: "http://127.0.0.1:1") })
@@ -71,12 +65,12 @@ struct StoreBenchmark {
             let first = try await pollAll(step: 0, at: t0)
             report("first_poll_seconds", String(format: "%.3f", first.seconds))
             let changed = try await pollAll(step: 1, at: t0.addingTimeInterval(60))
-            #expect(changed.snapshots == Self.sources * Self.perSource)
+            try Bench.check(changed.snapshots == Self.sources * Self.perSource, "changed poll wrote \(changed.snapshots) snapshots")
             let rows = changed.seen + changed.snapshots
             report("changed_poll_seconds", String(format: "%.3f", changed.seconds))
             report("changed_poll_rows", "\(rows)")
             report("changed_poll_rows_per_second", String(format: "%.0f", Double(rows) / changed.seconds))
-            report("peak_rss_mib", String(format: "%.1f", Double(Self.peakRSSKiB()) / 1024))
+            report("peak_rss_mib", String(format: "%.1f", Double(BenchProcess.peakRSSKiB()) / 1024))
 
             // Ceiling: the same number of rows into the same tables with psql \copy.
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tpgw-bench-\(UUID().uuidString)").path
@@ -113,9 +107,9 @@ struct StoreBenchmark {
             }
             try pkgCSV.write(toFile: dir + "/packages.csv", atomically: false, encoding: .utf8)
             let url = db.url
-            let pkgSeconds = await psql(url, "\\\\copy packages (source_id, provider, account, region, package_id, policy, line_type, status, capacity_bytes, used_bytes, created_at, activated_at, expires_at, first_seen_at, last_seen_at, last_snapshot_at, raw) FROM '\(dir)/packages.csv' WITH (FORMAT csv)")
-            let snapSeconds = await psql(url, "\\\\copy snapshots (package_pk, observed_at, used_bytes, capacity_bytes, status) FROM '\(dir)/snapshots.csv' WITH (FORMAT csv)")
-            #expect(pkgSeconds > 0 && snapSeconds > 0)
+            let pkgSeconds = await Self.psql(url, "\\\\copy packages (source_id, provider, account, region, package_id, policy, line_type, status, capacity_bytes, used_bytes, created_at, activated_at, expires_at, first_seen_at, last_seen_at, last_snapshot_at, raw) FROM '\(dir)/packages.csv' WITH (FORMAT csv)")
+            let snapSeconds = await Self.psql(url, "\\\\copy snapshots (package_pk, observed_at, used_bytes, capacity_bytes, status) FROM '\(dir)/snapshots.csv' WITH (FORMAT csv)")
+            try Bench.check(pkgSeconds > 0 && snapSeconds > 0, "psql copy failed")
             let copyRate = Double(rows) / (pkgSeconds + snapSeconds)
             report("copy_packages_seconds", String(format: "%.3f", pkgSeconds))
             report("copy_snapshots_seconds", String(format: "%.3f", snapSeconds))
@@ -130,7 +124,7 @@ struct StoreBenchmark {
                 let accounts = Set((0..<4).map { "acct\($0)" })
                 let all = try await db.store.latestPackages().filter { accounts.contains($0.key.account) }
                 let d = ContinuousClock.now - start
-                #expect(all.count == Self.sources * Self.perSource)
+                try Bench.check(all.count == Self.sources * Self.perSource, "latest state read \(all.count) packages")
                 times.append(Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
             }
             times.sort()
@@ -140,7 +134,7 @@ struct StoreBenchmark {
     }
 
     /// One simulated day at a 60 s interval with 1% of packages changing per poll, then bytes on disk.
-    @Test func storageForOneDayAt60sWith1PercentChanging() async throws {
+    static func storageForOneDayAt60sWith1PercentChanging() async throws {
         let packages = 1_000
         try await TestDatabase.with { db in
             try await db.store.upsertSources([SourceConfig(id: .test, endpoint: "http://127.0.0.1:1", pollIntervalSeconds: 60)])

@@ -5,14 +5,14 @@ import Glibc
 
 /// A blocking TCP client writing raw bytes to 127.0.0.1, for what libcurl will not do (announce a body and never
 /// send it, wait for `100 Continue`). Use it off the cooperative pool (`onThread`).
-final class RawHTTPClient: @unchecked Sendable {
-    struct Failure: Error, CustomStringConvertible { var description: String }
+package final class RawHTTPClient: @unchecked Sendable {
+    package struct Failure: Error, CustomStringConvertible { package var description: String }
 
-    struct Response: Sendable {
-        var status: Int
-        var head: String
-        var body: String
-        func header(_ name: String) -> String? {
+    package struct Response: Sendable {
+        package var status: Int
+        package var head: String
+        package var body: String
+        package func header(_ name: String) -> String? {
             for line in head.components(separatedBy: "\r\n").dropFirst() {
                 guard let colon = line.firstIndex(of: ":"), line[..<colon].lowercased() == name.lowercased() else { continue }
                 return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
@@ -21,10 +21,10 @@ final class RawHTTPClient: @unchecked Sendable {
         }
     }
 
-    let fd: Int32
+    package let fd: Int32
     private var buffer: [UInt8] = []
 
-    init(port: Int, timeoutSeconds: Int = 5) throws {
+    package init(port: Int, timeoutSeconds: Int = 5) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket") }
         var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
@@ -45,7 +45,7 @@ final class RawHTTPClient: @unchecked Sendable {
 
     deinit { close(fd) }
 
-    func send(_ text: String) throws {
+    package func send(_ text: String) throws {
         let bytes = Array(text.utf8)
         var sent = 0
         while sent < bytes.count {
@@ -56,7 +56,7 @@ final class RawHTTPClient: @unchecked Sendable {
     }
 
     /// One response framed by `Content-Length` (none for 1xx).
-    func readResponse() throws -> Response {
+    package func readResponse() throws -> Response {
         while true {
             if let end = headEnd() {
                 let head = String(decoding: buffer[0..<end], as: UTF8.self)
@@ -75,7 +75,7 @@ final class RawHTTPClient: @unchecked Sendable {
     }
 
     /// True when the server closes the connection with nothing more to read, within the timeout.
-    func isClosedByPeer() -> Bool {
+    package func isClosedByPeer() -> Bool {
         guard buffer.isEmpty else { return false }
         return (try? fill()) == false
     }
@@ -100,7 +100,7 @@ final class RawHTTPClient: @unchecked Sendable {
     }
 
     /// Runs blocking work on a thread of its own, so the server's handlers keep the cooperative pool.
-    static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    package static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
                 do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }

@@ -1,6 +1,7 @@
 import Foundation
 import TPGWCore
 import TPGWHTTP
+import bce_sim
 
 /// `bce-sim --regions bj,gz,su --base-port 9100 --ak AK --sk SK [--packages N] [--seed S] [--max-keys-cap N]
 /// [--capacity-as-strings] [--time-scale X] [--demo] [--host 127.0.0.1]`

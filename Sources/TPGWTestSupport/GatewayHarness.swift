@@ -2,28 +2,42 @@ import Foundation
 import TPGWCore
 import TPGWHTTPClient
 import TPGWStore
-@testable import bce_sim
-@testable import TPGWGateway
+import bce_sim
+import TPGWGateway
 
 /// A real `tpgw` on 127.0.0.1 port 0: its own test schema, bce-sim in-process behind it, libcurl in front,
 /// API keys for each scope, and every log line kept in memory (to check that no secret ever shows up).
-struct GatewayHarness {
-    static let ak = "AKAPITEST00000001"
-    static let sk = "SK-api-test-secret-0123456789"
+package struct GatewayHarness {
+    package static let ak = "AKAPITEST00000001"
+    package static let sk = "SK-api-test-secret-0123456789"
 
-    let db: TestDatabase
-    let sim: SimulatorServer
-    let app: Application
-    let running: RunningGateway
-    let client: HTTPClient
-    let logs: MemoryLogSink
+    package let db: TestDatabase
+    package let sim: SimulatorServer
+    package let app: Application
+    package let running: RunningGateway
+    package let client: HTTPClient
+    package let logs: MemoryLogSink
     /// API keys by name: `read`, `write`, `admin`.
-    let keys: [String: String]
+    package let keys: [String: String]
 
-    var baseURL: String { "http://127.0.0.1:\(running.port)" }
+    package var baseURL: String { "http://127.0.0.1:\(running.port)" }
+
+    /// A harness over parts a test started itself (e.g. a gateway whose database goes through an `OutageProxy`).
+    package init(
+        db: TestDatabase, sim: SimulatorServer, app: Application, running: RunningGateway, client: HTTPClient, logs: MemoryLogSink,
+        keys: [String: String]
+    ) {
+        self.db = db
+        self.sim = sim
+        self.app = app
+        self.running = running
+        self.client = client
+        self.logs = logs
+        self.keys = keys
+    }
 
     /// Starts the stack; the sources are polled once (`POST /v1/refresh` equivalent) before returning when `poll`.
-    static func start(
+    package static func start(
         regions: [String] = ["bj", "gz"], packages: Int = 30, poll: Bool = true, rateLimitPerSecond: Double = 1000,
         rateLimitBurst: Double = 1000, prepare: @Sendable (TestDatabase) async throws -> Void = { _ in },
         configure: (inout GatewayConfiguration) -> Void = { _ in }
@@ -64,7 +78,7 @@ struct GatewayHarness {
     }
 
     /// One request through libcurl; `key` names one of `keys` (or is used verbatim when not a name).
-    func request(
+    package func request(
         _ method: String, _ path: String, key: String? = "read", body: String? = nil, headers: [(String, String)] = []
     ) async throws -> Reply {
         var all: [(name: String, value: String)] = headers.map { (name: $0.0, value: $0.1) }
@@ -76,13 +90,13 @@ struct GatewayHarness {
     }
 
     /// Every log line written so far, as text.
-    var logText: String {
+    package var logText: String {
         logs.records.map { record in
             ([record.message] + record.metadata.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
         }.joined(separator: "\n")
     }
 
-    func stop() async {
+    package func stop() async {
         await running.stop()
         await app.shutdown()
         await client.shutdown()
@@ -91,7 +105,7 @@ struct GatewayHarness {
     }
 
     /// Runs `body` with a started harness, always stopping it.
-    static func with<T>(
+    package static func with<T>(
         regions: [String] = ["bj", "gz"], packages: Int = 30, poll: Bool = true, rateLimitPerSecond: Double = 1000,
         rateLimitBurst: Double = 1000, prepare: @Sendable (TestDatabase) async throws -> Void = { _ in },
         configure: (inout GatewayConfiguration) -> Void = { _ in }, _ body: (GatewayHarness) async throws -> T
@@ -107,21 +121,4 @@ struct GatewayHarness {
             throw error
         }
     }
-}
-
-/// A response as the tests look at it.
-struct Reply: Sendable {
-    let status: Int
-    let headers: [(name: String, value: String)]
-    let body: [UInt8]
-
-    var text: String { String(decoding: body, as: UTF8.self) }
-
-    func header(_ name: String) -> String? { headers.last { $0.name.lowercased() == name.lowercased() }?.value }
-
-    /// The body as a JSON object (empty when it is not one).
-    var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]) ?? [:] }
-
-    /// The problem+json `code`.
-    var code: String? { json["code"] as? String }
 }

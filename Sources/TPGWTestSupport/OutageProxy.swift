@@ -8,15 +8,15 @@ import Glibc
 /// forwarded connection is cut mid-stream (as when the server goes away). `restore()` listens on the same port again.
 ///
 /// Blocking sockets on plain threads: a listener thread, and two copying threads per forwarded connection.
-final class OutageProxy: @unchecked Sendable {
-    let port: Int
+package final class OutageProxy: @unchecked Sendable {
+    package let port: Int
     private let target: (host: String, port: Int)
     private let lock = NSLock()
     private var listener: Int32 = -1
     private var open: Set<Int32> = []
 
     /// Forwards 127.0.0.1:<free port> to `host:port`.
-    init(host: String, port targetPort: Int) throws {
+    package init(host: String, port targetPort: Int) throws {
         target = (host, targetPort)
         let fd = try Self.listen(port: 0)
         var address = sockaddr_in()
@@ -30,7 +30,7 @@ final class OutageProxy: @unchecked Sendable {
     }
 
     /// `url` (a `postgres://user@host:port/...` URL) pointing at this proxy instead.
-    static func rewrite(_ url: String, to proxyPort: Int) -> (url: String, host: String, port: Int)? {
+    package static func rewrite(_ url: String, to proxyPort: Int) -> (url: String, host: String, port: Int)? {
         guard let at = url.firstIndex(of: "@") else { return nil }
         let rest = url[url.index(after: at)...]
         guard let slash = rest.firstIndex(of: "/"), let colon = rest[..<slash].lastIndex(of: ":"),
@@ -40,7 +40,7 @@ final class OutageProxy: @unchecked Sendable {
     }
 
     /// The outage: refuse new connections, cut the open ones.
-    func cut() {
+    package func cut() {
         // shutdown wakes the thread blocked in accept(), which then closes the listener; the copying threads of each
         // connection wake up the same way and close their sockets. Sockets are only closed under the lock, so none of
         // these numbers can have been reused by another socket of the process meanwhile.
@@ -52,7 +52,7 @@ final class OutageProxy: @unchecked Sendable {
     }
 
     /// The end of the outage: listen on the same port again.
-    func restore() throws {
+    package func restore() throws {
         let fd = try Self.listen(port: port)
         lock.withLock { listener = fd }
         accept(on: fd)

@@ -1,13 +1,13 @@
 import Foundation
 import TPGWCore
-@testable import TPGWStore
+import TPGWStore
 
 /// Seeding and read-backs that only tests need; the gateway registers sources by heartbeat
 /// (`heartbeatSources`) and reads packages through its views (`latestPackages`, `forecastObservations`).
 extension PostgresStore {
     /// Registers or updates sources (endpoint, interval) and enables them, without claims. A new source is first due
     /// at a random point within `initialJitter` of its interval (0...1).
-    func upsertSources(_ configs: [SourceConfig], initialJitter: Double = 0) async throws {
+    package func upsertSources(_ configs: [SourceConfig], initialJitter: Double = 0) async throws {
         _ = try await pool.query("""
             INSERT INTO sources AS s (provider, account, region, endpoint, poll_interval_seconds, next_poll_at)
             SELECT t.provider, t.account, t.region, t.endpoint, t.interval, now() + make_interval(secs => random() * \(min(1, max(0, initialJitter))) * t.interval)
@@ -23,7 +23,7 @@ extension PostgresStore {
     }
 
     /// The replicas whose claims on `source` were renewed after `since`, with when.
-    func sourceClaims(_ source: SourceID, since: Date) async throws -> [(replica: String, seenAt: Date)] {
+    package func sourceClaims(_ source: SourceID, since: Date) async throws -> [(replica: String, seenAt: Date)] {
         let rows = try await pool.query("""
             SELECT c.replica, c.seen_at FROM source_claims c JOIN sources s ON s.id = c.source_id
             WHERE s.provider = \(source.provider) AND s.account = \(source.account) AND s.region = \(source.region) AND c.seen_at > \(since)
@@ -36,17 +36,17 @@ extension PostgresStore {
     }
 
     /// One package's latest state as the views read it, or nil.
-    func package(key: PackageKey) async throws -> PackageState? {
+    package func package(key: PackageKey) async throws -> PackageState? {
         try await latestPackages(source: key.source).first { $0.key == key }
     }
 
     /// Every package of `regions` (all when nil) as the views read them, in key order.
-    func packages(regions: Set<String>? = nil) async throws -> [PackageState] {
+    package func packages(regions: Set<String>? = nil) async throws -> [PackageState] {
         try await latestPackages().filter { regions?.contains($0.key.region) ?? true }.sorted { $0.key.description < $1.key.description }
     }
 
     /// A package's bookkeeping row: the stored upstream JSON, when it was last listed and when it vanished.
-    func packageRow(key: PackageKey) async throws -> (raw: String, lastSeenAt: Date, releasedAt: Date?)? {
+    package func packageRow(key: PackageKey) async throws -> (raw: String, lastSeenAt: Date, releasedAt: Date?)? {
         let rows = try await pool.query("""
             SELECT p.raw::text, p.last_seen_at, p.released_at FROM packages p
             WHERE p.provider = \(key.provider) AND p.account = \(key.account) AND p.region = \(key.region) AND p.package_id = \(key.id)
@@ -57,7 +57,7 @@ extension PostgresStore {
     }
 
     /// Raw snapshots of one package with `from <= observedAt < to`, oldest first.
-    func snapshots(key: PackageKey, from: Date, to: Date) async throws -> [Snapshot] {
+    package func snapshots(key: PackageKey, from: Date, to: Date) async throws -> [Snapshot] {
         let rows = try await pool.query("""
             SELECT n.observed_at, n.used_bytes, n.capacity_bytes, n.status
             FROM snapshots n JOIN packages p ON p.id = n.package_pk
@@ -73,7 +73,7 @@ extension PostgresStore {
 
     /// Every snapshot since `since` of every package of `source`, oldest first per package, with each package's last
     /// snapshot before `since` as a baseline.
-    func recentSnapshots(source: SourceID, since: Date) async throws -> [PackageKey: [Snapshot]] {
+    package func recentSnapshots(source: SourceID, since: Date) async throws -> [PackageKey: [Snapshot]] {
         let rows = try await pool.query("""
             SELECT p.package_id, n.observed_at, n.used_bytes, n.capacity_bytes, n.status
             FROM packages p

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TPGWCore
-@testable import TPGWStore
+import TPGWStore
 
 /// A private schema in the throwaway test cluster, migrated, with a pool and a store bound to it.
 ///
@@ -18,44 +18,43 @@ import TPGWCore
 /// ```
 /// The cluster comes from `TPGW_TEST_DATABASE_URL` (set by `scripts/test`). Without it the suites are
 /// skipped locally, but when `CI` is set they run and fail, so CI can never pass without a database.
-struct TestDatabase: Sendable {
+package struct TestDatabase: Sendable {
     /// The schema's name, e.g. `t_3f9a0c1b2d4e`.
-    let schema: String
+    package let schema: String
     /// A database URL whose connections use this schema.
-    let url: String
-    let pool: ConnectionPool
-    let store: PostgresStore
-    let logger: Logger
+    package let url: String
+    package let pool: ConnectionPool
+    package let store: PostgresStore
+    package let logger: Logger
 
     /// The throwaway cluster's URL, if configured.
-    static var baseURL: String? {
+    package static var baseURL: String? {
         let value = ProcessInfo.processInfo.environment["TPGW_TEST_DATABASE_URL"]
         return value?.isEmpty == false ? value : nil
     }
 
     /// Whether database suites should run: a URL is set, or we are on CI (where they must fail without one).
-    static var isConfigured: Bool {
+    package static var isConfigured: Bool {
         baseURL != nil || ProcessInfo.processInfo.environment["CI"] != nil
     }
 
     /// The repository's `migrations/` folder, found from this file's path.
-    static var migrationsDirectory: String {
+    package static var migrationsDirectory: String {
         URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent()  // Support
-            .deletingLastPathComponent()  // IntegrationTests
-            .deletingLastPathComponent()  // Tests
+            .deletingLastPathComponent()  // TPGWTestSupport
+            .deletingLastPathComponent()  // Sources
             .deletingLastPathComponent()  // repository root
             .appendingPathComponent("migrations").path
     }
 
     /// `url` with `-c search_path=<schema>` added to its `options`.
-    static func url(_ base: String, searchPath schema: String) -> String {
+    package static func url(_ base: String, searchPath schema: String) -> String {
         let separator = base.contains("?") ? "&" : "?"
         return base + separator + "options=-csearch_path%3D" + schema
     }
 
     /// Creates a fresh schema (migrated unless `migrate` is false), runs `body`, then drops the schema.
-    static func with<T>(
+    package static func with<T>(
         migrate: Bool = true, maxConnections: Int = 8, acquireTimeout: Duration = .seconds(10),
         _ body: (TestDatabase) async throws -> T
     ) async throws -> T {
@@ -71,7 +70,7 @@ struct TestDatabase: Sendable {
     }
 
     /// Creates a fresh schema; call `drop()` when done (or use `with`).
-    static func make(migrate: Bool = true, maxConnections: Int = 8, acquireTimeout: Duration = .seconds(10)) async throws -> TestDatabase {
+    package static func make(migrate: Bool = true, maxConnections: Int = 8, acquireTimeout: Duration = .seconds(10)) async throws -> TestDatabase {
         guard let base = baseURL else {
             throw AppError(.unavailable, "TPGW_TEST_DATABASE_URL is not set: run ./scripts/test, or start a cluster with scripts/lib/pg.sh")
         }
@@ -91,12 +90,12 @@ struct TestDatabase: Sendable {
     }
 
     /// Another pool on the same schema (e.g. a second replica).
-    func makePool(maxConnections: Int = 8) -> ConnectionPool {
+    package func makePool(maxConnections: Int = 8) -> ConnectionPool {
         ConnectionPool(.init(database: PostgresConfiguration(url: url), maxConnections: maxConnections), logger: logger)
     }
 
     /// Closes the pool and drops the schema with everything in it.
-    func drop() async {
+    package func drop() async {
         await pool.close()
         guard let base = Self.baseURL else { return }
         try? await Self.admin(base) { connection in
@@ -105,19 +104,19 @@ struct TestDatabase: Sendable {
     }
 
     /// Runs raw SQL in this schema (test setup and assertions only).
-    func execute(_ sql: String) async throws {
+    package func execute(_ sql: String) async throws {
         try await pool.withConnection { try await $0.execute(unsafeSQL: sql) }
     }
 
     /// The single value of a query's first row and column.
-    func scalar<T: PostgresDecodable>(_ query: PostgresQuery, as type: T.Type = T.self) async throws -> T {
+    package func scalar<T: PostgresDecodable>(_ query: PostgresQuery, as type: T.Type = T.self) async throws -> T {
         let rows = try await pool.query(query)
         guard let row = rows.first else { throw AppError(.notFound, "query returned no rows: \(query.sql)") }
         return try row.decode(T.self, at: 0)
     }
 
     /// Silent, unless `TPGW_TEST_LOG=debug` (or another level) asks for JSON lines on stderr.
-    static func testLogger(_ label: String) -> Logger {
+    package static func testLogger(_ label: String) -> Logger {
         if let level = ProcessInfo.processInfo.environment["TPGW_TEST_LOG"].flatMap(LogLevel.init(rawValue:)) {
             return Logger(label: label, level: level, sink: JSONLineLogSink())
         }

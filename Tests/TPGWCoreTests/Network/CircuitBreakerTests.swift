@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import TPGWBCE
+@testable import TPGWCore
 
 @Suite struct CircuitBreakerTests {
     let t0 = Date(timeIntervalSince1970: 1_700_000_000)

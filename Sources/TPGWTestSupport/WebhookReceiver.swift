@@ -3,27 +3,27 @@ import TPGWCore
 import TPGWHTTP
 
 /// A webhook receiver on 127.0.0.1 port 0 (TPGWHTTP's server) that records every request and answers as told.
-final class WebhookReceiver: Sendable {
-    struct Received: Sendable {
-        var path: String
-        var headers: [String: String]
-        var body: [UInt8]
-        var at: Date
-        var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] }
-        var deliveryID: String? { headers["x-tpgw-delivery"] }
+package final class WebhookReceiver: Sendable {
+    package struct Received: Sendable {
+        package var path: String
+        package var headers: [String: String]
+        package var body: [UInt8]
+        package var at: Date
+        package var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] }
+        package var deliveryID: String? { headers["x-tpgw-delivery"] }
     }
 
     /// What to answer to the n-th request (1-based); nil: hang until the server shuts down.
-    typealias Behaviour = @Sendable (Int, HTTPRequest) async -> HTTPResponse?
+    package typealias Behaviour = @Sendable (Int, HTTPRequest) async -> HTTPResponse?
 
-    let server: HTTPServer
-    let port: Int
+    package let server: HTTPServer
+    package let port: Int
     private let log: LockedValue<[Received]>
 
-    var url: String { "http://127.0.0.1:\(port)/hook" }
-    var received: [Received] { log.value }
+    package var url: String { "http://127.0.0.1:\(port)/hook" }
+    package var received: [Received] { log.value }
 
-    static func start(_ behaviour: @escaping Behaviour = { _, _ in .json(Array("{\"ok\":true}".utf8)) }) throws -> WebhookReceiver {
+    package static func start(_ behaviour: @escaping Behaviour = { _, _ in .json(Array("{\"ok\":true}".utf8)) }) throws -> WebhookReceiver {
         let log = LockedValue<[Received]>([])
         let counter = LockedValue(0)
         var config = HTTPServer.Configuration(host: "127.0.0.1", port: 0)
@@ -52,14 +52,5 @@ final class WebhookReceiver: Sendable {
         self.log = log
     }
 
-    func stop() async { await server.shutdown() }
-}
-
-/// A wall-clock `Date` tests move by hand (for code that takes `now: () -> Date`; loops take `ManualClock`).
-final class ManualDate: Sendable {
-    private let value: LockedValue<Date>
-    init(_ start: Date) { value = LockedValue(start) }
-    var now: Date { value.value }
-    func advance(_ seconds: TimeInterval) { value.withLock { $0 = $0.addingTimeInterval(seconds) } }
-    func set(_ date: Date) { value.withLock { $0 = date } }
+    package func stop() async { await server.shutdown() }
 }
