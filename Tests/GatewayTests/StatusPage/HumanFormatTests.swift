@@ -24,6 +24,15 @@ import Testing
         #expect(HumanFormat.duration(seconds) == text)
     }
 
+    /// The runway with its range: median, then P10 - P90; a P90 that never runs out says so; no P10: the median alone.
+    @Test func runway_showsTheRangeBesideTheMedian() {
+        let now = Date(timeIntervalSince1970: 1_732_262_400)
+        func at(_ d: Double, _ h: Double) -> Date { now.addingTimeInterval(d * 86_400 + h * 3_600) }
+        #expect(HumanFormat.runway(at(2, 4), p10: at(1, 20), p90: at(2, 9), now: now) == "in 2 d 4 h (1 d 20 h - 2 d 9 h)")
+        #expect(HumanFormat.runway(at(2, 4), p10: at(1, 20), p90: nil, now: now) == "in 2 d 4 h (1 d 20 h - never)")
+        #expect(HumanFormat.runway(at(2, 4), p10: nil, p90: nil, now: now) == "in 2 d 4 h")
+    }
+
     @Test func relative_saysInOrAgo() {
         let now = Date(timeIntervalSince1970: 1_000_000)
         #expect(HumanFormat.relative(now.addingTimeInterval(3 * 86_400 + 4 * 3_600), now: now) == "in 3 d 4 h")

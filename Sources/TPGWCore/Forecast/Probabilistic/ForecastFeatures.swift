@@ -368,53 +368,60 @@ package struct ForecastFeatures: Sendable, Equatable {
     /// quiet weekend or busy office hours still show. Flat before anything is learned.
     package func shapeTable() -> [Double] {
         guard profileCount > 0 else { return [Double](repeating: 1, count: Self.profileHours) }
-        // Day by hour loops (no division per hour) over one scratch buffer: hour-of-day sums and counts, then
-        // day-of-week sums and weights.
+        // Day by hour loops (no division per hour) over raw buffers (no captured arrays: no exclusivity checks).
         var table = [Double](repeating: 0, count: Self.profileHours)
-        var hodSum = (0..<24).map { _ in 0.0 }
-        var hodCount = hodSum
         buffer.withUnsafeBufferPointer { b in
-            for d in 0..<7 {
-                for h in 0..<24 {
-                    let v = b[d * 24 + h]
-                    if !v.isNaN {
-                        hodSum[h] += Double(max(0, v))
-                        hodCount[h] += 1
-                    }
+            table.withUnsafeMutableBufferPointer { t in
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: 48) { scratch in
+                    Self.fillShape(profile: b, table: t, hod: scratch)
                 }
-            }
-            var total = 0.0, count = 0.0
-            for h in 0..<24 {
-                total += hodSum[h]
-                count += hodCount[h]
-            }
-            let overall = total / max(count, 1)
-            for h in 0..<24 { hodSum[h] = hodCount[h] > 0 ? hodSum[h] / hodCount[h] : overall }  // now the hour-of-day profile
-            var sum = 0.0
-            for d in 0..<7 {
-                var daySum = 0.0, dayWeight = 0.0
-                for h in 0..<24 {
-                    let v = b[d * 24 + h]
-                    if !v.isNaN {
-                        daySum += Double(max(0, v))
-                        dayWeight += hodSum[h]
-                    }
-                }
-                let dow = dayWeight > 1e-9 ? daySum / dayWeight : 1
-                for h in 0..<24 {
-                    let x = hodSum[h] * dow
-                    table[d * 24 + h] = x
-                    sum += x
-                }
-            }
-            if sum > 1e-12 {
-                let scale = Double(Self.profileHours) / sum
-                for i in 0..<Self.profileHours { table[i] *= scale }
-            } else {
-                for i in 0..<Self.profileHours { table[i] = 1 }
             }
         }
         return table
+    }
+
+    /// `table` = hour-of-day profile x day-of-week factor, mean 1 (flat when nothing is known); `hod` is scratch (48).
+    private static func fillShape(profile b: UnsafeBufferPointer<Float>, table t: UnsafeMutableBufferPointer<Double>, hod: UnsafeMutableBufferPointer<Double>) {
+        for i in 0..<48 { hod[i] = 0 }
+        for d in 0..<7 {
+            for h in 0..<24 {
+                let v = b[d * 24 + h]
+                if !v.isNaN {
+                    hod[h] += Double(max(0, v))
+                    hod[24 + h] += 1
+                }
+            }
+        }
+        var total = 0.0, count = 0.0
+        for h in 0..<24 {
+            total += hod[h]
+            count += hod[24 + h]
+        }
+        let overall = total / max(count, 1)
+        for h in 0..<24 { hod[h] = hod[24 + h] > 0 ? hod[h] / hod[24 + h] : overall }
+        var sum = 0.0
+        for d in 0..<7 {
+            var daySum = 0.0, dayWeight = 0.0
+            for h in 0..<24 {
+                let v = b[d * 24 + h]
+                if !v.isNaN {
+                    daySum += Double(max(0, v))
+                    dayWeight += hod[h]
+                }
+            }
+            let dow = dayWeight > 1e-9 ? daySum / dayWeight : 1
+            for h in 0..<24 {
+                let x = hod[h] * dow
+                t[d * 24 + h] = x
+                sum += x
+            }
+        }
+        if sum > 1e-12 {
+            let scale = Double(profileHours) / sum
+            for i in 0..<profileHours { t[i] *= scale }
+        } else {
+            for i in 0..<profileHours { t[i] = 1 }
+        }
     }
 
     /// Whether every hour of the week has been seen at least once.
