@@ -20,32 +20,11 @@ package struct PeriodicRunner<C: Clock<Duration>>: Sendable {
         if !runImmediately { next = next.advanced(by: interval) }
         while !shutdown.isTriggered && !Task.isCancelled {
             if clock.now < next {
-                guard await sleep(until: next, or: shutdown) else { return }
+                guard await shutdown.sleep(until: next, on: clock) else { return }
             }
             await work()
             next = next.advanced(by: interval)
             if next <= clock.now { next = clock.now.advanced(by: interval) }
-        }
-    }
-
-    /// Sleeps until `deadline`; false when shutdown came first (or the task was cancelled).
-    private func sleep(until deadline: C.Instant, or shutdown: ShutdownSignal) async -> Bool {
-        await withTaskGroup(of: Bool.self) { group in
-            group.addTask { [clock] in
-                do {
-                    try await clock.sleep(until: deadline, tolerance: nil)
-                    return true
-                } catch {
-                    return false
-                }
-            }
-            group.addTask {
-                await shutdown.wait()
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first && !shutdown.isTriggered && !Task.isCancelled
         }
     }
 }

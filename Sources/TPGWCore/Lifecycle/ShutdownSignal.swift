@@ -51,8 +51,12 @@ extension ShutdownSignal {
     /// Sleeps `duration` on `clock`; false when this signal was triggered first (or the task was cancelled).
     /// The one way a service waits between rounds.
     package func sleep<C: Clock<Duration>>(for duration: Duration, on clock: C) async -> Bool {
+        await sleep(until: clock.now.advanced(by: duration), on: clock)
+    }
+
+    /// Sleeps until `deadline` on `clock`; false when this signal was triggered first (or the task was cancelled).
+    package func sleep<C: Clock<Duration>>(until deadline: C.Instant, on clock: C) async -> Bool {
         if isTriggered || Task.isCancelled { return false }
-        let deadline = clock.now.advanced(by: duration)
         return await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 do {
