@@ -5,9 +5,12 @@ extension AlertEvaluator.Input {
     func conditions(rule: AlertRule, index i: Int) -> [AlertCondition] {
         switch rule {
         case .usedRatio(let thresholds, .package):
-            return active.compactMap { p in
-                condition(i, .usedRatio, .package(p.key), .ratio(thresholds), p.usedRatio,
-                          facts: .init(expiresAt: p.expiresAt, remainingBytes: p.remainingBytes, capacityBytes: p.capacityBytes)) {
+            let h = Hysteresis.ratio(thresholds)
+            return active.indices.compactMap { j in
+                guard h.mayHold(active[j].usedRatio) else { return nil }  // most packages: no copy, no condition
+                let p = active[j]
+                return condition(i, .usedRatio, .package(p.key), h, p.usedRatio,
+                                 facts: .init(expiresAt: p.expiresAt, remainingBytes: p.remainingBytes, capacityBytes: p.capacityBytes)) {
                     "\(p.key) is \(AlertText.percent(p.usedRatio)) used (threshold \(AlertText.percent($0)))"
                 }
             }
@@ -24,9 +27,12 @@ extension AlertEvaluator.Input {
                 }
             }
         case .remainingBytes(let below, .package):
-            return active.compactMap { p in
-                condition(i, .remainingBytes, .package(p.key), .quantity(Double(below), .below), Double(p.remainingBytes),
-                          facts: .init(expiresAt: p.expiresAt, remainingBytes: p.remainingBytes, capacityBytes: p.capacityBytes)) {
+            let h = Hysteresis.quantity(Double(below), .below)
+            return active.indices.compactMap { j in
+                guard h.mayHold(Double(active[j].remainingBytes)) else { return nil }
+                let p = active[j]
+                return condition(i, .remainingBytes, .package(p.key), h, Double(p.remainingBytes),
+                                 facts: .init(expiresAt: p.expiresAt, remainingBytes: p.remainingBytes, capacityBytes: p.capacityBytes)) {
                     "\(p.key) has \(AlertText.bytes(p.remainingBytes)) left (alert at \(AlertText.bytes(Int64(saturating: $0))))"
                 }
             }
@@ -40,17 +46,18 @@ extension AlertEvaluator.Input {
             }
         case .exhaustion(let within, .package, let confidence):
             let rule = ExhaustionHysteresis(withinHours: within, confidence: confidence)
+            let h = Hysteresis.quantity(within, .below)
             return active.indices.compactMap { j in
-                let p = active[j]
-                guard let f = activeForecasts[j] else { return nil }
-                let r = rule.runways(f, expiresAt: p.expiresAt, now: now)
-                guard r.fire.isFinite || r.hold.isFinite,
+                guard let r = activeForecasts[j].map({ rule.runways($0, expiresAt: active[j].expiresAt, now: now) }),
+                      r.fire.isFinite || r.hold.isFinite, h.mayHold(r.fire, hold: r.hold),
+                      let f = activeForecasts[j],
                       let at = f.exhaustsAt(quantile: r.fire.isFinite ? rule.fireQuantile : rule.holdQuantile, now: now)
                 else { return nil }
-                let h = hours(until: at)
-                return condition(i, .exhaustion, .package(p.key), .quantity(within, .below), r.fire, hold: r.hold,
+                let p = active[j]
+                let hours = hours(until: at)
+                return condition(i, .exhaustion, .package(p.key), h, r.fire, hold: r.hold,
                                  facts: .init(at: at, expiresAt: p.expiresAt, remainingBytes: p.remainingBytes)) { _ in
-                    "\(p.key) runs out in \(AlertText.duration(hours: h)) (\(RFC3339.format(at)))\(Self.chance(f.basis != nil, rule))"
+                    "\(p.key) runs out in \(AlertText.duration(hours: hours)) (\(RFC3339.format(at)))\(Self.chance(f.basis != nil, rule))"
                 }
             }
         case .exhaustion(let within, .pool, let confidence):
@@ -69,16 +76,19 @@ extension AlertEvaluator.Input {
             }
         case .exhaustsBeforeExpiry:
             return active.indices.compactMap { j in
+                guard activeForecasts[j]?.exhaustsBeforeExpiry == true, let at = activeForecasts[j]?.exhaustsAt else { return nil }
                 let p = active[j]
-                guard let f = activeForecasts[j], f.exhaustsBeforeExpiry, let at = f.exhaustsAt else { return nil }
                 return condition(i, .exhaustsBeforeExpiry, .package(p.key), .flag, 1,
                                  facts: .init(at: at, expiresAt: p.expiresAt, remainingBytes: p.remainingBytes)) { _ in
                     "\(p.key) runs out at \(RFC3339.format(at)), before it expires at \(RFC3339.format(p.expiresAt))"
                 }
             }
         case .expiryWaste(let days, let bytesAbove, let ratioAbove, let confidence):
-            return active.compactMap { p in
-                expiryWaste(i, p, days: days, bytesAbove: bytesAbove, ratioAbove: ratioAbove, confidence: confidence)
+            return active.indices.compactMap { j in
+                let left = active[j].expiresAt.timeIntervalSince(now)
+                guard left > 0, left <= days * 86400 else { return nil }
+                return expiryWaste(i, active[j], activeForecasts[j], days: days, bytesAbove: bytesAbove, ratioAbove: ratioAbove,
+                                   confidence: confidence)
             }
         case .coverageGap(let within, let confidence):
             return poolSources.compactMap { s in coverageGap(i, s, within: within, confidence: confidence) }
@@ -110,12 +120,12 @@ extension AlertEvaluator.Input {
     }
 
     private func expiryWaste(
-        _ i: Int, _ p: PackageState, days: Double, bytesAbove: Int64?, ratioAbove: Double?, confidence: Double
+        _ i: Int, _ p: PackageState, _ forecast: PackageForecast?, days: Double, bytesAbove: Int64?, ratioAbove: Double?,
+        confidence: Double
     ) -> AlertCondition? {
         let left = p.expiresAt.timeIntervalSince(now)
         guard left > 0, left <= days * 86400 else { return nil }
         // Fire on the `confidence` quantile of the waste, hold on a more cautious one (half the remaining chance).
-        let forecast = forecasts[p.key]
         let unused = forecast?.unusedAtExpiryBytes(quantile: confidence) ?? p.remainingBytes
         let holdUnused = forecast?.unusedAtExpiryBytes(quantile: (1 + confidence) / 2) ?? p.remainingBytes
         let ratio = p.capacityBytes > 0 ? Double(unused) / Double(p.capacityBytes) : 0

@@ -31,11 +31,22 @@ package enum AlertEvaluator {
         pools: [SourceID: PoolForecast], sources: [AlertSourceHealth], previousStatuses: [PackageKey: PackageStatus],
         now: Date
     ) -> [[AlertCondition]] {
+        evaluate(budgets: budgets, packages: packages, alignedForecasts: packages.map { forecasts[$0.key] }, pools: pools,
+                 sources: sources, previousStatuses: previousStatuses, now: now)
+    }
+
+    /// As above with each package's forecast at its position in `packages` (what the view holds): no lookups by key.
+    package static func evaluate(
+        budgets: [Budget], packages: [PackageState], alignedForecasts: [PackageForecast?],
+        pools: [SourceID: PoolForecast], sources: [AlertSourceHealth], previousStatuses: [PackageKey: PackageStatus],
+        now: Date
+    ) -> [[AlertCondition]] {
+        precondition(alignedForecasts.count == packages.count, "one forecast slot per package")
         var inputs: [BudgetScope: Input] = [:]
         return budgets.map { budget in
             var input = inputs[budget.scope] ?? Input(
-                budget: budget, packages: packages.filter { budget.scope.matches($0) }, forecasts: forecasts,
-                pools: pools, sources: sources, previousStatuses: previousStatuses, now: now)
+                budget: budget, packages: packages, alignedForecasts: alignedForecasts, pools: pools, sources: sources,
+                previousStatuses: previousStatuses, now: now)
             inputs[budget.scope] = input
             input.budget = budget
             return conditions(input)
@@ -46,16 +57,15 @@ package enum AlertEvaluator {
         var out: [AlertCondition] = []
         for (index, rule) in input.budget.rules.enumerated() {
             let conditions = input.conditions(rule: rule, index: index)
-            // Sort positions by plain sort keys, not the (large) conditions themselves; input that is already in
-            // order (the store lists packages by key) costs one pass.
-            let subjects = conditions.map(\.subject)
-            var order = Array(subjects.indices)
-            if zip(subjects, subjects.dropFirst()).contains(where: { $1 < $0 }) {
-                let keys = subjects.map(\.sortKey)
-                order.sort { keys[$0] < keys[$1] }
-            }
             out.reserveCapacity(out.count + conditions.count)
-            for i in order { out.append(conditions[i]) }
+            // Input in order (the store lists packages by key, pools are sorted) costs one pass and one copy; the
+            // rest is ordered by positions on plain sort keys, not by moving the (large) conditions around.
+            if !conditions.indices.dropFirst().contains(where: { conditions[$0].subject < conditions[$0 - 1].subject }) {
+                out.append(contentsOf: conditions)
+            } else {
+                let keys = conditions.map(\.subject.sortKey)
+                for i in conditions.indices.sorted(by: { keys[$0] < keys[$1] }) { out.append(conditions[i]) }
+            }
         }
         return out
     }
@@ -65,7 +75,6 @@ package enum AlertEvaluator {
         /// The budget being evaluated; budgets of the same scope reuse one input with this replaced.
         var budget: Budget
         let packages: [PackageState]
-        let forecasts: [PackageKey: PackageForecast]
         let pools: [SourceID: PoolForecast]
         let sources: [AlertSourceHealth]
         let previousStatuses: [PackageKey: PackageStatus]
@@ -80,30 +89,47 @@ package enum AlertEvaluator {
         /// Sources in scope that have packages or a pool forecast.
         let poolSources: [SourceID]
 
+        /// The scope's share of `packages` (all statuses) and of their forecasts (same positions).
         init(
-            budget: Budget, packages: [PackageState], forecasts: [PackageKey: PackageForecast], pools: [SourceID: PoolForecast],
+            budget: Budget, packages all: [PackageState], alignedForecasts: [PackageForecast?], pools: [SourceID: PoolForecast],
             sources: [AlertSourceHealth], previousStatuses: [PackageKey: PackageStatus], now: Date
         ) {
             self.budget = budget
-            self.packages = packages
-            self.forecasts = forecasts
             self.pools = pools
             self.sources = sources
             self.previousStatuses = previousStatuses
             self.now = now
-            active = packages.filter { $0.status == .active }
-            activeBySource = Dictionary(grouping: active, by: \.key.source)
-            activeForecasts = active.map { forecasts[$0.key] }
+            // Positions, not copies, until the scope's members are known.
+            let scope = budget.scope
+            let key = scope.packageKey
+            let inScope = scope.isEverything ? Array(all.indices) : all.indices.filter { scope.matches(all[$0], packageKey: key) }
+            let activeAt = inScope.filter { all[$0].status == .active }
+            packages = inScope.count == all.count ? all : inScope.map { all[$0] }
+            active = activeAt.map { all[$0] }
+            activeForecasts = activeAt.map { alignedForecasts[$0] }
+            var bySource: [SourceID: [PackageState]] = [:]
+            var start = 0
+            // `all` is ordered by key, so each source's packages are one run; group runs, not packages.
+            while start < active.count {
+                let source = active[start].key.source
+                var end = start + 1
+                while end < active.count, active[end].key.source == source { end += 1 }
+                bySource[source, default: []].append(contentsOf: active[start..<end])
+                start = end
+            }
+            activeBySource = bySource
             if previousStatuses.isEmpty {
                 changed = []
             } else {
-                changed = packages.compactMap { p in
-                    guard let before = previousStatuses[p.key], before != p.status, p.status != .active else { return nil }
+                changed = inScope.compactMap { i in
+                    let p = all[i]
+                    guard p.status != .active, let before = previousStatuses[p.key], before != p.status else { return nil }
                     return (p, before)
                 }
             }
-            var set = Set(packages.map(\.key.source))
-            for (source, pool) in pools where budget.scope.matches(source) && pool.activePackages > 0 { set.insert(source) }
+            var set = Set(activeBySource.keys)
+            for i in inScope where all[i].status != .active { set.insert(all[i].key.source) }
+            for (source, pool) in pools where scope.matches(source, packageKey: key) && pool.activePackages > 0 { set.insert(source) }
             poolSources = set.sorted()
         }
 

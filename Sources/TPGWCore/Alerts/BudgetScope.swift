@@ -30,18 +30,26 @@ package struct BudgetScope: Sendable, Hashable, Codable {
     /// The parsed package key, when one is set and well-formed.
     package var packageKey: PackageKey? { package.flatMap(PackageKey.init) }
 
+    /// No field set: every package, pool and source.
+    package var isEverything: Bool { account == nil && region == nil && policy == nil && package == nil }
+
     /// Whether a package falls in this scope.
-    package func matches(_ p: PackageState) -> Bool {
-        if let package, package != p.key.description { return false }
-        if let policy, policy != p.policy { return false }
-        return matches(p.key.source)
-    }
+    package func matches(_ p: PackageState) -> Bool { matches(p, packageKey: packageKey) }
 
     /// Whether a source (its pool, its health) falls in this scope.
-    package func matches(_ source: SourceID) -> Bool {
+    package func matches(_ source: SourceID) -> Bool { matches(source, packageKey: packageKey) }
+
+    /// As ``matches(_:)-(PackageState)`` with ``packageKey`` parsed once by the caller (a scan of many packages).
+    package func matches(_ p: PackageState, packageKey key: PackageKey?) -> Bool {
+        if package != nil, key != p.key { return false }
+        if let policy, policy != p.policy { return false }
+        return matches(p.key.source, packageKey: key)
+    }
+
+    package func matches(_ source: SourceID, packageKey key: PackageKey?) -> Bool {
         if let account, account != source.account { return false }
         if let region, region != source.region { return false }
-        if let key = packageKey, key.source != source { return false }
+        if let key, key.source != source { return false }
         return true
     }
 }

@@ -47,6 +47,12 @@ package struct Hysteresis: Sendable, Equatable {
         thresholds.indices.last { !cleared(value, thresholds[$0]) }
     }
 
+    /// Whether a condition could come of `value` (or of `hold`, the value a firing alert is held by): the cheap
+    /// test before one is built. Breaching implies not cleared, so this is "some level is not cleared".
+    package func mayHold(_ value: Double, hold: Double? = nil) -> Bool {
+        heldLevel(value) != nil || hold.map { heldLevel($0) != nil } == true
+    }
+
     private func breached(_ v: Double, _ t: Double) -> Bool {
         direction == .above ? v >= t : v <= t
     }

@@ -194,4 +194,37 @@ import Testing
         #expect(elapsed < .seconds(10), "took \(elapsed)")
         print("AlertEvaluator: 8 rules over \(n) packages gave \(count) conditions in \(elapsed)")
     }
+
+    /// Many budgets of different scopes over shuffled packages: each budget sees exactly its scope (a package-scoped
+    /// budget its one package, by parsed key), conditions come out ordered by subject, and the aligned-forecast
+    /// entry point gives what the by-key one gives.
+    @Test func scopes_overShuffledPackages_matchPerBudget_inSubjectOrder() {
+        var packages: [PackageState] = []
+        var forecasts: [PackageKey: PackageForecast] = [:]
+        for i in 0..<60 {
+            let p = PackageState.make(id: "tp-\(i)", account: i % 2 == 0 ? "prod" : "test", region: Regions.bce[i % 3],
+                                      status: i % 7 == 0 ? .usedUp : .active, used: 96 * GiB)
+            packages.append(p)
+            forecasts[p.key] = forecast(exhaustsAt: now + Double(i) * hour)
+        }
+        packages.reverse()
+        let rules: [AlertRule] = [.usedRatio(thresholds: [0.95]), .exhaustion(withinHours: 24)]
+        let scopes = [BudgetScope(), BudgetScope(region: Regions.bce[1]), BudgetScope(account: "test", region: Regions.bce[2]),
+                      BudgetScope(package: "bce:prod:\(Regions.bce[0]):tp-6"), BudgetScope(policy: .offPeak)]
+        let budgets = scopes.enumerated().map { Budget(id: "b\($0)", name: "b", scope: $1, rules: rules) }
+        let byKey = AlertEvaluator.evaluate(budgets: budgets, packages: packages, forecasts: forecasts, pools: [:], sources: [],
+                                            previousStatuses: [:], now: now)
+        let aligned = AlertEvaluator.evaluate(budgets: budgets, packages: packages, alignedForecasts: packages.map { forecasts[$0.key] },
+                                              pools: [:], sources: [], previousStatuses: [:], now: now)
+        #expect(byKey == aligned)
+        for (budget, conditions) in zip(budgets, byKey) {
+            let members = packages.filter { $0.status == .active && budget.scope.matches($0) }.map(\.key).sorted()
+            let usedRatio = conditions.filter { $0.kind == .usedRatio }.compactMap(\.subject.packageKey)
+            #expect(usedRatio == members, "\(budget.scope)")
+            let exhaustion = conditions.filter { $0.kind == .exhaustion }.compactMap(\.subject.packageKey)
+            #expect(exhaustion == members.filter { forecasts[$0]!.exhaustsAt! <= now + 24 * 1.05 * hour }, "\(budget.scope)")
+        }
+        #expect(byKey[3].map(\.subject.packageKey?.id) == ["tp-6", "tp-6"])
+        #expect(byKey[4].isEmpty)
+    }
 }

@@ -4,8 +4,11 @@ import TPGWCore
 /// What one engine pass evaluates: the latest packages with forecasts, pool forecasts and source health
 /// (taken from the current ``GatewayView``).
 package struct AlertInputs: Sendable {
-    package var packages: [PackageState]
-    package var forecasts: [PackageKey: PackageForecast]
+    package var packages: [PackageState] { didSet { aligned = nil } }
+    package var forecasts: [PackageKey: PackageForecast] { didSet { aligned = nil } }
+    /// The forecast at each position of `packages`, when built from a view (the evaluator then looks up nothing by
+    /// key); nil after either field is changed.
+    private(set) var aligned: [PackageForecast?]?
     package var pools: [SourceID: PoolForecast]
     package var sources: [AlertSourceHealth]
 
@@ -19,19 +22,24 @@ package struct AlertInputs: Sendable {
 
     /// The inputs of a view; a source never read is watched since `watchedSince[source]` (or `now`).
     static func from(_ view: GatewayView, watchedSince: [SourceID: Date], now: Date) -> AlertInputs {
-        var forecasts: [PackageKey: PackageForecast] = [:]
-        forecasts.reserveCapacity(view.packageCount)
+        var aligned: [PackageForecast?] = []
+        aligned.reserveCapacity(view.packageCount)
         var packages: [PackageState] = []
         packages.reserveCapacity(view.packageCount)
         for segment in view.segments {
             packages.append(contentsOf: segment.packages)
-            for (i, p) in segment.packages.enumerated() { forecasts[p.key] = segment.forecasts[i] }
+            aligned.append(contentsOf: segment.forecasts.lazy.map { Optional($0) })
         }
         var pools: [SourceID: PoolForecast] = [:]
         for pool in view.pools where !pool.unknown { pools[pool.source] = pool }  // no inventory, no pool rule
         let sources = view.sources.map {
             AlertSourceHealth(source: $0.id, lastSuccessAt: $0.lastSuccessAt, watchedSince: watchedSince[$0.id] ?? $0.lastAttemptAt ?? now)
         }
-        return AlertInputs(packages: packages, forecasts: forecasts, pools: pools, sources: sources)
+        var inputs = AlertInputs(packages: packages, pools: pools, sources: sources)
+        inputs.aligned = aligned
+        return inputs
     }
+
+    /// Each package's forecast at its position (from the view, or looked up once in `forecasts`).
+    var alignedForecasts: [PackageForecast?] { aligned ?? packages.map { forecasts[$0.key] } }
 }

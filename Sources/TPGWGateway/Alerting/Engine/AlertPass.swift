@@ -26,7 +26,7 @@ package enum AlertPass {
         for alert in existing.values where alert.status == .firing { firingByBudget[alert.budgetID, default: []].append(alert) }
         var out = Output()
         let all = AlertEvaluator.evaluate(
-            budgets: budgets, packages: inputs.packages, forecasts: inputs.forecasts, pools: inputs.pools, sources: inputs.sources,
+            budgets: budgets, packages: inputs.packages, alignedForecasts: inputs.alignedForecasts, pools: inputs.pools, sources: inputs.sources,
             previousStatuses: previousStatuses, now: now)
         for (budget, conditions) in zip(budgets, all) {
             var seen = Set<Fingerprint>()
