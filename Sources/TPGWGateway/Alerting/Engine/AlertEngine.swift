@@ -66,7 +66,7 @@ package final class AlertEngine: Sendable {
         let (cachedVersion, cachedStatuses) = cache.withLock { ($0.version, $0.previousStatuses) }
         let previous = cachedStatuses ?? [:]
         var report = Report(budgets: budgets.count)
-        var committed: (alerts: [Fingerprint: AlertState], writes: [AlertState], reloaded: Bool)?
+        var committed: (alerts: [Fingerprint: AlertState], writes: [AlertState], reloaded: Bool, seen: [PackageKey: PackageStatus]?)?
         do {
             let byID = Dictionary(budgets.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             let version = try await store.alertEnginePass(cachedVersion: cachedVersion) { reload, stored, _ in
@@ -84,7 +84,10 @@ package final class AlertEngine: Sendable {
                 }
                 var output = AlertPass.run(budgets: budgets, inputs: inputs, existing: alerts, previousStatuses: previous, now: now)
                 AlertMuting.apply(&output, existing: alerts, budgets: byID, silences: silences, now: now)
-                committed = (alerts, output.writes, reload != nil)
+                let changes = Self.changedStatuses(inputs.packages, since: previous)
+                // Every package seen with the same status and no other key: the statuses seen stay as they are.
+                let unchanged = changes.isEmpty && previous.count == inputs.packages.count
+                committed = (alerts, output.writes, reload != nil, unchanged ? previous : nil)
                 var batch = AlertWriteBatch()
                 batch.alerts = output.writes.map(Self.row)
                 for (event, channels) in output.events {
@@ -100,7 +103,7 @@ package final class AlertEngine: Sendable {
                             groupInterval: urgent ? 0 : budget?.groupIntervalSeconds ?? Budget.defaultGroupInterval))
                     }
                 }
-                batch.statuses = Self.changedStatuses(inputs.packages, since: previous)
+                batch.statuses = changes
                 report.written = batch.alerts.count
                 report.deliveries = batch.deliveries.count
                 return batch
@@ -110,10 +113,14 @@ package final class AlertEngine: Sendable {
                 for state in committed?.writes ?? [] { alerts[state.fingerprint] = state }
                 c.alerts = alerts
                 c.version = version
-                var statuses: [PackageKey: PackageStatus] = [:]
-                statuses.reserveCapacity(inputs.packages.count)
-                for p in inputs.packages { statuses[p.key] = p.status }
-                c.previousStatuses = statuses
+                if let seen = committed?.seen {
+                    c.previousStatuses = seen
+                } else {
+                    var statuses: [PackageKey: PackageStatus] = [:]
+                    statuses.reserveCapacity(inputs.packages.count)
+                    for p in inputs.packages { statuses[p.key] = p.status }
+                    c.previousStatuses = statuses
+                }
                 if let metrics {
                     var firing: [AlertRule.Kind: Int] = [:]
                     for kind in AlertRule.Kind.allCases { firing[kind] = 0 }

@@ -48,9 +48,11 @@ enum AlertMuting {
         out.events = kept
 
         // 2. Firing alerts whose silence began or ended without an event this pass.
+        // With no silence active only alerts still marked silenced can change (most passes: none to look at).
+        func mayChange(_ state: AlertState) -> Bool { state.status == .firing && (!active.isEmpty || state.silencedBy != nil) }
         var firing: [AlertState] = []
-        for state in existing.values where writeIndex[state.fingerprint] == nil && state.status == .firing { firing.append(state) }
-        for state in out.writes where state.status == .firing { firing.append(state) }
+        for state in existing.values where writeIndex[state.fingerprint] == nil && mayChange(state) { firing.append(state) }
+        for state in out.writes where mayChange(state) { firing.append(state) }
         for var state in firing {
             let silence = Silence.muting(active, budgetID: state.budgetID, kind: state.kind, subject: state.subject, now: now)
             if let silence {
