@@ -66,18 +66,24 @@ enum ForecastCostBenchmark {
         let rules: [SourceID: PoolRules] = [:]
         let rssBefore = rssBytes()
 
-        // Full rebuild: fold every package's latest state, every segment (median of 3; each run one poll later).
+        // Full rebuild: fold every package's latest state, every segment (median of 3; each run one poll later), first
+        // with every forecast made (a start, or every package closing an hour), then reusing the previous view's
+        // forecasts where `ForecastReuse` admits (a full rebuild a minute after another).
         var view: GatewayView?
-        let full = try await Bench.median(3) {
-            now = now.addingTimeInterval(60)
-            for i in packages.indices {
-                packages[i].observedAt = now
-                packages[i].usedBytes = packages[i].usedBytes.saturatingAdding(templates[i % templates.count].rate / 60)
+        for reuse in [false, true] {
+            let full = try await Bench.median(3) {
+                now = now.addingTimeInterval(60)
+                for i in packages.indices {
+                    packages[i].observedAt = now
+                    packages[i].usedBytes = packages[i].usedBytes.saturatingAdding(templates[i % templates.count].rate / 60)
+                }
+                let features = withFeatures ? try await store.refresh(packages: packages, sources: nil, now: now) : [:]
+                let input = GatewayView.Input(packages: packages, features: features, sources: [], rules: rules)
+                view = GatewayView.assemble(
+                    segments: await GatewayView.segmentsConcurrently(input, previous: reuse ? view : nil, now: now), sources: [], now: now)
             }
-            let features = withFeatures ? try await store.refresh(packages: packages, sources: nil, now: now) : [:]
-            view = GatewayView.build(GatewayView.Input(packages: packages, features: features, sources: [], rules: rules), now: now)
+            Bench.report("full_rebuild_\(packages.count)_ms_median3_\(reuse ? "reusing_forecasts" : "every_forecast")", String(format: "%.1f", full))
         }
-        Bench.report("full_rebuild_\(packages.count)_ms_median3", String(format: "%.1f", full))
         let rssAfter = rssBytes()
         Bench.report("features_count", "\(store.count)")
         Bench.report("rss_start_mb", String(format: "%.1f", rssStart / 1e6))
@@ -95,9 +101,10 @@ enum ForecastCostBenchmark {
         var round = 0
         var current = built
         var slowest = 0.0
-        let one = try await Bench.median(61) {
-            let started = ContinuousClock.now
-            defer { slowest = max(slowest, Bench.ms(ContinuousClock.now - started)) }
+        var folds: [Double] = []
+        var written = 0
+        var rebuilds: [Double] = []
+        for _ in 0..<61 {
             let source = sorted[round % sorted.count]
             round += 1
             now = now.addingTimeInterval(60)
@@ -108,16 +115,50 @@ enum ForecastCostBenchmark {
                 packages[i].usedBytes = packages[i].usedBytes.saturatingAdding(templates[i % templates.count].rate / 60)
                 mine.append(packages[i])
             }
+            // What the poller does before its write (fold, encode the rows that closed an hour), outside the rebuild's time.
+            if withFeatures {
+                let foldStart = ContinuousClock.now
+                let folded = store.foldPoll(source: source, packages: mine)
+                store.commit(folded)
+                written += folded.rows.count
+                folds.append(Bench.ms(ContinuousClock.now - foldStart))
+            }
+            let started = ContinuousClock.now
             let features = withFeatures ? try await store.refresh(packages: mine, sources: [source], now: now) : [:]
             let input = GatewayView.Input(packages: mine, features: features, sources: [], rules: rules)
-            current = current.replacing(GatewayView.segments(input, only: [source], now: now), sources: [], now: now)
+            current = current.replacing(
+                await GatewayView.segmentsConcurrently(input, only: [source], previous: current, now: now), sources: [], now: now)
+            let ms = Bench.ms(ContinuousClock.now - started)
+            rebuilds.append(ms)
+            slowest = max(slowest, ms)
         }
+        let one = rebuilds.sorted()[rebuilds.count / 2]
         Bench.report("per_source_rebuild_\(perSource)_ms_median61", String(format: "%.1f", one))
+        if !folds.isEmpty {
+            folds.sort()
+            Bench.report("poll_fold_\(perSource)_ms_median61", String(format: "%.1f", folds[folds.count / 2]))
+            Bench.report("poll_fold_\(perSource)_ms_max61", String(format: "%.1f", folds.last!))
+            Bench.report("poll_feature_rows_written_61_polls", "\(written)")
+        }
         // Polls a minute apart: the first poll of each hour also closes an hour of every package (profile, noise,
         // change-point test), the slowest of the 61.
         Bench.report("per_source_rebuild_\(perSource)_ms_max61_hour_closing", String(format: "%.1f", slowest))
         try Bench.check(current.packageCount == packages.count, "the view lost packages")
         Bench.report("rss_end_mb", String(format: "%.1f", rssBytes() / 1e6))
+
+        // A start with stored features: decoding (and validating) one stored record per package instead of folding 28
+        // days of rows (the database read is extra).
+        if withFeatures {
+            let records = templates.map { ForecastFeatures.Codec.encode($0.features) }
+            let decodeStart = ContinuousClock.now
+            var decoded = 0
+            for i in 0..<10_000 { if case .success = ForecastFeatures.Codec.decode(records[i % records.count]) { decoded += 1 } }
+            let us = Bench.ms(ContinuousClock.now - decodeStart) * 1000 / 10_000
+            try Bench.check(decoded == 10_000, "stored features did not decode")
+            Bench.report("stored_record_bytes", "\(records[0].count)")
+            Bench.report("decode_one_stored_record_us", String(format: "%.1f", us))
+            Bench.report("decode_extrapolated_100k_s", String(format: "%.2f", us * 100_000 / 1e6))
+        }
     }
 
     static func unwrap<T>(_ value: T?) throws -> T {

@@ -106,7 +106,9 @@ package final class Application: Sendable {
         let configured = configuration.sources
         let sourceRules = Dictionary(
             configured.map { ($0.id, poolRules[$0.id.account] ?? .bce) }, uniquingKeysWith: { a, _ in a })
-        let features = ForecastFeatureStore(read: { source, since in try await store.forecastObservations(source: source, since: since) })
+        let features = ForecastFeatureStore(
+            read: { source, since in try await store.forecastObservations(source: source, since: since) },
+            loadStored: { source, ids in try await store.storedForecastFeatures(source: source, ids: ids).mapValues(\.data) })
         forecastFeatures = features
         forecastAccuracy = ForecastAccuracyRunner(store: store, poolRules: poolRules)
         views = ViewStore(

@@ -59,6 +59,7 @@ extension Application {
             configuration: .init(replicaID: configuration.replicaID),
             logger: logger.with(["component": "poller"]),
             now: now,
+            forecastFeatures: forecastFeatures,
             onPolled: { [self] result in views.invalidate(source: result.source); opsPolled(result) })
         let sources = configuration.sources
         return GatewayPoller(poller: poller, sources: sources)

@@ -21,6 +21,12 @@ package enum PostgresTimestamp {
         return String(base.dropLast()) + "." + digits + "Z"
     }
 
+    /// `date` as the database gives it back after storing it (whole microseconds, the same arithmetic as `parse`).
+    package static func stored(_ date: Date) -> Date {
+        var text = Array(format(date).utf8)
+        return text.withUnsafeMutableBufferPointer { parse(UnsafeBufferPointer($0)) } ?? date
+    }
+
     /// Parses the server's ISO output (`YYYY-MM-DD hh:mm:ss[.ffffff]±hh[:mm[:ss]]`); nil when malformed.
     package static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Date? {
         let n = b.count

@@ -15,7 +15,7 @@ extension PostgresStore {
     @discardableResult
     package func applyPoll(
         source: SourceID, startedAt: Date, observedAt: Date, packages: [ObservedPackage], skipped: [SkippedPackage] = [], latency: Duration,
-        replica: String? = nil, heartbeat: TimeInterval = 3600, attempts: Int = 3
+        replica: String? = nil, heartbeat: TimeInterval = 3600, attempts: Int = 3, features: [StoredForecastFeatures] = []
     ) async throws(PostgresError) -> PollWriteResult {
         let latencyMs = latency.milliseconds
         return try await transaction(attempts: attempts) { connection throws(PostgresError) in
@@ -54,6 +54,10 @@ extension PostgresStore {
                         last_snapshot_at = \(observedAt)
                     WHERE source_id = \(sourceID) AND package_id = ANY(\(plan.released)::text[])
                     """)
+                _ = try await connection.query("""
+                    DELETE FROM forecast_features
+                    WHERE package_pk IN (SELECT id FROM packages WHERE source_id = \(sourceID) AND package_id = ANY(\(plan.released)::text[]))
+                    """)
             }
             var written = 0
             if !plan.snapshots.isEmpty {
@@ -68,6 +72,8 @@ extension PostgresStore {
                     """)
                 written = result.affectedRows
             }
+            // The forecast features this poll folded (see ForecastFeatureStore.foldPoll), in the same transaction.
+            try await writeForecastFeatures(features, sourceID: sourceID, on: connection)
             _ = try await connection.query("""
                 UPDATE sources
                 SET last_attempt_at = \(startedAt), last_success_at = \(observedAt), consecutive_failures = 0,

@@ -37,36 +37,36 @@ package struct ForecastFeatures: Sendable, Equatable {
     static let maxGapHours: Int64 = 168
 
     /// Hour-of-week profile (NaN: never seen), then the ring of closed hours' deltas, then the daily levels (NaN: unknown).
-    package private(set) var buffer: [Float]
-    package private(set) var lastUsedBytes: Int64 = 0
+    package internal(set) var buffer: [Float]
+    package internal(set) var lastUsedBytes: Int64 = 0
     /// Seconds since the epoch of the last accepted snapshot; nil before the first.
-    package private(set) var lastObservedAt: Double?
+    package internal(set) var lastObservedAt: Double?
     /// The hour being filled and its bytes so far.
-    package private(set) var openHour: Int64 = 0
-    private var openBytes: Double = 0
-    private var openObserved = true
+    package internal(set) var openHour: Int64 = 0
+    var openBytes: Double = 0
+    var openObserved = true
     /// Closed hours with observed traffic (the history the forecast rests on).
-    package private(set) var historyHours: Int32 = 0
+    package internal(set) var historyHours: Int32 = 0
     /// Closed hours since the level (re)started.
-    package private(set) var levelHours: Int32 = 0
-    private var sumBytes: Double = 0
-    private var sumShape: Double = 0
-    private var sumShapeSquares: Double = 0
+    package internal(set) var levelHours: Int32 = 0
+    var sumBytes: Double = 0
+    var sumShape: Double = 0
+    var sumShapeSquares: Double = 0
     /// The same with τ = ``longLevelTau``: noisy traffic (bursts, near-idle) is measured over longer.
-    private var longBytes: Double = 0
-    private var longShape: Double = 0
-    private var longShapeSquares: Double = 0
-    private var noiseVar: Double = 0
-    private var noiseWeight: Double = 0
-    private var robustVar: Double = 0
-    private var profileSum: Double = 0
-    private var profileCount: Int16 = 0
-    private var day: Int64 = .min
-    private var dayBytes: Double = 0
-    private var dayShape: Double = 0
-    private var dayHours: Int8 = 0
+    var longBytes: Double = 0
+    var longShape: Double = 0
+    var longShapeSquares: Double = 0
+    var noiseVar: Double = 0
+    var noiseWeight: Double = 0
+    var robustVar: Double = 0
+    var profileSum: Double = 0
+    var profileCount: Int16 = 0
+    var day: Int64 = .min
+    var dayBytes: Double = 0
+    var dayShape: Double = 0
+    var dayHours: Int8 = 0
     /// First hour of the current level segment after a detected change (nil: none in the history).
-    package private(set) var changePointHour: Int64?
+    package internal(set) var changePointHour: Int64?
 
     package init() {
         buffer = [Float](repeating: .nan, count: Self.profileHours + Self.ringHours + Self.trendDays)

@@ -65,6 +65,8 @@ package final class UsagePoller: Sendable {
     private let reader: any SourceReader
     private let logger: Logger
     private let onPolled: @Sendable (PollWriteResult) async -> Void
+    /// Forecast features folded at poll time and written in the poll's transaction (nil: none kept).
+    private let forecastFeatures: ForecastFeatureStore?
     private let now: @Sendable () -> Date
     private let inFlight = Atomic<Int>(0)
     /// Last error text logged per source, so a failing source logs once per change, not every poll.
@@ -78,10 +80,14 @@ package final class UsagePoller: Sendable {
     /// - Parameters:
     ///   - onPolled: called after every successful poll write (API cache, alert engine).
     ///   - now: the clock for poll-run start times (tests pass a manual one).
+    ///   - forecastFeatures: this replica's forecast features: each poll folds into them and writes those that closed
+    ///     an hour in its transaction (`ForecastFeatureStore.foldPoll`).
     package init(
         store: PostgresStore, reader: any SourceReader, configuration: Configuration, logger: Logger,
-        now: @escaping @Sendable () -> Date = { Date() }, onPolled: @escaping @Sendable (PollWriteResult) async -> Void = { _ in }
+        now: @escaping @Sendable () -> Date = { Date() }, forecastFeatures: ForecastFeatureStore? = nil,
+        onPolled: @escaping @Sendable (PollWriteResult) async -> Void = { _ in }
     ) {
+        self.forecastFeatures = forecastFeatures
         self.store = store
         self.reader = reader
         self.configuration = configuration
@@ -241,10 +247,18 @@ package final class UsagePoller: Sendable {
             return .readFailed(code: error.code, message: error.message)
         case .success(let packages):
             do {
+                // Observed when the view will see them (the source's last success, as stored), so the rebuild's fold is a no-op.
+                let storedAt = PostgresTimestamp.stored(read.observedAt)
+                let folded = forecastFeatures?.foldPoll(source: source.id, packages: packages.map {
+                    var state = $0.state
+                    state.observedAt = storedAt
+                    return state
+                })
                 let result = try await store.applyPoll(
                     source: source.id, startedAt: startedAt, observedAt: read.observedAt, packages: packages, skipped: read.skipped,
                     latency: read.latency, replica: configuration.replicaID, heartbeat: configuration.heartbeat,
-                    attempts: configuration.writeAttempts)
+                    attempts: configuration.writeAttempts, features: folded?.rows ?? [])
+                if let folded { forecastFeatures?.commit(folded) }
                 if read.skipped.isEmpty {
                     noteSuccess(source.id, log: log)
                 } else {

@@ -64,8 +64,8 @@ package struct GatewayView: Sendable {
     }
 
     /// The segments of the sources in `input` (every source with packages, and every listed source), or only of
-    /// the sources in `only`.
-    package static func segments(_ input: Input, only: Set<SourceID>? = nil, now: Date) -> [ViewSegment] {
+    /// the sources in `only`; forecasts `ForecastReuse` admits are taken from `previous`'s segments.
+    package static func segments(_ input: Input, only: Set<SourceID>? = nil, previous: GatewayView? = nil, now: Date) -> [ViewSegment] {
         var bySource: [SourceID: [PackageState]] = [:]
         for p in input.packages { bySource[p.key.source, default: []].append(p) }
         for s in input.sources where bySource[s.id] == nil { bySource[s.id] = [] }
@@ -74,9 +74,58 @@ package struct GatewayView: Sendable {
         return bySource.keys.sorted().map { source in
             ViewSegment.build(
                 source: source, packages: bySource[source]!, features: input.features, version: input.versions[source], now: now,
-                rules: input.rules[source] ?? .bce)
+                rules: input.rules[source] ?? .bce, previous: previous?.segment(source))
         }
     }
+
+    /// ``segments(_:only:previous:now:)`` spread over every core, off the cooperative pool (a dedicated dispatch
+    /// queue; the calling task only awaits): the sources' packages sorted per source, then the forecasts in chunks
+    /// of ``forecastChunk`` packages across sources, then each segment's pool, sort orders and totals. Same result.
+    package static func segmentsConcurrently(
+        _ input: Input, only: Set<SourceID>? = nil, previous: GatewayView? = nil, now: Date
+    ) async -> [ViewSegment] {
+        var bySource: [SourceID: [PackageState]] = [:]
+        for p in input.packages { bySource[p.key.source, default: []].append(p) }
+        for s in input.sources where bySource[s.id] == nil { bySource[s.id] = [] }
+        for s in only ?? [] where bySource[s] == nil { bySource[s] = [] }
+        if let only { bySource = bySource.filter { only.contains($0.key) } }
+        let sources = bySource.keys.sorted()
+        let groups = sources.map { bySource[$0]! }
+        bySource = [:]
+        return await ParallelWork.offPool {
+            let sorted = ParallelWork.map(groups.count) { groups[$0].sorted { $0.key < $1.key } }
+            var chunks: [(group: Int, range: Range<Int>)] = []
+            for (g, packages) in sorted.enumerated() {
+                for start in stride(from: 0, to: packages.count, by: forecastChunk) {
+                    chunks.append((g, start..<min(start + forecastChunk, packages.count)))
+                }
+            }
+            let made = ParallelWork.map(chunks.count) { c in
+                let (g, range) = chunks[c]
+                let source = sources[g]
+                return ViewSegment.forecasts(
+                    sorted[g][range], features: input.features, rules: input.rules[source] ?? .bce, previous: previous?.segment(source), now: now)
+            }
+            var forecasts = [[PackageForecast]](repeating: [], count: sorted.count)
+            var stamps = [[ForecastStamp]](repeating: [], count: sorted.count)
+            for (c, chunk) in chunks.enumerated() {
+                if forecasts[chunk.group].isEmpty {
+                    forecasts[chunk.group].reserveCapacity(sorted[chunk.group].count)
+                    stamps[chunk.group].reserveCapacity(sorted[chunk.group].count)
+                }
+                forecasts[chunk.group].append(contentsOf: made[c].forecasts)
+                stamps[chunk.group].append(contentsOf: made[c].stamps)
+            }
+            return ParallelWork.map(sorted.count) { g in
+                ViewSegment.assemble(
+                    source: sources[g], packages: sorted[g], forecasts: forecasts[g], stamps: stamps[g], version: input.versions[sources[g]],
+                    now: now, rules: input.rules[sources[g]] ?? .bce)
+            }
+        }
+    }
+
+    /// Packages per unit of concurrent forecast work.
+    static let forecastChunk = 1250
 
     /// This view with `replaced` segments swapped in (new sources added) and `sources` as the health.
     package func replacing(_ replaced: [ViewSegment], sources: [SourceStatus], now: Date) -> GatewayView {
@@ -86,7 +135,7 @@ package struct GatewayView: Sendable {
     }
 
     /// Joins segments into a view: pools now; what readers derive from it, on their first use.
-    static func assemble(segments: [ViewSegment], sources: [SourceStatus], now: Date) -> GatewayView {
+    package static func assemble(segments: [ViewSegment], sources: [SourceStatus], now: Date) -> GatewayView {
         let configured = Set(sources.map(\.id))
         let neverRead = Set(sources.filter { !$0.inventoryKnown }.map(\.id))
         let view = GatewayView(

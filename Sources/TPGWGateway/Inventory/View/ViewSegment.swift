@@ -12,6 +12,10 @@ package struct ViewSegment: Sendable {
     let version: String?
     let packages: [PackageState]
     let forecasts: [PackageForecast]
+    /// What each forecast was made from (aligned with `packages`): a later build reuses it while ``ForecastReuse`` admits.
+    let stamps: [ForecastStamp]
+    /// The rules the forecasts assume.
+    let rules: PoolRules
     let index: [PackageKey: Int]
     let pool: PoolForecast
     let cells: SummaryCells
@@ -25,18 +29,50 @@ package struct ViewSegment: Sendable {
     ///   - packages: the source's packages, any order.
     ///   - features: forecast features per active package (a package without any gets its lifetime average).
     ///   - rules: the account's off-peak window and draw order (its provider's defaults unless configured).
+    ///   - previous: the source's segment in the current view: a package's forecast is reused when ``ForecastReuse``
+    ///     admits it (no hour closed, remaining within 0.5 % of what the forecast was made from).
     static func build(
         source: SourceID, packages unsorted: [PackageState], features: [PackageKey: ForecastFeatures], version: String?, now: Date,
-        rules: PoolRules = .bce
+        rules: PoolRules = .bce, previous: ViewSegment? = nil
     ) -> ViewSegment {
         let packages = unsorted.sorted { $0.key < $1.key }
+        let made = forecasts(packages[...], features: features, rules: rules, previous: previous, now: now)
+        return assemble(source: source, packages: packages, forecasts: made.forecasts, stamps: made.stamps, version: version, now: now, rules: rules)
+    }
+
+    /// The forecasts of some of a segment's `packages` (and their stamps), reusing `previous`'s where
+    /// ``ForecastReuse`` admits and the rules did not change. Pure: the part of a build that is worth spreading over cores.
+    static func forecasts(
+        _ packages: ArraySlice<PackageState>, features: [PackageKey: ForecastFeatures], rules: PoolRules, previous: ViewSegment?, now: Date
+    ) -> (forecasts: [PackageForecast], stamps: [ForecastStamp]) {
+        let previous = previous?.rules == rules ? previous : nil
+        let empty = ForecastFeatures()
+        var forecasts: [PackageForecast] = []
+        var stamps: [ForecastStamp] = []
+        forecasts.reserveCapacity(packages.count)
+        stamps.reserveCapacity(packages.count)
+        for p in packages {
+            let f = features[p.key]
+            if let previous, let f, let j = previous.index[p.key],
+               ForecastReuse.admits(stamp: previous.stamps[j], old: previous.packages[j], new: p, features: f) {
+                forecasts.append(previous.forecasts[j])
+                stamps.append(previous.stamps[j])
+                continue
+            }
+            forecasts.append(ProbabilisticForecaster.forecast(package: p, features: f ?? empty, now: now, offPeak: rules.offPeak))
+            stamps.append(ForecastStamp(package: p, features: f))
+        }
+        return (forecasts, stamps)
+    }
+
+    /// A segment from its packages in key order and their aligned forecasts: the pool, sort orders and totals.
+    static func assemble(
+        source: SourceID, packages: [PackageState], forecasts: [PackageForecast], stamps: [ForecastStamp], version: String?, now: Date,
+        rules: PoolRules
+    ) -> ViewSegment {
         var index: [PackageKey: Int] = [:]
         index.reserveCapacity(packages.count)
         for (i, p) in packages.enumerated() { index[p.key] = i }
-        let empty = ForecastFeatures()
-        let forecasts = packages.map {
-            ProbabilisticForecaster.forecast(package: $0, features: features[$0.key] ?? empty, now: now, offPeak: rules.offPeak)
-        }
 
         var active: [PackageState] = []
         var activeForecasts: [PackageForecast] = []
@@ -65,7 +101,8 @@ package struct ViewSegment: Sendable {
             sortOrder[field] = packages.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }
         }
         return ViewSegment(
-            source: source, builtAt: now, version: version, packages: packages, forecasts: forecasts, index: index, pool: pool,
+            source: source, builtAt: now, version: version, packages: packages, forecasts: forecasts, stamps: stamps, rules: rules,
+            index: index, pool: pool,
             cells: SummaryCells(source: source, packages: packages, alignedForecasts: forecasts), sortKeys: sortKeys, sortOrder: sortOrder)
     }
 }

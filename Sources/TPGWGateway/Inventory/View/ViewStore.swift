@@ -112,8 +112,8 @@ package final class ViewStore: Sendable {
         var input = try await load(sources)
         input.versions = versions
         let started = ContinuousClock.now
-        let segments = GatewayView.segments(input, only: sources, now: now)
         let old = current
+        let segments = await GatewayView.segmentsConcurrently(input, only: sources, previous: old, now: now)
         let view = sources == nil
             ? GatewayView.assemble(segments: segments, sources: input.sources, now: now)
             : old.replacing(segments, sources: input.sources, now: now)

@@ -1,0 +1,42 @@
+import Foundation
+import TPGWCore
+
+extension PostgresStore {
+    /// The stored forecast features of some of one source's packages (ids without a row are absent). A row whose
+    /// data is not valid base64 on the way out of the database (it always is) is left out.
+    package func storedForecastFeatures(source: SourceID, ids: [String]) async throws -> [String: StoredForecastFeatures] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await pool.query("""
+            SELECT p.package_id, f.format, f.observed_at, encode(f.data, 'base64')
+            FROM sources s JOIN packages p ON p.source_id = s.id JOIN forecast_features f ON f.package_pk = p.id
+            WHERE s.provider = \(source.provider) AND s.account = \(source.account) AND s.region = \(source.region)
+              AND p.package_id = ANY(\(ids)::text[])
+            """, idempotent: true)
+        var out: [String: StoredForecastFeatures] = [:]
+        out.reserveCapacity(rows.count)
+        for row in rows {
+            let id = try row.decode(String.self, at: 0)
+            guard let data = Data(base64Encoded: try row.decode(String.self, at: 3), options: .ignoreUnknownCharacters) else { continue }
+            out[id] = StoredForecastFeatures(
+                packageID: id, format: try row.decode(Int.self, at: 1), observedAt: try row.decode(Date.self, at: 2), data: [UInt8](data))
+        }
+        return out
+    }
+
+    /// Writes forecast features of `source`'s packages on `connection` (inside a poll's transaction): a row is
+    /// replaced only by one observed no earlier (another replica's older fold never overwrites a newer one), or by
+    /// another format. Packages not in the `packages` table are skipped.
+    func writeForecastFeatures(_ features: [StoredForecastFeatures], sourceID: Int64, on connection: PostgresConnection) async throws(PostgresError) {
+        guard !features.isEmpty else { return }
+        _ = try await connection.query("""
+            INSERT INTO forecast_features (package_pk, format, observed_at, data)
+            SELECT p.id, t.format, t.at, decode(t.data, 'base64')
+            FROM unnest(\(features.map(\.packageID))::text[], \(features.map { Int64($0.format) })::int8[],
+                        \(features.map(\.observedAt))::timestamptz[], \(features.map { Data($0.data).base64EncodedString() })::text[])
+                 AS t(package_id, format, at, data)
+            JOIN packages p ON p.source_id = \(sourceID) AND p.package_id = t.package_id
+            ON CONFLICT (package_pk) DO UPDATE SET format = EXCLUDED.format, observed_at = EXCLUDED.observed_at, data = EXCLUDED.data
+            WHERE forecast_features.observed_at <= EXCLUDED.observed_at OR forecast_features.format <> EXCLUDED.format
+            """)
+    }
+}
