@@ -16,7 +16,25 @@ enum ForecastCostBenchmark {
         return pages * Double(sysconf(Int32(_SC_PAGESIZE)))
     }
 
+    /// CPU time of the process so far (user + system), seconds.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return s(usage.ru_utime) + s(usage.ru_stime)
+    }
+
+    /// The segments of `input`, spread over cores (as the view store builds them) or, with TPGW_BENCH_SEQUENTIAL=1,
+    /// on the calling task.
+    static func segments(_ input: GatewayView.Input, only: Set<SourceID>? = nil, previous: GatewayView?, now: Date, sequential: Bool) async -> [ViewSegment] {
+        sequential
+            ? GatewayView.segments(input, only: only, previous: previous, now: now)
+            : await GatewayView.segmentsConcurrently(input, only: only, previous: previous, now: now)
+    }
+
     static func run(_ env: [String: String]) async throws {
+        let sequential = env["TPGW_BENCH_SEQUENTIAL"] == "1"
+        Bench.report("sequential", "\(sequential)")
         let sourceCount = Int(env["TPGW_BENCH_SOURCES"] ?? "") ?? 20
         let perSource = Int(env["TPGW_BENCH_PER_SOURCE"] ?? "") ?? 5000
         let hours = 28 * 24
@@ -71,6 +89,7 @@ enum ForecastCostBenchmark {
         // forecasts where `ForecastReuse` admits (a full rebuild a minute after another).
         var view: GatewayView?
         for reuse in [false, true] {
+            let cpuStart = cpuSeconds()
             let full = try await Bench.median(3) {
                 now = now.addingTimeInterval(60)
                 for i in packages.indices {
@@ -80,8 +99,10 @@ enum ForecastCostBenchmark {
                 let features = withFeatures ? try await store.refresh(packages: packages, sources: nil, now: now) : [:]
                 let input = GatewayView.Input(packages: packages, features: features, sources: [], rules: rules)
                 view = GatewayView.assemble(
-                    segments: await GatewayView.segmentsConcurrently(input, previous: reuse ? view : nil, now: now), sources: [], now: now)
+                    segments: await segments(input, previous: reuse ? view : nil, now: now, sequential: sequential), sources: [], now: now)
             }
+            Bench.report(
+                "full_rebuild_cpu_ms_mean3_\(reuse ? "reusing_forecasts" : "every_forecast")", String(format: "%.1f", (cpuSeconds() - cpuStart) * 1000 / 3))
             Bench.report("full_rebuild_\(packages.count)_ms_median3_\(reuse ? "reusing_forecasts" : "every_forecast")", String(format: "%.1f", full))
         }
         let rssAfter = rssBytes()
@@ -127,7 +148,7 @@ enum ForecastCostBenchmark {
             let features = withFeatures ? try await store.refresh(packages: mine, sources: [source], now: now) : [:]
             let input = GatewayView.Input(packages: mine, features: features, sources: [], rules: rules)
             current = current.replacing(
-                await GatewayView.segmentsConcurrently(input, only: [source], previous: current, now: now), sources: [], now: now)
+                await segments(input, only: [source], previous: current, now: now, sequential: sequential), sources: [], now: now)
             let ms = Bench.ms(ContinuousClock.now - started)
             rebuilds.append(ms)
             slowest = max(slowest, ms)

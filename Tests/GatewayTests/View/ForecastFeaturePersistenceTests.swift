@@ -126,17 +126,21 @@ import TPGWStore
         #expect(Self.bits(features[a.key]) == Self.bits(folded))
     }
 
-    @Test func aCommitNeverGoesBackInTime() async throws {
+    @Test func anOlderPollChangesNothing_andAnUncommittedRowIsWrittenAgain() async throws {
         let a = T.package("tp-a", used: 700 << 30)
         let store = try await Self.running([a])
-        var early = a
-        early.observedAt = T.now.addingTimeInterval(60)
         var late = a
         late.observedAt = T.now.addingTimeInterval(120)
-        let first = store.foldPoll(source: T.bj, packages: [early])
-        let second = store.foldPoll(source: T.bj, packages: [late])
-        store.commit(second)
-        store.commit(first)
+        late.usedBytes += 1 << 30
+        var early = a
+        early.observedAt = T.now.addingTimeInterval(60)
+        let first = store.foldPoll(source: T.bj, packages: [late])
+        #expect(first.rows.count == 1)
+        // The write failed (no commit); an older poll arrives late: ignored, and the row is still due.
+        let second = store.foldPoll(source: T.bj, packages: [early])
         #expect(store.features(for: a.key)?.lastObservedAt == late.observedAt.timeIntervalSince1970)
+        #expect(second.rows.count == 1, "not written yet: written with the next poll")
+        store.commit(second)
+        #expect(store.foldPoll(source: T.bj, packages: [late]).rows.isEmpty)
     }
 }

@@ -9,10 +9,10 @@ import TPGWStore
 /// - A rebuild follows every poll (local or, through the version probe, another replica's), and it reads each
 ///   package's latest state anyway: that state (used bytes at its observation time) is folded in, which is how the
 ///   features learn each poll. Nothing else is read for a package already known.
-/// - The poller folds each poll into copies of the features it knows (``foldPoll(source:packages:)``) and writes
+/// - The poller folds each poll into the features it knows, in place (``foldPoll(source:packages:)``), and writes
 ///   those that closed an hour since they were last written (at most once an hour per package, and at once when never
-///   written) in the poll's transaction (`forecast_features`); once committed, the copies replace the features
-///   here (``commit(_:)``), so the rebuild that follows finds them already folded.
+///   written) in the poll's transaction (`forecast_features`; ``commit(_:)`` notes them written), so the rebuild that
+///   follows finds them already folded.
 /// - A package not yet known (start, a new package) is loaded from its stored features (``LoadStored``) when a
 ///   valid row of the current format exists, else built from up to ``historyDays`` of stored history, one row per
 ///   hour at most (`PostgresStore.forecastObservations`); one whose features lag its latest state by more than
@@ -58,11 +58,12 @@ package final class ForecastFeatureStore: Sendable {
         var storedHour: Int64?
     }
 
-    /// What one poll folded: per package its new features, and the encoded rows to write (those that closed an hour
-    /// since they were last written). Commit it once the poll's transaction committed.
+    /// What one poll folded: the encoded rows to write (features that closed an hour since they were last written,
+    /// or never were). Commit it once the poll's transaction committed.
     package struct FoldedPoll: Sendable {
         package var source: SourceID
-        var folded: [(key: PackageKey, features: ForecastFeatures, stored: Bool)]
+        /// The packages written and the open hour each was written at.
+        var stored: [(key: PackageKey, hour: Int64)]
         package var rows: [StoredForecastFeatures]
     }
 
@@ -95,36 +96,34 @@ package final class ForecastFeatureStore: Sendable {
 
     // MARK: Polls
 
-    /// Folds a poll of `source` into copies of the features of its known packages (unknown ones are left to the next
-    /// rebuild, which reads their stored features or history) and encodes those to write. Pure work, no I/O.
+    /// Folds a poll of `source` into the features of its known packages, in place (unknown ones, and ones a rebuild
+    /// holds at the moment, are left to the rebuild, which folds the same state), and encodes those to write. The
+    /// fold stands even if the poll's write then fails: the observation was real, and only the row is not written.
     package func foldPoll(source: SourceID, packages: [PackageState]) -> FoldedPoll {
-        let known = features.withLock { $0[source] ?? [:] }
-        var out = FoldedPoll(source: source, folded: [], rows: [])
+        var out = FoldedPoll(source: source, stored: [], rows: [])
         for p in packages where p.status == .active && ForecastProjection.isForecastable(p) {
-            guard let entry = known[p.key] else { continue }
-            var f = entry.features
-            f.update(observedUsedBytes: p.usedBytes, at: p.observedAt)
-            let store = entry.storedHour != f.openHour
-            if store, let at = f.lastObservedAt {
+            // One short lock per package: the buffer is mutated in place (no copy), a rebuild is never held up for long.
+            let toStore: ForecastFeatures? = features.withLock { known in
+                guard known[source]?[p.key] != nil else { return nil }
+                known[source]![p.key]!.features.update(observedUsedBytes: p.usedBytes, at: p.observedAt)
+                let entry = known[source]![p.key]!
+                return entry.storedHour != entry.features.openHour ? entry.features : nil
+            }
+            // Encoded outside the lock from a shared (not copied) buffer.
+            if let f = toStore, let at = f.lastObservedAt {
                 out.rows.append(StoredForecastFeatures(
                     packageID: p.key.id, format: Int(ForecastFeatures.Codec.version), observedAt: Date(timeIntervalSince1970: at),
                     data: ForecastFeatures.Codec.encode(f)))
+                out.stored.append((p.key, f.openHour))
             }
-            out.folded.append((p.key, f, store))
         }
         return out
     }
 
-    /// Puts a committed poll's features in place (unless a rebuild holds the package or folded a later observation).
+    /// Notes that a committed poll's rows are stored (so a package is written again only once its features close an hour).
     package func commit(_ poll: FoldedPoll) {
         features.withLock { known in
-            for (key, f, stored) in poll.folded {
-                guard var entry = known[poll.source]?[key], (entry.features.lastObservedAt ?? -.infinity) <= (f.lastObservedAt ?? -.infinity)
-                else { continue }
-                entry.features = f
-                if stored { entry.storedHour = f.openHour }
-                known[poll.source]![key] = entry
-            }
+            for (key, hour) in poll.stored where known[poll.source]?[key] != nil { known[poll.source]![key]!.storedHour = hour }
         }
         counters.withLock { $0.written += poll.rows.count }
     }
