@@ -125,6 +125,7 @@ enum ForecastCostBenchmark {
         var folds: [Double] = []
         var written = 0
         var rebuilds: [Double] = []
+        var cpu: [Double] = []
         for _ in 0..<61 {
             let source = sorted[round % sorted.count]
             round += 1
@@ -145,15 +146,20 @@ enum ForecastCostBenchmark {
                 folds.append(Bench.ms(ContinuousClock.now - foldStart))
             }
             let started = ContinuousClock.now
+            let cpuStart = cpuSeconds()
             let features = withFeatures ? try await store.refresh(packages: mine, sources: [source], now: now) : [:]
             let input = GatewayView.Input(packages: mine, features: features, sources: [], rules: rules)
             current = current.replacing(
                 await segments(input, only: [source], previous: current, now: now, sequential: sequential), sources: [], now: now)
             let ms = Bench.ms(ContinuousClock.now - started)
+            cpu.append((cpuSeconds() - cpuStart) * 1000)
             rebuilds.append(ms)
             slowest = max(slowest, ms)
         }
         let one = rebuilds.sorted()[rebuilds.count / 2]
+        // CPU time (every thread of the process) of the same rebuilds: the work, whatever else the machine runs.
+        Bench.report("per_source_rebuild_\(perSource)_cpu_ms_median61", String(format: "%.1f", cpu.sorted()[cpu.count / 2]))
+        Bench.report("per_source_rebuild_\(perSource)_cpu_ms_max61", String(format: "%.1f", cpu.max() ?? 0))
         Bench.report("per_source_rebuild_\(perSource)_ms_median61", String(format: "%.1f", one))
         if !folds.isEmpty {
             folds.sort()

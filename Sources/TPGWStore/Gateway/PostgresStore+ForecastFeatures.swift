@@ -2,20 +2,27 @@ import Foundation
 import TPGWCore
 
 extension PostgresStore {
+    /// Ids from which `storedForecastFeatures` reads every row of the source and keeps the wanted ones (a start: one
+    /// scan of the source, ~10 us a row) instead of matching a long id array (~25-50 us a row, measured at 5,000).
+    static let wholeSourceFrom = 1000
+
     /// The stored forecast features of some of one source's packages (ids without a row are absent). A row whose
     /// data is not valid base64 on the way out of the database (it always is) is left out.
     package func storedForecastFeatures(source: SourceID, ids: [String]) async throws -> [String: StoredForecastFeatures] {
         guard !ids.isEmpty else { return [:] }
+        let whole = ids.count >= Self.wholeSourceFrom
         let rows = try await pool.query("""
             SELECT p.package_id, f.format, f.observed_at, encode(f.data, 'base64')
             FROM sources s JOIN packages p ON p.source_id = s.id JOIN forecast_features f ON f.package_pk = p.id
             WHERE s.provider = \(source.provider) AND s.account = \(source.account) AND s.region = \(source.region)
-              AND p.package_id = ANY(\(ids)::text[])
+              AND (\(whole) OR p.package_id = ANY(\(whole ? [] : ids)::text[]))
             """, idempotent: true)
+        let wanted = whole ? Set(ids) : []
         var out: [String: StoredForecastFeatures] = [:]
         out.reserveCapacity(rows.count)
         for row in rows {
             let id = try row.decode(String.self, at: 0)
+            if whole, !wanted.contains(id) { continue }
             guard let data = Data(base64Encoded: try row.decode(String.self, at: 3), options: .ignoreUnknownCharacters) else { continue }
             out[id] = StoredForecastFeatures(
                 packageID: id, format: try row.decode(Int.self, at: 1), observedAt: try row.decode(Date.self, at: 2), data: [UInt8](data))

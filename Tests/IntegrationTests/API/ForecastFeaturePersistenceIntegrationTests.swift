@@ -47,6 +47,13 @@ struct ForecastFeaturePersistenceIntegrationTests {
             #expect(keys.count == known)
             let before = Dictionary(uniqueKeysWithValues: keys.map { ($0, b.forecastFeatures.features(for: $0)!) })
             #expect(before.values.contains { $0.historyHours >= 200 }, "B's features rest on the stored history")
+            // A long id list reads the whole source and keeps the wanted rows: the same answer as a short one.
+            let source = try #require(keys.first?.source)
+            let few = try await gw.db.store.storedForecastFeatures(source: source, ids: keys.map(\.id))
+            let many = try await gw.db.store.storedForecastFeatures(
+                source: source, ids: Array(keys.map(\.id).dropFirst()) + (0..<1500).map { "absent-\($0)" })
+            #expect(few.count == known && many.count == known - 1)
+            #expect(many.allSatisfy { few[$0.key] == $0.value })
             await runningB.stop()
             await b.shutdown()
 

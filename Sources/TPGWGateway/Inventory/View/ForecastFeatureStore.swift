@@ -28,8 +28,10 @@ package final class ForecastFeatureStore: Sendable {
     package static let catchUpAfter: TimeInterval = 2 * 3600
     /// Packages folded between two yields, so a rebuild does not hold a cooperative thread for long.
     static let yieldEvery = 1000
-    /// Packages whose stored history (or stored features) one query reads.
+    /// Packages whose stored history one query reads.
     static let readChunk = 500
+    /// Packages whose stored features one query reads (a start: one query per source of up to 5,000 packages).
+    static let loadChunk = 5000
 
     /// Reads observations strictly after each package's instant for some of one source's packages (id -> instant).
     package typealias Read = @Sendable (_ source: SourceID, _ since: [String: Date]) async throws -> [String: [(at: Date, usedBytes: Int64)]]
@@ -219,8 +221,8 @@ package final class ForecastFeatureStore: Sendable {
     ) async throws {
         guard let loadStored else { return }
         for (source, ids) in unknown.sorted(by: { $0.key < $1.key }) {
-            for start in stride(from: 0, to: ids.count, by: Self.readChunk) {
-                let rows = try await loadStored(source, Array(ids[start..<min(start + Self.readChunk, ids.count)]))
+            for start in stride(from: 0, to: ids.count, by: Self.loadChunk) {
+                let rows = try await loadStored(source, Array(ids[start..<min(start + Self.loadChunk, ids.count)]))
                 for (n, (id, bytes)) in rows.enumerated() {
                     guard let i = index[PackageKey(provider: source.provider, account: source.account, region: source.region, id: id)]
                     else { continue }
