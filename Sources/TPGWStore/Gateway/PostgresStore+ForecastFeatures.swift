@@ -2,8 +2,8 @@ import Foundation
 import TPGWCore
 
 extension PostgresStore {
-    /// Ids from which `storedForecastFeatures` reads every row of the source and keeps the wanted ones (a start: one
-    /// scan of the source, ~10 us a row) instead of matching a long id array (~25-50 us a row, measured at 5,000).
+    /// Ids from which `storedForecastFeatures` reads every row of the source and keeps the wanted ones (a start)
+    /// instead of matching a long id array (measured at 5,000 rows of 1,072 bytes: 100-120 ms against 125-165 ms).
     static let wholeSourceFrom = 1000
 
     /// The stored forecast features of some of one source's packages (ids without a row are absent). A row whose
