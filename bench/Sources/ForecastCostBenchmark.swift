@@ -8,7 +8,9 @@ import TPGWGateway
 /// a full rebuild, the RSS the features and the view take, and what building one package's features from 28 days of
 /// hourly rows costs (a start, or a new package).
 /// Env: TPGW_BENCH_SOURCES (20), TPGW_BENCH_PER_SOURCE (5000); TPGW_BENCH_FEATURES=0 builds the same view with no
-/// features at all (every package on its lifetime average): the RSS baseline the features are compared with.
+/// features at all (every package on its lifetime average): the RSS baseline the features are compared with;
+/// TPGW_BENCH_SEQUENTIAL=1 builds segments on the calling task (not over cores); TPGW_BENCH_TRIM=1 calls
+/// `malloc_trim(0)` after every rebuild (inside the timed part).
 enum ForecastCostBenchmark {
     static func rssBytes() -> Double {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
@@ -32,7 +34,17 @@ enum ForecastCostBenchmark {
             : await GatewayView.segmentsConcurrently(input, only: only, previous: previous, now: now)
     }
 
+    /// glibc's `malloc_trim(0)` (freed memory of every arena back to the system), looked up at run time; a no-op elsewhere.
+    static func trimMalloc() {
+        guard let symbol = dlsym(nil, "malloc_trim") else { return }
+        typealias Trim = @convention(c) (Int) -> Int32
+        _ = unsafeBitCast(symbol, to: Trim.self)(0)
+    }
+
     static func run(_ env: [String: String]) async throws {
+        // TPGW_BENCH_TRIM=1: trim after every rebuild (a diagnostic: how much of the RSS is freed memory kept by arenas).
+        let trim = env["TPGW_BENCH_TRIM"] == "1"
+        Bench.report("trim_after_rebuilds", "\(trim)")
         let sequential = env["TPGW_BENCH_SEQUENTIAL"] == "1"
         Bench.report("sequential", "\(sequential)")
         let sourceCount = Int(env["TPGW_BENCH_SOURCES"] ?? "") ?? 20
@@ -100,6 +112,7 @@ enum ForecastCostBenchmark {
                 let input = GatewayView.Input(packages: packages, features: features, sources: [], rules: rules)
                 view = GatewayView.assemble(
                     segments: await segments(input, previous: reuse ? view : nil, now: now, sequential: sequential), sources: [], now: now)
+                if trim { trimMalloc() }
             }
             Bench.report(
                 "full_rebuild_cpu_ms_mean3_\(reuse ? "reusing_forecasts" : "every_forecast")", String(format: "%.1f", (cpuSeconds() - cpuStart) * 1000 / 3))
@@ -151,6 +164,7 @@ enum ForecastCostBenchmark {
             let input = GatewayView.Input(packages: mine, features: features, sources: [], rules: rules)
             current = current.replacing(
                 await segments(input, only: [source], previous: current, now: now, sequential: sequential), sources: [], now: now)
+            if trim { trimMalloc() }
             let ms = Bench.ms(ContinuousClock.now - started)
             cpu.append((cpuSeconds() - cpuStart) * 1000)
             rebuilds.append(ms)
