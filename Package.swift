@@ -56,6 +56,7 @@ let package = Package(
         .executableTarget(name: "tpgw-bench-forecast", dependencies: ["TPGWCore"], path: "bench/forecast", exclude: ["run.sh"], swiftSettings: swiftSettings),
         .testTarget(name: "TPGWCoreTests", dependencies: ["TPGWCore", "TPGWCrypto", "TPGWTestSupport"]),
         .testTarget(name: "TPGWHTTPTests", dependencies: ["TPGWHTTP"]),
+        .testTarget(name: "TPGWStoreTests", dependencies: ["TPGWStore", "TPGWCore", "TPGWTestSupport"]),
         .testTarget(name: "TPGWBCETests", dependencies: ["TPGWBCE", "TPGWHTTPClient", "bce-sim", "TPGWTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "TPGWTencentTests", dependencies: ["TPGWTencent", "TPGWHTTPClient", "tencent-sim"], exclude: ["Fixtures"]),

@@ -320,7 +320,7 @@ final class CurlTransfer: @unchecked Sendable {
         }
         guard let colon = line.firstIndex(of: ":") else { return }
         let name = String(line[..<colon])
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        let value = String(HeaderValue.trimmed(line[line.index(after: colon)...]))
         headers.append((name: name, value: value))
         // Size the body buffer once instead of growing it through every doubling.
         if body.isEmpty, name.lowercased() == "content-length", let n = Int(value), n > 0 {

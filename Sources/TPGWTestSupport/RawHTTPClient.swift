@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import TPGWCore
 
 /// A blocking TCP client writing raw bytes to 127.0.0.1, for what libcurl will not do (announce a body and never
 /// send it, wait for `100 Continue`). Use it off the cooperative pool (`onThread`).
@@ -15,7 +16,7 @@ package final class RawHTTPClient: @unchecked Sendable {
         package func header(_ name: String) -> String? {
             for line in head.components(separatedBy: "\r\n").dropFirst() {
                 guard let colon = line.firstIndex(of: ":"), line[..<colon].lowercased() == name.lowercased() else { continue }
-                return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                return String(HeaderValue.trimmed(line[line.index(after: colon)...]))
             }
             return nil
         }

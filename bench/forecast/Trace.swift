@@ -23,7 +23,7 @@ func trace(family: SyntheticFamily, index: Int, seed: UInt64) {
         let r = rule.runways(f, expiresAt: s.expiresAt, now: now)
         var mark = ""
         if !firing, rule.breaches(r) { firing = true; mark = "FIRE" } else if firing, !rule.holds(r) { firing = false; mark = "RESOLVE" }
-        print("\(i) \(RFC3339.format(now)) d=\(delta / 1_000_000)M true=\(h(exhausted)) p10=\(h(f.exhaustsAtP10)) p50=\(h(f.exhaustsAt)) p90=\(h(f.exhaustsAtP90)) lvl=\(Int((features.currentLevel ?? 0) / 1e6))M sig=\(String(format: "%.3f", features.noiseSigma)) tr=\(String(format: "%.4f", features.trend.perDay)) \(f.basis?.model ?? "") cp=\(features.changePointHour.map { String($0) } ?? "-") \(mark)")
+        print("\(i) \(RFC3339.format(now)) d=\(delta / 1_000_000)M true=\(h(exhausted)) p10=\(h(f.exhaustsAtP10)) p50=\(h(f.exhaustsAt)) p90=\(h(f.exhaustsAtP90)) lvl=\(Int((features.currentLevel ?? 0) / 1e6))M sig=\(String(format: "%.3f", features.noiseSigma)) tr=\(String(format: "%.4f", features.trend.perDay)) ds=\(String(format: "%.3f", features.dailySigma ?? -1)) w=\(String(format: "%.2f", features.longLevelShare)) \(f.basis?.model ?? "") cp=\(features.changePointHour.map { String($0) } ?? "-") \(mark)")
     }
 }
 
@@ -38,4 +38,59 @@ func dumpShape(family: SyntheticFamily, index: Int, hours: Int, seed: UInt64) {
     for d in 0..<7 { print((0..<24).map { String(format: "%.2f", t[d * 24 + $0]) }.joined(separator: " ")) }
     print("raw:")
     for d in 0..<7 { print((0..<24).map { String(format: "%.2f", features.buffer[d * 24 + $0]) }.joined(separator: " ")) }
+}
+
+/// `tpgw-bench-forecast calibration <family> [count]`: tail shares by true-runway bucket (below P10, above P90) and every
+/// false or missed warning with the quantiles at the time (tuning aid).
+func calibration(family: SyntheticFamily, count: Int, seed: UInt64) {
+    let buckets: [Double] = [12, 24, 36, 48, 72, 96, 168]
+    var below = [Int](repeating: 0, count: buckets.count)
+    var above = [Int](repeating: 0, count: buckets.count)
+    var total = [Int](repeating: 0, count: buckets.count)
+    let rule = ExhaustionHysteresis(withinHours: 24, confidence: 0.9)
+    for (index, s) in SyntheticWorkload.series(family, count: count, seed: seed).enumerated() {
+        var features = ForecastFeatures()
+        let exhausted = s.exhaustedAt
+        var firing = false
+        var warned = false
+        for i in s.usedBytes.indices {
+            let now = s.start.addingTimeInterval(Double(i) * 3600)
+            features.update(observedUsedBytes: s.usedBytes[i], at: now)
+            if s.usedBytes[i] >= s.capacityBytes { break }
+            guard i >= 168 else { continue }
+            let state = PackageState(
+                key: s.key, policy: s.policy, status: .active, capacityBytes: s.capacityBytes, usedBytes: s.usedBytes[i],
+                createdAt: s.createdAt, activatedAt: s.createdAt, expiresAt: s.expiresAt, observedAt: now)
+            let f = ProbabilisticForecaster.forecast(package: state, features: features, now: now, offPeak: s.offPeak)
+            let trueHours = exhausted.map { $0.timeIntervalSince(now) / 3600 }
+            func h(_ d: Date?) -> String { d.map { String(format: "%.1f", $0.timeIntervalSince(now) / 3600) } ?? "-" }
+            if let t = trueHours, t > 0, t <= 168, s.scored?.contains(i) ?? true, let b = buckets.firstIndex(where: { t <= $0 }) {
+                total[b] += 1
+                if let p10 = f.exhaustsAtP10, exhausted! < p10 { below[b] += 1 }
+                if let p90 = f.exhaustsAtP90, exhausted! > p90 { above[b] += 1 }
+                if f.exhaustsAtP90 == nil { }
+            }
+            let r = rule.runways(f, expiresAt: s.expiresAt, now: now)
+            if !firing, rule.breaches(r) {
+                firing = true
+                if (trueHours ?? .infinity) > 36 {
+                    print("false \(index) i=\(i) how=\(BeijingHour.hourOfWeek(BeijingHour.index(now.timeIntervalSince1970))) true=\(trueHours.map { String(format: "%.1f", $0) } ?? "never") p10=\(h(f.exhaustsAtP10)) p50=\(h(f.exhaustsAt)) p90=\(h(f.exhaustsAtP90))")
+                }
+            } else if firing, !rule.holds(r) {
+                firing = false
+            }
+            if let t = trueHours, t < 25, t >= 24 {
+                warned = firing
+                if !firing {
+                    print("missed \(index) i=\(i) how=\(BeijingHour.hourOfWeek(BeijingHour.index(now.timeIntervalSince1970))) true=\(String(format: "%.1f", t)) p10=\(h(f.exhaustsAtP10)) p50=\(h(f.exhaustsAt)) p90=\(h(f.exhaustsAtP90))")
+                }
+            }
+        }
+        _ = warned
+    }
+    for b in buckets.indices where total[b] > 0 {
+        print(String(format: "runway <= %3.0f h: %6d points, below P10 %5.1f%%, above P90 %5.1f%%, covered %5.1f%%", buckets[b], total[b],
+                     100 * Double(below[b]) / Double(total[b]), 100 * Double(above[b]) / Double(total[b]),
+                     100 * Double(total[b] - below[b] - above[b]) / Double(total[b])))
+    }
 }

@@ -4,7 +4,7 @@ import TPGWCore
 // Backtests the probabilistic forecaster on every synthetic family (SyntheticWorkload) and prints one row per
 // family: MdAPE of time-to-exhaustion (true runway <= 7 days), P10-P90 coverage, share of exhaustions warned
 // >= 24 h ahead, share of warnings false (true runway > 36 h), with sample counts, and whether each target holds.
-// Usage: swift build -c release --product tpgw-bench-forecast && .build/release/tpgw-bench-forecast [packages per family] [seed]
+// Usage: swift build -c release --product tpgw-bench-forecast && .build/release/tpgw-bench-forecast [packages per family] [seed] [confidence]
 
 let arguments = CommandLine.arguments.dropFirst()
 if arguments.first == "trace", let family = SyntheticFamily(rawValue: arguments.dropFirst().first ?? "") {
@@ -16,12 +16,18 @@ if arguments.first == "shape", let family = SyntheticFamily(rawValue: arguments.
               hours: arguments.dropFirst(3).first.flatMap(Int.init) ?? 400, seed: 20261202)
     exit(0)
 }
+if arguments.first == "calibration", let family = SyntheticFamily(rawValue: arguments.dropFirst().first ?? "") {
+    calibration(family: family, count: arguments.dropFirst(2).first.flatMap(Int.init) ?? 200, seed: 20261202)
+    exit(0)
+}
 let perFamily = arguments.first.flatMap(Int.init) ?? 200
 let seed = arguments.dropFirst().first.flatMap(UInt64.init) ?? 20261202
 
 func percent(_ v: Double?) -> String { v.map { String(format: "%.1f%%", $0 * 100) } ?? "n/a" }
 
-let backtest = ForecastBacktest(horizonHours: 24, confidence: 0.9)
+// Third argument: the alert's confidence (default 0.9, the rule's default: fire on the P10 runway).
+let confidence = arguments.dropFirst(2).first.flatMap(Double.init) ?? 0.9
+let backtest = ForecastBacktest(horizonHours: 24, confidence: confidence)
 let clock = ContinuousClock()
 var all: [BacktestSeries] = []
 print("| family | packages | points | MdAPE | P10-P90 coverage | exhaustions | warned >= 24 h | warnings | false (> 36 h) | targets |")
@@ -44,5 +50,5 @@ let o = backtest.run(all).overall
 print("| **all** | \(all.count) | \(o.points) | \(percent(o.mdape)) | \(percent(o.coverage)) | \(o.exhaustions) | \(percent(o.warnedAhead)) | \(o.warnings) | \(percent(o.falseWarnings)) | |")
 let elapsed = clock.now - started
 print("")
-print("seed \(seed), \(perFamily) packages per family, \(SyntheticWorkload.seriesHours) hours each; elapsed \(elapsed) (both passes)")
+print("seed \(seed), confidence \(confidence), \(perFamily) packages per family, \(SyntheticWorkload.seriesHours) hours each; elapsed \(elapsed) (both passes)")
 exit(failures == 0 ? 0 : 1)

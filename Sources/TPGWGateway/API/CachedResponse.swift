@@ -1,3 +1,4 @@
+import TPGWCore
 import TPGWCrypto
 import TPGWHTTP
 
@@ -23,6 +24,6 @@ struct CachedResponse: Sendable {
     }
 
     static func matches(_ header: String, _ etag: String) -> Bool {
-        header.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == etag || $0.trimmingCharacters(in: .whitespaces) == "*" }
+        HeaderValue.list(header).contains { $0 == etag || $0 == "*" }
     }
 }

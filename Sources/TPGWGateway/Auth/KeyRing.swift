@@ -110,10 +110,10 @@ final class KeyRing: Sendable {
             throw AppError(.unauthorized, "missing API key: send Authorization: Bearer <key>")
         }
         let parts = authorization.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
+        guard parts.count == 2, parts[0].lowercased() == "bearer", case let key = HeaderValue.trimmed(parts[1]), !key.isEmpty else {
             throw AppError(.unauthorized, "malformed Authorization header: expected Bearer <key>")
         }
-        return APIKey.hash(String(parts[1]).trimmingCharacters(in: .whitespaces))
+        return APIKey.hash(String(key))
     }
 
     /// Authenticates an `Authorization` header value and checks the scope. An unknown key waits for a reload

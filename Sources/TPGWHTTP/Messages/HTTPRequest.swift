@@ -38,7 +38,7 @@ package struct HTTPRequest: Sendable {
         var keep = false
         for value in headers.values(for: "Connection") {
             for token in value.split(separator: ",") {
-                let t = token.trimmingSpaces
+                let t = String(HeaderValue.trimmed(token))
                 if HTTPHeaders.equalsIgnoringCase(t, "close") { close = true }
                 if HTTPHeaders.equalsIgnoringCase(t, "keep-alive") { keep = true }
             }

@@ -377,7 +377,7 @@ package struct RequestParser: Sendable {
             if let error = addContentLength(valueBytes) { return fail(error) }
         case 17 where RequestParser.equalsLower(nameBytes, "transfer-encoding"):
             for piece in value.split(separator: ",") {
-                let token = piece.trimmingSpaces.lowercased()
+                let token = HeaderValue.trimmed(piece).lowercased()
                 if !token.isEmpty { transferEncodings.append(token) }
             }
             if transferEncodings.isEmpty { return fail(HTTPParseError(.badRequest, "empty Transfer-Encoding")) }

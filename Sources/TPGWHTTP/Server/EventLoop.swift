@@ -435,8 +435,9 @@ final class EventLoop: @unchecked Sendable {
     // MARK: - Writing
 
     /// Bodies at least this large are sent from the handler's own array (with the head, in one `sendmsg`) rather
-    /// than copied into the output buffer; an unsent rest keeps referring to that array.
-    static let largeBody = 64 * 1024
+    /// than copied into the output buffer; an unsent rest keeps referring to that array. 8 KiB: the cached summary
+    /// (~34 KB) was copied on every request (3-4 % of the server's CPU in a profile of `GET /v1/summary`).
+    static let largeBody = 8 * 1024
 
     private func sendResponse(_ connection: Connection, _ response: HTTPResponse) {
         out.removeAll(keepingCapacity: true)

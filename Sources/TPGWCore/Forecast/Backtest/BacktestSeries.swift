@@ -34,12 +34,20 @@ package struct BacktestSeries: Sendable {
     }
 
     /// When the package actually ran out (used reached capacity), interpolated inside the hour; nil if it never did.
+    ///
+    /// A meter stops at the capacity, so the sample that reaches it usually reads exactly the capacity: the hour's
+    /// draw is then unknown (only "at least what was left"), and interpolating to that sample would put every
+    /// exhaustion at the end of its hour (half an hour late on average). The hour is then taken to draw what the
+    /// hour before drew (when that is more than what was left).
     package var exhaustedAt: Date? {
         guard capacityBytes > 0 else { return nil }
         for i in usedBytes.indices where usedBytes[i] >= capacityBytes {
             guard i > 0 else { return start }
             let before = Double(usedBytes[i - 1])
-            let after = Double(usedBytes[i])
+            var after = Double(usedBytes[i])
+            if usedBytes[i] == capacityBytes, i >= 2, usedBytes[i - 1] >= usedBytes[i - 2] {
+                after = max(after, before + Double(usedBytes[i - 1]) - Double(usedBytes[i - 2]))
+            }
             let f = after > before ? (Double(capacityBytes) - before) / (after - before) : 1
             return start.addingTimeInterval((Double(i - 1) + min(max(f, 0), 1)) * 3600)
         }

@@ -57,26 +57,9 @@ package struct ForecastBacktest: Sendable {
         } else {
             warnedCounted = true  // not scored: too little history before the warning was due
         }
-        for i in s.usedBytes.indices {
-            let now = s.start.addingTimeInterval(Double(i) * 3600)
-            let used = s.usedBytes[i]
-            features.update(observedUsedBytes: used, at: now)
-            if used >= s.capacityBytes { break }
-            guard i >= warmupHours else { continue }
-            let state = PackageState(
-                key: s.key, policy: s.policy, status: .active, capacityBytes: s.capacityBytes, usedBytes: used,
-                createdAt: s.createdAt, activatedAt: s.createdAt, expiresAt: s.expiresAt, observedAt: now)
-            let f = ProbabilisticForecaster.forecast(package: state, features: features, now: now, offPeak: s.offPeak)
+        /// One evaluation of the rule at `now` (fire, resolve, count a warning and whether it was false).
+        func evaluate(_ f: PackageForecast, now: Date) {
             let trueHours = exhausted.map { $0.timeIntervalSince(now) / 3600 }
-            if let h = trueHours, h > 0, h <= evaluationHours, s.scored?.contains(i) ?? true {
-                let predicted = f.exhaustsAt.map { $0.timeIntervalSince(now) / 3600 }
-                let ape = predicted.map { abs($0 - h) / h } ?? 1
-                tally.apes.append(Float(min(ape, 1e6)))
-                if let lo = f.exhaustsAtP10, lo <= exhausted!, f.exhaustsAtP90.map({ exhausted! <= $0 }) ?? true {
-                    tally.covered += 1
-                }
-            }
-            // The exhaustion rule, replayed.
             let runways = rule.runways(f, expiresAt: s.expiresAt, now: now)
             if !firing, rule.breaches(runways) {
                 firing = true
@@ -91,11 +74,46 @@ package struct ForecastBacktest: Sendable {
             } else if firing, !rule.holds(runways) {
                 firing = false
             }
-            if !warnedCounted, let warnBy, now.addingTimeInterval(3600) > warnBy {
-                // The last hour at or before exhaustion - horizon.
-                if firing { tally.warnedAhead = 1 }
-                warnedCounted = true
+        }
+        func state(used: Int64, at now: Date) -> PackageState {
+            PackageState(
+                key: s.key, policy: s.policy, status: .active, capacityBytes: s.capacityBytes, usedBytes: used,
+                createdAt: s.createdAt, activatedAt: s.createdAt, expiresAt: s.expiresAt, observedAt: now)
+        }
+        for i in s.usedBytes.indices {
+            let now = s.start.addingTimeInterval(Double(i) * 3600)
+            let used = s.usedBytes[i]
+            features.update(observedUsedBytes: used, at: now)
+            if used >= s.capacityBytes { break }
+            guard i >= warmupHours else { continue }
+            let f = ProbabilisticForecaster.forecast(package: state(used: used, at: now), features: features, now: now, offPeak: s.offPeak)
+            let trueHours = exhausted.map { $0.timeIntervalSince(now) / 3600 }
+            if let h = trueHours, h > 0, h <= evaluationHours, s.scored?.contains(i) ?? true {
+                let predicted = f.exhaustsAt.map { $0.timeIntervalSince(now) / 3600 }
+                let ape = predicted.map { abs($0 - h) / h } ?? 1
+                tally.apes.append(Float(min(ape, 1e6)))
+                if let lo = f.exhaustsAtP10, lo <= exhausted!, f.exhaustsAtP90.map({ exhausted! <= $0 }) ?? true {
+                    tally.covered += 1
+                }
             }
+            // The exhaustion rule, replayed.
+            evaluate(f, now: now)
+            guard !warnedCounted, let warnBy, now.addingTimeInterval(3600) > warnBy else { continue }
+            // The rule's state at the instant the warning is due. The gateway evaluates rules at every poll (a minute
+            // apart), not once an hour: when that instant falls inside the hour, the rule is evaluated there too, on
+            // the snapshot interpolated between the hour's two samples (the features only accumulate it in the open
+            // hour, so the hourly replay that follows is unchanged).
+            if warnBy > now, i + 1 < s.usedBytes.count {
+                let share = warnBy.timeIntervalSince(now) / 3600
+                let next = Double(s.usedBytes[i + 1])
+                let u = Int64(saturating: (Double(used) + (next - Double(used)) * share).rounded())
+                if u < s.capacityBytes {
+                    features.update(observedUsedBytes: u, at: warnBy)
+                    evaluate(ProbabilisticForecaster.forecast(package: state(used: u, at: warnBy), features: features, now: warnBy, offPeak: s.offPeak), now: warnBy)
+                }
+            }
+            if firing { tally.warnedAhead = 1 }
+            warnedCounted = true
         }
         return tally
     }

@@ -122,6 +122,7 @@ package struct DemandCurve: Sendable {
                 let mid = (lo + hi) / 2
                 if scenario(mid, z: z) >= bytes { hi = mid } else { lo = mid }
             }
+            if let end = lastDrawingSlot(before: hi) { return hours(slot: end) }
             return interpolate(hi, lo == 0 ? 0 : scenario(lo, z: z), scenario(hi, z: z), bytes)
         }
         var weekStart = stepped
@@ -138,7 +139,17 @@ package struct DemandCurve: Sendable {
             let mid = (lo + hi) / 2
             if scenario(mid, z: z) >= bytes { hi = mid } else { lo = mid }
         }
+        if let end = lastDrawingSlot(before: hi) { return hours(slot: end) }
         return interpolate(hi, scenario(lo, z: z), scenario(hi, z: z), bytes)
+    }
+
+    /// When slot `k` draws nothing (an off-peak package outside its window), a scenario crosses there only because
+    /// its spread changes with the horizon: it ran out at the end of the last slot that drew. Nil when `k` draws.
+    private func lastDrawingSlot(before k: Int) -> Int? {
+        guard k > 1, value(k).cum <= value(k - 1).cum else { return nil }
+        var end = k - 1
+        while end > 1, value(end).cum <= value(end - 1).cum { end -= 1 }
+        return end
     }
 
     private func interpolate(_ k: Int, _ before: Double, _ after: Double, _ bytes: Double) -> Double {

@@ -37,7 +37,7 @@ extension ForecastFeatures {
         /// A hash of the model's constants: features made under other constants (another tuning) are outdated.
         package static let modelFingerprint: UInt64 = {
             var w = Writer()
-            for v in [Int64(profileHours), Int64(ringHours), Int64(trendDays), maxGapHours] { w.int64(v) }
+            for v in [Int64(profileHours), Int64(ringHours), Int64(trendDays), maxGapHours, profileLag] { w.int64(v) }
             for v in [levelTau, longLevelTau, noiseTau, changeZ, changeRatio, observedSpan, Double(profileAlpha)] { w.double(v) }
             return fnv1a(w.bytes[...])
         }()

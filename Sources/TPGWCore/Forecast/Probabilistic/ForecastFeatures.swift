@@ -2,19 +2,24 @@ import Foundation
 
 /// What the probabilistic forecaster keeps per package (or pool), updated incrementally from successive
 /// snapshots so a rebuild never re-reads weeks of rows. About 1 KB: a 168-hour Beijing hour-of-week profile
-/// (Float32), a 36-hour ring of hourly deltas (for change points), 14 daily levels (for the trend) and a few
-/// scalars (level, noise, the open hour).
+/// (Float32), a 36-hour ring of hourly deltas (for change points), the bytes of the last 14 Beijing days (for the
+/// trend) and a few scalars (level, noise, the open hour).
 ///
 /// Model pieces, all exponentially weighted so old weeks fade:
-/// - **Profile**: each hour-of-week holds the hour's traffic relative to the level at the time (α = 0.3 per
-///   week). An hour never seen falls back to the same hour of other days, then to flat.
+/// - **Profile**: each hour-of-week holds the hour's traffic relative to the level, learned ``profileLag`` hours
+///   later (from the ring, so a step is found before it can teach the profile busy hours); the second week
+///   replaces the first week's values, the next two average in, then α = 0.3 per week (``profileRate``). The
+///   forecast uses hour of day x day of week averaged out of it, shrunk toward flat by the noise
+///   (``shapeTable()``). An hour never seen falls back to the same hour of other days, then to flat.
 /// - **Level**: traffic per unit of profile (deseasonalised), τ = ``levelTau`` hours, restarted at a change point.
 /// - **Noise**: the relative variance of an hour around level × profile (per unit of profile).
 /// - **Change point**: after each closed hour, the last up to 36 hours (since the last change point) are split in
 ///   two; among the splits with |z| >= ``changeZ`` and a level ratio outside [1/1.4, 1.4], the one whose two
 ///   levels fit the hours best (least squares) restarts the level from the hours after it (a workload that doubled
 ///   or stopped is not averaged with last week).
-/// - **Trend**: a log-linear fit over the deseasonalised daily levels since the last change point.
+/// - **Trend**: a log-linear fit over the daily levels since the last change point: each day's bytes over the day's
+///   share of the current profile (so days measured while the profile was still learning are deseasonalised
+///   again); its residuals are the day-to-day spread.
 ///
 /// Input is hostile-safe: times that go backwards are ignored, a counter that goes down (reset, correction, a new
 /// package under the key) counts as no traffic, gaps of up to 7 days are spread over their hours by the profile
@@ -29,6 +34,15 @@ package struct ForecastFeatures: Sendable, Equatable {
     package static let longLevelTau: Double = 336
     static let noiseTau: Double = 168
     static let profileAlpha: Float = 0.3
+
+    /// Learning rate of an hour-of-week cell seen again, from the weeks of history behind it: its first value was
+    /// learned in the first week against a level still settling (a package bought on a Saturday measures Monday
+    /// against a weekend level), so the second week replaces it, the third averages with it, and only then does it
+    /// fade at ``profileAlpha`` a week.
+    static func profileRate(historyHours: Int32) -> Float {
+        let week = max(0, Int(historyHours) - 24) / profileHours
+        return week <= 1 ? 1 : max(profileAlpha, 1 / Float(week))
+    }
     /// Change-point evidence needed (a z score of the level difference).
     package static let changeZ: Double = 5
     static let changeRatio: Double = 1.4
@@ -36,7 +50,7 @@ package struct ForecastFeatures: Sendable, Equatable {
     static let observedSpan: Double = 3 * 3600
     static let maxGapHours: Int64 = 168
 
-    /// Hour-of-week profile (NaN: never seen), then the ring of closed hours' deltas, then the daily levels (NaN: unknown).
+    /// Hour-of-week profile (NaN: never seen), then the ring of closed hours' deltas, then the daily bytes (NaN: unknown).
     package internal(set) var buffer: [Float]
     package internal(set) var lastUsedBytes: Int64 = 0
     /// Seconds since the epoch of the last accepted snapshot; nil before the first.
@@ -148,8 +162,8 @@ package struct ForecastFeatures: Sendable, Equatable {
         let table = shapeTable()
         let s = table[how]
         let level = currentLevel
-        // The first day only sets the level: relative to a level of a few hours, the profile would learn noise.
-        // Nor do the first hours after a restart (a workload back from zero would teach 50x hours).
+        // Neither the first day nor the first hours after a restart teach the noise (nor the profile: see
+        // ``learnProfile(at:)``).
         if openObserved, historyHours >= 24, levelHours >= 6, let level, level > 0 {
             // Noise is learned once the profile has two days behind it (earlier residuals are the profile's own error).
             // Only hours of a weekday already seen: an unseen weekend would be profile error, not noise.
@@ -163,17 +177,6 @@ package struct ForecastFeatures: Sendable, Equatable {
                 let robust = min(v, 9 * max(robustVar, 0.0004))
                 robustVar += (robust - robustVar) * a
                 noiseWeight += 1
-            }
-            let x = Float(min(bytes / level, 50))
-            let old = buffer[how]
-            if old.isNaN {
-                buffer[how] = x
-                profileSum += Double(x)
-                profileCount += 1
-            } else {
-                let new = old + Self.profileAlpha * (x - old)
-                buffer[how] = new
-                profileSum += Double(new - old)
             }
         }
         let beta = exp(-1 / Self.levelTau)
@@ -191,18 +194,49 @@ package struct ForecastFeatures: Sendable, Equatable {
         buffer[Self.profileHours + Int(((h % 36) + 36) % 36)] = Float(min(bytes, 3e38))
         let d = BeijingHour.day(h)
         if d != day {
-            finishDay(next: d)
+            finishDay(next: d, table: table)
         }
         dayBytes += bytes
         dayShape += s
         dayHours &+= 1
         detectChange(at: h, table: table)
+        learnProfile(at: h)
     }
 
-    /// Pushes the finished Beijing day's deseasonalised level into the trend ring and starts day `next`.
-    private mutating func finishDay(next: Int64) {
+    /// Hours the profile waits before learning an hour (from the ring): a step is found by the change-point test in
+    /// 2-4 hours, so its hours are learned against the new level instead of teaching the profile busy hours.
+    static let profileLag: Int64 = 6
+
+    /// Teaches the profile the hour closed ``profileLag`` hours before `h`, relative to the current level. The first
+    /// day only sets the level (relative to a level of a few hours the profile would learn noise), nor do the first
+    /// hours after a restart (a workload back from zero would teach 50x hours).
+    private mutating func learnProfile(at h: Int64) {
+        let lag = Self.profileLag
+        guard openObserved, Int64(historyHours) >= 24 + lag, Int64(levelHours) >= 6 + lag, let level = currentLevel, level > 0 else { return }
+        let hour = h - lag
+        let how = BeijingHour.hourOfWeek(hour)
+        let bytes = Double(buffer[Self.profileHours + Int(((hour % 36) + 36) % 36)])
+        let x = Float(min(bytes / level, 50))
+        let old = buffer[how]
+        if old.isNaN {
+            buffer[how] = x
+            profileSum += Double(x)
+            profileCount += 1
+        } else {
+            let new = old + Self.profileRate(historyHours: historyHours - Int32(lag)) * (x - old)
+            buffer[how] = new
+            profileSum += Double(new - old)
+        }
+    }
+
+    /// Pushes the finished Beijing day's bytes into the trend ring and starts day `next`. A day with a few hours
+    /// missing is scaled up by the profile to the whole day. The ring keeps bytes, not levels: the trend and the daily
+    /// spread deseasonalise them with the profile as it is when they are fitted, so days measured against a profile
+    /// still being learned (the first weeks) do not look like day-to-day noise.
+    private mutating func finishDay(next: Int64, table: [Double]) {
         if day != .min {
-            let value: Float = dayHours >= 20 && dayShape > 2 ? Float(dayBytes / dayShape) : .nan
+            let whole = Self.dayShape(day, table: table)
+            let value: Float = dayHours >= 20 && dayShape > 2 ? Float(min(dayBytes * whole / dayShape, 3e38)) : .nan
             let base = Self.profileHours + Self.ringHours
             let steps = min(max(1, next.saturatingSubtracting(day)), Int64(Self.trendDays))
             for _ in 0..<steps {
@@ -307,6 +341,23 @@ package struct ForecastFeatures: Sendable, Equatable {
             ls = ls * longBeta + sh
             lq = lq * longBeta * longBeta + sh * sh
         }
+        // The hours after the split taught the profile against the old level (a doubled workload looked like busy
+        // hours): re-learn them against the new one, so the profile does not keep part of the step.
+        let newLevel = ss > 0.5 ? sb / ss : 0
+        if newLevel > 0 {
+            for i in Int(Self.profileLag)..<max(Int(Self.profileLag), best.k) {
+                let hour = h - Int64(i)
+                let learned = Int(historyHours) - i >= 24 + Int(Self.profileLag) && Int(levelHours) - i >= 6 + Int(Self.profileLag)
+                let how = BeijingHour.hourOfWeek(hour)
+                guard learned, !buffer[how].isNaN else { continue }
+                let bytes = Double(buffer[Self.profileHours + Int(((hour % 36) + 36) % 36)])
+                let rate = Double(Self.profileRate(historyHours: historyHours - Int32(i + Int(Self.profileLag))))
+                let delta = rate * (min(bytes / newLevel, 50) - min(bytes / level, 50))
+                let new = max(0, Double(buffer[how]) + delta)
+                profileSum += new - Double(buffer[how])
+                buffer[how] = Float(new)
+            }
+        }
         sumBytes = sb
         sumShape = ss
         sumShapeSquares = sq
@@ -366,23 +417,38 @@ package struct ForecastFeatures: Sendable, Equatable {
     /// Expected share of every hour of the week (mean 1): hour-of-day profile x day-of-week factor, both averaged
     /// out of the 168 learned hours, so each rests on 7 or 24 of them instead of one (far less noise) while a
     /// quiet weekend or busy office hours still show. Flat before anything is learned.
+    ///
+    /// Both factors are shrunk toward flat by how much of their spread the hour noise alone would make (positive-part
+    /// James-Stein): a learned cell is an average of a few weeks of noisy hours, so on traffic without a real
+    /// pattern (bursts, steady noise) the cells differ by noise, and a profile taken at face value would forecast
+    /// that noise again. A real pattern (office hours, a quiet weekend, an off-peak window) stands far above it and
+    /// is kept whole.
     package func shapeTable() -> [Double] {
         guard profileCount > 0 else { return [Double](repeating: 1, count: Self.profileHours) }
+        // Variance of one learned cell relative to its value: the hour noise averaged over the weeks it rests on
+        // (a running mean for the first weeks, then exponential with profileAlpha: alpha / (2 - alpha)).
+        let weeks = max(1, Double(max(0, Int(historyHours) - 24)) / Double(Self.profileHours))
+        let a = Double(Self.profileAlpha)
+        let cellVariance = noiseWeight >= 6 ? noiseVar * max(a / (2 - a), 1 / weeks) : 0
         // Day by hour loops (no division per hour) over raw buffers (no captured arrays: no exclusivity checks).
         var table = [Double](repeating: 0, count: Self.profileHours)
         buffer.withUnsafeBufferPointer { b in
             table.withUnsafeMutableBufferPointer { t in
-                withUnsafeTemporaryAllocation(of: Double.self, capacity: 48) { scratch in
-                    Self.fillShape(profile: b, table: t, hod: scratch)
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: 56) { scratch in
+                    Self.fillShape(profile: b, table: t, hod: scratch, cellVariance: cellVariance)
                 }
             }
         }
         return table
     }
 
-    /// `table` = hour-of-day profile x day-of-week factor, mean 1 (flat when nothing is known); `hod` is scratch (48).
-    private static func fillShape(profile b: UnsafeBufferPointer<Float>, table t: UnsafeMutableBufferPointer<Double>, hod: UnsafeMutableBufferPointer<Double>) {
-        for i in 0..<48 { hod[i] = 0 }
+    /// `table` = hour-of-day profile x day-of-week factor, mean 1 (flat when nothing is known), each shrunk toward
+    /// flat by `cellVariance` (relative variance of one cell); `hod` is scratch (56).
+    private static func fillShape(
+        profile b: UnsafeBufferPointer<Float>, table t: UnsafeMutableBufferPointer<Double>, hod: UnsafeMutableBufferPointer<Double>,
+        cellVariance: Double
+    ) {
+        for i in 0..<56 { hod[i] = 0 }
         for d in 0..<7 {
             for h in 0..<24 {
                 let v = b[d * 24 + h]
@@ -398,8 +464,19 @@ package struct ForecastFeatures: Sendable, Equatable {
             count += hod[24 + h]
         }
         let overall = total / max(count, 1)
-        for h in 0..<24 { hod[h] = hod[24 + h] > 0 ? hod[h] / hod[24 + h] : overall }
-        var sum = 0.0
+        var spread = 0.0
+        for h in 0..<24 {
+            hod[h] = hod[24 + h] > 0 ? hod[h] / hod[24 + h] : overall
+            spread += (hod[h] - overall) * (hod[h] - overall)
+        }
+        // Hour of day: each rests on up to 7 cells.
+        let perHour = count / 24
+        if cellVariance > 0, spread > 0, perHour > 0 {
+            let noise = 24 * cellVariance * overall * overall / perHour
+            let k = max(0, 1 - noise / spread)
+            for h in 0..<24 { hod[h] = overall + k * (hod[h] - overall) }
+        }
+        var dows = 0.0, dowSquares = 0.0, days = 0.0
         for d in 0..<7 {
             var daySum = 0.0, dayWeight = 0.0
             for h in 0..<24 {
@@ -410,6 +487,24 @@ package struct ForecastFeatures: Sendable, Equatable {
                 }
             }
             let dow = dayWeight > 1e-9 ? daySum / dayWeight : 1
+            hod[48 + d] = dow
+            if dayWeight > 1e-9 {
+                dows += dow
+                dowSquares += dow * dow
+                days += 1
+            }
+        }
+        // Day of week: each rests on 24 cells.
+        if cellVariance > 0, days > 1 {
+            let mean = dows / days
+            let spreadDays = dowSquares - days * mean * mean
+            let noise = days * cellVariance * mean * mean / 24
+            let k = spreadDays > 0 ? max(0, 1 - noise / spreadDays) : 0
+            for d in 0..<7 { hod[48 + d] = mean + k * (hod[48 + d] - mean) }
+        }
+        var sum = 0.0
+        for d in 0..<7 {
+            let dow = hod[48 + d]
             for h in 0..<24 {
                 let x = hod[h] * dow
                 t[d * 24 + h] = x
@@ -430,23 +525,36 @@ package struct ForecastFeatures: Sendable, Equatable {
     /// Daily growth rate (log per day) fitted over the known daily levels, 0 unless at least 4 days are known and the
     /// slope is clearly nonzero; and its standard error.
     package var trend: (perDay: Double, standardError: Double) {
-        let fit = trendFit
+        let fit = trendFit(table: shapeTable())
         return (fit.perDay, fit.standardError)
     }
 
     /// Day-to-day spread of the deseasonalised daily levels around the trend (log scale); nil under 4 known days.
     /// It measures everything the hourly noise misses (bursts that last, a profile that is off) on the package's own history.
-    package var dailySigma: Double? { trendFit.residualSigma }
+    package var dailySigma: Double? { trendFit(table: shapeTable()).residualSigma }
 
-    private var trendFit: (perDay: Double, standardError: Double, residualSigma: Double?) {
+    /// Sum of the shape table over the 24 hours of Beijing day `d` (the day's expected traffic in level units).
+    static func dayShape(_ d: Int64, table: [Double]) -> Double {
+        // Beijing day 0 (1970-01-01) was a Thursday: day of week 3 with Monday 0.
+        let first = Int(((d % 7) + 7 + 3) % 7) * 24
+        var sum = 0.0
+        for h in 0..<24 { sum += table[(first + h) % profileHours] }
+        return sum
+    }
+
+    /// Log-linear fit over the daily levels: the ring's day bytes over the day's shape in `table` (the current one).
+    package func trendFit(table: [Double]) -> (perDay: Double, standardError: Double, residualSigma: Double?) {
         let base = Self.profileHours + Self.ringHours
         var xs: [Double] = []
         var ys: [Double] = []
+        // Ring slot i holds Beijing day `day - trendDays + i` (the last slot is yesterday).
         for i in 0..<Self.trendDays {
             let v = buffer[base + i]
-            if !v.isNaN, v > 0 {
+            if !v.isNaN, v > 0, day != .min {
+                let shape = Self.dayShape(day.saturatingSubtracting(Int64(Self.trendDays - i)), table: table)
+                guard shape > 1e-6 else { continue }
                 xs.append(Double(i))
-                ys.append(log(Double(v)))
+                ys.append(log(Double(v) / shape))
             }
         }
         guard xs.count >= 4 else { return (0, 0, nil) }

@@ -87,6 +87,8 @@ package enum SyntheticWorkload {
         }
         used[seriesHours] = Int64(total.rounded())
         let cap = Int64(capacity.rounded())
+        // Not clamped at the capacity (a meter would be): the sample past it tells when, inside its hour, it ran out
+        // (the backtest stops forecasting there).
         // What defines the family is scored: the day after a step or a resumption (the change is inside the last day).
         let scored: Range<Int>?
         switch family {
@@ -99,7 +101,7 @@ package enum SyntheticWorkload {
         return BacktestSeries(
             key: PackageKey(provider: "bce", account: accounts[index % 3], region: regions[(index / 3) % 3], id: "tp-\(family.rawValue)-\(index)"),
             policy: family == .offPeak ? .offPeak : .fullTime, capacityBytes: cap, createdAt: start,
-            expiresAt: start.addingTimeInterval(60 * 86400), start: start, usedBytes: used.map { min($0, cap) },
+            expiresAt: start.addingTimeInterval(60 * 86400), start: start, usedBytes: used,
             label: family.rawValue, scored: scored)
     }
 

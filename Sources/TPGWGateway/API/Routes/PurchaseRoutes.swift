@@ -75,7 +75,7 @@ struct PurchaseRoutes: Sendable {
 
     /// The `Idempotency-Key` header, checked (as a precondition of the request, before the rate limit is charged).
     static func idempotencyKey(_ request: HTTPRequest) throws -> String {
-        guard let key = request.headers["Idempotency-Key"]?.trimmingCharacters(in: .whitespaces), !key.isEmpty else {
+        guard let key = request.headers["Idempotency-Key"].map({ String(HeaderValue.trimmed($0)) }), !key.isEmpty else {
             throw AppError(.invalidArgument, "Idempotency-Key header is required for purchases (any unique string up to 128 characters)")
         }
         guard key.count <= 128, key.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value <= 0x7E }) else {
