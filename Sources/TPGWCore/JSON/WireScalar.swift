@@ -1,6 +1,5 @@
-import TPGWCore
 /// One member value as `WireScanner` saw it: scalars as byte ranges into the scanned body, containers by kind.
-enum WireScalar {
+package enum WireScalar {
     /// The member was not present.
     case missing
     case null
@@ -13,7 +12,7 @@ enum WireScalar {
     case array
 
     /// A short name of the JSON type, for error messages (as `WireJSON.typeName`).
-    var typeName: String {
+    package var typeName: String {
         switch self {
         case .missing: "nothing"
         case .null: "null"
@@ -26,7 +25,7 @@ enum WireScalar {
     }
 
     /// The string token, when this is a string.
-    var stringToken: WireScanner.StringToken? {
+    package var stringToken: WireScanner.StringToken? {
         if case .string(let r, let e) = self { WireScanner.StringToken(range: r, escaped: e) } else { nil }
     }
 }

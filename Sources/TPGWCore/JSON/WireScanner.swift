@@ -1,11 +1,10 @@
-import TPGWCore
-/// A forward-only, strict JSON scanner over UTF-8 bytes that decodes only what its caller asks for.
+/// The one reader of JSON from outside (Baidu and Tencent bodies, simulator requests): a forward-only, strict
+/// (RFC 8259) scanner over UTF-8 bytes that decodes only what its caller asks for.
 ///
-/// `JSONParser` builds a `WireJSON` tree (a boxed enum, an array of `(String, WireJSON)` per object); for a
-/// list page of 1,000 packages that is tens of thousands of allocations. The list decoder instead walks the
-/// bytes once with this scanner: keys are compared as bytes, values come back as `WireScalar` byte ranges, and
-/// containers it does not need are skipped (but still fully validated, so malformed JSON is always an error).
-/// Only valid inside the `withUnsafeBufferPointer` call that provides `bytes`.
+/// Hot decoders (BCE list pages) walk the bytes once: keys are compared as bytes, values come back as `WireScalar`
+/// byte ranges, and containers they do not need are skipped (but still fully validated, so malformed JSON is always
+/// an error). Where a tree is simpler (Tencent envelopes, simulator requests), `tree()` / `WireJSON.parse` build a
+/// `WireJSON` from the same scanner. Only valid inside the `withUnsafeBufferPointer` call that provides `bytes`.
 /// ```swift
 /// try body.withUnsafeBufferPointer { buf in
 ///     var s = WireScanner(buf)
@@ -16,27 +15,44 @@ import TPGWCore
 ///     try s.end()
 /// }
 /// ```
-struct WireScanner {
-    let bytes: UnsafeBufferPointer<UInt8>
+package struct WireScanner {
+    /// Malformed JSON: where and why.
+    package struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        package var offset: Int
+        package var reason: String
+        package var description: String { "malformed JSON at byte \(offset): \(reason)" }
+
+        package init(offset: Int, reason: String) {
+            self.offset = offset
+            self.reason = reason
+        }
+    }
+
+    package let bytes: UnsafeBufferPointer<UInt8>
     /// The offset of the next unread byte.
-    private(set) var offset = 0
+    package private(set) var offset = 0
     private var depth = 0
     /// Per open object: whether its first member is still to come.
     private var firstMember: [Bool] = []
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    package init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
     /// A string token: the raw bytes between the quotes, and whether they contain escapes.
-    struct StringToken {
-        var range: Range<Int>
-        var escaped: Bool
+    package struct StringToken {
+        package var range: Range<Int>
+        package var escaped: Bool
+
+        package init(range: Range<Int>, escaped: Bool) {
+            self.range = range
+            self.escaped = escaped
+        }
     }
 
-    private func fail(_ reason: String) -> JSONParser.Failure { JSONParser.Failure(offset: offset, reason: reason) }
+    private func fail(_ reason: String) -> Failure { Failure(offset: offset, reason: reason) }
 
-    mutating func skipSpace() {
+    package mutating func skipSpace() {
         while offset < bytes.count {
             let c = bytes[offset]
             guard c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 else { return }
@@ -45,7 +61,7 @@ struct WireScanner {
     }
 
     /// The JSON type name of the value that starts at the current offset (after whitespace), for error messages.
-    mutating func peekTypeName() -> String {
+    package mutating func peekTypeName() -> String {
         skipSpace()
         guard offset < bytes.count else { return "nothing" }
         switch bytes[offset] {
@@ -59,13 +75,13 @@ struct WireScanner {
     }
 
     /// True when the next value (after whitespace) starts with `c`.
-    mutating func peek(_ c: UInt8) -> Bool {
+    package mutating func peek(_ c: UInt8) -> Bool {
         skipSpace()
         return offset < bytes.count && bytes[offset] == c
     }
 
     /// Requires that only whitespace is left.
-    mutating func end() throws(JSONParser.Failure) {
+    package mutating func end() throws(Failure) {
         skipSpace()
         guard offset == bytes.count else { throw fail("trailing characters") }
     }
@@ -73,7 +89,7 @@ struct WireScanner {
     // MARK: Containers
 
     /// Consumes `{`; members follow through `nextKey()`.
-    mutating func beginObject() throws(JSONParser.Failure) {
+    package mutating func beginObject() throws(Failure) {
         skipSpace()
         guard offset < bytes.count, bytes[offset] == UInt8(ascii: "{") else { throw fail("expected '{'") }
         try enter()
@@ -83,7 +99,7 @@ struct WireScanner {
 
     /// The next member name of the innermost object, with the offset moved past its `:`;
     /// nil (and the `}` consumed) when the object ends.
-    mutating func nextKey() throws(JSONParser.Failure) -> StringToken? {
+    package mutating func nextKey() throws(Failure) -> StringToken? {
         skipSpace()
         guard offset < bytes.count else { throw fail("unexpected end") }
         let first = firstMember[firstMember.count - 1]
@@ -109,7 +125,7 @@ struct WireScanner {
     }
 
     /// Consumes `[`; elements follow through `nextElement()`.
-    mutating func beginArray() throws(JSONParser.Failure) {
+    package mutating func beginArray() throws(Failure) {
         skipSpace()
         guard offset < bytes.count, bytes[offset] == UInt8(ascii: "[") else { throw fail("expected '['") }
         try enter()
@@ -119,7 +135,7 @@ struct WireScanner {
 
     /// True when another element of the innermost array follows (the offset then sits at its first byte);
     /// false (and the `]` consumed) when the array ends.
-    mutating func nextElement() throws(JSONParser.Failure) -> Bool {
+    package mutating func nextElement() throws(Failure) -> Bool {
         skipSpace()
         guard offset < bytes.count else { throw fail("unexpected end") }
         let first = firstMember[firstMember.count - 1]
@@ -140,7 +156,7 @@ struct WireScanner {
         return true
     }
 
-    private mutating func enter() throws(JSONParser.Failure) {
+    private mutating func enter() throws(Failure) {
         depth += 1
         guard depth <= 64 else { throw fail("nesting too deep") }
     }
@@ -148,7 +164,7 @@ struct WireScanner {
     // MARK: Values
 
     /// Reads any value: scalars as byte ranges, containers skipped (validated) and reported by kind.
-    mutating func scalar() throws(JSONParser.Failure) -> WireScalar {
+    package mutating func scalar() throws(Failure) -> WireScalar {
         skipSpace()
         guard offset < bytes.count else { throw fail("unexpected end") }
         switch bytes[offset] {
@@ -169,7 +185,7 @@ struct WireScanner {
     }
 
     /// Skips one complete value, validating it.
-    mutating func skipValue() throws(JSONParser.Failure) {
+    package mutating func skipValue() throws(Failure) {
         skipSpace()
         guard offset < bytes.count else { throw fail("unexpected end") }
         switch bytes[offset] {
@@ -187,7 +203,7 @@ struct WireScanner {
         }
     }
 
-    private mutating func literal(_ word: StaticString) throws(JSONParser.Failure) {
+    private mutating func literal(_ word: StaticString) throws(Failure) {
         let n = word.utf8CodeUnitCount
         guard offset + n <= bytes.count else { throw fail("unexpected end") }
         let w = UnsafeBufferPointer(start: word.utf8Start, count: n)
@@ -195,7 +211,7 @@ struct WireScanner {
         offset += n
     }
 
-    private mutating func numberToken() throws(JSONParser.Failure) -> Range<Int> {
+    private mutating func numberToken() throws(Failure) -> Range<Int> {
         let start = offset
         if offset < bytes.count, bytes[offset] == UInt8(ascii: "-") { offset += 1 }
         guard offset < bytes.count, isDigit(bytes[offset]) else { throw fail("invalid value") }
@@ -221,7 +237,7 @@ struct WireScanner {
     private func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
     /// Consumes a string (offset at its opening quote), validating escapes; returns its raw content.
-    mutating func stringToken() throws(JSONParser.Failure) -> StringToken {
+    package mutating func stringToken() throws(Failure) -> StringToken {
         offset += 1
         let start = offset
         var escaped = false
@@ -279,12 +295,12 @@ struct WireScanner {
     // MARK: Reading tokens
 
     /// The bytes of `range` (no copy).
-    func slice(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+    package func slice(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(rebasing: bytes[range])
     }
 
     /// True when the token's text is exactly `name` (compared as bytes; escaped tokens are decoded first).
-    func text(_ token: StringToken, is name: StaticString) -> Bool {
+    package func text(_ token: StringToken, is name: StaticString) -> Bool {
         guard !token.escaped else { return string(token) == name.description }
         let n = name.utf8CodeUnitCount
         guard token.range.count == n else { return false }
@@ -298,10 +314,10 @@ struct WireScanner {
     }
 
     /// True when the member name is `name`.
-    func key(_ token: StringToken, is name: StaticString) -> Bool { text(token, is: name) }
+    package func key(_ token: StringToken, is name: StaticString) -> Bool { text(token, is: name) }
 
     /// The token's text, escapes decoded (the token was validated when scanned).
-    func string(_ token: StringToken) -> String {
+    package func string(_ token: StringToken) -> String {
         if !token.escaped { return String(decoding: slice(token.range), as: UTF8.self) }
         var out: [UInt8] = []
         out.reserveCapacity(token.range.count)
