@@ -115,7 +115,9 @@ enum OpsBenchmark {
         do {
             for round in 0..<5 {
                 // A new view (as after a poll), asked for at once: the scrape and the page are rendered in the request.
+                // (A scrape within a second of the last one gets its bytes: wait that second out, here and below.)
                 rebuild(at: now.addingTimeInterval(Double(2 * round + 1)))
+                try await Task.sleep(for: .milliseconds(1100))
                 let cold = try Self.curl(base + "/metrics")
                 coldScrape.append(cold.ms)
                 scrapeBytes = cold.bytes
@@ -126,6 +128,7 @@ enum OpsBenchmark {
                 rebuild(at: now.addingTimeInterval(Double(2 * round + 2)))
                 let view = served.view
                 prepareTimes.append(Self.measure { ops.prepare(view: view, refreshSeconds: 60, now: Date()) })
+                try await Task.sleep(for: .milliseconds(1100))
                 preparedScrape.append(try Self.curl(base + "/metrics").ms)
                 preparedPage.append(try Self.curl(base + "/").ms)
                 warmScrape.append(try Self.curl(base + "/metrics").ms)
