@@ -14,7 +14,7 @@ import TPGWCore
 extension BCEWireDecoder {
     /// Runs a scanner step; malformed JSON becomes a `.decoding` error.
     @inline(__always)
-    func syntax<T>(_ step: () throws(WireScanner.Failure) -> T) throws(BCEError) -> T {
+    func syntax<T>(_ step: () throws(JSONParser.Failure) -> T) throws(BCEError) -> T {
         do {
             return try step()
         } catch {
@@ -38,16 +38,16 @@ extension BCEWireDecoder {
                 var s = WireScanner(buf)
                 var found: [String: Member] = [:]
                 guard s.peekTypeName() == "object" else {
-                    try syntax { () throws(WireScanner.Failure) in
+                    try syntax { () throws(JSONParser.Failure) in
                         try s.skipValue()
                         try s.end()
                     }
                     return found
                 }
-                try syntax { () throws(WireScanner.Failure) in try s.beginObject() }
-                while let key = try syntax({ () throws(WireScanner.Failure) in try s.nextKey() }) {
+                try syntax { () throws(JSONParser.Failure) in try s.beginObject() }
+                while let key = try syntax({ () throws(JSONParser.Failure) in try s.nextKey() }) {
                     let name = s.string(key)
-                    let value = try syntax { () throws(WireScanner.Failure) in try s.scalar() }
+                    let value = try syntax { () throws(JSONParser.Failure) in try s.scalar() }
                     guard names.contains(name) else { continue }
                     switch value {
                     case .string(let r, let e): found[name] = .string(s.string(.init(range: r, escaped: e)))
@@ -55,7 +55,7 @@ extension BCEWireDecoder {
                     default: found[name] = .other(typeName: value.typeName)
                     }
                 }
-                try syntax { () throws(WireScanner.Failure) in try s.end() }
+                try syntax { () throws(JSONParser.Failure) in try s.end() }
                 return found
             }
         }.get()
@@ -97,34 +97,34 @@ extension BCEWireDecoder {
     private func scanListMembers(_ s: inout WireScanner, decodePackages: Bool, stopAtPaging: Bool = false) throws(BCEError) -> ListMembers {
         let top = s.peekTypeName()
         guard top == "object" else {
-            try syntax { () throws(WireScanner.Failure) in
+            try syntax { () throws(JSONParser.Failure) in
                 try s.skipValue()
                 try s.end()
             }
             throw failure("response: expected an object, got \(top)")
         }
-        try syntax { () throws(WireScanner.Failure) in try s.beginObject() }
+        try syntax { () throws(JSONParser.Failure) in try s.beginObject() }
         var m = ListMembers()
-        while let key = try syntax({ () throws(WireScanner.Failure) in try s.nextKey() }) {
+        while let key = try syntax({ () throws(JSONParser.Failure) in try s.nextKey() }) {
             if s.key(key, is: "packageList") {
                 if decodePackages && s.peek(UInt8(ascii: "[")) {
                     (m.packages, m.skipped) = try scanPackages(&s)
                     m.packageList = .array
                 } else {
-                    m.packageList = try syntax { () throws(WireScanner.Failure) in try s.scalar() }
+                    m.packageList = try syntax { () throws(JSONParser.Failure) in try s.scalar() }
                     m.packages = nil
                     m.skipped = []
                 }
             } else if s.key(key, is: "isTruncated") {
-                m.isTruncated = try syntax { () throws(WireScanner.Failure) in try s.scalar() }
+                m.isTruncated = try syntax { () throws(JSONParser.Failure) in try s.scalar() }
             } else if s.key(key, is: "nextMarker") {
-                m.nextMarker = try syntax { () throws(WireScanner.Failure) in try s.scalar() }
+                m.nextMarker = try syntax { () throws(JSONParser.Failure) in try s.scalar() }
             } else if s.key(key, is: "marker") {
-                m.marker = try syntax { () throws(WireScanner.Failure) in try s.scalar() }
+                m.marker = try syntax { () throws(JSONParser.Failure) in try s.scalar() }
             } else if s.key(key, is: "maxKeys") {
-                m.maxKeys = try syntax { () throws(WireScanner.Failure) in try s.scalar() }
+                m.maxKeys = try syntax { () throws(JSONParser.Failure) in try s.scalar() }
             } else {
-                try syntax { () throws(WireScanner.Failure) in try s.skipValue() }
+                try syntax { () throws(JSONParser.Failure) in try s.skipValue() }
             }
             if stopAtPaging {
                 switch (m.isTruncated, m.nextMarker) {
@@ -133,7 +133,7 @@ extension BCEWireDecoder {
                 }
             }
         }
-        try syntax { () throws(WireScanner.Failure) in try s.end() }
+        try syntax { () throws(JSONParser.Failure) in try s.end() }
         return m
     }
 
@@ -151,12 +151,12 @@ extension BCEWireDecoder {
 
     /// The list's packages; one that tpgw cannot represent is skipped and reported, not fatal.
     private func scanPackages(_ s: inout WireScanner) throws(BCEError) -> (packages: [BCEPackage], skipped: [SkippedPackage]) {
-        try syntax { () throws(WireScanner.Failure) in try s.beginArray() }
+        try syntax { () throws(JSONParser.Failure) in try s.beginArray() }
         var out: [BCEPackage] = []
         var skipped: [SkippedPackage] = []
         out.reserveCapacity(min(1000, s.bytes.count / 256))
         var n = 0
-        while try syntax({ () throws(WireScanner.Failure) in try s.nextElement() }) {
+        while try syntax({ () throws(JSONParser.Failure) in try s.nextElement() }) {
             switch try scanPackage(&s, index: n) {
             case .success(let p): out.append(p)
             case .failure(let skip): skipped.append(skip)
@@ -187,14 +187,14 @@ extension BCEWireDecoder {
     func scanPackage(_ s: inout WireScanner, index: Int?) throws(BCEError) -> Result<BCEPackage, SkippedPackage> {
         let type = s.peekTypeName()
         guard type == "object" else {
-            try syntax { () throws(WireScanner.Failure) in try s.skipValue() }
+            try syntax { () throws(JSONParser.Failure) in try s.skipValue() }
             return .failure(SkippedPackage(id: nil, position: path(index), field: "package", reason: "expected an object, got \(type)"))
         }
         let start = s.offset
-        try syntax { () throws(WireScanner.Failure) in try s.beginObject() }
+        try syntax { () throws(JSONParser.Failure) in try s.beginObject() }
         var f = PackageFields()
-        while let key = try syntax({ () throws(WireScanner.Failure) in try s.nextKey() }) {
-            let v = try syntax { () throws(WireScanner.Failure) in try s.scalar() }
+        while let key = try syntax({ () throws(JSONParser.Failure) in try s.nextKey() }) {
+            let v = try syntax { () throws(JSONParser.Failure) in try s.scalar() }
             if s.key(key, is: "id") { f.id = v }
             else if s.key(key, is: "status") { f.status = v }
             else if s.key(key, is: "capacity") { f.capacity = v }

@@ -22,7 +22,7 @@ package struct TencentWireDecoder: Sendable {
     package func response(_ body: [UInt8]) throws(TencentError) -> (members: WireJSON, requestID: String?) {
         let doc: WireJSON
         do {
-            doc = try WireJSON.parse(body)
+            doc = try JSONParser.parse(body)
         } catch {
             throw failure("response is not JSON: \(error)", kind: .malformed)
         }

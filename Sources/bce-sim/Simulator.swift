@@ -372,7 +372,7 @@ struct Simulator: Sendable {
     }
 
     private func parseOrder(_ body: [UInt8]) -> Result<Order, SimAuth.Failure> {
-        guard let doc = try? WireJSON.parse(body), case .object = doc else {
+        guard let doc = try? JSONParser.parse(body), case .object = doc else {
             return .failure(.init(status: 400, code: "MalformedJSON", message: "The JSON you provided was not well-formed."))
         }
         func bad(_ m: String) -> Result<Order, SimAuth.Failure> { .failure(.init(status: 400, code: "InappropriateJSON", message: m)) }

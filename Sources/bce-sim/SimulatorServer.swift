@@ -171,7 +171,7 @@ package final class SimulatorServer: Sendable {
         func bad(_ m: String) -> HTTPResponse { json(400, Simulator.errorBody("InvalidHTTPRequest", m, id), requestID: id) }
         switch (request.method, request.path) {
         case (.POST, "/__sim/advance"):
-            guard let doc = try? WireJSON.parse(request.body), case .number(let text)? = doc["seconds"], let seconds = Double(text), seconds >= 0 else {
+            guard let doc = try? JSONParser.parse(request.body), case .number(let text)? = doc["seconds"], let seconds = Double(text), seconds >= 0 else {
                 return bad("body must be {\"seconds\": N}")
             }
             let now = state.withLock { s -> Date in
@@ -186,7 +186,7 @@ package final class SimulatorServer: Sendable {
             } catch {
                 return bad("invalid fault: \(error)")
             }
-            let target = (try? WireJSON.parse(request.body)).flatMap { doc -> String? in
+            let target = (try? JSONParser.parse(request.body)).flatMap { doc -> String? in
                 if case .string(let r)? = doc["region"] { r } else { nil }
             } ?? region
             let ok = state.withLock { s -> Bool in
@@ -195,7 +195,7 @@ package final class SimulatorServer: Sendable {
             }
             return ok ? json(200, "{\"region\":\(JSONString.quote(target))}", requestID: id) : bad("unknown region \(target)")
         case (.POST, "/__sim/inject"):
-            guard let doc = try? WireJSON.parse(request.body), case .array(let items, let ranges)? = doc["packages"] else {
+            guard let doc = try? JSONParser.parse(request.body), case .array(let items, let ranges)? = doc["packages"] else {
                 return bad("body must be {\"packages\": [...], \"region\": \"bj\"}")
             }
             let objects = zip(items, ranges).map { item, range -> String in

@@ -12,7 +12,7 @@ struct TencentSimParams: Sendable {
     /// From a JSON object body; nil when it is not one.
     init?(json body: [UInt8]) {
         if body.isEmpty { return }
-        guard let doc = try? WireJSON.parse(body), case .object = doc else { return nil }
+        guard let doc = try? JSONParser.parse(body), case .object = doc else { return nil }
         Self.flatten(doc, prefix: nil, into: &values)
     }
 

@@ -33,7 +33,7 @@ import TPGWCore
     }
 
     static func errorCode(_ reply: TencentSimReply) -> String? {
-        guard let doc = try? WireJSON.parse(Array(reply.body.utf8)), case .string(let c)? = doc["Response"]?["Error"]?["Code"] else { return nil }
+        guard let doc = try? JSONParser.parse(Array(reply.body.utf8)), case .string(let c)? = doc["Response"]?["Error"]?["Code"] else { return nil }
         return c
     }
 

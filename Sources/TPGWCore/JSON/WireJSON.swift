@@ -1,6 +1,5 @@
 /// A parsed JSON value that remembers where objects and arrays sat in the input, so a decoded
 /// package can keep its raw object bytes for audit. Numbers keep their text for exact integers.
-/// Built by `WireScanner.tree()` (`parse`), the one JSON reader.
 package indirect enum WireJSON: Sendable, Equatable {
     case null
     case bool(Bool)
@@ -11,18 +10,6 @@ package indirect enum WireJSON: Sendable, Equatable {
     case array([WireJSON], ranges: [Range<Int>])
     /// Members in input order (duplicate keys: the last one wins on lookup).
     case object([(String, WireJSON)])
-
-    /// Parses one complete JSON document (RFC 8259, strict; nesting up to 64 levels).
-    package static func parse(_ bytes: [UInt8]) throws(WireScanner.Failure) -> WireJSON {
-        try bytes.withUnsafeBufferPointer { buf in
-            Result { () throws(WireScanner.Failure) -> WireJSON in
-                var s = WireScanner(buf)
-                let value = try s.tree()
-                try s.end()
-                return value
-            }
-        }.get()
-    }
 
     package static func == (a: WireJSON, b: WireJSON) -> Bool {
         switch (a, b) {

@@ -1,5 +1,6 @@
+import TPGWCore
 /// One member value as `WireScanner` saw it: scalars as byte ranges into the scanned body, containers by kind.
-package enum WireScalar {
+enum WireScalar {
     /// The member was not present.
     case missing
     case null
@@ -12,7 +13,7 @@ package enum WireScalar {
     case array
 
     /// A short name of the JSON type, for error messages (as `WireJSON.typeName`).
-    package var typeName: String {
+    var typeName: String {
         switch self {
         case .missing: "nothing"
         case .null: "null"
@@ -25,7 +26,7 @@ package enum WireScalar {
     }
 
     /// The string token, when this is a string.
-    package var stringToken: WireScanner.StringToken? {
+    var stringToken: WireScanner.StringToken? {
         if case .string(let r, let e) = self { WireScanner.StringToken(range: r, escaped: e) } else { nil }
     }
 }

@@ -1,10 +1,11 @@
-/// The one reader of JSON from outside (Baidu and Tencent bodies, simulator requests): a forward-only, strict
-/// (RFC 8259) scanner over UTF-8 bytes that decodes only what its caller asks for.
+import TPGWCore
+/// A forward-only, strict JSON scanner over UTF-8 bytes that decodes only what its caller asks for.
 ///
-/// Hot decoders (BCE list pages) walk the bytes once: keys are compared as bytes, values come back as `WireScalar`
-/// byte ranges, and containers they do not need are skipped (but still fully validated, so malformed JSON is always
-/// an error). Where a tree is simpler (Tencent envelopes, simulator requests), `tree()` / `WireJSON.parse` build a
-/// `WireJSON` from the same scanner. Only valid inside the `withUnsafeBufferPointer` call that provides `bytes`.
+/// `JSONParser` builds a `WireJSON` tree (a boxed enum, an array of `(String, WireJSON)` per object); for a
+/// list page of 1,000 packages that is tens of thousands of allocations. The list decoder instead walks the
+/// bytes once with this scanner: keys are compared as bytes, values come back as `WireScalar` byte ranges, and
+/// containers it does not need are skipped (but still fully validated, so malformed JSON is always an error).
+/// Only valid inside the `withUnsafeBufferPointer` call that provides `bytes`.
 /// ```swift
 /// try body.withUnsafeBufferPointer { buf in
 ///     var s = WireScanner(buf)
@@ -15,44 +16,27 @@
 ///     try s.end()
 /// }
 /// ```
-package struct WireScanner {
-    /// Malformed JSON: where and why.
-    package struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
-        package var offset: Int
-        package var reason: String
-        package var description: String { "malformed JSON at byte \(offset): \(reason)" }
-
-        package init(offset: Int, reason: String) {
-            self.offset = offset
-            self.reason = reason
-        }
-    }
-
-    package let bytes: UnsafeBufferPointer<UInt8>
+struct WireScanner {
+    let bytes: UnsafeBufferPointer<UInt8>
     /// The offset of the next unread byte.
-    package private(set) var offset = 0
+    private(set) var offset = 0
     private var depth = 0
     /// Per open object: whether its first member is still to come.
     private var firstMember: [Bool] = []
 
-    package init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
     /// A string token: the raw bytes between the quotes, and whether they contain escapes.
-    package struct StringToken {
-        package var range: Range<Int>
-        package var escaped: Bool
-
-        package init(range: Range<Int>, escaped: Bool) {
-            self.range = range
-            self.escaped = escaped
-        }
+    struct StringToken {
+        var range: Range<Int>
+        var escaped: Bool
     }
 
-    private func fail(_ reason: String) -> Failure { Failure(offset: offset, reason: reason) }
+    private func fail(_ reason: String) -> JSONParser.Failure { JSONParser.Failure(offset: offset, reason: reason) }
 
-    package mutating func skipSpace() {
+    mutating func skipSpace() {
         while offset < bytes.count {
             let c = bytes[offset]
             guard c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 else { return }
@@ -61,7 +45,7 @@ package struct WireScanner {
     }
 
     /// The JSON type name of the value that starts at the current offset (after whitespace), for error messages.
-    package mutating func peekTypeName() -> String {
+    mutating func peekTypeName() -> String {
         skipSpace()
         guard offset < bytes.count else { return "nothing" }
         switch bytes[offset] {
@@ -75,13 +59,13 @@ package struct WireScanner {
     }
 
     /// True when the next value (after whitespace) starts with `c`.
-    package mutating func peek(_ c: UInt8) -> Bool {
+    mutating func peek(_ c: UInt8) -> Bool {
         skipSpace()
         return offset < bytes.count && bytes[offset] == c
     }
 
     /// Requires that only whitespace is left.
-    package mutating func end() throws(Failure) {
+    mutating func end() throws(JSONParser.Failure) {
         skipSpace()
         guard offset == bytes.count else { throw fail("trailing characters") }
     }
@@ -89,7 +73,7 @@ package struct WireScanner {
     // MARK: Containers
 
     /// Consumes `{`; members follow through `nextKey()`.
-    package mutating func beginObject() throws(Failure) {
+    mutating func beginObject() throws(JSONParser.Failure) {
         skipSpace()
         guard offset < bytes.count, bytes[offset] == UInt8(ascii: "{") else { throw fail("expected '{'") }
         try enter()
@@ -99,7 +83,7 @@ package struct WireScanner {
 
     /// The next member name of the innermost object, with the offset moved past its `:`;
     /// nil (and the `}` consumed) when the object ends.
-    package mutating func nextKey() throws(Failure) -> StringToken? {
+    mutating func nextKey() throws(JSONParser.Failure) -> StringToken? {
         skipSpace()
         guard offset < bytes.count else { throw fail("unexpected end") }
         let first = firstMember[firstMember.count - 1]
@@ -125,7 +109,7 @@ package struct WireScanner {
     }
 
     /// Consumes `[`; elements follow through `nextElement()`.
-    package mutating func beginArray() throws(Failure) {
+    mutating func beginArray() throws(JSONParser.Failure) {
         skipSpace()
         guard offset < bytes.count, bytes[offset] == UInt8(ascii: "[") else { throw fail("expected '['") }
         try enter()
@@ -135,7 +119,7 @@ package struct WireScanner {
 
     /// True when another element of the innermost array follows (the offset then sits at its first byte);
     /// false (and the `]` consumed) when the array ends.
-    package mutating func nextElement() throws(Failure) -> Bool {
+    mutating func nextElement() throws(JSONParser.Failure) -> Bool {
         skipSpace()
         guard offset < bytes.count else { throw fail("unexpected end") }
         let first = firstMember[firstMember.count - 1]
@@ -156,7 +140,7 @@ package struct WireScanner {
         return true
     }
 
-    private mutating func enter() throws(Failure) {
+    private mutating func enter() throws(JSONParser.Failure) {
         depth += 1
         guard depth <= 64 else { throw fail("nesting too deep") }
     }
@@ -164,7 +148,7 @@ package struct WireScanner {
     // MARK: Values
 
     /// Reads any value: scalars as byte ranges, containers skipped (validated) and reported by kind.
-    package mutating func scalar() throws(Failure) -> WireScalar {
+    mutating func scalar() throws(JSONParser.Failure) -> WireScalar {
         skipSpace()
         guard offset < bytes.count else { throw fail("unexpected end") }
         switch bytes[offset] {
@@ -185,7 +169,7 @@ package struct WireScanner {
     }
 
     /// Skips one complete value, validating it.
-    package mutating func skipValue() throws(Failure) {
+    mutating func skipValue() throws(JSONParser.Failure) {
         skipSpace()
         guard offset < bytes.count else { throw fail("unexpected end") }
         switch bytes[offset] {
@@ -203,7 +187,7 @@ package struct WireScanner {
         }
     }
 
-    private mutating func literal(_ word: StaticString) throws(Failure) {
+    private mutating func literal(_ word: StaticString) throws(JSONParser.Failure) {
         let n = word.utf8CodeUnitCount
         guard offset + n <= bytes.count else { throw fail("unexpected end") }
         let w = UnsafeBufferPointer(start: word.utf8Start, count: n)
@@ -211,7 +195,7 @@ package struct WireScanner {
         offset += n
     }
 
-    private mutating func numberToken() throws(Failure) -> Range<Int> {
+    private mutating func numberToken() throws(JSONParser.Failure) -> Range<Int> {
         let start = offset
         if offset < bytes.count, bytes[offset] == UInt8(ascii: "-") { offset += 1 }
         guard offset < bytes.count, isDigit(bytes[offset]) else { throw fail("invalid value") }
@@ -237,7 +221,7 @@ package struct WireScanner {
     private func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
     /// Consumes a string (offset at its opening quote), validating escapes; returns its raw content.
-    package mutating func stringToken() throws(Failure) -> StringToken {
+    mutating func stringToken() throws(JSONParser.Failure) -> StringToken {
         offset += 1
         let start = offset
         var escaped = false
@@ -295,12 +279,12 @@ package struct WireScanner {
     // MARK: Reading tokens
 
     /// The bytes of `range` (no copy).
-    package func slice(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+    func slice(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(rebasing: bytes[range])
     }
 
     /// True when the token's text is exactly `name` (compared as bytes; escaped tokens are decoded first).
-    package func text(_ token: StringToken, is name: StaticString) -> Bool {
+    func text(_ token: StringToken, is name: StaticString) -> Bool {
         guard !token.escaped else { return string(token) == name.description }
         let n = name.utf8CodeUnitCount
         guard token.range.count == n else { return false }
@@ -314,10 +298,10 @@ package struct WireScanner {
     }
 
     /// True when the member name is `name`.
-    package func key(_ token: StringToken, is name: StaticString) -> Bool { text(token, is: name) }
+    func key(_ token: StringToken, is name: StaticString) -> Bool { text(token, is: name) }
 
     /// The token's text, escapes decoded (the token was validated when scanned).
-    package func string(_ token: StringToken) -> String {
+    func string(_ token: StringToken) -> String {
         if !token.escaped { return String(decoding: slice(token.range), as: UTF8.self) }
         var out: [UInt8] = []
         out.reserveCapacity(token.range.count)
