@@ -29,7 +29,7 @@ let package = Package(
             dependencies: ["TPGWCore", "TPGWCrypto", "TPGWHTTP", "TPGWHTTPClient", "TPGWStore", "TPGWBCE", "TPGWTencent"],
             swiftSettings: swiftSettings),
         // What tests share, written once: manual clock and date, test database, webhook receiver, gateway harness,
-        // raw HTTP client, outage proxy, store fixtures. No production target depends on it.
+        // raw HTTP client, outage proxy, the one polling wait, store fixtures and test-only reads. No production target depends on it.
         .target(
             name: "TPGWTestSupport",
             dependencies: ["TPGWCore", "TPGWHTTP", "TPGWHTTPClient", "TPGWStore", "TPGWGateway", "bce-sim"],

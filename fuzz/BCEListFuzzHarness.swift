@@ -31,7 +31,7 @@ public func fuzz(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
         }
         if !page.skipped.isEmpty { _ = SkippedPackage.report(page.skipped) }
         let states = page.packages.map { $0.state(source: decoder.source, observedAt: observedAt) }
-        let forecasts = states.map { Forecaster.project(package: $0, burnBytesPerHour: Double($0.usedBytes) / 24) }
+        let forecasts = states.map { ForecastProjection.project(package: $0, burnBytesPerHour: Double($0.usedBytes) / 24) }
         let summary = SummaryAggregator.summarize(packages: states, alignedForecasts: forecasts, pools: [], groupBy: .status)
         precondition(summary.total.packageCount == states.count && summary.total.capacityBytes >= 0, "summary lost packages")
         _ = PoolDemand.estimate(packages: states, alignedForecasts: forecasts)

@@ -181,19 +181,19 @@ package final class BCEClient: Sendable {
 
     /// Reads every source concurrently. Each source is bounded by its own timeouts and `sourceDeadline`;
     /// one slow or failing source never fails the others. Results come back in the order of `endpoints`.
-    package func readAll(_ endpoints: [BCEEndpoint]) async -> [BCESourceReading] {
-        await withTaskGroup(of: (Int, BCESourceReading).self) { group in
+    package func readAll(_ endpoints: [BCEEndpoint]) async -> [SourceReading<BCEPackage, BCEError>] {
+        await withTaskGroup(of: (Int, SourceReading<BCEPackage, BCEError>).self) { group in
             for (n, endpoint) in endpoints.enumerated() {
                 group.addTask { (n, await self.read(endpoint)) }
             }
-            var out = [BCESourceReading?](repeating: nil, count: endpoints.count)
+            var out = [SourceReading<BCEPackage, BCEError>?](repeating: nil, count: endpoints.count)
             for await (n, r) in group { out[n] = r }
             return out.map { $0! }
         }
     }
 
     /// Reads one source for `readAll`.
-    package func read(_ endpoint: BCEEndpoint) async -> BCESourceReading {
+    package func read(_ endpoint: BCEEndpoint) async -> SourceReading<BCEPackage, BCEError> {
         let start = ContinuousClock.now
         let deadline = configuration.sourceDeadline
         let result: Result<BCEListing, BCEError> = await withTaskGroup(of: Result<BCEListing, BCEError>?.self) { group in
@@ -216,8 +216,8 @@ package final class BCEClient: Sendable {
             group.cancelAll()
             return first!
         }
-        return BCESourceReading(
-            endpoint: endpoint, result: result.map(\.packages), skipped: (try? result.get().skipped) ?? [], observedAt: now(),
+        return SourceReading(
+            source: endpoint.source, result: result.map(\.packages), skipped: (try? result.get().skipped) ?? [], observedAt: now(),
             latency: ContinuousClock.now - start)
     }
 

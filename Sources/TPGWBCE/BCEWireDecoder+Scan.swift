@@ -24,7 +24,7 @@ extension BCEWireDecoder {
 
     /// A top-level member of a small body (create, price, error), decoded: strings unescaped, numbers as their
     /// literal text, anything else by its JSON type name.
-    enum Member {
+    package enum Member: Equatable {
         case string(String)
         case number(String)
         case other(typeName: String)
@@ -32,7 +32,7 @@ extension BCEWireDecoder {
 
     /// The top-level members of `body` named in `names` (the last of duplicates wins), through the same scanner as
     /// list pages. Malformed JSON is a `.decoding` error; a body that is not an object has none of them.
-    func members(_ body: [UInt8], _ names: Set<String>) throws(BCEError) -> [String: Member] {
+    package func members(_ body: [UInt8], _ names: Set<String>) throws(BCEError) -> [String: Member] {
         try body.withUnsafeBufferPointer { buf in
             Result { () throws(BCEError) -> [String: Member] in
                 var s = WireScanner(buf)

@@ -31,7 +31,4 @@ package enum TencentDeductType: Sendable, Equatable, Hashable {
         case .unknown: nil
         }
     }
-
-    /// The provider-neutral name: `fullTime`, `offPeak` or `unknown`.
-    package var neutralName: String { policy?.rawValue ?? "unknown" }
 }

@@ -32,19 +32,6 @@ package enum TencentPackageStatus: Sendable, Equatable, Hashable {
         }
     }
 
-    /// The provider-neutral status name: tpgw's `PackageStatus` raw values where one fits (`active`, `usedUp`,
-    /// `expired`), else `refunded`, `deleted` or `unknown`.
-    package var neutralName: String {
-        switch self {
-        case .available: PackageStatus.active.rawValue
-        case .exhausted: PackageStatus.usedUp.rawValue
-        case .expired: PackageStatus.expired.rawValue
-        case .refunded: "refunded"
-        case .deleted: "deleted"
-        case .unknown: "unknown"
-        }
-    }
-
     /// tpgw's `PackageStatus` when it has an equivalent; nil for `refunded`, `deleted` and `unknown`.
     package var packageStatus: PackageStatus? {
         switch self {

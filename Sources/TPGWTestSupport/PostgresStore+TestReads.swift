@@ -96,4 +96,34 @@ extension PostgresStore {
         }
         return out
     }
+
+    /// One source's health (enabled or not), or nil when it is not registered.
+    package func source(_ id: SourceID) async throws(PostgresError) -> SourceHealth? {
+        let rows = try await pool.query("""
+            SELECT \(unsafeRaw: Self.sourceColumns) FROM sources
+            WHERE provider = \(id.provider) AND account = \(id.account) AND region = \(id.region)
+            """, idempotent: true)
+        return try rows.first.map { row throws(PostgresError) in try Self.decodeSource(row) }
+    }
+
+    /// The latest poll runs, newest first; all sources when `source` is nil.
+    package func pollRuns(source: SourceID? = nil, limit: Int = 100) async throws(PostgresError) -> [PollRun] {
+        let rows = try await pool.query("""
+            SELECT r.id, s.provider, s.account, s.region, r.started_at, r.finished_at, r.outcome, r.error_code, r.error_message,
+                   r.packages_seen, r.snapshots_written, r.packages_released, r.replica
+            FROM poll_runs r JOIN sources s ON s.id = r.source_id
+            WHERE \(source == nil) OR (s.provider = \(source?.provider) AND s.account = \(source?.account) AND s.region = \(source?.region))
+            ORDER BY r.started_at DESC, r.id DESC
+            LIMIT \(limit)
+            """, idempotent: true)
+        return try rows.map { row throws(PostgresError) in
+            let (id, provider, account, region, started, finished, outcome) = try row.decode((Int64, String, String, String, Date, Date, String).self)
+            return PollRun(
+                id: id, source: SourceID(provider: provider, account: account, region: region), startedAt: started, finishedAt: finished,
+                outcome: PollRunOutcome(rawValue: outcome) ?? .readFailed, errorCode: try row.decode(String?.self, at: 7),
+                errorMessage: try row.decode(String?.self, at: 8), packagesSeen: try row.decode(Int.self, at: 9),
+                snapshotsWritten: try row.decode(Int.self, at: 10), packagesReleased: try row.decode(Int.self, at: 11),
+                replica: try row.decode(String?.self, at: 12))
+        }
+    }
 }

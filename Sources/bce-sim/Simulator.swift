@@ -371,8 +371,12 @@ struct Simulator: Sendable {
         var fingerprint: String { "\(months)|\(capacity)|\(policy.bceName)|\(packageType)" }
     }
 
+    /// Reads a create request's body with the gateway's own BCE body reader (`BCEWireDecoder.members`: one reader of
+    /// BCE bodies, both ways).
     private func parseOrder(_ body: [UInt8]) -> Result<Order, SimAuth.Failure> {
-        guard let doc = try? JSONParser.parse(body), case .object = doc else {
+        let reader = BCEWireDecoder(source: SourceID(account: "bce-sim", region: "sim"), operation: "create")
+        let isObject = body.first { ![0x20, 0x0A, 0x0D, 0x09].contains($0) } == UInt8(ascii: "{")
+        guard isObject, let doc = try? reader.members(body, ["reservationLength", "capacity", "deductPolicy", "packageType"]) else {
             return .failure(.init(status: 400, code: "MalformedJSON", message: "The JSON you provided was not well-formed."))
         }
         func bad(_ m: String) -> Result<Order, SimAuth.Failure> { .failure(.init(status: 400, code: "InappropriateJSON", message: m)) }
@@ -381,7 +385,7 @@ struct Simulator: Sendable {
         guard CapacityTable.isValid(months: months, capacity: capacity) else { return bad("capacity \(capacity) is not sold for \(months) months") }
         var policy = PackagePolicy.fullTime
         switch doc["deductPolicy"] {
-        case nil, .null?: break
+        case nil, .other(typeName: "null")?: break
         case .string(let s)?:
             let p = PackagePolicy(bceName: s)
             guard p != .unknown else { return bad("deductPolicy \(s) is invalid") }
@@ -390,7 +394,7 @@ struct Simulator: Sendable {
         }
         var type = "WebOutBytes"
         switch doc["packageType"] {
-        case nil, .null?: break
+        case nil, .other(typeName: "null")?: break
         case .string(let s)?:
             guard s == "WebOutBytes" else { return bad("packageType \(s) is invalid") }
             type = s

@@ -262,13 +262,13 @@ import TPGWHTTPClient
         let start = Date()
         let readings = await h.client.readAll(regions.map { h.endpoint($0) })
         await h.stop()
-        #expect(readings.map(\.endpoint.region) == regions)
+        #expect(readings.map(\.source.region) == regions)
         let hangReading = readings[0]
         #expect(hangReading.latency >= hangTimeout - .milliseconds(100), "the hanging region waited for its own timeout")
         for r in readings[1...7] {
             #expect(r.states?.count == 50)
             let finishedAfter = r.observedAt.timeIntervalSince(start)
-            #expect(r.observedAt < hangReading.observedAt, "\(r.endpoint.region) finished \(finishedAfter) s into the fan-out, after the hang's timeout")
+            #expect(r.observedAt < hangReading.observedAt, "\(r.source.region) finished \(finishedAfter) s into the fan-out, after the hang's timeout")
             #expect(r.latency < hangReading.latency / 2)
         }
         guard case .failure(let hangError) = hangReading.result, case .failure(let failError) = readings[8].result else {

@@ -13,6 +13,7 @@ enum BenchMain {
         "upstream-fanout": ("BCE fan-out over the bce-sim in TPGW_BENCH_SIM_PORTS, decode CPU (bench/upstream/run.sh)", UpstreamFanOutBenchmark.run),
         "tencent-fanout": ("Tencent fan-out over 30 sources x 2,500 packages at 100 ms (bench/upstream/tencent-fanout.sh)", TencentFanOutBenchmark.run),
         "tencent-decode": ("Tencent page decode CPU per 1,000 packages, list walk (bench/upstream/tencent-decode.sh)", TencentDecodeBenchmark.run),
+        "ops": ("GET /metrics and GET / over a view of 100,000 packages through the real ops routes, status page parts (bench/ops)", OpsBenchmark.run),
         "forecast-cost": ("forecast features and view rebuilds at 100,000 packages with 28 days of history (no database)", ForecastCostBenchmark.run),
     ]
 

@@ -16,12 +16,6 @@ package final class CircuitBreakers: Sendable {
         breakers.withLock { $0[source]?.state ?? .closed(consecutiveFailures: 0) }
     }
 
-    /// Whether the breaker of `source` is open at `now` (its calls are refused until it half-opens).
-    package func isOpen(_ source: SourceID, now: Date) -> Bool {
-        if case .open(let until) = state(source) { return until > now }
-        return false
-    }
-
     /// Admits a call to `source`: nil when it may go out, else until when the breaker is open. `now` is read only
     /// when the breaker is open (a closed breaker needs no time, so a caller's clock is not read for nothing).
     package func admit(_ source: SourceID, now: @autoclosure () -> Date) -> Date? {

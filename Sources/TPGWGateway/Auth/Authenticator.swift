@@ -7,12 +7,12 @@ typealias AuthenticatedHandler = @Sendable (HTTPRequest, RequestContext, Princip
 
 /// Wraps handlers with API-key authentication, scope checks, the per-key rate limit and the per-address limit
 /// on failed authentications; and gates request bodies on the key before they are read (`gate`).
-struct Authenticator: Sendable {
+package struct Authenticator: Sendable {
     let keys: KeyRing
     let limiter: RateLimiter
     let failures: FailedAuthLimiter
 
-    init(keys: KeyRing, limiter: RateLimiter, failures: FailedAuthLimiter = FailedAuthLimiter()) {
+    package init(keys: KeyRing, limiter: RateLimiter, failures: FailedAuthLimiter = FailedAuthLimiter()) {
         self.keys = keys
         self.limiter = limiter
         self.failures = failures

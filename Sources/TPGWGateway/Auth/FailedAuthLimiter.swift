@@ -6,7 +6,7 @@ import TPGWCore
 /// no token left is refused (429) before its key is even hashed, until the bucket refills.
 ///
 /// Keyed by the peer's IP as the socket reports it (behind a proxy, that is the proxy).
-final class FailedAuthLimiter: Sendable {
+package final class FailedAuthLimiter: Sendable {
     private let state = Mutex<[String: TokenBucket]>([:])
     /// Tokens regained a second.
     let rate: Double
@@ -15,7 +15,7 @@ final class FailedAuthLimiter: Sendable {
     /// Above this many tracked addresses, full buckets are dropped.
     let maxTracked: Int
 
-    init(rate: Double = 1, burst: Double = 20, maxTracked: Int = 10_000) {
+    package init(rate: Double = 1, burst: Double = 20, maxTracked: Int = 10_000) {
         self.rate = rate
         self.burst = burst
         self.maxTracked = maxTracked

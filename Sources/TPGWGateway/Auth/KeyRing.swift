@@ -3,7 +3,7 @@ import Synchronization
 import TPGWCore
 
 /// An API key as stored: its hash, owner name and scopes.
-struct StoredAPIKey: Sendable, Equatable {
+package struct StoredAPIKey: Sendable, Equatable {
     var id: Int64
     var name: String
     var keyHash: String
@@ -25,7 +25,7 @@ struct Principal: Sendable, Equatable {
 ///
 /// Reloads are single-flight: callers arriving while one runs share it. Unknown keys start at most one reload
 /// a second in total, however many arrive at once (a flood of made-up keys costs the database one query a second).
-final class KeyRing: Sendable {
+package final class KeyRing: Sendable {
     /// How long reloads may fail before readiness reports it.
     static let staleAfter: TimeInterval = 300
 
@@ -44,7 +44,7 @@ final class KeyRing: Sendable {
     private let state = Mutex(State())
     private let load: @Sendable () async throws -> [StoredAPIKey]
 
-    init(load: @escaping @Sendable () async throws -> [StoredAPIKey]) {
+    package init(load: @escaping @Sendable () async throws -> [StoredAPIKey]) {
         self.load = load
     }
 

@@ -2,12 +2,12 @@ import Foundation
 import Synchronization
 
 /// Per-key token buckets, shared by all requests. Buckets idle for a while are dropped to bound memory.
-final class RateLimiter: Sendable {
+package final class RateLimiter: Sendable {
     private let state = Mutex<[String: TokenBucket]>([:])
     let rate: Double
     let burst: Double
 
-    init(rate: Double, burst: Double) {
+    package init(rate: Double, burst: Double) {
         self.rate = rate
         self.burst = burst
     }

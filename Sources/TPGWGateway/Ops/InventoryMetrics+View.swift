@@ -9,7 +9,7 @@ extension InventoryMetrics {
     ///
     /// Released packages drop out a day after they vanished upstream; a source is up when it has
     /// succeeded and its last attempt did not fail.
-    init(view: GatewayView, now: Date) {
+    package init(view: GatewayView, now: Date) {
         var packages: [Package] = []
         packages.reserveCapacity(view.packageCount)
         for segment in view.segments {

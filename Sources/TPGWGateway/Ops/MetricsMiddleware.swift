@@ -4,16 +4,16 @@ import TPGWHTTP
 /// Counts and times every request by method, route template (`NotFound` when no route matched) and status.
 ///
 /// Errors thrown further in are counted with the status they will be rendered with, then rethrown.
-struct MetricsMiddleware: HTTPMiddleware {
+package struct MetricsMiddleware: HTTPMiddleware {
     let requests: CounterFamily
     let durations: HistogramFamily
 
-    init(metrics: GatewayMetrics) {
+    package init(metrics: GatewayMetrics) {
         requests = metrics.httpRequests
         durations = metrics.httpRequestDuration
     }
 
-    func handle(_ request: HTTPRequest, _ context: RequestContext, next: HTTPHandler) async throws -> HTTPResponse {
+    package func handle(_ request: HTTPRequest, _ context: RequestContext, next: HTTPHandler) async throws -> HTTPResponse {
         let started = ContinuousClock.now
         let route = context.routePattern ?? "NotFound"
         do {

@@ -3,22 +3,35 @@ import TPGWCore
 import TPGWHTTP
 
 /// `GET /metrics` (Prometheus text 0.0.4) and `GET /` (the status page), each open or behind a read key.
-struct OpsRoutes: Sendable {
+package struct OpsRoutes: Sendable {
     let ops: OpsRuntime
-    let views: ViewStore
+    /// The view to serve (the view store's current one in `tpgw serve`).
+    let view: @Sendable () -> GatewayView
     let auth: Authenticator
     let metricsPublic: Bool
     let statusPagePublic: Bool
     let refreshSeconds: Int
 
-    func register(on router: Router) {
+    package init(
+        ops: OpsRuntime, view: @escaping @Sendable () -> GatewayView, auth: Authenticator, metricsPublic: Bool, statusPagePublic: Bool,
+        refreshSeconds: Int
+    ) {
+        self.ops = ops
+        self.view = view
+        self.auth = auth
+        self.metricsPublic = metricsPublic
+        self.statusPagePublic = statusPagePublic
+        self.refreshSeconds = refreshSeconds
+    }
+
+    package func register(on router: Router) {
         router.get("/metrics", use: auth.optional(metricsPublic, .read, metrics))
         router.get("/", use: auth.optional(statusPagePublic, .read, statusPage))
     }
 
     /// GET /metrics
     func metrics(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
-        var response = HTTPResponse.bytes(ops.scrape(view: views.current, now: Date()), contentType: MetricsRegistry.contentType)
+        var response = HTTPResponse.bytes(ops.scrape(view: view(), now: Date()), contentType: MetricsRegistry.contentType)
         response.headers.add("Cache-Control", "no-store")
         return response
     }
@@ -26,7 +39,7 @@ struct OpsRoutes: Sendable {
     /// GET /
     func statusPage(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
         let now = Date()
-        let body = ops.statusPage(view: views.current, refreshSeconds: refreshSeconds, now: now)
+        let body = ops.statusPage(view: view(), refreshSeconds: refreshSeconds, now: now)
         var response = HTTPResponse.bytes(body, contentType: "text/html; charset=utf-8")
         response.headers.add("Cache-Control", "no-store")
         response.headers.add("X-Content-Type-Options", "nosniff")

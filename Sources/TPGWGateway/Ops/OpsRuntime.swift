@@ -7,11 +7,11 @@ import TPGWCore
 /// and the last rendered status page.
 ///
 /// Everything here is in memory: a scrape or a page view never waits on upstream or the database.
-final class OpsRuntime: Sendable {
+package final class OpsRuntime: Sendable {
     let registry = MetricsRegistry()
-    let metrics: GatewayMetrics
+    package let metrics: GatewayMetrics
     let inventory = InventoryMetricsCollector()
-    let poolUsage: PoolUsageCache
+    package let poolUsage: PoolUsageCache
     private let inventoryViewTime = Mutex<Date?>(nil)
     private let alerts = Mutex<(rows: [StatusPageModel.Alert], generation: Int)>(([], 0))
     private let page = Mutex<CachedPage?>(nil)
@@ -32,7 +32,7 @@ final class OpsRuntime: Sendable {
         var body: [UInt8]
     }
 
-    init(version: String = TPGWVersion.current, logger: Logger = .disabled) {
+    package init(version: String = TPGWVersion.current, logger: Logger = .disabled) {
         metrics = GatewayMetrics(registry: registry)
         inventory.register(on: registry)
         ProcessMetrics(version: version).register(on: registry)
@@ -55,7 +55,7 @@ final class OpsRuntime: Sendable {
 
     /// The `/metrics` body for `view`: rendered at most once a second, and shared (the same array storage, not a
     /// copy) by every scrape in that second, however many run at once.
-    func scrape(view: GatewayView, now: Date) -> [UInt8] {
+    package func scrape(view: GatewayView, now: Date) -> [UInt8] {
         lastAsked.withLock { $0.scrape = now }
         if let body = freshScrape(now: now) { return body }
         return scrapeRendering.withLock { _ -> [UInt8] in
@@ -80,7 +80,7 @@ final class OpsRuntime: Sendable {
 
     /// Work a scrape or page view would otherwise do, done ahead for `view`: the inventory's text and the status
     /// page, each only if it was asked for within `activeWithin` (no one scraping, no rendering).
-    func prepare(view: GatewayView, refreshSeconds: Int, now: Date, activeWithin: TimeInterval = 600) {
+    package func prepare(view: GatewayView, refreshSeconds: Int, now: Date, activeWithin: TimeInterval = 600) {
         let (scrape, page) = lastAsked.withLock { $0 }
         if let scrape, now.timeIntervalSince(scrape) < activeWithin {
             syncInventory(with: view, now: now)

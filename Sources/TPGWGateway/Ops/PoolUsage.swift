@@ -6,9 +6,9 @@ import TPGWCore
 /// The window covers the last 7 days, or less when tpgw has not been watching that long (then the buckets
 /// shrink, down to 10 s, so a fresh installation already shows a shape). Only whole buckets are kept: the
 /// current, partial one would look like a sudden drop.
-struct PoolUsage: Sendable, Equatable {
+package struct PoolUsage: Sendable, Equatable {
     /// The start of the first bucket.
-    var windowStart: Date
+    package var windowStart: Date
     var bucketSeconds: Int
     var bucketCount: Int
     /// Bytes used per bucket, oldest first, `bucketCount` long.
@@ -28,7 +28,7 @@ struct PoolUsage: Sendable, Equatable {
     }
 
     /// An empty usage for a window (every bucket zero).
-    init(windowStart: Date, bucketSeconds: Int, bucketCount: Int, bySource: [SourceID: [Int64]] = [:]) {
+    package init(windowStart: Date, bucketSeconds: Int, bucketCount: Int, bySource: [SourceID: [Int64]] = [:]) {
         self.windowStart = windowStart
         self.bucketSeconds = bucketSeconds
         self.bucketCount = bucketCount
@@ -36,7 +36,7 @@ struct PoolUsage: Sendable, Equatable {
     }
 
     /// Adds `bytes` to the bucket starting at `bucketStart` of `source`; rows outside the window are ignored.
-    mutating func add(source: SourceID, bucketStart: Date, bytes: Int64) {
+    package mutating func add(source: SourceID, bucketStart: Date, bytes: Int64) {
         let index = Int(saturating: (bucketStart.timeIntervalSince(windowStart) / Double(bucketSeconds)).rounded(.down))
         guard index >= 0, index < bucketCount else { return }
         bySource[source, default: [Int64](repeating: 0, count: bucketCount)][index].saturatingAdd(max(0, bytes))

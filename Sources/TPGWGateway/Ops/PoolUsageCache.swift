@@ -4,7 +4,7 @@ import TPGWCore
 
 /// The latest `PoolUsage`, reloaded by the ops service when it is older than its bucket size, so the status
 /// page reads it without waiting on the database. Loads never overlap.
-final class PoolUsageCache: Sendable {
+package final class PoolUsageCache: Sendable {
     private struct State {
         var usage: PoolUsage?
         var loadedAt: Date?
@@ -35,7 +35,7 @@ final class PoolUsageCache: Sendable {
     }
 
     /// Loads now unless a load is already running, and waits for it.
-    func refresh(now: Date, load: @Sendable () async throws -> PoolUsage) async {
+    package func refresh(now: Date, load: @Sendable () async throws -> PoolUsage) async {
         let start = state.withLock { s -> Bool in
             if s.loading { return false }
             s.loading = true

@@ -3,7 +3,7 @@ import TPGWCore
 
 extension StatusPageModel {
     /// Rows of the runway table at most; the rest is counted in `omittedPackages`.
-    static let defaultMaxRows = 300
+    package static let defaultMaxRows = 300
 
     /// The status page of a view. Pure: `now` is passed in.
     ///
@@ -11,7 +11,7 @@ extension StatusPageModel {
     /// - Parameters:
     ///   - usage: the pools' recent usage (nil before the first load: flat sparklines).
     ///   - alerts: firing alerts, from the alert engine.
-    static func build(
+    package static func build(
         view: GatewayView, usage: PoolUsage?, alerts: [Alert], refreshSeconds: Int, version: String, now: Date,
         maxRows: Int = defaultMaxRows
     ) -> StatusPageModel {

@@ -17,8 +17,9 @@ extension Application {
             upstreamRequests.counter(labels).increment()
             upstreamDurations.histogram(labels).observe(attempt.duration)
         }
+        let views = views
         OpsRoutes(
-            ops: ops, views: views, auth: auth, metricsPublic: configuration.metricsPublic,
+            ops: ops, view: { views.current }, auth: auth, metricsPublic: configuration.metricsPublic,
             statusPagePublic: configuration.statusPagePublic, refreshSeconds: configuration.statusPageRefreshSeconds
         ).register(on: router)
     }

@@ -161,7 +161,7 @@ package final class Application: Sendable {
     }
 
     /// Joins configured sources with their stored health and this replica's breakers (`SourceStatus.derive`).
-    static func sourceStatuses(
+    package static func sourceStatuses(
         configured: [SourceConfig], health: [SourceHealth], breakerOpen: (SourceID) -> Bool = { _ in false }, now: Date
     ) -> [SourceStatus] {
         let byID = Dictionary(health.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })

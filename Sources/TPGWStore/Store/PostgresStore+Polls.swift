@@ -127,7 +127,7 @@ extension PostgresStore {
     /// Records a failed poll: only the source's health and a poll-run row change. `code` and
     /// `message` must be user-safe (they are shown by `GET /v1/sources`).
     package func recordPollFailure(
-        source: SourceID, startedAt: Date, finishedAt: Date, outcome: PollRun.Outcome = .readFailed, code: String, message: String,
+        source: SourceID, startedAt: Date, finishedAt: Date, outcome: PollRunOutcome = .readFailed, code: String, message: String,
         latency: Duration? = nil, replica: String? = nil
     ) async throws(PostgresError) {
         let latencyMs = latency?.milliseconds
@@ -146,27 +146,6 @@ extension PostgresStore {
                 INSERT INTO poll_runs (source_id, started_at, finished_at, outcome, error_code, error_message, replica)
                 VALUES (\(sourceID), \(startedAt), \(finishedAt), \(outcome.rawValue), \(code), \(message), \(replica))
                 """)
-        }
-    }
-
-    /// The latest poll runs, newest first; all sources when `source` is nil.
-    package func pollRuns(source: SourceID? = nil, limit: Int = 100) async throws(PostgresError) -> [PollRun] {
-        let rows = try await pool.query("""
-            SELECT r.id, s.provider, s.account, s.region, r.started_at, r.finished_at, r.outcome, r.error_code, r.error_message,
-                   r.packages_seen, r.snapshots_written, r.packages_released, r.replica
-            FROM poll_runs r JOIN sources s ON s.id = r.source_id
-            WHERE \(source == nil) OR (s.provider = \(source?.provider) AND s.account = \(source?.account) AND s.region = \(source?.region))
-            ORDER BY r.started_at DESC, r.id DESC
-            LIMIT \(limit)
-            """, idempotent: true)
-        return try rows.map { row throws(PostgresError) in
-            let (id, provider, account, region, started, finished, outcome) = try row.decode((Int64, String, String, String, Date, Date, String).self)
-            return PollRun(
-                id: id, source: SourceID(provider: provider, account: account, region: region), startedAt: started, finishedAt: finished,
-                outcome: PollRun.Outcome(rawValue: outcome) ?? .readFailed, errorCode: try row.decode(String?.self, at: 7),
-                errorMessage: try row.decode(String?.self, at: 8), packagesSeen: try row.decode(Int.self, at: 9),
-                snapshotsWritten: try row.decode(Int.self, at: 10), packagesReleased: try row.decode(Int.self, at: 11),
-                replica: try row.decode(String?.self, at: 12))
         }
     }
 }

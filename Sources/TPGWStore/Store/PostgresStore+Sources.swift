@@ -2,23 +2,14 @@ import Foundation
 import TPGWCore
 
 extension PostgresStore {
-    /// Every source with its health, ordered by provider, account, region.
-    package func sources(includeDisabled: Bool = false) async throws(PostgresError) -> [SourceHealth] {
+    /// Every enabled source with its health, ordered by provider, account, region.
+    package func sources() async throws(PostgresError) -> [SourceHealth] {
         let rows = try await pool.query("""
             SELECT \(unsafeRaw: Self.sourceColumns) FROM sources
-            WHERE enabled OR \(includeDisabled)
+            WHERE enabled
             ORDER BY provider, account, region
             """, idempotent: true)
         return try rows.map { row throws(PostgresError) in try Self.decodeSource(row) }
-    }
-
-    /// One source's health, or nil when it is not registered.
-    package func source(_ id: SourceID) async throws(PostgresError) -> SourceHealth? {
-        let rows = try await pool.query("""
-            SELECT \(unsafeRaw: Self.sourceColumns) FROM sources
-            WHERE provider = \(id.provider) AND account = \(id.account) AND region = \(id.region)
-            """, idempotent: true)
-        return try rows.first.map { row throws(PostgresError) in try Self.decodeSource(row) }
     }
 
     /// Claims up to `limit` enabled sources that are due, for `owner`. Each claim moves the source's
@@ -79,12 +70,12 @@ extension PostgresStore {
         return try rows[0].decode((Date?, Date).self)
     }
 
-    static let sourceColumns = """
+    package static let sourceColumns = """
         provider, account, region, endpoint, poll_interval_seconds, enabled, last_attempt_at, last_success_at,
         last_error_code, last_error_message, last_error_at, consecutive_failures, last_latency_ms, next_poll_at, lease_owner
         """
 
-    static func decodeSource(_ row: PostgresRow) throws(PostgresError) -> SourceHealth {
+    package static func decodeSource(_ row: PostgresRow) throws(PostgresError) -> SourceHealth {
         let (provider, account, region, endpoint, interval, enabled, attempt, success) =
             try row.decode((String, String, String, String, Int, Bool, Date?, Date?).self)
         let errorCode = try row.decode(String?.self, at: 8)

@@ -72,27 +72,18 @@ import TPGWTestSupport
         let shutdown = ShutdownSignal()
         let run = Task { await h.store.run(until: shutdown, clock: clock, probeInterval: .seconds(2)) }
         h.store.invalidate()
-        try await Self.waitUntil { h.loads.withLock { $0.count } == 1 }
-        try await Self.waitUntil { clock.sleeperCount >= 1 }
+        try await waitUntil { h.loads.withLock { $0.count } == 1 }
+        try await waitUntil { clock.sleeperCount >= 1 }
         h.versions.withLock { $0[Self.sources[2]] = "2" }
         #expect(h.loads.withLock { $0.count } == 1, "nothing is probed before the tick")
         clock.advance(by: .seconds(2))
-        try await Self.waitUntil { h.loads.withLock { $0.count } == 2 }
+        try await waitUntil { h.loads.withLock { $0.count } == 2 }
         #expect(h.loads.withLock { $0 }.last! == [Self.sources[2]])
         h.store.invalidate(source: Self.sources[0])
-        try await Self.waitUntil { h.loads.withLock { $0.count } == 3 }
+        try await waitUntil { h.loads.withLock { $0.count } == 3 }
         #expect(h.loads.withLock { $0 }.last! == [Self.sources[0]])
         shutdown.trigger()
         await run.value
-    }
-
-    /// Waits for another task's work (no timing asserted), checking every 5 ms, for at most 30 s.
-    static func waitUntil(_ condition: () throws -> Bool) async throws {
-        for _ in 0..<6000 {
-            if try condition() { return }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        Issue.record("condition not met within 30 s")
     }
 
     @Test func whileTheDatabaseIsUnavailable_liveThrowsUnavailable_untilAProbeSucceeds() async throws {

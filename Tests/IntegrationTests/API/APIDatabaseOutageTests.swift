@@ -100,7 +100,7 @@ import TPGWStore
 
             proxy.cut()
             // The view notices at its next probe (every 2 s).
-            try await Self.waitFor(seconds: 15) { try await gw.request("GET", "/v1/summary").status == 503 }
+            try await waitUntil(within: .seconds(15), every: .milliseconds(200)) { try await gw.request("GET", "/v1/summary").status == 503 }
 
             var failures: [String] = []
             for r in requests {
@@ -122,7 +122,7 @@ import TPGWStore
             #expect(!gw.logText.contains("outage-secret"))
 
             try proxy.restore()
-            try await Self.waitFor(seconds: 20) { try await gw.request("GET", "/v1/summary").status == 200 }
+            try await waitUntil(within: .seconds(20), every: .milliseconds(200)) { try await gw.request("GET", "/v1/summary").status == 200 }
             #expect(try await gw.request("GET", "/v1/budgets/\(budget)").status == 200)
             #expect(try await gw.request("GET", "/readyz", key: nil).status == 200)
         }
@@ -225,15 +225,5 @@ import TPGWStore
         }
         proxy.cut()
         await gw.stop()
-    }
-
-    /// Polls `condition` every 200 ms until it holds; fails the test after `seconds`.
-    static func waitFor(seconds: Double, _ condition: () async throws -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        Issue.record("condition not met within \(seconds) s")
     }
 }

@@ -252,14 +252,4 @@ struct WebhookHardeningTests {
             await receiver.stop()
         }
     }
-
-    /// Polls `condition` every 20 ms for at most 10 s.
-    private func waitUntil(_ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        Issue.record("condition not met within 10 s")
-    }
 }

@@ -33,11 +33,11 @@ struct ReplicaSchedulingTests {
                 // Rounds 0-2: every source due once per interval, each polled by exactly one replica.
                 for round in 0..<3 {
                     if round > 0 {
-                        try await UsagePollerTests.waitUntil { clock.sleeperCount >= 3 }
+                        try await waitUntil { clock.sleeperCount >= 3 }
                         h.sim.advance(seconds: 600)
                         clock.advance(by: .seconds(interval))
                     }
-                    try await UsagePollerTests.waitUntil { try await runs().count >= 9 * (round + 1) }
+                    try await waitUntil { try await runs().count >= 9 * (round + 1) }
                 }
                 // r1 dies in the middle of round 3: it had claimed three sources and never polls them.
                 signals[0].trigger()
@@ -45,20 +45,20 @@ struct ReplicaSchedulingTests {
                 let roundThree = now().addingTimeInterval(Double(interval))
                 let held = try await db.store.claimDueSources(owner: "r1", limit: 3, leaseSeconds: 1.5, now: roundThree)
                 #expect(held.count == 3)
-                try await UsagePollerTests.waitUntil { clock.sleeperCount >= 2 }
+                try await waitUntil { clock.sleeperCount >= 2 }
                 h.sim.advance(seconds: 600)
                 clock.advance(by: .seconds(interval))
-                try await UsagePollerTests.waitUntil { try await runs().count >= 9 * 3 + 6 }
+                try await waitUntil { try await runs().count >= 9 * 3 + 6 }
                 #expect(try await runs().count == 9 * 3 + 6, "the dead replica's sources wait for its lease")
-                try await UsagePollerTests.waitUntil { clock.sleeperCount >= 2 }
+                try await waitUntil { clock.sleeperCount >= 2 }
                 clock.advance(by: .seconds(2))  // past r1's lease
-                try await UsagePollerTests.waitUntil { try await runs().count >= 9 * 4 }
+                try await waitUntil { try await runs().count >= 9 * 4 }
                 // Round 4: the cadence is anchored, so the taken-over sources are due with the others.
-                try await UsagePollerTests.waitUntil { clock.sleeperCount >= 2 }
+                try await waitUntil { clock.sleeperCount >= 2 }
                 h.sim.advance(seconds: 600)
                 clock.advance(by: .seconds(interval - 2))
-                try await UsagePollerTests.waitUntil { try await runs().count >= 9 * 5 }
-                try await UsagePollerTests.waitUntil { clock.sleeperCount >= 2 }
+                try await waitUntil { try await runs().count >= 9 * 5 }
+                try await waitUntil { clock.sleeperCount >= 2 }
                 for s in signals { s.trigger() }
                 for t in tasks { await t.value }
                 for pool in pools { await pool.close() }

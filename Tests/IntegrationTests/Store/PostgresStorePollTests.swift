@@ -123,7 +123,7 @@ import TPGWCore
             #expect(try await db.store.sources().last?.pollIntervalSeconds == 60)
             try await db.execute("UPDATE sources SET enabled = false WHERE region = 'bj'")
             #expect(try await db.store.sources().map(\.id) == [gz])
-            #expect(try await db.store.sources(includeDisabled: true).count == 2)
+            #expect(try await db.store.source(.test)?.enabled == false, "a disabled source stays registered")
         }
     }
 

@@ -22,29 +22,23 @@ package struct BCESourceReader: SourceReader {
 
     package func read(_ source: SourceConfig) async -> SourceRead {
         guard let creds = credentials[source.id.account] else {
-            return SourceRead(
-                source: source.id, result: .failure(ReadError(code: "noCredentials", message: "no credentials for account \(source.id.account)")),
-                observedAt: Date(), latency: .zero)
+            return .failed(source.id, code: "noCredentials", message: "no credentials for account \(source.id.account)")
         }
         let endpoint = BCEEndpoint(account: source.id.account, region: source.id.region, credentials: creds, baseURL: source.endpoint)
-        let reading = await client.readAll([endpoint])[0]
-        return Self.convert(reading, source: source.id)
+        return Self.convert(await client.read(endpoint))
     }
 
     /// Maps a BCE reading to the poller's terms.
-    static func convert(_ reading: BCESourceReading, source: SourceID) -> SourceRead {
-        let result: Result<[ObservedPackage], ReadError>
-        switch reading.result {
-        case .success(let packages):
-            result = .success(packages.map { package in
+    static func convert(_ reading: SourceReading<BCEPackage, BCEError>) -> SourceRead {
+        reading.map(
+            packages: { package in
                 ObservedPackage(
-                    state: package.state(source: source, observedAt: reading.observedAt),
+                    state: package.state(source: reading.source, observedAt: reading.observedAt),
                     raw: package.raw.isEmpty ? "{}" : String(decoding: package.raw, as: UTF8.self))
+            },
+            failure: { error in
+                let code = error.kind == .service ? (error.code ?? "HTTP\(error.status ?? 0)") : error.kind.rawValue
+                return ReadError(code: code, message: error.appError.message)
             })
-        case .failure(let error):
-            let code = error.kind == .service ? (error.code ?? "HTTP\(error.status ?? 0)") : error.kind.rawValue
-            result = .failure(ReadError(code: code, message: error.appError.message))
-        }
-        return SourceRead(source: source, result: result, skipped: reading.skipped, observedAt: reading.observedAt, latency: reading.latency)
     }
 }

@@ -10,9 +10,4 @@ package enum PollOutcome: Sendable, Equatable {
     case writeFailed(message: String)
     /// The source is not registered (refresh of an unknown account/region).
     case unknownSource
-
-    package var isOK: Bool {
-        if case .ok = self { return true }
-        return false
-    }
 }

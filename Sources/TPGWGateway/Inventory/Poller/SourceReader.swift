@@ -14,25 +14,13 @@ extension SourceReader {
     package func breakerOpen(_ source: SourceID, now: Date) -> Bool { false }
 }
 
-/// The outcome of reading one source: all its packages, or a user-safe error.
-package struct SourceRead: Sendable {
-    package var source: SourceID
-    package var result: Result<[ObservedPackage], ReadError>
-    /// Packages of a successful read that tpgw cannot represent: left out of `result`, reported in the source's health.
-    package var skipped: [SkippedPackage]
-    /// When the listing finished: the snapshot time.
-    package var observedAt: Date
-    /// Wall time of the whole read, all pages and retries.
-    package var latency: Duration
+/// What the poller gets from reading one source: packages ready to store, or a user-safe error.
+package typealias SourceRead = SourceReading<ObservedPackage, ReadError>
 
-    package init(
-        source: SourceID, result: Result<[ObservedPackage], ReadError>, skipped: [SkippedPackage] = [], observedAt: Date, latency: Duration
-    ) {
-        self.source = source
-        self.result = result
-        self.skipped = skipped
-        self.observedAt = observedAt
-        self.latency = latency
+extension SourceReading where Package == ObservedPackage, Failure == ReadError {
+    /// A read that could not start (no credentials, no reader for the provider): nothing was sent.
+    package static func failed(_ source: SourceID, code: String, message: String) -> SourceRead {
+        SourceRead(source: source, result: .failure(ReadError(code: code, message: message)), observedAt: Date(), latency: .zero)
     }
 }
 

@@ -24,9 +24,7 @@ package struct TencentSourceReader: SourceReader {
     package func read(_ source: SourceConfig) async -> SourceRead {
         let started = ContinuousClock.now
         guard let creds = credentials[source.id.account] else {
-            return SourceRead(
-                source: source.id, result: .failure(ReadError(code: "noCredentials", message: "no credentials for account \(source.id.account)")),
-                observedAt: Date(), latency: .zero)
+            return .failed(source.id, code: "noCredentials", message: "no credentials for account \(source.id.account)")
         }
         let endpoint = TencentEndpoint(account: source.id.account, region: source.id.region, credentials: creds, baseURL: source.endpoint)
         do {
@@ -66,9 +64,7 @@ package struct ProviderSourceReader: SourceReader {
 
     package func read(_ source: SourceConfig) async -> SourceRead {
         guard let reader = readers[source.id.provider] else {
-            return SourceRead(
-                source: source.id, result: .failure(ReadError(code: "unsupportedProvider", message: "no reader for provider \(source.id.provider)")),
-                observedAt: Date(), latency: .zero)
+            return .failed(source.id, code: "unsupportedProvider", message: "no reader for provider \(source.id.provider)")
         }
         return await reader.read(source)
     }

@@ -2,7 +2,7 @@ import Foundation
 import TPGWCore
 
 /// Everything the status page (`GET /`) shows, as plain values; the app fills it from its views.
-struct StatusPageModel: Sendable, Equatable {
+package struct StatusPageModel: Sendable, Equatable {
     /// Remaining capacity of one region over all accounts.
     struct Region: Sendable, Equatable {
         var name: String
@@ -56,7 +56,7 @@ struct StatusPageModel: Sendable, Equatable {
     }
 
     /// A firing alert.
-    struct Alert: Sendable, Equatable {
+    package struct Alert: Sendable, Equatable {
         enum Severity: String, Sendable, Equatable { case critical, warning, info }
 
         var title: String

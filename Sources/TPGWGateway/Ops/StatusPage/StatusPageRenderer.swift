@@ -4,9 +4,9 @@ import TPGWCore
 /// Renders the status page (`GET /`) as one HTML document: inline CSS and SVG, no JavaScript,
 /// no external assets, reloading itself every `refreshSeconds`. Pure: the same model and `now`
 /// give the same bytes.
-enum StatusPageRenderer {
+package enum StatusPageRenderer {
     /// The page as UTF-8 bytes (`Content-Type: text/html; charset=utf-8`).
-    static func render(_ model: StatusPageModel, now: Date) -> [UInt8] {
+    package static func render(_ model: StatusPageModel, now: Date) -> [UInt8] {
         var html = HTMLBuffer(reservingCapacity: 16_384 + model.packages.count * 900)
         html.raw("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         html.raw("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">")

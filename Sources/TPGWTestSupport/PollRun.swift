@@ -1,17 +1,14 @@
 import Foundation
 import TPGWCore
+import TPGWStore
 
-/// One recorded poll of a source.
+/// One recorded poll of a source, as tests read it back (`PostgresStore.pollRuns`).
 package struct PollRun: Sendable, Equatable {
-    package enum Outcome: String, Sendable, Equatable {
-        case ok, readFailed, writeFailed
-    }
-
     package var id: Int64
     package var source: SourceID
     package var startedAt: Date
     package var finishedAt: Date
-    package var outcome: Outcome
+    package var outcome: PollRunOutcome
     package var errorCode: String?
     package var errorMessage: String?
     package var packagesSeen: Int
