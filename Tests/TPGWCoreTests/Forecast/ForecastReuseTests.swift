@@ -7,9 +7,11 @@ import Testing
 /// costs against a forecast made afresh.
 @Suite struct ForecastReuseTests {
     /// A package of `series` observed `minutes` into hour `hour` of its history, with the features folded up to then.
-    static func state(_ s: BacktestSeries, hour: Int, minutes: Double, usedDelta: Int64 = 0) -> (PackageState, ForecastFeatures) {
-        var f = ForecastFeatures()
-        for i in 0...hour { f.update(observedUsedBytes: s.usedBytes[i], at: s.start.addingTimeInterval(Double(i) * 3600)) }
+    /// - Parameter folded: the features already folded through hour `hour` (saves refolding the history per state).
+    static func state(
+        _ s: BacktestSeries, hour: Int, minutes: Double, usedDelta: Int64 = 0, folded: ForecastFeatures? = nil
+    ) -> (PackageState, ForecastFeatures) {
+        var f = folded ?? Self.folded(s, through: hour, from: ForecastFeatures(), after: -1)
         let at = s.start.addingTimeInterval(Double(hour) * 3600 + minutes * 60)
         let used = s.usedBytes[hour] + usedDelta
         f.update(observedUsedBytes: used, at: at)
@@ -17,6 +19,15 @@ import Testing
             key: s.key, policy: s.policy, status: .active, capacityBytes: max(s.capacityBytes, used * 2), usedBytes: used,
             createdAt: s.createdAt, activatedAt: nil, expiresAt: s.expiresAt, observedAt: at)
         return (p, f)
+    }
+
+    /// `f` (folded through hour `after`) with the hourly observations after it up to `hour`.
+    static func folded(_ s: BacktestSeries, through hour: Int, from f: ForecastFeatures, after: Int) -> ForecastFeatures {
+        var f = f
+        for i in (after + 1)...max(after + 1, hour) where i <= hour {
+            f.update(observedUsedBytes: s.usedBytes[i], at: s.start.addingTimeInterval(Double(i) * 3600))
+        }
+        return f
     }
 
     static let series = SyntheticWorkload.series(.diurnal, count: 1, seed: 3)[0]
@@ -78,14 +89,19 @@ import Testing
         var compared = 0
         for family in SyntheticFamily.allCases {
             for s in SyntheticWorkload.series(family, count: 3, seed: 11) {
+                // History folded once per series, hour by hour up to each checkpoint (not refolded per state).
+                var base = ForecastFeatures()
+                var baseHour = -1
                 for hour in stride(from: 250, to: min(600, s.usedBytes.count - 2), by: 37) {
-                    let (old, f0) = Self.state(s, hour: hour, minutes: 5)
+                    base = Self.folded(s, through: hour, from: base, after: baseHour)
+                    baseHour = hour
+                    let (old, f0) = Self.state(s, hour: hour, minutes: 5, folded: base)
                     guard old.remainingBytes > 0 else { continue }
                     let reused = ProbabilisticForecaster.forecast(package: old, features: f0, now: old.observedAt)
                     #expect(ProbabilisticForecaster.forecast(package: old, features: f0, now: old.observedAt) == reused, "exact for the same state")
                     for (minutes, share) in [(20.0, 0.0), (50, 0.002), (55, -0.005), (30, 0.005)] {
                         let moved = Int64(Double(old.remainingBytes) * share)
-                        var (new, f1) = Self.state(s, hour: hour, minutes: minutes, usedDelta: -moved)
+                        var (new, f1) = Self.state(s, hour: hour, minutes: minutes, usedDelta: -moved, folded: base)
                         new.capacityBytes = old.capacityBytes
                         guard ForecastReuse.admits(stamp: ForecastStamp(package: old, features: f0), old: old, new: new, features: f1) else { continue }
                         let fresh = ProbabilisticForecaster.forecast(package: new, features: f1, now: new.observedAt)
