@@ -77,3 +77,36 @@ import Testing
         #expect((curve.sigmaNoise2 > 1.2 * f.noiseSigma * f.noiseSigma) == bursts)
     }
 }
+
+/// The day-of-week factor is shrunk toward flat by the noise of the hours that carry the day: when 8 hours carry it
+/// (an off-peak package) it is three times noisier than a flat day's 24, and a weekday pattern made of noise is not
+/// forecast again; a real quiet weekend is kept (with the weekday noise: one factor shrinks all days).
+@Suite struct DayOfWeekShrinkTests {
+    let start = d("2026-11-02T00:00:00Z")  // a Monday, 08:00 Beijing
+
+    @Test(arguments: [(weekend: 1.0, flat: true), (weekend: 0.25, flat: false)])
+    func offPeakWeek_dayFactorsFollowOnlyARealWeekend(_ c: (weekend: Double, flat: Bool)) {
+        let noisy = BurstyTrafficTests.traffic(hours: 24 * 28, level: 1e9, bursts: false, seed: 5)
+        var f = ForecastFeatures()
+        var used: Int64 = 0
+        f.update(observedUsedBytes: 0, at: start)
+        for (i, v) in noisy.enumerated() {
+            let h = BeijingHour.index((start + Double(i) * hour).timeIntervalSince1970)
+            let how = BeijingHour.hourOfWeek(h)
+            let inWindow = BeijingHour.isOffPeak(h)
+            used += inWindow ? Int64(v * (how >= 120 ? c.weekend : 1)) : 0
+            f.update(observedUsedBytes: used, at: start + Double(i + 1) * hour)
+        }
+        let t = f.shapeTable()
+        // 02:00 Beijing (inside the window) on each day of the week.
+        let days = (0..<7).map { t[$0 * 24 + 2] }
+        let weekdays = days[0..<5]
+        // Without a weekly pattern the noise explains the whole day-to-day spread: flat (taking 24 cells' noise for a
+        // day carried by 8 hours, this seed's factors spread 1.4 %).
+        if c.flat {
+            #expect(days.max()! / days.min()! < 1.005, "day factors \(days)")
+        } else {
+            #expect(days[5] / weekdays.min()! < 0.4, "day factors \(days)")
+        }
+    }
+}

@@ -517,11 +517,17 @@ package struct ForecastFeatures: Sendable, Equatable {
                 days += 1
             }
         }
-        // Day of week: each rests on 24 cells.
+        // Day of week: each rests on 24 cells, weighted by the hour-of-day profile: its relative variance is
+        // cellVariance x sum(hod^2) / sum(hod)^2, 1/24 of a cell's when flat, 1/8 when 8 hours carry the day (off-peak).
         if cellVariance > 0, days > 1 {
             let mean = dows / days
             let spreadDays = dowSquares - days * mean * mean
-            let noise = days * cellVariance * mean * mean / 24
+            var s1 = 0.0, s2 = 0.0
+            for h in 0..<24 {
+                s1 += hod[h]
+                s2 += hod[h] * hod[h]
+            }
+            let noise = days * cellVariance * mean * mean * (s1 > 1e-12 ? s2 / (s1 * s1) : 1.0 / 24)
             let k = spreadDays > 0 ? max(0, 1 - noise / spreadDays) : 0
             for d in 0..<7 { hod[48 + d] = mean + k * (hod[48 + d] - mean) }
         }
