@@ -23,7 +23,7 @@ func trace(family: SyntheticFamily, index: Int, seed: UInt64) {
         let r = rule.runways(f, expiresAt: s.expiresAt, now: now)
         var mark = ""
         if !firing, rule.breaches(r) { firing = true; mark = "FIRE" } else if firing, !rule.holds(r) { firing = false; mark = "RESOLVE" }
-        print("\(i) \(RFC3339.format(now)) d=\(delta / 1_000_000)M true=\(h(exhausted)) p10=\(h(f.exhaustsAtP10)) p50=\(h(f.exhaustsAt)) p90=\(h(f.exhaustsAtP90)) lvl=\(Int((features.currentLevel ?? 0) / 1e6))M sig=\(String(format: "%.3f", features.noiseSigma)) tr=\(String(format: "%.4f", features.trend.perDay)) ds=\(String(format: "%.3f", features.dailySigma ?? -1)) w=\(String(format: "%.2f", features.longLevelShare)) \(f.basis?.model ?? "") cp=\(features.changePointHour.map { String($0) } ?? "-") \(mark)")
+        print("\(i) \(RFC3339.format(now)) d=\(delta / 1_000_000)M true=\(h(exhausted)) p10=\(h(f.exhaustsAtP10)) p50=\(h(f.exhaustsAt)) p90=\(h(f.exhaustsAtP90)) lvl=\(Int((features.currentLevel ?? 0) / 1e6))M sig=\(String(format: "%.3f", features.noiseSigma)) tr=\(String(format: "%.4f", features.trend.perDay)) ds=\(String(format: "%.3f", features.dailySigma ?? -1)) w=\(String(format: "%.2f", features.longLevelShare)) tail=\(String(format: "%.2f", features.tailShare)) \(f.basis?.model ?? "") cp=\(features.changePointHour.map { String($0) } ?? "-") \(mark)")
     }
 }
 
@@ -74,7 +74,8 @@ func calibration(family: SyntheticFamily, count: Int, seed: UInt64) {
             if !firing, rule.breaches(r) {
                 firing = true
                 if (trueHours ?? .infinity) > 36 {
-                    print("false \(index) i=\(i) how=\(BeijingHour.hourOfWeek(BeijingHour.index(now.timeIntervalSince1970))) true=\(trueHours.map { String(format: "%.1f", $0) } ?? "never") p10=\(h(f.exhaustsAtP10)) p50=\(h(f.exhaustsAt)) p90=\(h(f.exhaustsAtP90))")
+                    let tf = features.trendFit(table: features.shapeTable())
+                    print("false \(index) i=\(i) how=\(BeijingHour.hourOfWeek(BeijingHour.index(now.timeIntervalSince1970))) true=\(trueHours.map { String(format: "%.1f", $0) } ?? "never") p10=\(h(f.exhaustsAtP10)) p50=\(h(f.exhaustsAt)) p90=\(h(f.exhaustsAtP90))" + String(format: " g=%.3f se=%.3f day=%.3f noise=%.2f long=%.2f lh=%d", tf.perDay, tf.standardError, tf.residualSigma ?? -1, features.noiseSigma, features.longLevelShare, Int(features.levelHours)) + String(format: " tail=%.2f", features.tailShare))
                 }
             } else if firing, !rule.holds(r) {
                 firing = false

@@ -16,7 +16,9 @@ import Foundation
 /// - **Change point**: after each closed hour, the last up to 36 hours (since the last change point) are split in
 ///   two; among the splits with |z| >= ``changeZ`` and a level ratio outside [1/1.4, 1.4], the one whose two
 ///   levels fit the hours best (least squares) restarts the level from the hours after it (a workload that doubled
-///   or stopped is not averaged with last week).
+///   or stopped is not averaged with last week). z is measured against the winsorised hour noise plus the heavy
+///   tail the package showed before the hours tested (``tailVariance``): on bursty traffic a 1-2 hour burst is not a
+///   new level, while a step on calm traffic is still found in 2-4 hours.
 /// - **Trend**: a log-linear fit over the daily levels since the last change point: each day's bytes over the day's
 ///   share of the current profile (so days measured while the profile was still learning are deseasonalised
 ///   again); its residuals are the day-to-day spread.
@@ -275,12 +277,19 @@ package struct ForecastFeatures: Sendable, Equatable {
         var n = Int(min(Int64(Self.ringHours), Int64(levelHours)))
         if let c = changePointHour { n = min(n, Int(max(0, h - c + 1))) }
         guard n >= 9 else { return }
-        let sigma = max(noiseWeight >= 6 ? robustVar.squareRoot() : 0.5, 0.05)
+        // The winsorised noise (a step's own first hours do not hide it) plus the heavy tail the package has shown
+        // before the hours tested (bursts of 1-2 hours are part of its traffic, not a new level; the first hours of
+        // a step raise the hour noise at once and are taken out of it again: `vCum`).
+        let robust = noiseWeight >= 6 ? max(robustVar, 0.0004) : 0.25
         var dCum = [Double](repeating: 0, count: n + 1)
         var sCum = [Double](repeating: 0, count: n + 1)
         var qCum = [Double](repeating: 0, count: n + 1)
         var ddCum = [Double](repeating: 0, count: n + 1)
         var dsCum = [Double](repeating: 0, count: n + 1)
+        // The hour noise as it was before the last i hours: their share of the exponential average taken out again.
+        let rate = max(1 / Self.noiseTau, 1 / (noiseWeight + 1))
+        var vCum = [Double](repeating: 0, count: n + 1)
+        var keep = [Double](repeating: 1, count: n + 1)
         for i in 0..<n {
             let hour = h - Int64(i)
             let sh = table[BeijingHour.hourOfWeek(hour)]
@@ -290,6 +299,9 @@ package struct ForecastFeatures: Sendable, Equatable {
             qCum[i + 1] = qCum[i] + sh * sh
             ddCum[i + 1] = ddCum[i] + d * d
             dsCum[i + 1] = dsCum[i] + d * sh
+            let e = (d - sh) / max(sh, 0.25)
+            vCum[i + 1] = vCum[i] + min(e * e, 25) * rate * keep[i]
+            keep[i + 1] = keep[i] * (1 - rate)
         }
         /// Squared error of fitting each side with its own level (in units of the current level): the significant
         /// split with the least of it is where the level changed.
@@ -314,6 +326,8 @@ package struct ForecastFeatures: Sendable, Equatable {
             // Relative variance of a segment's level: sigma^2 x sum(s^2) / sum(s)^2.
             let va = qCum[k] / (ea * ea)
             let vb = (qCum[n] - qCum[k]) / (eb * eb)
+            let tail = noiseWeight >= 6 ? max(0, (noiseVar - vCum[k]) / keep[k] - 2 * robust) : 0
+            let sigma = max((robust + tail).squareRoot(), 0.05)
             let z = abs(a - b) / (sigma * ref * (va + vb).squareRoot())
             if z >= Self.changeZ {
                 let e = sse(k)
@@ -402,6 +416,15 @@ package struct ForecastFeatures: Sendable, Equatable {
         let bn = pow(beta, n)
         return beta / (1 - beta) - n * bn / (1 - bn)
     }
+
+    /// The part of the hour noise's variance that the 3-sigma winsorised noise misses beyond twice itself: bursts
+    /// (hours at several times the level, a few percent of them) that the package has shown over weeks. 0 for
+    /// Gaussian-like noise, also in the first hours of a step (they move the full variance by a fraction of the
+    /// winsorised one, at 1/``noiseTau`` an hour).
+    package var tailVariance: Double { noiseWeight >= 6 ? max(0, noiseVar - 2 * max(robustVar, 0.0004)) : 0 }
+
+    /// Heavy-tail share of the hour noise's variance (0-1).
+    package var tailShare: Double { noiseWeight >= 6 && noiseVar > 0 ? min(1, tailVariance / noiseVar) : 0 }
 
     /// Relative noise of one hour around its expectation.
     package var noiseSigma: Double { noiseWeight >= 6 ? noiseVar.squareRoot() : 0.5 }
@@ -494,11 +517,17 @@ package struct ForecastFeatures: Sendable, Equatable {
                 days += 1
             }
         }
-        // Day of week: each rests on 24 cells.
+        // Day of week: each rests on 24 cells, weighted by the hour-of-day profile: its relative variance is
+        // cellVariance x sum(hod^2) / sum(hod)^2, 1/24 of a cell's when flat, 1/8 when 8 hours carry the day (off-peak).
         if cellVariance > 0, days > 1 {
             let mean = dows / days
             let spreadDays = dowSquares - days * mean * mean
-            let noise = days * cellVariance * mean * mean / 24
+            var s1 = 0.0, s2 = 0.0
+            for h in 0..<24 {
+                s1 += hod[h]
+                s2 += hod[h] * hod[h]
+            }
+            let noise = days * cellVariance * mean * mean * (s1 > 1e-12 ? s2 / (s1 * s1) : 1.0 / 24)
             let k = spreadDays > 0 ? max(0, 1 - noise / spreadDays) : 0
             for d in 0..<7 { hod[48 + d] = mean + k * (hod[48 + d] - mean) }
         }
