@@ -167,10 +167,12 @@ enum AlertsBenchmark {
             // Trickle: one transition at a time (20 per second), each committed then picked up by the woken loop.
             received.withLock { $0.removeAll() }
             var created: [String: Date] = [:]
+            var passes: [Double] = []
             for i in 0..<200 {
                 box.withLock { $0.packages.append(F.package("trickle-\(i)", ratio: 0.9)) }
                 let at = Date()
                 let r = try await engine.evaluate(now: at)
+                passes.append(Date().timeIntervalSince(at))
                 if r.deliveries > 0 { dispatcher.wake() }
                 created["trickle-\(i)"] = at
                 try await Task.sleep(for: .milliseconds(50))
@@ -181,6 +183,10 @@ enum AlertsBenchmark {
             let trickle = received.value.compactMap { fp, at in fingerprints[fp].map { at.timeIntervalSince($0) } }.sorted()
             Self.report("trickle: 200 single transitions at 20/s, transition->receipt latency p50 / p99 / max",
                         "\(Self.ms(trickle, 0.5)) / \(Self.ms(trickle, 0.99)) / \(Self.ms(trickle, 1)) ms (\(trickle.count) received)")
+            // How much of that is the engine pass (evaluate + commit) before the dispatcher is woken.
+            passes.sort()
+            Self.report("trickle: engine pass per transition p50 / p99 / max",
+                        "\(Self.ms(passes, 0.5)) / \(Self.ms(passes, 0.99)) / \(Self.ms(passes, 1)) ms")
             loop.cancel()
             _ = await loop.value
             await client.shutdown()
