@@ -29,6 +29,11 @@ extension Application {
         try await poller.register()
         registerRoutes(refresh: { account, region in try await poller.refresh(account: account, region: region) })
         try? await views.rebuild()
+        let loaded = forecastFeatures.stats
+        logger.info("forecast features ready", metadata: [
+            "loaded": "\(loaded.loaded)", "builtFromHistory": "\(loaded.builtFromHistory)", "caughtUp": "\(loaded.caughtUp)",
+            "outdated": "\(loaded.outdated)", "corrupt": "\(loaded.corrupt)",
+        ])
 
         let gate = auth
         let server = HTTPServer(

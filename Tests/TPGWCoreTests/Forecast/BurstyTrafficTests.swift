@@ -25,16 +25,7 @@ import Testing
         }
     }
 
-    func features(_ deltas: [Double]) -> ForecastFeatures {
-        var f = ForecastFeatures()
-        var used: Int64 = 0
-        f.update(observedUsedBytes: 0, at: start)
-        for (i, v) in deltas.enumerated() {
-            used += Int64(v)
-            f.update(observedUsedBytes: used, at: start + Double(i + 1) * hour)
-        }
-        return f
-    }
+    func features(_ deltas: [Double]) -> ForecastFeatures { .fed(deltas, from: start) }
 
     @Test(arguments: [(bursts: false, heavy: false), (bursts: true, heavy: true)])
     func tailVariance_isTheBursts_notTheHourNoise(_ c: (bursts: Bool, heavy: Bool)) {

@@ -11,6 +11,20 @@ let GiB: Int64 = 1 << 30
 let hour: TimeInterval = 3600
 let day: TimeInterval = 86400
 
+extension ForecastFeatures {
+    /// Features fed hourly from `deltas` (bytes per hour), the meter at 0 at `start`.
+    static func fed(_ deltas: [Double], from start: Date) -> ForecastFeatures {
+        var f = ForecastFeatures()
+        var used: Int64 = 0
+        f.update(observedUsedBytes: 0, at: start)
+        for (i, v) in deltas.enumerated() {
+            used += Int64(v)
+            f.update(observedUsedBytes: used, at: start + Double(i + 1) * hour)
+        }
+        return f
+    }
+}
+
 extension PackageState {
     /// An active full-time package in `bce:prod:bj` with a default for every field.
     static func make(

@@ -6,16 +6,7 @@ import Testing
     let start = d("2026-11-02T00:00:00Z")  // a Monday, 08:00 Beijing
 
     /// Features fed hourly from `deltas` (bytes per hour), starting at `start`.
-    func features(_ deltas: [Double]) -> ForecastFeatures {
-        var f = ForecastFeatures()
-        var used: Int64 = 0
-        f.update(observedUsedBytes: 0, at: start)
-        for (i, v) in deltas.enumerated() {
-            used += Int64(v)
-            f.update(observedUsedBytes: used, at: start + Double(i + 1) * hour)
-        }
-        return f
-    }
+    func features(_ deltas: [Double]) -> ForecastFeatures { .fed(deltas, from: start) }
 
     @Test func storage_isAboutOneKilobyte() {
         let f = features(Array(repeating: 1e9, count: 100))

@@ -213,7 +213,7 @@ package final class ForecastFeatureStore: Sendable {
         return out
     }
 
-    /// Loads and validates the stored features of `unknown` packages, a chunk of ``readChunk`` at a time. A row that
+    /// Loads and validates the stored features of `unknown` packages, a chunk of ``loadChunk`` at a time. A row that
     /// does not decode, or whose last fold is older than the history the features use, is left out (counted).
     private func loadStoredFeatures(
         _ unknown: [SourceID: [String]], wanted: [PackageState], index: [PackageKey: Int], oldest: Date, into current: inout [Entry?],

@@ -66,16 +66,24 @@ package struct GatewayView: Sendable {
     /// The segments of the sources in `input` (every source with packages, and every listed source), or only of
     /// the sources in `only`; forecasts `ForecastReuse` admits are taken from `previous`'s segments.
     package static func segments(_ input: Input, only: Set<SourceID>? = nil, previous: GatewayView? = nil, now: Date) -> [ViewSegment] {
+        let (sources, groups) = packagesBySource(input, only: only)
+        return zip(sources, groups).map { source, packages in
+            ViewSegment.build(
+                source: source, packages: packages, features: input.features, version: input.versions[source], now: now,
+                rules: input.rules[source] ?? .bce, previous: previous?.segment(source))
+        }
+    }
+
+    /// The sources a build makes segments for, in order (every source with packages and every listed source, or only
+    /// those in `only`), each with its packages in input order.
+    private static func packagesBySource(_ input: Input, only: Set<SourceID>?) -> (sources: [SourceID], packages: [[PackageState]]) {
         var bySource: [SourceID: [PackageState]] = [:]
         for p in input.packages { bySource[p.key.source, default: []].append(p) }
         for s in input.sources where bySource[s.id] == nil { bySource[s.id] = [] }
         for s in only ?? [] where bySource[s] == nil { bySource[s] = [] }
         if let only { bySource = bySource.filter { only.contains($0.key) } }
-        return bySource.keys.sorted().map { source in
-            ViewSegment.build(
-                source: source, packages: bySource[source]!, features: input.features, version: input.versions[source], now: now,
-                rules: input.rules[source] ?? .bce, previous: previous?.segment(source))
-        }
+        let sources = bySource.keys.sorted()
+        return (sources, sources.map { bySource[$0]! })
     }
 
     /// ``segments(_:only:previous:now:)`` spread over every core, off the cooperative pool (a dedicated dispatch
@@ -84,14 +92,7 @@ package struct GatewayView: Sendable {
     package static func segmentsConcurrently(
         _ input: Input, only: Set<SourceID>? = nil, previous: GatewayView? = nil, now: Date
     ) async -> [ViewSegment] {
-        var bySource: [SourceID: [PackageState]] = [:]
-        for p in input.packages { bySource[p.key.source, default: []].append(p) }
-        for s in input.sources where bySource[s.id] == nil { bySource[s.id] = [] }
-        for s in only ?? [] where bySource[s] == nil { bySource[s] = [] }
-        if let only { bySource = bySource.filter { only.contains($0.key) } }
-        let sources = bySource.keys.sorted()
-        let groups = sources.map { bySource[$0]! }
-        bySource = [:]
+        let (sources, groups) = packagesBySource(input, only: only)
         return await ParallelWork.offPool {
             let sorted = ParallelWork.map(groups.count) { groups[$0].sorted { $0.key < $1.key } }
             var chunks: [(group: Int, range: Range<Int>)] = []
