@@ -78,7 +78,8 @@ struct ReplicaSchedulingTests {
                         #expect(Self.close(gaps, [60, 60, 60, 60]), "\(source): \(gaps)")
                     }
                 }
-                #expect(Set(all.compactMap(\.replica)).count >= 2)
+                // Which live replica claims a due source is a race (the first awake takes up to nine), so no share is
+                // asserted: a loaded machine once let one replica poll all 45. What is guaranteed is above and below.
                 #expect(!all.contains { $0.replica == "r1" && $0.startedAt >= roundThree }, "a dead replica polls nothing")
                 #expect(all.filter { heldIDs.contains($0.source) && $0.startedAt > roundThree }.allSatisfy { $0.replica != "r1" })
 
