@@ -8,14 +8,15 @@ import TPGWTestSupport
 
 /// `tpgw-bench alerts` (bench/alerts/run.sh), on fresh schemas of `TPGW_TEST_DATABASE_URL`: evaluation of 50 budgets
 /// over 100,000 packages, dispatch of 10,000 deliveries to a local receiver, and 25,000 alerts of 50 budgets firing at
-/// once, grouped. Prints `BENCH` lines.
+/// once, grouped. Prints `BENCH` lines. `TPGW_BENCH_ALERTS=evaluate,dispatch,grouped` runs only the parts named.
 enum AlertsBenchmark {
     typealias F = AlertFixtures
 
     static func run(_ env: [String: String]) async throws {
-        try await evaluate50BudgetsOver100kPackages()
-        try await dispatch10kDeliveries()
-        try await grouped25kAlertsFiringAtOnce()
+        let parts = Set((env["TPGW_BENCH_ALERTS"] ?? "evaluate,dispatch,grouped").split(separator: ",").map(String.init))
+        if parts.contains("evaluate") { try await evaluate50BudgetsOver100kPackages() }
+        if parts.contains("dispatch") { try await dispatch10kDeliveries() }
+        if parts.contains("grouped") { try await grouped25kAlertsFiringAtOnce() }
     }
     static let regions = ["bj", "gz", "su", "hkg", "fwh", "bd", "nj", "yq", "cd", "sin"]
 

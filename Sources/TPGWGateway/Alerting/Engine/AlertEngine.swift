@@ -110,6 +110,10 @@ package final class AlertEngine: Sendable {
             }
             let firing = cache.withLock { c -> [AlertState]? in
                 var alerts = committed?.alerts ?? c.alerts
+                // Both references let go first, so the writes change the dictionary in place instead of copying
+                // every stored alert on each pass.
+                committed?.alerts = [:]
+                c.alerts = [:]
                 for state in committed?.writes ?? [] { alerts[state.fingerprint] = state }
                 c.alerts = alerts
                 c.version = version

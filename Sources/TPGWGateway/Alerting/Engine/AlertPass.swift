@@ -22,8 +22,11 @@ package enum AlertPass {
         budgets: [Budget], inputs: AlertInputs, existing: [Fingerprint: AlertState], previousStatuses: [PackageKey: PackageStatus],
         now: Date
     ) -> Output {
-        var firingByBudget: [String: [AlertState]] = [:]
-        for alert in existing.values where alert.status == .firing { firingByBudget[alert.budgetID, default: []].append(alert) }
+        // Fingerprints, not states: a pass over thousands of firing alerts looks up only those no condition saw.
+        var firingByBudget: [String: [Fingerprint]] = [:]
+        for (fingerprint, alert) in existing where alert.status == .firing {
+            firingByBudget[alert.budgetID, default: []].append(fingerprint)
+        }
         var out = Output()
         let all = AlertEvaluator.evaluate(
             budgets: budgets, packages: inputs.packages, alignedForecasts: inputs.alignedForecasts, pools: inputs.pools, sources: inputs.sources,
@@ -35,8 +38,8 @@ package enum AlertPass {
                 seen.insert(condition.fingerprint)
                 apply(existing[condition.fingerprint], condition, budget: budget, now: now, into: &out)
             }
-            for alert in firingByBudget[budget.id] ?? [] where !seen.contains(alert.fingerprint) {
-                apply(alert, nil, budget: budget, now: now, into: &out)
+            for fingerprint in firingByBudget[budget.id] ?? [] where !seen.contains(fingerprint) {
+                apply(existing[fingerprint], nil, budget: budget, now: now, into: &out)
             }
         }
         return out
