@@ -69,6 +69,11 @@ enum Socket {
         }
     }
 
+    /// The text of a NUL-terminated C buffer.
+    private static func text(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// `ip:port` of a peer address.
     static func describe(_ storage: inout sockaddr_storage) -> String {
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
@@ -81,7 +86,7 @@ enum Socket {
                     _ = inet_ntop(AF_INET, &addr, &buffer, socklen_t(buffer.count))
                 }
             }
-            return String(cString: buffer) + ":" + String(port)
+            return Self.text(buffer) + ":" + String(port)
         case AF_INET6:
             withUnsafePointer(to: &storage) {
                 $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { p in
@@ -89,7 +94,7 @@ enum Socket {
                     _ = inet_ntop(AF_INET6, &addr, &buffer, socklen_t(buffer.count))
                 }
             }
-            return "[" + String(cString: buffer) + "]:" + String(port)
+            return "[" + Self.text(buffer) + "]:" + String(port)
         default:
             return "unknown"
         }

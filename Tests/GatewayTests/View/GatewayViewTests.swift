@@ -103,7 +103,8 @@ import TPGWCore
                 let (items, next) = view.page(q)
                 walked += items.map(\.state.key)
                 guard let next else { break }
-                q.cursor = try #require(PageCursor.decode(next, queryFingerprint: q.fingerprint))
+                let cursor: PageCursor = try #require(PageCursor.decode(next, queryFingerprint: q.fingerprint))
+                q.cursor = cursor
             }
             #expect(walked == expected, "\(query.fingerprint)")
         }
