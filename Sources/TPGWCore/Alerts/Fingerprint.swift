@@ -11,30 +11,48 @@ package struct Fingerprint: Sendable, Hashable, Codable, CustomStringConvertible
     }
 
     package init(budgetID: String, ruleIndex: Int, kind: AlertRule.Kind, subject: AlertSubject) {
-        // Hashes the bytes of "<budgetID>|<ruleIndex>|<kind>|<subject>" piece by piece, without building it.
+        // FNV-1a 64 of the bytes of "<budgetID>|<ruleIndex>|<kind>|<subject>", fed piece by piece without building
+        // the text (an alert pass makes one per condition: no array of pieces, no intermediate strings).
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func feed(_ byte: UInt8) {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
         func feed(_ s: String) {
-            for byte in s.utf8 {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x0000_0100_0000_01b3
-            }
+            var s = s
+            s.withUTF8 { for byte in $0 { feed(byte) } }
         }
+        let bar = UInt8(ascii: "|"), colon = UInt8(ascii: ":")
         let source = subject.source
-        let prefix: String
+        feed(budgetID)
+        feed(bar)
+        feed(String(ruleIndex))  // a small string: stored inline, no allocation
+        feed(bar)
+        feed(kind.rawValue)
+        feed(bar)
         switch subject {
-        case .package: prefix = "package"
-        case .pool: prefix = "pool"
-        case .source: prefix = "source"
+        case .package: feed("package")
+        case .pool: feed("pool")
+        case .source: feed("source")
         }
-        for piece in [budgetID, "|", String(ruleIndex), "|", kind.rawValue, "|", prefix, ":", source.provider, ":", source.account, ":", source.region] {
-            feed(piece)
-        }
+        feed(colon)
+        feed(source.provider)
+        feed(colon)
+        feed(source.account)
+        feed(colon)
+        feed(source.region)
         if let key = subject.packageKey {
-            feed(":")
+            feed(colon)
             feed(key.id)
         }
-        let hex = String(hash, radix: 16)
-        value = String(repeating: "0", count: 16 - hex.count) + hex
+        // 16 lowercase hex digits, zero-padded.
+        value = String(unsafeUninitializedCapacity: 16) { out in
+            for i in 0..<16 {
+                let nibble = UInt8((hash >> UInt64(60 - 4 * i)) & 0xf)
+                out[i] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+            }
+            return 16
+        }
     }
 
     package var description: String { value }
