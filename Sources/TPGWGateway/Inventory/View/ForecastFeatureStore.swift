@@ -3,7 +3,7 @@ import Synchronization
 import TPGWCore
 import TPGWStore
 
-/// This replica's compact forecast state per active package (``ForecastFeatures``, about 1 KB each), kept up to
+/// This replica's compact forecast state per active package (``ForecastFeatures``, about 0.8 KB each), kept up to
 /// date as the view is rebuilt, so a rebuild never re-reads weeks of rows.
 ///
 /// - A rebuild follows every poll (local or, through the version probe, another replica's), and it reads each
