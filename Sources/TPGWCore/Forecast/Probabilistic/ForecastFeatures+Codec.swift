@@ -54,7 +54,7 @@ extension ForecastFeatures {
             w.uint16(version)
             w.uint64(modelFingerprint)
             w.uint16(UInt16(f.profile.count))
-            for v in f.profile { w.uint16(v.bitPattern) }
+            w.halves(f.profile)
             w.uint16(UInt16(f.buffer.count))
             w.floats(f.buffer)
             w.uint16(UInt16(doubles.count))
@@ -107,10 +107,7 @@ extension ForecastFeatures {
             guard tail.uint64() == fnv1a(body) else { return .failure(.corrupt) }
             var f = ForecastFeatures()
             guard r.uint16().map(Int.init) == f.profile.count else { return .failure(.outdated) }
-            for i in f.profile.indices {
-                guard let x = r.uint16() else { return .failure(.corrupt) }
-                f.profile[i] = Float16(bitPattern: x)
-            }
+            guard r.halves(into: &f.profile) else { return .failure(.corrupt) }
             guard r.uint16().map(Int.init) == f.buffer.count else { return .failure(.outdated) }
             guard r.floats(into: &f.buffer) else { return .failure(.corrupt) }
             guard r.uint16().map(Int.init) == doubles.count else { return .failure(.outdated) }
@@ -218,6 +215,13 @@ extension ForecastFeatures {
                 for v in values { uint32(v.bitPattern) }
                 #endif
             }
+            mutating func halves(_ values: [Float16]) {
+                #if _endian(little)
+                values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+                #else
+                for v in values { uint16(v.bitPattern) }
+                #endif
+            }
         }
 
         struct Reader {
@@ -249,6 +253,18 @@ extension ForecastFeatures {
                     var v: UInt32 = 0
                     for k in 0..<4 { v |= UInt32(b[b.startIndex + i * 4 + k]) << (8 * UInt32(k)) }
                     values[i] = Float(bitPattern: v)
+                }
+                #endif
+                return true
+            }
+            /// Fills `values` (its count says how many); false when the bytes run out.
+            mutating func halves(into values: inout [Float16]) -> Bool {
+                guard let b = take(values.count * 2) else { return false }
+                #if _endian(little)
+                values.withUnsafeMutableBytes { target in b.withUnsafeBytes { target.copyMemory(from: $0) } }
+                #else
+                for i in values.indices {
+                    values[i] = Float16(bitPattern: UInt16(b[b.startIndex + i * 2]) | UInt16(b[b.startIndex + i * 2 + 1]) << 8)
                 }
                 #endif
                 return true
