@@ -37,7 +37,7 @@ func dumpShape(family: SyntheticFamily, index: Int, hours: Int, seed: UInt64) {
     let t = features.shapeTable()
     for d in 0..<7 { print((0..<24).map { String(format: "%.2f", t[d * 24 + $0]) }.joined(separator: " ")) }
     print("raw:")
-    for d in 0..<7 { print((0..<24).map { String(format: "%.2f", features.buffer[d * 24 + $0]) }.joined(separator: " ")) }
+    for d in 0..<7 { print((0..<24).map { String(format: "%.2f", ForecastFeatures.widen(features.profile[d * 24 + $0])) }.joined(separator: " ")) }
 }
 
 /// `tpgw-bench-forecast calibration <family> [count]`: tail shares by true-runway bucket (below P10, above P90) and every

@@ -69,6 +69,44 @@ import TPGWCore
         #expect(last == ["tp-old": Self.now.addingTimeInterval(60)], "only the lagging package: \(String(describing: last))")
     }
 
+    /// A switch a test flips to make reads fail.
+    final class Failing: Sendable {
+        let on = Mutex(false)
+    }
+
+    @Test func aFailedRead_putsBackWhatItTookOut_andTheNextRefreshCatchesUp() async throws {
+        let reads = Reads()
+        let history = Self.store(reads)
+        let failing = Failing()
+        let store = ForecastFeatureStore(read: { source, since in
+            if failing.on.withLock({ $0 }) { throw CancellationError() }
+            return try await history.read(source, since)
+        })
+        let a = Self.package("tp-a", used: 700 << 30)
+        let b = Self.package("tp-b", used: 70 << 30)
+        _ = try await store.refresh(packages: [a, b], sources: [Self.bj], now: Self.now)
+        let before = try #require(store.features(for: a.key))
+        // Three hours later: tp-a lags (read, so taken out while read); tp-b was polled just before (folded in place).
+        var lagging = a
+        lagging.observedAt = Self.now.addingTimeInterval(3 * 3600)
+        lagging.usedBytes += 3 << 30
+        var polled = b
+        polled.observedAt = lagging.observedAt
+        _ = store.foldPoll(source: Self.bj, packages: [polled])
+        failing.on.withLock { $0 = true }
+        await #expect(throws: CancellationError.self) {
+            try await store.refresh(packages: [lagging, polled], sources: [Self.bj], now: lagging.observedAt)
+        }
+        #expect(store.count == 2, "what the read took out is back")
+        #expect(store.features(for: a.key).map(ForecastFeatures.Codec.encode) == ForecastFeatures.Codec.encode(before))
+        failing.on.withLock { $0 = false }
+        let features = try await store.refresh(packages: [lagging, polled], sources: [Self.bj], now: lagging.observedAt)
+        #expect(features.count == 2)
+        #expect(features[a.key]?.lastObservedAt == lagging.observedAt.timeIntervalSince1970)
+        #expect(features[b.key]?.lastObservedAt == polled.observedAt.timeIntervalSince1970)
+        #expect(reads.withLock { $0.last } == ["tp-a": Self.now], "only the lagging package, from its last fold")
+    }
+
     @Test func inactiveAndGonePackages_areDropped_otherSourcesKept() async throws {
         let reads = Reads()
         let store = Self.store(reads)

@@ -43,6 +43,7 @@ import Testing
             extra.update(observedUsedBytes: used, at: t)
         }
         #expect(hourly.buffer.map(\.bitPattern) == extra.buffer.map(\.bitPattern))
+        #expect(hourly.profile.map(\.bitPattern) == extra.profile.map(\.bitPattern))
         #expect(hourly.historyHours == extra.historyHours && hourly.lastUsedBytes == extra.lastUsedBytes)
         #expect(hourly.currentLevel == extra.currentLevel && hourly.noiseSigma == extra.noiseSigma)
         #expect(hourly.changePointHour == extra.changePointHour && hourly.dailySigma == extra.dailySigma)

@@ -8,10 +8,39 @@ import Testing
     /// Features fed hourly from `deltas` (bytes per hour), starting at `start`.
     func features(_ deltas: [Double]) -> ForecastFeatures { .fed(deltas, from: start) }
 
-    @Test func storage_isAboutOneKilobyte() {
+    @Test func storage_isUnderEightHundredBytes() {
         let f = features(Array(repeating: 1e9, count: 100))
-        // Profile, ring and daily levels in Float32 plus the scalars (the array's heap header aside).
-        #expect(f.buffer.count * MemoryLayout<Float>.size + MemoryLayout<ForecastFeatures>.size <= 1100)
+        // The profile in Float16, ring and daily levels in Float32, plus the scalars (the arrays' heap headers aside).
+        #expect(f.profile.count * MemoryLayout<Float16>.size + f.buffer.count * MemoryLayout<Float>.size
+            + MemoryLayout<ForecastFeatures>.size <= 800)
+        // Inline (what the feature store's dictionary holds per package): 8-byte fields first, no padding between them.
+        #expect(MemoryLayout<ForecastFeatures>.stride <= 184)
+    }
+
+    @Test func widen_isSwiftsConversion_forEveryHalf() {
+        var mismatches = 0
+        for bits in 0...UInt16.max {
+            let h = Float16(bitPattern: bits)
+            let fast = ForecastFeatures.widen(h)
+            let slow = Float(h)
+            if fast.isNaN ? !slow.isNaN : fast.bitPattern != slow.bitPattern { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+    }
+
+    @Test func profileCells_holdTheirValueToHalfPrecision() {
+        // Busy and quiet hours over three weeks: every cell seen, each a value of 0-50.
+        let deltas: [Double] = (0..<24 * 21).map { (i: Int) -> Double in i % 24 < 8 ? 3e9 : 2e8 + Double(i % 7) * 1e7 }
+        let f = features(deltas)
+        #expect(f.hasWeeklyProfile)
+        var sum = 0.0
+        for v in f.profile {
+            #expect(!v.isNaN && v >= 0 && v <= 50)
+            sum += Double(ForecastFeatures.widen(v))
+        }
+        #expect(f.profileCount == 168)
+        // The running sum kept beside the cells is the sum of the rounded cells (the mean the shape table uses).
+        #expect(abs(sum - f.profileSum) < 1e-3 * max(sum, 1))
     }
 
     @Test func steadyTraffic_learnsItsLevelAndAFlatShape() {

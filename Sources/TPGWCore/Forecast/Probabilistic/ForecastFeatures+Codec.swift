@@ -1,11 +1,12 @@
 import Foundation
 
 /// The stored form of ``ForecastFeatures`` (table `forecast_features`, migration 0020): a versioned little-endian
-/// binary record, about 1.1 KB, so a start loads each package's features instead of refolding 28 days of rows.
+/// binary record, about 0.75 KB, so a start loads each package's features instead of refolding 28 days of rows.
 ///
-/// Layout: magic `TPFF`, ``version`` (UInt16), ``modelFingerprint`` (UInt64), then per field group (the buffer,
-/// then ``doubles``, ``int64s``, ``int32s``, ``int16s``, ``int8s``, ``flags``, ``optionalDoubles``, ``optionalInt64s``)
-/// its count (UInt16) and its values, then an FNV-1a 64 checksum of everything before it.
+/// Layout: magic `TPFF`, ``version`` (UInt16), ``modelFingerprint`` (UInt64), then per field group (the profile as
+/// Float16 bit patterns, the buffer as Float32, then ``doubles``, ``int64s``, ``int32s``, ``int16s``, ``int8s``,
+/// ``flags``, ``optionalDoubles``, ``optionalInt64s``) its count (UInt16) and its values, then an FNV-1a 64 checksum
+/// of everything before it.
 ///
 /// Stored rows are hostile input (another build wrote them, a disk or an operator changed them): ``decode(_:)``
 /// never traps and answers nil for anything it does not fully trust (another version or model, wrong counts, a bad
@@ -16,8 +17,9 @@ import Foundation
 /// read as outdated and are rebuilt from history. The round-trip test fails for a stored field left out of the tables.
 extension ForecastFeatures {
     package enum Codec {
-        /// Bump on any change of the fields below or of what they mean.
-        package static let version: UInt16 = 1
+        /// Bump on any change of the fields below or of what they mean. 2: the profile in half precision (version 1
+        /// stored it as Float32 in the buffer's first 168 slots; such rows are outdated and rebuilt from history).
+        package static let version: UInt16 = 2
         static let magic: [UInt8] = Array("TPFF".utf8)
 
         // MARK: The fields (the one place to extend; key paths are immutable, so sharing them is safe)
@@ -47,10 +49,12 @@ extension ForecastFeatures {
         /// The stored record of `f`.
         package static func encode(_ f: ForecastFeatures) -> [UInt8] {
             var w = Writer()
-            w.bytes.reserveCapacity(64 + f.buffer.count * 4 + doubles.count * 8 + int64s.count * 8 + 40)
+            w.bytes.reserveCapacity(64 + f.profile.count * 2 + f.buffer.count * 4 + doubles.count * 8 + int64s.count * 8 + 40)
             w.bytes.append(contentsOf: magic)
             w.uint16(version)
             w.uint64(modelFingerprint)
+            w.uint16(UInt16(f.profile.count))
+            w.halves(f.profile)
             w.uint16(UInt16(f.buffer.count))
             w.floats(f.buffer)
             w.uint16(UInt16(doubles.count))
@@ -102,6 +106,8 @@ extension ForecastFeatures {
             var tail = Reader(bytes: bytes[(bytes.count - 8)...])
             guard tail.uint64() == fnv1a(body) else { return .failure(.corrupt) }
             var f = ForecastFeatures()
+            guard r.uint16().map(Int.init) == f.profile.count else { return .failure(.outdated) }
+            guard r.halves(into: &f.profile) else { return .failure(.corrupt) }
             guard r.uint16().map(Int.init) == f.buffer.count else { return .failure(.outdated) }
             guard r.floats(into: &f.buffer) else { return .failure(.corrupt) }
             guard r.uint16().map(Int.init) == doubles.count else { return .failure(.outdated) }
@@ -153,14 +159,16 @@ extension ForecastFeatures {
         /// them was not written by the features and is not folded on.
         static func isConsistent(_ f: ForecastFeatures) -> Bool {
             for k in doubles where !f[keyPath: k].isFinite { return false }
-            let ring = profileHours..<(profileHours + ringHours)
             var seen: Int16 = 0
+            for v in f.profile {
+                guard v.isNaN || v.isFinite else { return false }
+                if !v.isNaN { seen += 1 }
+            }
             for (i, v) in f.buffer.enumerated() {
-                if ring.contains(i) {
+                if i < ringHours {
                     guard v.isFinite, v >= 0 else { return false }
                 } else {
                     guard v.isNaN || v.isFinite else { return false }
-                    if i < profileHours, !v.isNaN { seen += 1 }
                 }
             }
             guard f.profileCount == seen, f.historyHours >= 0, f.levelHours >= 0, (0...26).contains(f.dayHours) else { return false }
@@ -207,6 +215,13 @@ extension ForecastFeatures {
                 for v in values { uint32(v.bitPattern) }
                 #endif
             }
+            mutating func halves(_ values: [Float16]) {
+                #if _endian(little)
+                values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+                #else
+                for v in values { uint16(v.bitPattern) }
+                #endif
+            }
         }
 
         struct Reader {
@@ -238,6 +253,18 @@ extension ForecastFeatures {
                     var v: UInt32 = 0
                     for k in 0..<4 { v |= UInt32(b[b.startIndex + i * 4 + k]) << (8 * UInt32(k)) }
                     values[i] = Float(bitPattern: v)
+                }
+                #endif
+                return true
+            }
+            /// Fills `values` (its count says how many); false when the bytes run out.
+            mutating func halves(into values: inout [Float16]) -> Bool {
+                guard let b = take(values.count * 2) else { return false }
+                #if _endian(little)
+                values.withUnsafeMutableBytes { target in b.withUnsafeBytes { target.copyMemory(from: $0) } }
+                #else
+                for i in values.indices {
+                    values[i] = Float16(bitPattern: UInt16(b[b.startIndex + i * 2]) | UInt16(b[b.startIndex + i * 2 + 1]) << 8)
                 }
                 #endif
                 return true

@@ -1,9 +1,9 @@
 import Foundation
 
 /// What the probabilistic forecaster keeps per package (or pool), updated incrementally from successive
-/// snapshots so a rebuild never re-reads weeks of rows. About 1 KB: a 168-hour Beijing hour-of-week profile
-/// (Float32), a 36-hour ring of hourly deltas (for change points), the bytes of the last 14 Beijing days (for the
-/// trend) and a few scalars (level, noise, the open hour).
+/// snapshots so a rebuild never re-reads weeks of rows. About 0.8 KB: a 168-hour Beijing hour-of-week profile
+/// (Float16: relative values of 0-50, 11 significant bits), a 36-hour ring of hourly deltas (for change points), the
+/// bytes of the last 14 Beijing days (for the trend; both Float32) and a few scalars (level, noise, the open hour).
 ///
 /// Model pieces, all exponentially weighted so old weeks fade:
 /// - **Profile**: each hour-of-week holds the hour's traffic relative to the level, learned ``profileLag`` hours
@@ -52,19 +52,18 @@ package struct ForecastFeatures: Sendable, Equatable {
     static let observedSpan: Double = 3 * 3600
     static let maxGapHours: Int64 = 168
 
-    /// Hour-of-week profile (NaN: never seen), then the ring of closed hours' deltas, then the daily bytes (NaN: unknown).
+    /// Hour-of-week profile, relative to the level (NaN: never seen). Half precision: what a cell holds (0-50, learned
+    /// as an average of noisy hours) needs no more than its 11 significant bits, and the profile was half the bytes of
+    /// a package's features. Read it with ``widen(_:)``.
+    package internal(set) var profile: [Float16]
+    /// The ring of closed hours' deltas (slot: Beijing hour mod ``ringHours``), then the daily bytes (NaN: unknown).
     package internal(set) var buffer: [Float]
+    // The 8-byte fields first, the optional and small ones last: no padding between them (184 bytes inline, which
+    // the feature store's dictionary holds per package).
     package internal(set) var lastUsedBytes: Int64 = 0
-    /// Seconds since the epoch of the last accepted snapshot; nil before the first.
-    package internal(set) var lastObservedAt: Double?
     /// The hour being filled and its bytes so far.
     package internal(set) var openHour: Int64 = 0
     var openBytes: Double = 0
-    var openObserved = true
-    /// Closed hours with observed traffic (the history the forecast rests on).
-    package internal(set) var historyHours: Int32 = 0
-    /// Closed hours since the level (re)started.
-    package internal(set) var levelHours: Int32 = 0
     var sumBytes: Double = 0
     var sumShape: Double = 0
     var sumShapeSquares: Double = 0
@@ -76,17 +75,25 @@ package struct ForecastFeatures: Sendable, Equatable {
     var noiseWeight: Double = 0
     var robustVar: Double = 0
     var profileSum: Double = 0
-    var profileCount: Int16 = 0
     var day: Int64 = .min
     var dayBytes: Double = 0
     var dayShape: Double = 0
-    var dayHours: Int8 = 0
+    /// Closed hours with observed traffic (the history the forecast rests on).
+    package internal(set) var historyHours: Int32 = 0
+    /// Closed hours since the level (re)started.
+    package internal(set) var levelHours: Int32 = 0
+    /// Seconds since the epoch of the last accepted snapshot; nil before the first.
+    package internal(set) var lastObservedAt: Double?
     /// First hour of the current level segment after a detected change (nil: none in the history).
     package internal(set) var changePointHour: Int64?
+    var profileCount: Int16 = 0
+    var dayHours: Int8 = 0
+    var openObserved = true
 
     package init() {
-        buffer = [Float](repeating: .nan, count: Self.profileHours + Self.ringHours + Self.trendDays)
-        for i in 0..<Self.ringHours { buffer[Self.profileHours + i] = 0 }
+        profile = [Float16](repeating: .nan, count: Self.profileHours)
+        buffer = [Float](repeating: .nan, count: Self.ringHours + Self.trendDays)
+        for i in 0..<Self.ringHours { buffer[i] = 0 }
     }
 
     /// Features folded from `observations` (any order; a repeated or earlier time is ignored once sorted).
@@ -169,7 +176,7 @@ package struct ForecastFeatures: Sendable, Equatable {
         if openObserved, historyHours >= 24, levelHours >= 6, let level, level > 0 {
             // Noise is learned once the profile has two days behind it (earlier residuals are the profile's own error).
             // Only hours of a weekday already seen: an unseen weekend would be profile error, not noise.
-            if historyHours >= 72, !buffer[how].isNaN, s > 0.05 || bytes > 0 {
+            if historyHours >= 72, !profile[how].isNaN, s > 0.05 || bytes > 0 {
                 // Relative to the hour's expectation (hours far below the average count as a quarter of it).
                 let e = (bytes - s * level) / (level * max(s, 0.25))
                 let v = min(e * e, 25)
@@ -193,7 +200,7 @@ package struct ForecastFeatures: Sendable, Equatable {
         longShapeSquares = longShapeSquares * longBeta * longBeta + unit * unit
         levelHours = levelHours &+ 1
         if openObserved { historyHours = historyHours &+ 1 }
-        buffer[Self.profileHours + Int(((h % 36) + 36) % 36)] = Float(min(bytes, 3e38))
+        buffer[Self.ringSlot(h)] = Float(min(bytes, 3e38))
         let d = BeijingHour.day(h)
         if d != day {
             finishDay(next: d, table: table)
@@ -203,6 +210,20 @@ package struct ForecastFeatures: Sendable, Equatable {
         dayHours &+= 1
         detectChange(at: h, table: table)
         learnProfile(at: h)
+    }
+
+    /// The ring slot of Beijing hour `h`.
+    static func ringSlot(_ h: Int64) -> Int { Int(((h % Int64(ringHours)) + Int64(ringHours)) % Int64(ringHours)) }
+
+    /// `h` as a Float, exactly, by its bits: Swift's conversion is a library call on x86_64 without F16C (~20 ns),
+    /// this is a few instructions, and the shape table reads every profile cell twice per call.
+    @inline(__always) package static func widen(_ h: Float16) -> Float {
+        let bits = UInt32(h.bitPattern)
+        let sign = (bits & 0x8000) << 16
+        let magnitude = (bits & 0x7fff) << 13
+        // Infinity and NaN keep an all-ones exponent; normal and subnormal halves are exact after rescaling by 2^112.
+        if bits & 0x7c00 == 0x7c00 { return Float(bitPattern: sign | 0x7f80_0000 | magnitude) }
+        return Float(bitPattern: sign | magnitude) * 0x1p112
     }
 
     /// Hours the profile waits before learning an hour (from the ring): a step is found by the change-point test in
@@ -217,17 +238,16 @@ package struct ForecastFeatures: Sendable, Equatable {
         guard openObserved, Int64(historyHours) >= 24 + lag, Int64(levelHours) >= 6 + lag, let level = currentLevel, level > 0 else { return }
         let hour = h - lag
         let how = BeijingHour.hourOfWeek(hour)
-        let bytes = Double(buffer[Self.profileHours + Int(((hour % 36) + 36) % 36)])
+        let bytes = Double(buffer[Self.ringSlot(hour)])
         let x = Float(min(bytes / level, 50))
-        let old = buffer[how]
+        let old = Self.widen(profile[how])
         if old.isNaN {
-            buffer[how] = x
-            profileSum += Double(x)
+            profile[how] = Float16(x)
+            profileSum += Double(Self.widen(profile[how]))
             profileCount += 1
         } else {
-            let new = old + Self.profileRate(historyHours: historyHours - Int32(lag)) * (x - old)
-            buffer[how] = new
-            profileSum += Double(new - old)
+            profile[how] = Float16(old + Self.profileRate(historyHours: historyHours - Int32(lag)) * (x - old))
+            profileSum += Double(Self.widen(profile[how]) - old)
         }
     }
 
@@ -239,7 +259,7 @@ package struct ForecastFeatures: Sendable, Equatable {
         if day != .min {
             let whole = Self.dayShape(day, table: table)
             let value: Float = dayHours >= 20 && dayShape > 2 ? Float(min(dayBytes * whole / dayShape, 3e38)) : .nan
-            let base = Self.profileHours + Self.ringHours
+            let base = Self.ringHours
             let steps = min(max(1, next.saturatingSubtracting(day)), Int64(Self.trendDays))
             for _ in 0..<steps {
                 for i in 0..<(Self.trendDays - 1) { buffer[base + i] = buffer[base + i + 1] }
@@ -262,9 +282,9 @@ package struct ForecastFeatures: Sendable, Equatable {
         longShapeSquares = 0
         levelHours = 0
         changePointHour = hour
-        let base = Self.profileHours + Self.ringHours
+        let base = Self.ringHours
         for i in 0..<Self.trendDays { buffer[base + i] = .nan }
-        for i in 0..<Self.ringHours { buffer[Self.profileHours + i] = 0 }
+        for i in 0..<Self.ringHours { buffer[i] = 0 }
         day = .min
     }
 
@@ -293,7 +313,7 @@ package struct ForecastFeatures: Sendable, Equatable {
         for i in 0..<n {
             let hour = h - Int64(i)
             let sh = table[BeijingHour.hourOfWeek(hour)]
-            let d = Double(buffer[Self.profileHours + Int(((hour % 36) + 36) % 36)]) / level
+            let d = Double(buffer[Self.ringSlot(hour)]) / level
             dCum[i + 1] = dCum[i] + d * level
             sCum[i + 1] = sCum[i] + sh
             qCum[i + 1] = qCum[i] + sh * sh
@@ -347,7 +367,7 @@ package struct ForecastFeatures: Sendable, Equatable {
         for i in stride(from: best.k - 1, through: 0, by: -1) {
             let hour = h - Int64(i)
             let sh = table[BeijingHour.hourOfWeek(hour)]
-            let bytes = Double(buffer[Self.profileHours + Int(((hour % 36) + 36) % 36)])
+            let bytes = Double(buffer[Self.ringSlot(hour)])
             sb = sb * beta + bytes
             ss = ss * beta + sh
             sq = sq * beta * beta + sh * sh
@@ -363,13 +383,13 @@ package struct ForecastFeatures: Sendable, Equatable {
                 let hour = h - Int64(i)
                 let learned = Int(historyHours) - i >= 24 + Int(Self.profileLag) && Int(levelHours) - i >= 6 + Int(Self.profileLag)
                 let how = BeijingHour.hourOfWeek(hour)
-                guard learned, !buffer[how].isNaN else { continue }
-                let bytes = Double(buffer[Self.profileHours + Int(((hour % 36) + 36) % 36)])
+                guard learned, !profile[how].isNaN else { continue }
+                let bytes = Double(buffer[Self.ringSlot(hour)])
                 let rate = Double(Self.profileRate(historyHours: historyHours - Int32(i + Int(Self.profileLag))))
                 let delta = rate * (min(bytes / newLevel, 50) - min(bytes / level, 50))
-                let new = max(0, Double(buffer[how]) + delta)
-                profileSum += new - Double(buffer[how])
-                buffer[how] = Float(new)
+                let old = Self.widen(profile[how])
+                profile[how] = Float16(Float(max(0, Double(old) + delta)))
+                profileSum += Double(Self.widen(profile[how]) - old)
             }
         }
         sumBytes = sb
@@ -380,7 +400,7 @@ package struct ForecastFeatures: Sendable, Equatable {
         longShapeSquares = lq
         levelHours = Int32(best.k)
         changePointHour = h - Int64(best.k) + 1
-        let base = Self.profileHours + Self.ringHours
+        let base = Self.ringHours
         for i in 0..<Self.trendDays { buffer[base + i] = .nan }
         day = .min
     }
@@ -455,7 +475,7 @@ package struct ForecastFeatures: Sendable, Equatable {
         let cellVariance = noiseWeight >= 6 ? noiseVar * max(a / (2 - a), 1 / weeks) : 0
         // Day by hour loops (no division per hour) over raw buffers (no captured arrays: no exclusivity checks).
         var table = [Double](repeating: 0, count: Self.profileHours)
-        buffer.withUnsafeBufferPointer { b in
+        profile.withUnsafeBufferPointer { b in
             table.withUnsafeMutableBufferPointer { t in
                 withUnsafeTemporaryAllocation(of: Double.self, capacity: 56) { scratch in
                     Self.fillShape(profile: b, table: t, hod: scratch, cellVariance: cellVariance)
@@ -468,13 +488,13 @@ package struct ForecastFeatures: Sendable, Equatable {
     /// `table` = hour-of-day profile x day-of-week factor, mean 1 (flat when nothing is known), each shrunk toward
     /// flat by `cellVariance` (relative variance of one cell); `hod` is scratch (56).
     private static func fillShape(
-        profile b: UnsafeBufferPointer<Float>, table t: UnsafeMutableBufferPointer<Double>, hod: UnsafeMutableBufferPointer<Double>,
+        profile b: UnsafeBufferPointer<Float16>, table t: UnsafeMutableBufferPointer<Double>, hod: UnsafeMutableBufferPointer<Double>,
         cellVariance: Double
     ) {
         for i in 0..<56 { hod[i] = 0 }
         for d in 0..<7 {
             for h in 0..<24 {
-                let v = b[d * 24 + h]
+                let v = widen(b[d * 24 + h])
                 if !v.isNaN {
                     hod[h] += Double(max(0, v))
                     hod[24 + h] += 1
@@ -503,7 +523,7 @@ package struct ForecastFeatures: Sendable, Equatable {
         for d in 0..<7 {
             var daySum = 0.0, dayWeight = 0.0
             for h in 0..<24 {
-                let v = b[d * 24 + h]
+                let v = widen(b[d * 24 + h])
                 if !v.isNaN {
                     daySum += Double(max(0, v))
                     dayWeight += hod[h]
@@ -573,7 +593,7 @@ package struct ForecastFeatures: Sendable, Equatable {
 
     /// Log-linear fit over the daily levels: the ring's day bytes over the day's shape in `table` (the current one).
     package func trendFit(table: [Double]) -> (perDay: Double, standardError: Double, residualSigma: Double?) {
-        let base = Self.profileHours + Self.ringHours
+        let base = Self.ringHours
         var xs: [Double] = []
         var ys: [Double] = []
         // Ring slot i holds Beijing day `day - trendDays + i` (the last slot is yesterday).

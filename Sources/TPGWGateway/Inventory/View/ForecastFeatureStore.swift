@@ -3,7 +3,7 @@ import Synchronization
 import TPGWCore
 import TPGWStore
 
-/// This replica's compact forecast state per active package (``ForecastFeatures``, about 1 KB each), kept up to
+/// This replica's compact forecast state per active package (``ForecastFeatures``, about 0.8 KB each), kept up to
 /// date as the view is rebuilt, so a rebuild never re-reads weeks of rows.
 ///
 /// - A rebuild follows every poll (local or, through the version probe, another replica's), and it reads each
@@ -55,7 +55,7 @@ package final class ForecastFeatureStore: Sendable {
     }
 
     /// One package's features and the open hour of its stored copy (nil: not stored by this replica).
-    struct Entry {
+    struct Entry: Sendable {
         var features: ForecastFeatures
         var storedHour: Int64?
     }
@@ -69,8 +69,9 @@ package final class ForecastFeatureStore: Sendable {
         package var rows: [StoredForecastFeatures]
     }
 
-    /// Per source, so a source's rebuild replaces its part without touching the others.
-    private let features = Mutex<[SourceID: [PackageKey: Entry]]>([:])
+    /// Per source and package id, so a source's rebuild replaces its part without touching the others (and a key is
+    /// one string, not four).
+    private let features = Mutex<[SourceID: [String: Entry]]>([:])
     let read: Read
     private let loadStored: LoadStored?
     private let counters = Mutex(Stats())
@@ -83,7 +84,7 @@ package final class ForecastFeatureStore: Sendable {
     /// Puts features made elsewhere in place (benchmarks, tools); a later refresh folds on from them.
     package func seed(_ seeded: [PackageKey: ForecastFeatures]) {
         features.withLock { known in
-            for (key, f) in seeded { known[key.source, default: [:]][key] = Entry(features: f, storedHour: nil) }
+            for (key, f) in seeded { known[key.source, default: [:]][key.id] = Entry(features: f, storedHour: nil) }
         }
     }
 
@@ -94,7 +95,7 @@ package final class ForecastFeatureStore: Sendable {
     package var stats: Stats { counters.withLock { $0 } }
 
     /// The features kept for `key`, if any.
-    package func features(for key: PackageKey) -> ForecastFeatures? { features.withLock { $0[key.source]?[key]?.features } }
+    package func features(for key: PackageKey) -> ForecastFeatures? { features.withLock { $0[key.source]?[key.id]?.features } }
 
     // MARK: Polls
 
@@ -106,9 +107,9 @@ package final class ForecastFeatureStore: Sendable {
         for p in packages where p.status == .active && ForecastProjection.isForecastable(p) {
             // One short lock per package: the buffer is mutated in place (no copy), a rebuild is never held up for long.
             let toStore: ForecastFeatures? = features.withLock { known in
-                guard known[source]?[p.key] != nil else { return nil }
-                known[source]![p.key]!.features.update(observedUsedBytes: p.usedBytes, at: p.observedAt)
-                let entry = known[source]![p.key]!
+                guard known[source]?[p.key.id] != nil else { return nil }
+                known[source]![p.key.id]!.features.update(observedUsedBytes: p.usedBytes, at: p.observedAt)
+                let entry = known[source]![p.key.id]!
                 return entry.storedHour != entry.features.openHour ? entry.features : nil
             }
             // Encoded outside the lock from a shared (not copied) buffer.
@@ -125,44 +126,49 @@ package final class ForecastFeatureStore: Sendable {
     /// Notes that a committed poll's rows are stored (so a package is written again only once its features close an hour).
     package func commit(_ poll: FoldedPoll) {
         features.withLock { known in
-            for (key, hour) in poll.stored where known[poll.source]?[key] != nil { known[poll.source]![key]!.storedHour = hour }
+            for (key, hour) in poll.stored where known[poll.source]?[key.id] != nil { known[poll.source]![key.id]!.storedHour = hour }
         }
         counters.withLock { $0.written += poll.rows.count }
     }
 
     // MARK: Rebuilds
 
-    /// Brings the features of `packages` up to date and returns those of the active, forecastable ones.
+    /// Brings the features of `packages` up to date and returns those of the active, forecastable ones: the
+    /// store's own per-source dictionaries, shared (not copied), so a rebuild never holds the features twice.
     /// - Parameters:
     ///   - packages: the latest states of every package of `sources` (nil: of every source).
     ///   - sources: the sources `packages` cover; features of their other packages are dropped.
-    package func refresh(packages: [PackageState], sources: Set<SourceID>?, now: Date) async throws -> [PackageKey: ForecastFeatures] {
+    package func refresh(packages: [PackageState], sources: Set<SourceID>?, now: Date) async throws -> ForecastFeatureSet {
         let wanted = packages.filter { $0.status == .active && ForecastProjection.isForecastable($0) }
         let oldest = now.addingTimeInterval(-Self.historyDays * 86400)
-        // Lagging known packages read from their last fold; unknown ones try their stored features first.
+        // Lagging known packages read from their last fold; unknown ones try their stored features first. Only those
+        // are taken out while read (each buffer then mutated in place, not copied; put back if a read fails): every
+        // other package is folded in place below.
         var reads: [SourceID: [String: Date]] = [:]
         var unknown: [SourceID: [String]] = [:]
+        var unknownIndices: [Int] = []
+        var pending: [SourceID: [String: Entry]] = [:]
         features.withLock { known in
-            for p in wanted {
-                if let f = known[p.key.source]?[p.key]?.features {
+            for (i, p) in wanted.enumerated() {
+                let source = p.key.source
+                if let f = known[source]?[p.key.id]?.features {
                     if let last = f.lastObservedAt, p.observedAt.timeIntervalSince1970 - last > Self.catchUpAfter {
-                        reads[p.key.source, default: [:]][p.key.id] = Date(timeIntervalSince1970: last)
+                        reads[source, default: [:]][p.key.id] = Date(timeIntervalSince1970: last)
+                        pending[source, default: [:]][p.key.id] = known[source]!.removeValue(forKey: p.key.id)
                     }
                 } else {
-                    unknown[p.key.source, default: []].append(p.key.id)
+                    unknown[source, default: []].append(p.key.id)
+                    unknownIndices.append(i)
                 }
             }
         }
-        // Taken out while folded, so each buffer is mutated in place (not copied); put back if a read fails.
-        var current = features.withLock { known in wanted.map { known[$0.key.source]?.removeValue(forKey: $0.key) } }
         var tally = Stats()
         do {
-            var index: [PackageKey: Int] = [:]
             if !unknown.isEmpty {
-                for (i, p) in wanted.enumerated() where current[i] == nil { index[p.key] = i }
-                try await loadStoredFeatures(unknown, wanted: wanted, index: index, oldest: oldest, into: &current, tally: &tally)
-                for (i, p) in wanted.enumerated() where index[p.key] != nil {
-                    if let f = current[i]?.features {
+                try await loadStoredFeatures(unknown, oldest: oldest, into: &pending, tally: &tally)
+                for i in unknownIndices {
+                    let p = wanted[i]
+                    if let f = pending[p.key.source]?[p.key.id]?.features {
                         if let last = f.lastObservedAt, p.observedAt.timeIntervalSince1970 - last > Self.catchUpAfter {
                             reads[p.key.source, default: [:]][p.key.id] = Date(timeIntervalSince1970: last)
                         }
@@ -174,31 +180,49 @@ package final class ForecastFeatureStore: Sendable {
                 }
             }
             tally.caughtUp = reads.values.reduce(0) { $0 + $1.count } - tally.builtFromHistory
-            try await readHistory(reads, wanted: wanted, into: &current)
+            try await readHistory(reads, into: &pending)
         } catch {
             features.withLock { known in
-                for (i, p) in wanted.enumerated() { if let e = current[i] { known[p.key.source, default: [:]][p.key] = e } }
+                for (source, part) in pending { for (id, e) in part { known[source, default: [:]][id] = e } }
             }
             throw error
         }
-        // Then every package's latest state, and publish.
-        var out: [PackageKey: ForecastFeatures] = [:]
-        out.reserveCapacity(wanted.count)
-        var bySource: [SourceID: [PackageKey: Entry]] = [:]
-        for (i, p) in wanted.enumerated() {
-            var e = current[i] ?? Entry(features: ForecastFeatures(), storedHour: nil)
-            current[i] = nil
-            e.features.update(observedUsedBytes: p.usedBytes, at: p.observedAt)
-            out[p.key] = e.features
-            bySource[p.key.source, default: [:]][p.key] = e
-            if i % Self.yieldEvery == Self.yieldEvery - 1 { await Task.yield() }
+        // Then per covered source: the taken-out features put back, those of its other packages dropped, and every
+        // package's latest state folded in place (a package without any features starts them).
+        var groups: [SourceID: [Int]] = [:]
+        for (i, p) in wanted.enumerated() { groups[p.key.source, default: []].append(i) }
+        let covered = features.withLock { known in
+            Set(groups.keys).union(sources ?? Set(known.keys))
         }
-        features.withLock { known in
-            if let sources {
-                for source in sources { known[source] = bySource[source] }
-                for (source, part) in bySource where !sources.contains(source) { known[source] = part }
-            } else {
-                known = bySource
+        for source in covered.sorted() {
+            let indices = groups[source] ?? []
+            let merged = pending.removeValue(forKey: source)
+            features.withLock { known in
+                guard !indices.isEmpty else {
+                    known[source] = nil
+                    return
+                }
+                var part = known.removeValue(forKey: source) ?? [:]
+                if let merged {
+                    if part.isEmpty { part = merged } else { for (id, e) in merged { part[id] = e } }
+                }
+                if part.count > 0 {
+                    let keep = Set(indices.map { wanted[$0].key.id })
+                    let gone = part.keys.filter { !keep.contains($0) }
+                    for id in gone { part.removeValue(forKey: id) }
+                }
+                part.reserveCapacity(indices.count)
+                known[source] = part
+            }
+            for start in stride(from: 0, to: indices.count, by: Self.yieldEvery) {
+                features.withLock { known in
+                    for i in indices[start..<min(start + Self.yieldEvery, indices.count)] {
+                        let p = wanted[i]
+                        known[source, default: [:]][p.key.id, default: Entry(features: ForecastFeatures(), storedHour: nil)].features
+                            .update(observedUsedBytes: p.usedBytes, at: p.observedAt)
+                    }
+                }
+                await Task.yield()
             }
         }
         if tally != Stats() {
@@ -210,29 +234,31 @@ package final class ForecastFeatureStore: Sendable {
                 $0.caughtUp += tally.caughtUp
             }
         }
-        return out
+        return features.withLock { known in
+            ForecastFeatureSet(bySource: known.filter { covered.contains($0.key) })
+        }
     }
 
     /// Loads and validates the stored features of `unknown` packages, a chunk of ``loadChunk`` at a time. A row that
     /// does not decode, or whose last fold is older than the history the features use, is left out (counted).
     private func loadStoredFeatures(
-        _ unknown: [SourceID: [String]], wanted: [PackageState], index: [PackageKey: Int], oldest: Date, into current: inout [Entry?],
-        tally: inout Stats
+        _ unknown: [SourceID: [String]], oldest: Date, into pending: inout [SourceID: [String: Entry]], tally: inout Stats
     ) async throws {
         guard let loadStored else { return }
         for (source, ids) in unknown.sorted(by: { $0.key < $1.key }) {
             for start in stride(from: 0, to: ids.count, by: Self.loadChunk) {
-                let rows = try await loadStored(source, Array(ids[start..<min(start + Self.loadChunk, ids.count)]))
+                let chunk = Array(ids[start..<min(start + Self.loadChunk, ids.count)])
+                let asked = Set(chunk)
+                let rows = try await loadStored(source, chunk)
                 for (n, (id, bytes)) in rows.enumerated() {
-                    guard let i = index[PackageKey(provider: source.provider, account: source.account, region: source.region, id: id)]
-                    else { continue }
+                    guard asked.contains(id) else { continue }
                     switch ForecastFeatures.Codec.decode(bytes) {
                     case .success(let f):
                         guard let last = f.lastObservedAt, last >= oldest.timeIntervalSince1970 else {
                             tally.outdated += 1
                             continue
                         }
-                        current[i] = Entry(features: f, storedHour: f.openHour)
+                        pending[source, default: [:]][id] = Entry(features: f, storedHour: f.openHour)
                         tally.loaded += 1
                     case .failure(.outdated): tally.outdated += 1
                     case .failure(.corrupt): tally.corrupt += 1
@@ -246,27 +272,47 @@ package final class ForecastFeatureStore: Sendable {
     /// Reads the stored history of `reads` in chunks of `readChunk` packages and folds each chunk as it arrives
     /// (at most 672 rows a package are held at once), yielding between packages so a start's long bootstrap shares
     /// the cooperative pool.
-    private func readHistory(
-        _ reads: [SourceID: [String: Date]], wanted: [PackageState], into current: inout [Entry?]
-    ) async throws {
-        if !reads.isEmpty {
-            var index: [PackageKey: Int] = [:]
-            for (i, p) in wanted.enumerated() where reads[p.key.source]?[p.key.id] != nil { index[p.key] = i }
-            for (source, since) in reads.sorted(by: { $0.key < $1.key }) {
-                let ids = since.keys.sorted()
-                for start in stride(from: 0, to: ids.count, by: Self.readChunk) {
-                    let chunk = ids[start..<min(start + Self.readChunk, ids.count)]
-                    let rows = try await read(source, Dictionary(uniqueKeysWithValues: chunk.map { ($0, since[$0]!) }))
-                    for (n, (id, list)) in rows.enumerated() {
-                        guard let i = index[PackageKey(provider: source.provider, account: source.account, region: source.region, id: id)] else { continue }
-                        var e = current[i] ?? Entry(features: ForecastFeatures(), storedHour: nil)
-                        current[i] = nil
-                        for o in list { e.features.update(observedUsedBytes: o.usedBytes, at: o.at) }
-                        current[i] = e
-                        if n % 16 == 15 { await Task.yield() }
-                    }
+    private func readHistory(_ reads: [SourceID: [String: Date]], into pending: inout [SourceID: [String: Entry]]) async throws {
+        for (source, since) in reads.sorted(by: { $0.key < $1.key }) {
+            let ids = since.keys.sorted()
+            for start in stride(from: 0, to: ids.count, by: Self.readChunk) {
+                let chunk = ids[start..<min(start + Self.readChunk, ids.count)]
+                let rows = try await read(source, Dictionary(uniqueKeysWithValues: chunk.map { ($0, since[$0]!) }))
+                for (n, (id, list)) in rows.enumerated() {
+                    guard since[id] != nil else { continue }
+                    var e = pending[source]?.removeValue(forKey: id) ?? Entry(features: ForecastFeatures(), storedHour: nil)
+                    for o in list { e.features.update(observedUsedBytes: o.usedBytes, at: o.at) }
+                    pending[source, default: [:]][id] = e
+                    if n % 16 == 15 { await Task.yield() }
                 }
             }
         }
     }
+}
+
+/// The forecast features a view is built from, per source and package id: a value that shares the feature store's
+/// per-source dictionaries (no copy of the features; the store copies a source's dictionary only if it changes it
+/// while a build still holds this).
+package struct ForecastFeatureSet: Sendable, ExpressibleByDictionaryLiteral {
+    var bySource: [SourceID: [String: ForecastFeatureStore.Entry]]
+
+    init(bySource: [SourceID: [String: ForecastFeatureStore.Entry]]) { self.bySource = bySource }
+
+    /// From features per package (tests and tools that fold their own).
+    package init(_ features: [PackageKey: ForecastFeatures]) {
+        var bySource: [SourceID: [String: ForecastFeatureStore.Entry]] = [:]
+        for (key, f) in features { bySource[key.source, default: [:]][key.id] = ForecastFeatureStore.Entry(features: f, storedHour: nil) }
+        self.init(bySource: bySource)
+    }
+
+    package init(dictionaryLiteral elements: (PackageKey, ForecastFeatures)...) {
+        self.init(Dictionary(elements, uniquingKeysWith: { _, b in b }))
+    }
+
+    /// The features of `key`, if any.
+    package subscript(key: PackageKey) -> ForecastFeatures? { bySource[key.source]?[key.id]?.features }
+
+    /// Packages with features.
+    package var count: Int { bySource.values.reduce(0) { $0 + $1.count } }
+    package var isEmpty: Bool { bySource.values.allSatisfy(\.isEmpty) }
 }

@@ -14,8 +14,8 @@ package struct GatewayView: Sendable {
     package struct Input: Sendable {
         package var packages: [PackageState]
         /// Forecast features of the active packages, up to date with their latest state (``ForecastFeatureStore``);
-        /// a package without any is forecast from its lifetime average.
-        package var features: [PackageKey: ForecastFeatures]
+        /// a package without any is forecast from its lifetime average. Shares the store's storage.
+        package var features: ForecastFeatureSet
         package var sources: [SourceStatus]
         /// The store's version per source when it was read.
         var versions: [SourceID: String] = [:]
@@ -23,7 +23,7 @@ package struct GatewayView: Sendable {
         var rules: [SourceID: PoolRules] = [:]
 
         package init(
-            packages: [PackageState], features: [PackageKey: ForecastFeatures], sources: [SourceStatus], versions: [SourceID: String] = [:],
+            packages: [PackageState], features: ForecastFeatureSet, sources: [SourceStatus], versions: [SourceID: String] = [:],
             rules: [SourceID: PoolRules] = [:]
         ) {
             self.packages = packages
@@ -43,7 +43,7 @@ package struct GatewayView: Sendable {
                 f.update(observedUsedBytes: p.usedBytes, at: p.observedAt)
                 features[p.key] = f
             }
-            self.init(packages: packages, features: features, sources: sources, rules: rules)
+            self.init(packages: packages, features: ForecastFeatureSet(features), sources: sources, rules: rules)
         }
     }
 

@@ -32,7 +32,7 @@ package struct ViewSegment: Sendable {
     ///   - previous: the source's segment in the current view: a package's forecast is reused when ``ForecastReuse``
     ///     admits it (no hour closed, remaining within 0.5 % of what the forecast was made from).
     static func build(
-        source: SourceID, packages unsorted: [PackageState], features: [PackageKey: ForecastFeatures], version: String?, now: Date,
+        source: SourceID, packages unsorted: [PackageState], features: ForecastFeatureSet, version: String?, now: Date,
         rules: PoolRules = .bce, previous: ViewSegment? = nil
     ) -> ViewSegment {
         let packages = unsorted.sorted { $0.key < $1.key }
@@ -43,7 +43,7 @@ package struct ViewSegment: Sendable {
     /// The forecasts of some of a segment's `packages` (and their stamps), reusing `previous`'s where
     /// ``ForecastReuse`` admits and the rules did not change. Pure: the part of a build that is worth spreading over cores.
     static func forecasts(
-        _ packages: ArraySlice<PackageState>, features: [PackageKey: ForecastFeatures], rules: PoolRules, previous: ViewSegment?, now: Date
+        _ packages: ArraySlice<PackageState>, features: ForecastFeatureSet, rules: PoolRules, previous: ViewSegment?, now: Date
     ) -> (forecasts: [PackageForecast], stamps: [ForecastStamp]) {
         let previous = previous?.rules == rules ? previous : nil
         let empty = ForecastFeatures()
