@@ -208,18 +208,17 @@ extension ForecastFeatures {
             mutating func uint64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
             mutating func int64(_ v: Int64) { uint64(UInt64(bitPattern: v)) }
             mutating func double(_ v: Double) { uint64(v.bitPattern) }
-            mutating func floats(_ values: [Float]) {
+            mutating func floats(_ values: [Float]) { block(values, width: 4) { UInt64($0.bitPattern) } }
+            mutating func halves(_ values: [Float16]) { block(values, width: 2) { UInt64($0.bitPattern) } }
+            /// Fixed-width values as one block: their memory on a little-endian machine, value by value elsewhere.
+            private mutating func block<T: BitwiseCopyable>(_ values: [T], width: Int, bits: (T) -> UInt64) {
                 #if _endian(little)
                 values.withUnsafeBytes { bytes.append(contentsOf: $0) }
                 #else
-                for v in values { uint32(v.bitPattern) }
-                #endif
-            }
-            mutating func halves(_ values: [Float16]) {
-                #if _endian(little)
-                values.withUnsafeBytes { bytes.append(contentsOf: $0) }
-                #else
-                for v in values { uint16(v.bitPattern) }
+                for v in values {
+                    let x = bits(v)
+                    for k in 0..<width { bytes.append(UInt8(truncatingIfNeeded: x >> (8 * UInt64(k)))) }
+                }
                 #endif
             }
         }
@@ -245,26 +244,21 @@ extension ForecastFeatures {
             mutating func double() -> Double? { unsigned(8).map { Double(bitPattern: $0) } }
             /// Fills `values` (its count says how many); false when the bytes run out.
             mutating func floats(into values: inout [Float]) -> Bool {
-                guard let b = take(values.count * 4) else { return false }
-                #if _endian(little)
-                values.withUnsafeMutableBytes { target in b.withUnsafeBytes { target.copyMemory(from: $0) } }
-                #else
-                for i in values.indices {
-                    var v: UInt32 = 0
-                    for k in 0..<4 { v |= UInt32(b[b.startIndex + i * 4 + k]) << (8 * UInt32(k)) }
-                    values[i] = Float(bitPattern: v)
-                }
-                #endif
-                return true
+                block(into: &values, width: 4) { Float(bitPattern: UInt32(truncatingIfNeeded: $0)) }
             }
             /// Fills `values` (its count says how many); false when the bytes run out.
             mutating func halves(into values: inout [Float16]) -> Bool {
-                guard let b = take(values.count * 2) else { return false }
+                block(into: &values, width: 2) { Float16(bitPattern: UInt16(truncatingIfNeeded: $0)) }
+            }
+            private mutating func block<T: BitwiseCopyable>(into values: inout [T], width: Int, value: (UInt64) -> T) -> Bool {
+                guard let b = take(values.count * width) else { return false }
                 #if _endian(little)
                 values.withUnsafeMutableBytes { target in b.withUnsafeBytes { target.copyMemory(from: $0) } }
                 #else
                 for i in values.indices {
-                    values[i] = Float16(bitPattern: UInt16(b[b.startIndex + i * 2]) | UInt16(b[b.startIndex + i * 2 + 1]) << 8)
+                    var x: UInt64 = 0
+                    for k in 0..<width { x |= UInt64(b[b.startIndex + i * width + k]) << (8 * UInt64(k)) }
+                    values[i] = value(x)
                 }
                 #endif
                 return true
