@@ -13,6 +13,10 @@ struct ForecastWiringTests {
     @Test func startup_buildsFeaturesFromStoredHistory_andEverySurfaceShowsTheQuantiles() async throws {
         nonisolated(unsafe) var config = GatewayConfiguration()
         try await GatewayHarness.with(regions: ["bj"], packages: 12, configure: { config = $0 }) { gw in
+            // The harness's gateway stops first: its polls write forecast features (from the one poll it saw), and a
+            // replica trusts stored features over history. This test is about a start with none stored (the first
+            // start after an upgrade), so none may be written after they are cleared below.
+            await gw.running.stop()
             // Ten days of hourly history leading up to what the poll stored: every package drew its used bytes evenly.
             _ = try await gw.db.store.pool.query("""
                 INSERT INTO snapshots (package_pk, observed_at, used_bytes, capacity_bytes, status)
@@ -21,6 +25,7 @@ struct ForecastWiringTests {
                 WHERE p.status = 'active' AND p.last_seen_at - k * interval '1 hour' >= coalesce(p.activated_at, p.created_at)
                 ON CONFLICT DO NOTHING
                 """)
+            _ = try await gw.db.store.pool.query("DELETE FROM forecast_features")
             // A second replica starts on that database: its first view reads the history (not re-read afterwards).
             let app = try Gateway.make(configuration: config, clock: ContinuousClock(), logger: .disabled)
             let running = try await app.start(migrate: false)
