@@ -69,9 +69,9 @@ enum Socket {
         }
     }
 
-    /// The text of a NUL-terminated C buffer.
+    /// The text of a NUL-terminated C buffer (inet_ntop always terminates it; the buffer's last byte stays 0).
     private static func text(_ buffer: [CChar]) -> String {
-        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
     /// `ip:port` of a peer address.

@@ -197,6 +197,8 @@ package final class ForecastFeatureStore: Sendable {
         for source in covered.sorted() {
             let indices = groups[source] ?? []
             let merged = pending.removeValue(forKey: source)
+            // Built outside the lock: a poll's fold waits on it.
+            let keep = Set(indices.map { wanted[$0].key.id })
             features.withLock { known in
                 guard !indices.isEmpty else {
                     known[source] = nil
@@ -206,11 +208,7 @@ package final class ForecastFeatureStore: Sendable {
                 if let merged {
                     if part.isEmpty { part = merged } else { for (id, e) in merged { part[id] = e } }
                 }
-                if part.count > 0 {
-                    let keep = Set(indices.map { wanted[$0].key.id })
-                    let gone = part.keys.filter { !keep.contains($0) }
-                    for id in gone { part.removeValue(forKey: id) }
-                }
+                for id in part.keys.filter({ !keep.contains($0) }) { part.removeValue(forKey: id) }
                 part.reserveCapacity(indices.count)
                 known[source] = part
             }
@@ -305,6 +303,7 @@ package struct ForecastFeatureSet: Sendable, ExpressibleByDictionaryLiteral {
         self.init(bySource: bySource)
     }
 
+    /// `[:]`: no features (the benchmark's baseline forecasts every package from its lifetime average).
     package init(dictionaryLiteral elements: (PackageKey, ForecastFeatures)...) {
         self.init(Dictionary(elements, uniquingKeysWith: { _, b in b }))
     }
