@@ -8,6 +8,7 @@ enum BenchMain {
     static let benchmarks: [String: (String, @Sendable ([String: String]) async throws -> Void)] = [
         "api-render": ("uncached view rebuild and rendering over the database bench/api/run.sh filled (TPGW_CONFIG)", APIRenderBenchmark.run),
         "alert-evaluator": ("one budget's 8 rules over TPGW_BENCH_PACKAGES (100,000) packages in 30 sources, pure", AlertEvaluatorBenchmark.run),
+        "alert-pass": ("the alert engine's pure step over TPGW_BENCH_PACKAGES (10,000) firing alerts, one new per pass (the trickle's shape)", AlertPassBenchmark.run),
         "alerts": ("50 budgets over 100k packages, 10,000 deliveries dispatched, 25,000 alerts grouped (bench/alerts)", AlertsBenchmark.run),
         "store": ("one poll of 20 sources x 5,000 packages vs psql \\copy, latest state of 100k, bytes per package-day (bench/store)", StoreBenchmark.run),
         "upstream-fanout": ("BCE fan-out over the bce-sim in TPGW_BENCH_SIM_PORTS, decode CPU (bench/upstream/run.sh)", UpstreamFanOutBenchmark.run),

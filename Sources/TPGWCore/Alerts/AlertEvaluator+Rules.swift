@@ -131,7 +131,7 @@ extension AlertEvaluator.Input {
         let ratio = p.capacityBytes > 0 ? Double(unused) / Double(p.capacityBytes) : 0
         let holdRatio = p.capacityBytes > 0 ? Double(holdUnused) / Double(p.capacityBytes) : 0
         let facts = AlertFacts(expiresAt: p.expiresAt, remainingBytes: p.remainingBytes, capacityBytes: p.capacityBytes, unusedBytes: unused)
-        let summary: (Double) -> String = { _ in
+        let summary: @Sendable (Double) -> String = { _ in
             "\(p.key) expires in \(AlertText.duration(hours: left / 3600)) with \(AlertText.bytes(unused)) (\(AlertText.percent(ratio))) forecast unused"
         }
         // Either measure may breach; the alert holds while either has not cleared its margin.
@@ -165,10 +165,11 @@ extension AlertEvaluator.Input {
         } else {
             return nil
         }
+        let emptyAt = at
         return condition(i, .coverageGap, .pool(s), .quantity(within, .below), h, hold: hold,
                          facts: .init(at: at, remainingBytes: pools[s]?.remainingBytes, activePackages: activeCount)) { _ in
             if activeCount == 0 { return "pool \(s) has no active package: traffic is billed pay-as-you-go" }
-            return "pool \(s) is forecast empty in \(AlertText.duration(hours: at.map { max(0, hours(until: $0)) } ?? h)) (\(RFC3339.format(at ?? now))): pay-as-you-go from then"
+            return "pool \(s) is forecast empty in \(AlertText.duration(hours: emptyAt.map { max(0, hours(until: $0)) } ?? h)) (\(RFC3339.format(emptyAt ?? now))): pay-as-you-go from then"
         }
     }
 }

@@ -58,10 +58,10 @@ package enum AlertEvaluator {
         for (index, rule) in input.budget.rules.enumerated() {
             let conditions = input.conditions(rule: rule, index: index)
             out.reserveCapacity(out.count + conditions.count)
-            // Input in order (the store lists packages by key, pools are sorted) costs one pass and one copy; the
+            // Input in order (the store lists packages by key, pools are sorted) costs one pass and at most one copy; the
             // rest is ordered by positions on plain sort keys, not by moving the (large) conditions around.
             if !conditions.indices.dropFirst().contains(where: { conditions[$0].subject < conditions[$0 - 1].subject }) {
-                out.append(contentsOf: conditions)
+                if out.isEmpty { out = conditions } else { out.append(contentsOf: conditions) }
             } else {
                 let keys = conditions.map(\.subject.sortKey)
                 for i in conditions.indices.sorted(by: { keys[$0] < keys[$1] }) { out.append(conditions[i]) }
@@ -81,7 +81,7 @@ package enum AlertEvaluator {
         let now: Date
         /// Active packages in scope, all and per source.
         let active: [PackageState]
-        let activeBySource: [SourceID: [PackageState]]
+        let activeBySource: [SourceID: ArraySlice<PackageState>]
         /// The forecast of each `active` package (same positions).
         let activeForecasts: [PackageForecast?]
         /// Packages in scope whose status changed since the previous evaluation to a non-active one.
@@ -104,17 +104,23 @@ package enum AlertEvaluator {
             let key = scope.packageKey
             let inScope = scope.isEverything ? Array(all.indices) : all.indices.filter { scope.matches(all[$0], packageKey: key) }
             let activeAt = inScope.filter { all[$0].status == .active }
+            // Everything in scope and active (the usual case for an unscoped budget) shares `all`'s storage.
             packages = inScope.count == all.count ? all : inScope.map { all[$0] }
-            active = activeAt.map { all[$0] }
-            activeForecasts = activeAt.map { alignedForecasts[$0] }
-            var bySource: [SourceID: [PackageState]] = [:]
+            active = activeAt.count == all.count ? all : activeAt.map { all[$0] }
+            activeForecasts = activeAt.count == all.count ? alignedForecasts : activeAt.map { alignedForecasts[$0] }
+            var bySource: [SourceID: ArraySlice<PackageState>] = [:]
             var start = 0
-            // `all` is ordered by key, so each source's packages are one run; group runs, not packages.
+            // `all` is ordered by key, so each source's packages are one run, a slice of `active` (no copy); a source
+            // in several runs (input out of order) is gathered into one array.
             while start < active.count {
                 let source = active[start].key.source
                 var end = start + 1
                 while end < active.count, active[end].key.source == source { end += 1 }
-                bySource[source, default: []].append(contentsOf: active[start..<end])
+                if let earlier = bySource[source] {
+                    bySource[source] = ArraySlice(Array(earlier) + active[start..<end])
+                } else {
+                    bySource[source] = active[start..<end]
+                }
                 start = end
             }
             activeBySource = bySource
@@ -137,7 +143,8 @@ package enum AlertEvaluator {
         /// alert is held by that value instead (the forecast rules hold on a more cautious quantile than they fire on).
         func condition(
             _ index: Int, _ kind: AlertRule.Kind, _ subject: AlertSubject, _ hysteresis: Hysteresis, _ value: Double,
-            hold: Double? = nil, facts: AlertFacts = AlertFacts(), oneShot: Bool = false, summary: (Double) -> String
+            hold: Double? = nil, facts: AlertFacts = AlertFacts(), oneShot: Bool = false,
+            summary: @escaping @Sendable (Double) -> String
         ) -> AlertCondition? {
             let level = hysteresis.breachedLevel(value)
             var held = hysteresis.heldLevel(value)
@@ -149,7 +156,7 @@ package enum AlertEvaluator {
                 fingerprint: Fingerprint(budgetID: budget.id, ruleIndex: index, kind: kind, subject: subject),
                 budgetID: budget.id, budgetName: budget.name, ruleIndex: index, kind: kind, subject: subject,
                 level: level, heldLevel: held, value: value, threshold: threshold, oneShot: oneShot, facts: facts,
-                summary: summary(threshold))
+                renderSummary: summary)
         }
 
         func hours(until date: Date) -> Double { date.timeIntervalSince(now) / 3600 }

@@ -20,7 +20,7 @@ package final class AlertEngine: Sendable {
 
     private struct Cache {
         var version: Int64?
-        var alerts: [Fingerprint: AlertState] = [:]
+        var alerts = StoredAlerts()
         var previousStatuses: [PackageKey: PackageStatus]?
     }
 
@@ -66,7 +66,7 @@ package final class AlertEngine: Sendable {
         let (cachedVersion, cachedStatuses) = cache.withLock { ($0.version, $0.previousStatuses) }
         let previous = cachedStatuses ?? [:]
         var report = Report(budgets: budgets.count)
-        var committed: (alerts: [Fingerprint: AlertState], writes: [AlertState], reloaded: Bool, seen: [PackageKey: PackageStatus]?)?
+        var committed: (alerts: StoredAlerts, writes: [AlertState], reloaded: Bool, seen: [PackageKey: PackageStatus]?)?
         do {
             let byID = Dictionary(budgets.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             let version = try await store.alertEnginePass(cachedVersion: cachedVersion) { reload, stored, _ in
@@ -75,12 +75,8 @@ package final class AlertEngine: Sendable {
                 // status change that happened meanwhile is still noticed.
                 let previous = stored.map(Self.statuses) ?? previous
                 if let reload {
-                    alerts = [:]
-                    alerts.reserveCapacity(reload.count)
                     let decoder = JSONDecoder()
-                    for record in reload {
-                        if let state = try? decoder.decode(AlertState.self, from: Data(record.body.utf8)) { alerts[state.fingerprint] = state }
-                    }
+                    alerts = StoredAlerts(reload.compactMap { try? decoder.decode(AlertState.self, from: Data($0.body.utf8)) })
                 }
                 var output = AlertPass.run(budgets: budgets, inputs: inputs, existing: alerts, previousStatuses: previous, now: now)
                 AlertMuting.apply(&output, existing: alerts, budgets: byID, silences: silences, now: now)
@@ -112,9 +108,9 @@ package final class AlertEngine: Sendable {
                 var alerts = committed?.alerts ?? c.alerts
                 // Both references let go first, so the writes change the dictionary in place instead of copying
                 // every stored alert on each pass.
-                committed?.alerts = [:]
-                c.alerts = [:]
-                for state in committed?.writes ?? [] { alerts[state.fingerprint] = state }
+                committed?.alerts = StoredAlerts()
+                c.alerts = StoredAlerts()
+                for state in committed?.writes ?? [] { alerts.upsert(state) }
                 c.alerts = alerts
                 c.version = version
                 if let seen = committed?.seen {
@@ -128,11 +124,11 @@ package final class AlertEngine: Sendable {
                 if let metrics {
                     var firing: [AlertRule.Kind: Int] = [:]
                     for kind in AlertRule.Kind.allCases { firing[kind] = 0 }
-                    for alert in alerts.values where alert.status == .firing { firing[alert.kind, default: 0] += 1 }
+                    firing.merge(alerts.firingCount) { _, n in n }
                     for (kind, n) in firing { metrics.alertsFiring.series([kind.rawValue]).set(n) }
                 }
                 guard onFiring != nil, committed?.reloaded == true || !(committed?.writes.isEmpty ?? true) else { return nil }
-                return alerts.values.filter { $0.status == .firing }
+                return alerts.firing
             }
             if let firing { onFiring?(firing) }
         } catch {

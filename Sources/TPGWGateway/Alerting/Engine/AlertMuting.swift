@@ -10,9 +10,9 @@ import TPGWCore
 /// | `.repeat` of an acknowledged alert | withheld (an escalation or resolution clears the acknowledgement and is sent) |
 /// | firing, marked silenced, no silence matches any more | notifies at once (`.firing`, urgent: no group wait) |
 /// | firing, not marked, a silence matches | marked (so lists and the status page show it), nothing sent |
-enum AlertMuting {
-    static func apply(
-        _ out: inout AlertPass.Output, existing: [Fingerprint: AlertState], budgets: [String: Budget], silences: [Silence], now: Date
+package enum AlertMuting {
+    package static func apply(
+        _ out: inout AlertPass.Output, existing: StoredAlerts, budgets: [String: Budget], silences: [Silence], now: Date
     ) {
         var writeIndex: [Fingerprint: Int] = [:]
         for (i, state) in out.writes.enumerated() { writeIndex[state.fingerprint] = i }
@@ -51,7 +51,10 @@ enum AlertMuting {
         // With no silence active only alerts still marked silenced can change (most passes: none to look at).
         func mayChange(_ state: AlertState) -> Bool { state.status == .firing && (!active.isEmpty || state.silencedBy != nil) }
         var firing: [AlertState] = []
-        for state in existing.values where writeIndex[state.fingerprint] == nil && mayChange(state) { firing.append(state) }
+        let stored = active.isEmpty ? Array(existing.silenced) : Array(existing.firingFingerprints)
+        for fingerprint in stored where writeIndex[fingerprint] == nil {
+            if let state = existing[fingerprint], mayChange(state) { firing.append(state) }
+        }
         for state in out.writes where mayChange(state) { firing.append(state) }
         for var state in firing {
             let silence = Silence.muting(active, budgetID: state.budgetID, kind: state.kind, subject: state.subject, now: now)
