@@ -35,7 +35,7 @@ package struct BCEWireDecoder: Sendable {
             Result { () throws(BCEError) -> BCEPackage in
                 var s = WireScanner(buf)
                 let p = try scanPackage(&s, index: nil)
-                try syntax { () throws(JSONParser.Failure) in try s.end() }
+                try syntax { () throws(WireScanner.Failure) in try s.end() }
                 switch p {
                 case .success(let package): return package
                 case .failure(let skip):
