@@ -63,14 +63,7 @@ extension BCEWireDecoder {
     /// before `packageList`), leaving the rest of the body unread.
     private func scanListMembers(_ s: inout WireScanner, decodePackages: Bool, stopAtPaging: Bool = false) throws(BCEError) -> ListMembers {
         let top = s.peekTypeName()
-        guard top == "object" else {
-            try syntax { () throws(WireScanner.Failure) in
-                try s.skipValue()
-                try s.end()
-            }
-            throw failure("response: expected an object, got \(top)")
-        }
-        try syntax { () throws(WireScanner.Failure) in try s.beginObject() }
+        guard try syntax({ () throws(WireScanner.Failure) in try s.beginBodyObject() }) else { throw failure("response: expected an object, got \(top)") }
         var m = ListMembers()
         while let key = try syntax({ () throws(WireScanner.Failure) in try s.nextKey() }) {
             if s.key(key, is: "packageList") {
@@ -118,19 +111,9 @@ extension BCEWireDecoder {
 
     /// The list's packages; one that tpgw cannot represent is skipped and reported, not fatal.
     private func scanPackages(_ s: inout WireScanner) throws(BCEError) -> (packages: [BCEPackage], skipped: [SkippedPackage]) {
-        try syntax { () throws(WireScanner.Failure) in try s.beginArray() }
-        var out: [BCEPackage] = []
-        var skipped: [SkippedPackage] = []
-        out.reserveCapacity(min(1000, s.bytes.count / 256))
-        var n = 0
-        while try syntax({ () throws(WireScanner.Failure) in try s.nextElement() }) {
-            switch try scanPackage(&s, index: n) {
-            case .success(let p): out.append(p)
-            case .failure(let skip): skipped.append(skip)
-            }
-            n += 1
+        try syntax { () throws(WireScanner.Failure) in
+            try s.keptAndSkipped(reserving: min(1000, s.bytes.count / 256)) { s, n throws(WireScanner.Failure) in try scanPackage(&s, index: n) }
         }
-        return (out, skipped)
     }
 
     /// The fields of one package object as scanned.
@@ -151,17 +134,17 @@ extension BCEWireDecoder {
 
     /// One package object at the scanner's offset (a list element when `index` is set). Malformed JSON throws;
     /// a well-formed package tpgw cannot represent is a `.failure` naming the field, so a list can skip it.
-    func scanPackage(_ s: inout WireScanner, index: Int?) throws(BCEError) -> Result<BCEPackage, SkippedPackage> {
+    func scanPackage(_ s: inout WireScanner, index: Int?) throws(WireScanner.Failure) -> Result<BCEPackage, SkippedPackage> {
         let type = s.peekTypeName()
         guard type == "object" else {
-            try syntax { () throws(WireScanner.Failure) in try s.skipValue() }
+            try s.skipValue()
             return .failure(SkippedPackage(id: nil, position: path(index), field: "package", reason: "expected an object, got \(type)"))
         }
         let start = s.offset
-        try syntax { () throws(WireScanner.Failure) in try s.beginObject() }
+        try s.beginObject()
         var f = PackageFields()
-        while let key = try syntax({ () throws(WireScanner.Failure) in try s.nextKey() }) {
-            let v = try syntax { () throws(WireScanner.Failure) in try s.scalar() }
+        while let key = try s.nextKey() {
+            let v = try s.scalar()
             if s.key(key, is: "id") { f.id = v }
             else if s.key(key, is: "status") { f.status = v }
             else if s.key(key, is: "capacity") { f.capacity = v }

@@ -129,12 +129,7 @@ package struct TencentWireDecoder: Sendable {
             Result { () throws(WireScanner.Failure) -> Envelope<Members>? in
                 var s = WireScanner(buf)
                 var envelope: Envelope<Members>? = nil
-                guard s.peek(UInt8(ascii: "{")) else {
-                    try s.skipValue()
-                    try s.end()
-                    return nil
-                }
-                try s.beginObject()
+                guard try s.beginBodyObject() else { return nil }
                 while let key = try s.nextKey() {
                     guard s.key(key, is: "Response") else {
                         try s.skipValue()
@@ -182,32 +177,27 @@ package struct TencentWireDecoder: Sendable {
             if case .null = try s.scalar() { return nil }
             return ServiceError()
         }
-        var code = WireScalar.missing
-        var message = WireScalar.missing
+        let (code, message) = try strings(&s, "Code", "Message")
+        return ServiceError(code: code, message: message ?? "")
+    }
+
+    /// The string values of the members `first` and `second` of the object at the offset (nil when absent or not a
+    /// string; the last of duplicates wins).
+    private func strings(_ s: inout WireScanner, _ first: StaticString, _ second: StaticString) throws(WireScanner.Failure) -> (String?, String?) {
+        var a = WireScalar.missing
+        var b = WireScalar.missing
         try s.beginObject()
         while let key = try s.nextKey() {
-            if s.key(key, is: "Code") { code = try s.scalar() }
-            else if s.key(key, is: "Message") { message = try s.scalar() }
+            if s.key(key, is: first) { a = try s.scalar() }
+            else if s.key(key, is: second) { b = try s.scalar() }
             else { try s.skipValue() }
         }
-        return ServiceError(code: code.stringToken.map { s.string($0) }, message: message.stringToken.map { s.string($0) } ?? "")
+        return (a.stringToken.map { s.string($0) }, b.stringToken.map { s.string($0) })
     }
 
     /// The packages of a `TrafficPackageSet` array; one that cannot be represented is skipped and reported.
     private func packages(_ s: inout WireScanner) throws(WireScanner.Failure) -> ([TencentPackage], [TencentSkippedPackage]) {
-        var packages: [TencentPackage] = []
-        var skipped: [TencentSkippedPackage] = []
-        packages.reserveCapacity(min(100, s.bytes.count / 256))
-        try s.beginArray()
-        var index = 0
-        while try s.nextElement() {
-            switch try package(&s, index: index) {
-            case .success(let p): packages.append(p)
-            case .failure(let skip): skipped.append(skip)
-            }
-            index += 1
-        }
-        return (packages, skipped)
+        try s.keptAndSkipped(reserving: min(100, s.bytes.count / 256)) { s, index throws(WireScanner.Failure) in try package(&s, index: index) }
     }
 
     /// The members of one `TrafficPackage` as scanned (the last of duplicates wins).
@@ -354,15 +344,8 @@ package struct TencentWireDecoder: Sendable {
                 try s.skipValue()
                 continue
             }
-            var key = WireScalar.missing
-            var value = WireScalar.missing
-            try s.beginObject()
-            while let k = try s.nextKey() {
-                if s.key(k, is: "Key") { key = try s.scalar() }
-                else if s.key(k, is: "Value") { value = try s.scalar() }
-                else { try s.skipValue() }
-            }
-            if let k = key.stringToken { tags.append(TencentTag(key: s.string(k), value: value.stringToken.map { s.string($0) } ?? "")) }
+            let (key, value) = try strings(&s, "Key", "Value")
+            if let key { tags.append(TencentTag(key: key, value: value ?? "")) }
         }
         return tags
     }

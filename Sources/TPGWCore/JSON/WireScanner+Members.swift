@@ -6,12 +6,7 @@ extension WireScanner {
             Result { () throws(Failure) -> [String: WireMember] in
                 var s = WireScanner(buf)
                 var found: [String: WireMember] = [:]
-                guard s.peek(UInt8(ascii: "{")) else {
-                    try s.skipValue()
-                    try s.end()
-                    return found
-                }
-                try s.beginObject()
+                guard try s.beginBodyObject() else { return found }
                 while let key = try s.nextKey() {
                     let name = s.string(key)
                     let value = try s.scalar()
