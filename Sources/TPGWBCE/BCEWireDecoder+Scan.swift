@@ -14,7 +14,7 @@ import TPGWCore
 extension BCEWireDecoder {
     /// Runs a scanner step; malformed JSON becomes a `.decoding` error.
     @inline(__always)
-    func syntax<T>(_ step: () throws(JSONParser.Failure) -> T) throws(BCEError) -> T {
+    func syntax<T>(_ step: () throws(WireScanner.Failure) -> T) throws(BCEError) -> T {
         do {
             return try step()
         } catch {
@@ -22,43 +22,10 @@ extension BCEWireDecoder {
         }
     }
 
-    /// A top-level member of a small body (create, price, error), decoded: strings unescaped, numbers as their
-    /// literal text, anything else by its JSON type name.
-    package enum Member: Equatable {
-        case string(String)
-        case number(String)
-        case other(typeName: String)
-    }
-
     /// The top-level members of `body` named in `names` (the last of duplicates wins), through the same scanner as
-    /// list pages. Malformed JSON is a `.decoding` error; a body that is not an object has none of them.
-    package func members(_ body: [UInt8], _ names: Set<String>) throws(BCEError) -> [String: Member] {
-        try body.withUnsafeBufferPointer { buf in
-            Result { () throws(BCEError) -> [String: Member] in
-                var s = WireScanner(buf)
-                var found: [String: Member] = [:]
-                guard s.peekTypeName() == "object" else {
-                    try syntax { () throws(JSONParser.Failure) in
-                        try s.skipValue()
-                        try s.end()
-                    }
-                    return found
-                }
-                try syntax { () throws(JSONParser.Failure) in try s.beginObject() }
-                while let key = try syntax({ () throws(JSONParser.Failure) in try s.nextKey() }) {
-                    let name = s.string(key)
-                    let value = try syntax { () throws(JSONParser.Failure) in try s.scalar() }
-                    guard names.contains(name) else { continue }
-                    switch value {
-                    case .string(let r, let e): found[name] = .string(s.string(.init(range: r, escaped: e)))
-                    case .number(let r): found[name] = .number(String(decoding: s.slice(r), as: UTF8.self))
-                    default: found[name] = .other(typeName: value.typeName)
-                    }
-                }
-                try syntax { () throws(JSONParser.Failure) in try s.end() }
-                return found
-            }
-        }.get()
+    /// list pages (`WireScanner.members`). Malformed JSON is a `.decoding` error; a body that is not an object has none of them.
+    package func members(_ body: [UInt8], _ names: Set<String>) throws(BCEError) -> [String: WireMember] {
+        try syntax { () throws(WireScanner.Failure) in try WireScanner.members(body, names) }
     }
 
     /// The top-level members of a list page that matter.
@@ -96,35 +63,28 @@ extension BCEWireDecoder {
     /// before `packageList`), leaving the rest of the body unread.
     private func scanListMembers(_ s: inout WireScanner, decodePackages: Bool, stopAtPaging: Bool = false) throws(BCEError) -> ListMembers {
         let top = s.peekTypeName()
-        guard top == "object" else {
-            try syntax { () throws(JSONParser.Failure) in
-                try s.skipValue()
-                try s.end()
-            }
-            throw failure("response: expected an object, got \(top)")
-        }
-        try syntax { () throws(JSONParser.Failure) in try s.beginObject() }
+        guard try syntax({ () throws(WireScanner.Failure) in try s.beginBodyObject() }) else { throw failure("response: expected an object, got \(top)") }
         var m = ListMembers()
-        while let key = try syntax({ () throws(JSONParser.Failure) in try s.nextKey() }) {
+        while let key = try syntax({ () throws(WireScanner.Failure) in try s.nextKey() }) {
             if s.key(key, is: "packageList") {
                 if decodePackages && s.peek(UInt8(ascii: "[")) {
                     (m.packages, m.skipped) = try scanPackages(&s)
                     m.packageList = .array
                 } else {
-                    m.packageList = try syntax { () throws(JSONParser.Failure) in try s.scalar() }
+                    m.packageList = try syntax { () throws(WireScanner.Failure) in try s.scalar() }
                     m.packages = nil
                     m.skipped = []
                 }
             } else if s.key(key, is: "isTruncated") {
-                m.isTruncated = try syntax { () throws(JSONParser.Failure) in try s.scalar() }
+                m.isTruncated = try syntax { () throws(WireScanner.Failure) in try s.scalar() }
             } else if s.key(key, is: "nextMarker") {
-                m.nextMarker = try syntax { () throws(JSONParser.Failure) in try s.scalar() }
+                m.nextMarker = try syntax { () throws(WireScanner.Failure) in try s.scalar() }
             } else if s.key(key, is: "marker") {
-                m.marker = try syntax { () throws(JSONParser.Failure) in try s.scalar() }
+                m.marker = try syntax { () throws(WireScanner.Failure) in try s.scalar() }
             } else if s.key(key, is: "maxKeys") {
-                m.maxKeys = try syntax { () throws(JSONParser.Failure) in try s.scalar() }
+                m.maxKeys = try syntax { () throws(WireScanner.Failure) in try s.scalar() }
             } else {
-                try syntax { () throws(JSONParser.Failure) in try s.skipValue() }
+                try syntax { () throws(WireScanner.Failure) in try s.skipValue() }
             }
             if stopAtPaging {
                 switch (m.isTruncated, m.nextMarker) {
@@ -133,7 +93,7 @@ extension BCEWireDecoder {
                 }
             }
         }
-        try syntax { () throws(JSONParser.Failure) in try s.end() }
+        try syntax { () throws(WireScanner.Failure) in try s.end() }
         return m
     }
 
@@ -151,19 +111,9 @@ extension BCEWireDecoder {
 
     /// The list's packages; one that tpgw cannot represent is skipped and reported, not fatal.
     private func scanPackages(_ s: inout WireScanner) throws(BCEError) -> (packages: [BCEPackage], skipped: [SkippedPackage]) {
-        try syntax { () throws(JSONParser.Failure) in try s.beginArray() }
-        var out: [BCEPackage] = []
-        var skipped: [SkippedPackage] = []
-        out.reserveCapacity(min(1000, s.bytes.count / 256))
-        var n = 0
-        while try syntax({ () throws(JSONParser.Failure) in try s.nextElement() }) {
-            switch try scanPackage(&s, index: n) {
-            case .success(let p): out.append(p)
-            case .failure(let skip): skipped.append(skip)
-            }
-            n += 1
+        try syntax { () throws(WireScanner.Failure) in
+            try s.keptAndSkipped(reserving: min(1000, s.bytes.count / 256)) { s, n throws(WireScanner.Failure) in try scanPackage(&s, index: n) }
         }
-        return (out, skipped)
     }
 
     /// The fields of one package object as scanned.
@@ -184,17 +134,17 @@ extension BCEWireDecoder {
 
     /// One package object at the scanner's offset (a list element when `index` is set). Malformed JSON throws;
     /// a well-formed package tpgw cannot represent is a `.failure` naming the field, so a list can skip it.
-    func scanPackage(_ s: inout WireScanner, index: Int?) throws(BCEError) -> Result<BCEPackage, SkippedPackage> {
+    func scanPackage(_ s: inout WireScanner, index: Int?) throws(WireScanner.Failure) -> Result<BCEPackage, SkippedPackage> {
         let type = s.peekTypeName()
         guard type == "object" else {
-            try syntax { () throws(JSONParser.Failure) in try s.skipValue() }
+            try s.skipValue()
             return .failure(SkippedPackage(id: nil, position: path(index), field: "package", reason: "expected an object, got \(type)"))
         }
         let start = s.offset
-        try syntax { () throws(JSONParser.Failure) in try s.beginObject() }
+        try s.beginObject()
         var f = PackageFields()
-        while let key = try syntax({ () throws(JSONParser.Failure) in try s.nextKey() }) {
-            let v = try syntax { () throws(JSONParser.Failure) in try s.scalar() }
+        while let key = try s.nextKey() {
+            let v = try s.scalar()
             if s.key(key, is: "id") { f.id = v }
             else if s.key(key, is: "status") { f.status = v }
             else if s.key(key, is: "capacity") { f.capacity = v }
@@ -363,7 +313,7 @@ extension BCEWireDecoder {
         case .string(let r, let e):
             if r.isEmpty { return nil }
             let d: Date
-            if !e, let plain = Self.plainUTC(s.slice(r)) {
+            if !e, let plain = RFC3339.parsePlainUTC(s.slice(r)) {
                 d = plain
             } else {
                 guard let parsed = RFC3339.parse(s.string(.init(range: r, escaped: e))) else { throw FieldProblem(key, "not a UTC time") }
@@ -374,25 +324,5 @@ extension BCEWireDecoder {
         case .missing, .null: return nil
         default: throw FieldProblem(key, "expected a string, got \(v.typeName)")
         }
-    }
-
-    /// `YYYY-MM-DDThh:mm:ssZ` exactly, else nil (the caller falls back to `RFC3339.parse`, which gives the same value).
-    static func plainUTC(_ b: UnsafeBufferPointer<UInt8>) -> Date? {
-        guard b.count == 20, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == UInt8(ascii: "T"),
-              b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"), b[19] == UInt8(ascii: "Z") else { return nil }
-        func num(_ from: Int, _ len: Int) -> Int? {
-            var v = 0
-            for i in from..<(from + len) {
-                let c = b[i]
-                guard c >= 0x30 && c <= 0x39 else { return nil }
-                v = v * 10 + Int(c - 0x30)
-            }
-            return v
-        }
-        guard let year = num(0, 4), let month = num(5, 2), let day = num(8, 2), let hour = num(11, 2), let minute = num(14, 2),
-              let second = num(17, 2), (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
-        else { return nil }
-        let days = RFC3339.daysFromCivil(year: year, month: month, day: day)
-        return Date(timeIntervalSince1970: Double(days * 86400 + hour * 3600 + minute * 60 + second))
     }
 }

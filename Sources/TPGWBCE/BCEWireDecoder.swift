@@ -34,8 +34,11 @@ package struct BCEWireDecoder: Sendable {
         try body.withUnsafeBufferPointer { buf in
             Result { () throws(BCEError) -> BCEPackage in
                 var s = WireScanner(buf)
-                let p = try scanPackage(&s, index: nil)
-                try syntax { () throws(JSONParser.Failure) in try s.end() }
+                let p = try syntax { () throws(WireScanner.Failure) in
+                    let p = try scanPackage(&s, index: nil)
+                    try s.end()
+                    return p
+                }
                 switch p {
                 case .success(let package): return package
                 case .failure(let skip):

@@ -4,6 +4,10 @@ import TPGWCore
 /// Decodes Tencent VPC answers: `{"Response": {…, "RequestId": "…"}}`, success or `Response.Error`.
 /// Unknown fields are ignored. A package that cannot be represented is skipped and reported; only an answer
 /// whose envelope or paging fields are wrong fails.
+///
+/// Bodies are read field by field with `WireScanner` (no JSON tree), the reader BCE bodies use too: malformed JSON
+/// (nesting deeper than 64 included) fails the whole body as `.malformed`, duplicate members resolve to the last,
+/// invalid UTF-8 in a string is repaired to U+FFFD, and each kept package keeps its object's raw bytes for audit.
 package struct TencentWireDecoder: Sendable {
     package var source: SourceID
     package var operation: String
@@ -17,161 +21,332 @@ package struct TencentWireDecoder: Sendable {
         TencentError(kind: kind, source: source, operation: operation, message: message, requestID: requestID)
     }
 
-    /// The `Response` object; throws `.malformed` when the body is not JSON or has none, `.service` when it
-    /// carries `Error`.
-    package func response(_ body: [UInt8]) throws(TencentError) -> (members: WireJSON, requestID: String?) {
-        let doc: WireJSON
-        do {
-            doc = try JSONParser.parse(body)
-        } catch {
-            throw failure("response is not JSON: \(error)", kind: .malformed)
-        }
-        guard let response = doc["Response"], case .object = response else {
-            throw failure("response has no Response object", kind: .malformed)
-        }
-        let requestID: String? = if case .string(let s)? = response["RequestId"] { s } else { nil }
-        if let error = response["Error"], error != .null {
-            let code: String? = if case .string(let s)? = error["Code"] { s } else { nil }
-            let message: String = if case .string(let s)? = error["Message"] { s } else { "" }
-            throw TencentError(
-                kind: .service, source: source, operation: operation, code: code ?? "UnknownError", message: message, requestID: requestID)
-        }
-        return (response, requestID)
+    /// The members of a `DescribeTrafficPackages` answer that matter.
+    private struct ListMembers {
+        var totalCount = WireScalar.missing
+        /// `.array` once the set was decoded into `packages` and `skipped`; else what it held.
+        var set = WireScalar.missing
+        var packages: [TencentPackage] = []
+        var skipped: [TencentSkippedPackage] = []
     }
 
     /// A `DescribeTrafficPackages` answer.
     package func listPage(_ body: [UInt8]) throws(TencentError) -> TencentListPage {
-        let (r, requestID) = try response(body)
+        let (m, requestID) = try response(body, ListMembers()) { m, key, s throws(WireScanner.Failure) in
+            if s.key(key, is: "TotalCount") {
+                m.totalCount = try s.scalar()
+            } else if s.key(key, is: "TrafficPackageSet") {
+                if s.peek(UInt8(ascii: "[")) {
+                    (m.packages, m.skipped) = try packages(&s)
+                    m.set = .array
+                } else {
+                    m.set = try s.scalar()
+                    (m.packages, m.skipped) = ([], [])
+                }
+            } else {
+                return false
+            }
+            return true
+        }
         let totalCount: Int
-        switch r["TotalCount"] {
-        case .number(let text)?:
+        switch m.totalCount {
+        case .number(let r):
+            let text = String(decoding: body[r], as: UTF8.self)
             guard let n = Int(text), n >= 0 else { throw failure("TotalCount: \(text) is not a count", requestID: requestID) }
             totalCount = n
-        case nil: throw failure("TotalCount: missing", requestID: requestID)
-        case let v?: throw failure("TotalCount: expected a number, got \(v.typeName)", requestID: requestID)
+        case .missing: throw failure("TotalCount: missing", requestID: requestID)
+        default: throw failure("TotalCount: expected a number, got \(m.totalCount.typeName)", requestID: requestID)
         }
-        var packages: [TencentPackage] = []
-        var skipped: [TencentSkippedPackage] = []
-        switch r["TrafficPackageSet"] {
-        case .array(let items, let ranges)?:
-            packages.reserveCapacity(items.count)
-            for (index, item) in items.enumerated() {
-                switch package(item, index: index, raw: Array(body[ranges[index]])) {
-                case .success(let p): packages.append(p)
-                case .failure(let s): skipped.append(s)
-                }
-            }
-        case .null? where totalCount == 0, nil where totalCount == 0:
-            break
-        case nil, .null?: throw failure("TrafficPackageSet: missing while TotalCount is \(totalCount)", requestID: requestID)
-        case let v?: throw failure("TrafficPackageSet: expected an array, got \(v.typeName)", requestID: requestID)
+        switch m.set {
+        case .array: break
+        case .null where totalCount == 0, .missing where totalCount == 0: break
+        case .missing, .null: throw failure("TrafficPackageSet: missing while TotalCount is \(totalCount)", requestID: requestID)
+        default: throw failure("TrafficPackageSet: expected an array, got \(m.set.typeName)", requestID: requestID)
         }
-        return TencentListPage(totalCount: totalCount, packages: packages, skipped: skipped, requestID: requestID)
+        return TencentListPage(totalCount: totalCount, packages: m.packages, skipped: m.skipped, requestID: requestID)
+    }
+
+    /// The `TrafficPackageSet` of a `CreateTrafficPackages` answer.
+    private struct CreatedMembers {
+        var isArray = false
+        var ids: [String] = []
+        /// The first element that is not a package id.
+        var problem: String? = nil
     }
 
     /// The new ids of a `CreateTrafficPackages` answer.
     package func createdIDs(_ body: [UInt8]) throws(TencentError) -> (ids: [String], requestID: String?) {
-        let (r, requestID) = try response(body)
-        guard case .array(let items, _)? = r["TrafficPackageSet"] else {
-            throw failure("TrafficPackageSet: expected an array of ids", requestID: requestID)
-        }
-        var ids: [String] = []
-        for (n, item) in items.enumerated() {
-            guard case .string(let id) = item, !id.isEmpty else {
-                throw failure("TrafficPackageSet[\(n)]: expected a package id, got \(item.typeName)", requestID: requestID)
+        let (m, requestID) = try response(body, CreatedMembers()) { m, key, s throws(WireScanner.Failure) in
+            guard s.key(key, is: "TrafficPackageSet") else { return false }
+            m = CreatedMembers()
+            guard s.peek(UInt8(ascii: "[")) else {
+                try s.skipValue()
+                return true
             }
-            ids.append(id)
+            m.isArray = true
+            try s.beginArray()
+            var n = 0
+            while try s.nextElement() {
+                let v = try s.scalar()
+                if m.problem == nil {
+                    if case .string(let r, let e) = v, !r.isEmpty {
+                        m.ids.append(s.string(.init(range: r, escaped: e)))
+                    } else {
+                        m.problem = "TrafficPackageSet[\(n)]: expected a package id, got \(v.typeName)"
+                    }
+                }
+                n += 1
+            }
+            return true
         }
-        return (ids, requestID)
+        guard m.isArray else { throw failure("TrafficPackageSet: expected an array of ids", requestID: requestID) }
+        if let problem = m.problem { throw failure(problem, requestID: requestID) }
+        return (m.ids, requestID)
     }
 
-    /// One `TrafficPackage`, or why it was skipped.
-    package func package(_ v: WireJSON, index: Int, raw: [UInt8] = []) -> Result<TencentPackage, TencentSkippedPackage> {
-        guard case .object = v else {
-            return .failure(TencentSkippedPackage(index: index, id: nil, field: "TrafficPackageSet[\(index)]", reason: "expected an object, got \(v.typeName)"))
+    /// `Response.Error` as scanned.
+    private struct ServiceError {
+        var code: String? = nil
+        var message = ""
+    }
+
+    /// What the body's last `Response` object held.
+    private struct Envelope<Members> {
+        var members: Members
+        var requestID: String? = nil
+        var error: ServiceError? = nil
+    }
+
+    /// Reads the whole body: each member of the `Response` object other than `RequestId` and `Error` is offered to
+    /// `member`, which consumes its value and returns true, or returns false to have it skipped (a later duplicate
+    /// `Response` starts again from `fresh`). Throws `.malformed` when the body is not JSON or has no `Response`
+    /// object, `.service` when it carries a non-null `Error`; both only after the whole body was read.
+    private func response<Members>(
+        _ body: [UInt8], _ fresh: Members,
+        _ member: (inout Members, WireScanner.StringToken, inout WireScanner) throws(WireScanner.Failure) -> Bool
+    ) throws(TencentError) -> (Members, requestID: String?) {
+        let scanned = body.withUnsafeBufferPointer { buf in
+            Result { () throws(WireScanner.Failure) -> Envelope<Members>? in
+                var s = WireScanner(buf)
+                var envelope: Envelope<Members>? = nil
+                guard try s.beginBodyObject() else { return nil }
+                while let key = try s.nextKey() {
+                    guard s.key(key, is: "Response") else {
+                        try s.skipValue()
+                        continue
+                    }
+                    guard s.peek(UInt8(ascii: "{")) else {
+                        try s.skipValue()
+                        envelope = nil
+                        continue
+                    }
+                    var e = Envelope(members: fresh)
+                    try s.beginObject()
+                    while let k = try s.nextKey() {
+                        if s.key(k, is: "RequestId") {
+                            e.requestID = try s.scalar().stringToken.map { s.string($0) }
+                        } else if s.key(k, is: "Error") {
+                            e.error = try serviceError(&s)
+                        } else if try !member(&e.members, k, &s) {
+                            try s.skipValue()
+                        }
+                    }
+                    envelope = e
+                }
+                try s.end()
+                return envelope
+            }
         }
-        var id: String? = nil
+        let envelope: Envelope<Members>
+        switch scanned {
+        case .failure(let f): throw failure("response is not JSON: \(f)", kind: .malformed)
+        case .success(nil): throw failure("response has no Response object", kind: .malformed)
+        case .success(let e?): envelope = e
+        }
+        if let error = envelope.error {
+            throw TencentError(
+                kind: .service, source: source, operation: operation, code: error.code ?? "UnknownError", message: error.message,
+                requestID: envelope.requestID)
+        }
+        return (envelope.members, envelope.requestID)
+    }
+
+    /// `Error`: nil when null; any other value is an error, with `Code` and `Message` when it is an object holding them.
+    private func serviceError(_ s: inout WireScanner) throws(WireScanner.Failure) -> ServiceError? {
+        guard s.peek(UInt8(ascii: "{")) else {
+            if case .null = try s.scalar() { return nil }
+            return ServiceError()
+        }
+        let (code, message) = try strings(&s, "Code", "Message")
+        return ServiceError(code: code, message: message ?? "")
+    }
+
+    /// The string values of the members `first` and `second` of the object at the offset (nil when absent or not a
+    /// string; the last of duplicates wins).
+    private func strings(_ s: inout WireScanner, _ first: StaticString, _ second: StaticString) throws(WireScanner.Failure) -> (String?, String?) {
+        var a = WireScalar.missing
+        var b = WireScalar.missing
+        try s.beginObject()
+        while let key = try s.nextKey() {
+            if s.key(key, is: first) { a = try s.scalar() }
+            else if s.key(key, is: second) { b = try s.scalar() }
+            else { try s.skipValue() }
+        }
+        return (a.stringToken.map { s.string($0) }, b.stringToken.map { s.string($0) })
+    }
+
+    /// The packages of a `TrafficPackageSet` array; one that cannot be represented is skipped and reported.
+    private func packages(_ s: inout WireScanner) throws(WireScanner.Failure) -> ([TencentPackage], [TencentSkippedPackage]) {
+        try s.keptAndSkipped(reserving: min(100, s.bytes.count / 256)) { s, index throws(WireScanner.Failure) in try package(&s, index: index) }
+    }
+
+    /// The members of one `TrafficPackage` as scanned (the last of duplicates wins).
+    private struct PackageFields {
+        var id = WireScalar.missing
+        var name = WireScalar.missing
+        var status = WireScalar.missing
+        var deductType = WireScalar.missing
+        var total = WireScalar.missing
+        var used = WireScalar.missing
+        var remaining = WireScalar.missing
+        var created = WireScalar.missing
+        var deadline = WireScalar.missing
+        var tags: [TencentTag] = []
+    }
+
+    /// One `TrafficPackage` at the scanner's offset, or why it was skipped. Malformed JSON throws.
+    private func package(_ s: inout WireScanner, index: Int) throws(WireScanner.Failure) -> Result<TencentPackage, TencentSkippedPackage> {
+        let type = s.peekTypeName()
+        guard type == "object" else {
+            try s.skipValue()
+            return .failure(TencentSkippedPackage(index: index, id: nil, field: "TrafficPackageSet[\(index)]", reason: "expected an object, got \(type)"))
+        }
+        let start = s.offset
+        var f = PackageFields()
+        try s.beginObject()
+        while let key = try s.nextKey() {
+            if s.key(key, is: "TagSet") {
+                f.tags = try tags(&s)
+                continue
+            }
+            let v = try s.scalar()
+            if s.key(key, is: "TrafficPackageId") { f.id = v }
+            else if s.key(key, is: "TrafficPackageName") { f.name = v }
+            else if s.key(key, is: "TotalAmount") { f.total = v }
+            else if s.key(key, is: "RemainingAmount") { f.remaining = v }
+            else if s.key(key, is: "Status") { f.status = v }
+            else if s.key(key, is: "CreatedTime") { f.created = v }
+            else if s.key(key, is: "Deadline") { f.deadline = v }
+            else if s.key(key, is: "DeductType") { f.deductType = v }
+            else if s.key(key, is: "UsedAmount") { f.used = v }
+        }
+        return package(f, index: index, raw: start..<s.offset, s)
+    }
+
+    /// The validated fields of a scanned package, checked in a fixed order (the first problem is the one reported).
+    private func package(_ f: PackageFields, index: Int, raw: Range<Int>, _ s: WireScanner) -> Result<TencentPackage, TencentSkippedPackage> {
+        guard case .string(let idRange, let idEscaped) = f.id, !idRange.isEmpty else {
+            return .failure(TencentSkippedPackage(index: index, id: nil, field: "TrafficPackageId", reason: missingOr("expected a non-empty string", f.id)))
+        }
+        let id = s.string(.init(range: idRange, escaped: idEscaped))
         func skip(_ field: String, _ reason: String) -> Result<TencentPackage, TencentSkippedPackage> {
             .failure(TencentSkippedPackage(index: index, id: id, field: field, reason: reason))
         }
-        guard case .string(let pid)? = v["TrafficPackageId"], !pid.isEmpty else {
-            return skip("TrafficPackageId", v["TrafficPackageId"] == nil ? "missing" : "expected a non-empty string")
+        let name: String
+        switch f.name {
+        case .missing, .null: name = ""
+        case .string(let r, let e): name = s.string(.init(range: r, escaped: e))
+        default: return skip("TrafficPackageName", "expected a string")
         }
-        id = pid
-        func string(_ key: String) -> String?? {
-            switch v[key] {
-            case nil, .null?: return .some(nil)
-            case .string(let s)?: return .some(s)
-            default: return nil
-            }
-        }
-        enum AmountResult { case ok(Int64?), bad(String) }
-        func amount(_ key: String, required: Bool) -> AmountResult {
-            switch v[key] {
-            case nil, .null?: return required ? .bad("missing") : .ok(nil)
-            case .number(let text)?:
-                switch TencentAmount.bytes(gigabytesText: text) {
-                case .success(let b): return .ok(b)
-                case .failure(let p): return .bad(p.description)
-                }
-            case let x?: return .bad("expected a number of GB, got \(x.typeName)")
-            }
-        }
-        func date(_ key: String) -> Result<Date, TencentSkippedPackage> {
-            guard case .string(let s)? = v[key] else {
-                return .failure(TencentSkippedPackage(index: index, id: id, field: key, reason: v[key] == nil ? "missing" : "expected a string"))
-            }
-            guard let d = RFC3339.parse(s) else {
-                return .failure(TencentSkippedPackage(index: index, id: id, field: key, reason: "\(JSONString.quote(s)) is not a UTC timestamp"))
-            }
-            return .success(d)
-        }
-
-        guard let name = string("TrafficPackageName") else { return skip("TrafficPackageName", "expected a string") }
-        guard case .string(let statusName)? = v["Status"] else { return skip("Status", v["Status"] == nil ? "missing" : "expected a string") }
+        guard let statusToken = f.status.stringToken else { return skip("Status", missingOr("expected a string", f.status)) }
         // Packages from before `DeductType` existed were all full-time.
         let deduct: TencentDeductType
-        switch v["DeductType"] {
-        case nil, .null?: deduct = .fullTime
-        case .string(let s)?: deduct = TencentDeductType(wireName: s)
-        case let x?: return skip("DeductType", "expected a string, got \(x.typeName)")
+        switch f.deductType {
+        case .missing, .null: deduct = .fullTime
+        case .string(let r, let e): deduct = TencentDeductType(wireName: s.string(.init(range: r, escaped: e)))
+        default: return skip("DeductType", "expected a string, got \(f.deductType.typeName)")
         }
         let total: Int64
-        switch amount("TotalAmount", required: true) {
-        case .ok(let b): total = b!
-        case .bad(let r): return skip("TotalAmount", r)
+        switch amount(f.total, s) {
+        case .success(let b?): total = b
+        case .success(nil): return skip("TotalAmount", "missing")
+        case .failure(let reason): return skip("TotalAmount", reason.text)
         }
         let used: Int64
-        switch amount("UsedAmount", required: true) {
-        case .ok(let b): used = b!
-        case .bad(let r): return skip("UsedAmount", r)
+        switch amount(f.used, s) {
+        case .success(let b?): used = b
+        case .success(nil): return skip("UsedAmount", "missing")
+        case .failure(let reason): return skip("UsedAmount", reason.text)
         }
         let remaining: Int64?
-        switch amount("RemainingAmount", required: false) {
-        case .ok(let b): remaining = b
-        case .bad(let r): return skip("RemainingAmount", r)
+        switch amount(f.remaining, s) {
+        case .success(let b): remaining = b
+        case .failure(let reason): return skip("RemainingAmount", reason.text)
         }
         let created: Date
-        switch date("CreatedTime") {
+        switch date(f.created, s) {
         case .success(let d): created = d
-        case .failure(let s): return .failure(s)
+        case .failure(let reason): return skip("CreatedTime", reason.text)
         }
         let deadline: Date
-        switch date("Deadline") {
+        switch date(f.deadline, s) {
         case .success(let d): deadline = d
-        case .failure(let s): return .failure(s)
-        }
-        var tags: [TencentTag] = []
-        if case .array(let items, _)? = v["TagSet"] {
-            for item in items {
-                if case .string(let k)? = item["Key"] {
-                    let value: String = if case .string(let s)? = item["Value"] { s } else { "" }
-                    tags.append(TencentTag(key: k, value: value))
-                }
-            }
+        case .failure(let reason): return skip("Deadline", reason.text)
         }
         return .success(TencentPackage(
-            id: pid, name: name ?? "", status: TencentPackageStatus(wireName: statusName), deductType: deduct, totalBytes: total,
-            usedBytes: used, remainingBytes: remaining, createdAt: created, deadline: deadline, tags: tags, raw: raw))
+            id: id, name: name, status: TencentPackageStatus(wireName: s.string(statusToken)), deductType: deduct, totalBytes: total,
+            usedBytes: used, remainingBytes: remaining, createdAt: created, deadline: deadline, tags: f.tags, raw: Array(s.slice(raw))))
+    }
+
+    /// "missing" when the member was absent, else `reason`.
+    private func missingOr(_ reason: String, _ v: WireScalar) -> String {
+        if case .missing = v { "missing" } else { reason }
+    }
+
+    /// Why a field of a package cannot be represented.
+    private struct Problem: Error {
+        var text: String
+    }
+
+    /// A GB amount in bytes; nil when absent or null.
+    private func amount(_ v: WireScalar, _ s: WireScanner) -> Result<Int64?, Problem> {
+        switch v {
+        case .missing, .null: return .success(nil)
+        case .number(let r):
+            switch TencentAmount.bytes(gigabytesText: String(decoding: s.slice(r), as: UTF8.self)) {
+            case .success(let b): return .success(b)
+            case .failure(let p): return .failure(Problem(text: p.description))
+            }
+        default: return .failure(Problem(text: "expected a number of GB, got \(v.typeName)"))
+        }
+    }
+
+    /// A required RFC 3339 time; the common `YYYY-MM-DDThh:mm:ssZ` is read from the bytes.
+    private func date(_ v: WireScalar, _ s: WireScanner) -> Result<Date, Problem> {
+        guard case .string(let r, let e) = v else { return .failure(Problem(text: missingOr("expected a string", v))) }
+        if !e, let d = RFC3339.parsePlainUTC(s.slice(r)) { return .success(d) }
+        let text = s.string(.init(range: r, escaped: e))
+        guard let d = RFC3339.parse(text) else { return .failure(Problem(text: "\(JSONString.quote(text)) is not a UTC timestamp")) }
+        return .success(d)
+    }
+
+    /// `TagSet`: the elements that are objects with a string `Key` (a missing or non-string `Value` is ""); anything
+    /// else is ignored.
+    private func tags(_ s: inout WireScanner) throws(WireScanner.Failure) -> [TencentTag] {
+        guard s.peek(UInt8(ascii: "[")) else {
+            try s.skipValue()
+            return []
+        }
+        var tags: [TencentTag] = []
+        try s.beginArray()
+        while try s.nextElement() {
+            guard s.peek(UInt8(ascii: "{")) else {
+                try s.skipValue()
+                continue
+            }
+            let (key, value) = try strings(&s, "Key", "Value")
+            if let key { tags.append(TencentTag(key: key, value: value ?? "")) }
+        }
+        return tags
     }
 }

@@ -171,7 +171,9 @@ package final class SimulatorServer: Sendable {
         func bad(_ m: String) -> HTTPResponse { json(400, Simulator.errorBody("InvalidHTTPRequest", m, id), requestID: id) }
         switch (request.method, request.path) {
         case (.POST, "/__sim/advance"):
-            guard let doc = try? JSONParser.parse(request.body), case .number(let text)? = doc["seconds"], let seconds = Double(text), seconds >= 0 else {
+            guard case .number(let text)? = (try? WireScanner.members(request.body, ["seconds"]))?["seconds"], let seconds = Double(text),
+                  seconds.isFinite, seconds >= 0
+            else {
                 return bad("body must be {\"seconds\": N}")
             }
             let now = state.withLock { s -> Date in
@@ -186,24 +188,17 @@ package final class SimulatorServer: Sendable {
             } catch {
                 return bad("invalid fault: \(error)")
             }
-            let target = (try? JSONParser.parse(request.body)).flatMap { doc -> String? in
-                if case .string(let r)? = doc["region"] { r } else { nil }
-            } ?? region
+            let target = (try? WireScanner.members(request.body, ["region"]))?["region"]?.stringValue ?? region
             let ok = state.withLock { s -> Bool in
                 let targets = target == "*" ? s.configuration.regions : [target]
                 return targets.allSatisfy { s.setFault(fault, region: $0) }
             }
             return ok ? json(200, "{\"region\":\(JSONString.quote(target))}", requestID: id) : bad("unknown region \(target)")
         case (.POST, "/__sim/inject"):
-            guard let doc = try? JSONParser.parse(request.body), case .array(let items, let ranges)? = doc["packages"] else {
+            guard let (objects, named) = injection(request.body) else {
                 return bad("body must be {\"packages\": [...], \"region\": \"bj\"}")
             }
-            let objects = zip(items, ranges).map { item, range -> String in
-                if case .string(let text) = item { return text }
-                return String(decoding: request.body[range], as: UTF8.self)
-            }
-            let target: String
-            if case .string(let r)? = doc["region"] { target = r } else { target = region }
+            let target = named ?? region
             let ok = state.withLock { s -> Bool in
                 let targets = target == "*" ? s.configuration.regions : [target]
                 return targets.allSatisfy { s.inject(objects, region: $0) }
@@ -224,6 +219,44 @@ package final class SimulatorServer: Sendable {
             return json(200, body, requestID: id)
         default:
             return json(404, Simulator.errorBody("InvalidURI", "unknown control endpoint", id), requestID: id)
+        }
+    }
+
+    /// `{"packages": [...], "region": "bj"}` of `/__sim/inject`: each package as its JSON text as sent (a string
+    /// element is that text itself), and the region when it is a string; nil when there is no `packages` array.
+    private static func injection(_ body: [UInt8]) -> (packages: [String], region: String?)? {
+        body.withUnsafeBufferPointer { buf -> (packages: [String], region: String?)? in
+            var s = WireScanner(buf)
+            var packages: [String]? = nil
+            var region: String? = nil
+            do throws(WireScanner.Failure) {
+                try s.beginObject()
+                while let key = try s.nextKey() {
+                    if s.key(key, is: "packages") {
+                        guard s.peek(UInt8(ascii: "[")) else {
+                            try s.skipValue()
+                            packages = nil
+                            continue
+                        }
+                        var items: [String] = []
+                        try s.beginArray()
+                        while try s.nextElement() {
+                            let start = s.offset
+                            let item = try s.scalar()
+                            items.append(item.stringToken.map { s.string($0) } ?? String(decoding: s.slice(start..<s.offset), as: UTF8.self))
+                        }
+                        packages = items
+                    } else if s.key(key, is: "region") {
+                        region = try s.scalar().stringToken.map { s.string($0) }
+                    } else {
+                        try s.skipValue()
+                    }
+                }
+                try s.end()
+            } catch {
+                return nil
+            }
+            return packages.map { ($0, region) }
         }
     }
 }

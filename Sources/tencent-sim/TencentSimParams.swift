@@ -12,8 +12,20 @@ struct TencentSimParams: Sendable {
     /// From a JSON object body; nil when it is not one.
     init?(json body: [UInt8]) {
         if body.isEmpty { return }
-        guard let doc = try? JSONParser.parse(body), case .object = doc else { return nil }
-        Self.flatten(doc, prefix: nil, into: &values)
+        let flat = body.withUnsafeBufferPointer { buf -> [String: String]? in
+            var s = WireScanner(buf)
+            var out: [String: String] = [:]
+            do throws(WireScanner.Failure) {
+                guard s.peek(UInt8(ascii: "{")) else { return nil }
+                try Self.flatten(&s, prefix: nil, into: &out)
+                try s.end()
+            } catch {
+                return nil
+            }
+            return out
+        }
+        guard let flat else { return nil }
+        values = flat
     }
 
     /// From an `application/x-www-form-urlencoded` query.
@@ -24,16 +36,30 @@ struct TencentSimParams: Sendable {
         }
     }
 
-    private static func flatten(_ v: WireJSON, prefix: String?, into out: inout [String: String]) {
-        switch v {
-        case .object(let members):
-            for (k, x) in members { flatten(x, prefix: prefix.map { "\($0).\(k)" } ?? k, into: &out) }
-        case .array(let items, _):
-            for (n, x) in items.enumerated() { flatten(x, prefix: prefix.map { "\($0).\(n)" } ?? "\(n)", into: &out) }
-        case .string(let s): if let prefix { out[prefix] = s }
-        case .number(let s): if let prefix { out[prefix] = s }
-        case .bool(let b): if let prefix { out[prefix] = b ? "true" : "false" }
-        case .null: break
+    /// The value at the scanner's offset, flattened under `prefix` (members in order; a later duplicate overwrites).
+    private static func flatten(_ s: inout WireScanner, prefix: String?, into out: inout [String: String]) throws(WireScanner.Failure) {
+        if s.peek(UInt8(ascii: "{")) {
+            try s.beginObject()
+            while let key = try s.nextKey() {
+                let k = s.string(key)
+                try flatten(&s, prefix: prefix.map { "\($0).\(k)" } ?? k, into: &out)
+            }
+        } else if s.peek(UInt8(ascii: "[")) {
+            try s.beginArray()
+            var n = 0
+            while try s.nextElement() {
+                try flatten(&s, prefix: prefix.map { "\($0).\(n)" } ?? "\(n)", into: &out)
+                n += 1
+            }
+        } else {
+            let v = try s.scalar()
+            guard let prefix else { return }
+            switch v {
+            case .string(let r, let e): out[prefix] = s.string(.init(range: r, escaped: e))
+            case .number(let r): out[prefix] = String(decoding: s.slice(r), as: UTF8.self)
+            case .bool(let b): out[prefix] = b ? "true" : "false"
+            default: break
+            }
         }
     }
 

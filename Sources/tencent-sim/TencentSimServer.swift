@@ -130,7 +130,7 @@ package final class TencentSimServer: Sendable {
                 return json(400, "{\"error\":\(JSONString.quote("invalid fault: \(error)"))}")
             }
             var target = "*"
-            if let doc = try? JSONParser.parse(request.body), case .string(let r)? = doc["region"] { target = r }
+            if let r = (try? WireScanner.members(request.body, ["region"]))?["region"]?.stringValue { target = r }
             let ok = state.withLock { s -> Bool in
                 let targets = target == "*" ? s.configuration.regions : [target]
                 return targets.allSatisfy { s.setFault(fault, region: $0) }

@@ -273,13 +273,6 @@ import TPGWCore
         #expect(s.policy == .offPeak && s.status == .active && s.capacityBytes == 10_737_418_240 && s.observedAt == observed)
     }
 
-    @Test func jsonParser_handlesEscapesAndUnicode() throws {
-        let v = try JSONParser.parse(Array(#"{"a":"x\"\u00e9\ud83d\ude00\n","b":[1.5e3,-0,null,true]}"#.utf8))
-        #expect(v["a"] == .string("x\"é😀\n"))
-        guard case .array(let items, _)? = v["b"] else { Issue.record("no array"); return }
-        #expect(items == [.number("1.5e3"), .number("-0"), .null, .bool(true)])
-    }
-
     @Test func errorMapping_toAppError() {
         let src = SourceID(account: "prod", region: "bj")
         #expect(BCEError(kind: .service, source: src, operation: "get", status: 503, message: "").appError.code == .upstreamUnavailable)

@@ -33,8 +33,7 @@ import TPGWCore
     }
 
     static func errorCode(_ reply: TencentSimReply) -> String? {
-        guard let doc = try? JSONParser.parse(Array(reply.body.utf8)), case .string(let c)? = doc["Response"]?["Error"]?["Code"] else { return nil }
-        return c
+        (try? JSONValue.parse(Array(reply.body.utf8)))?["Response"]?["Error"]?["Code"]?.stringValue
     }
 
     @Test func describe_withoutLimit_returns20_andTotalCountOfAll() throws {

@@ -226,4 +226,81 @@ enum TencentFixture {
         #expect(ids == ["tfp-aaaa0001", "tfp-aaaa0002"])
         #expect(rid == "r9")
     }
+
+    /// Hostile bodies end in a clear error or a skipped package, never a trap: nesting past 64 levels, numbers too
+    /// large for any type, invalid UTF-8 and broken surrogate escapes (`\ud800\u0041` trapped the tree parser the
+    /// decoder used before the scanner).
+    @Test(arguments: [
+        (#"{"Response":{"TotalCount":1,"TrafficPackageSet":[\#(TencentFixture.package(["X": String(repeating: "[", count: 70) + String(repeating: "]", count: 70)]))],"RequestId":"r"}}"#, TencentError.Kind.malformed),
+        (String(repeating: "{\"Response\":", count: 100_000), .malformed),
+        (#"{"Response":{"TotalCount":1e400,"TrafficPackageSet":[],"RequestId":"r"}}"#, .decoding),
+        (#"{"Response":{"TotalCount":\#(String(repeating: "9", count: 5_000)),"TrafficPackageSet":[],"RequestId":"r"}}"#, .decoding),
+        (#"{"Response":{"TotalCount":1,"TrafficPackageSet":[],"RequestId":"r"}"#, .malformed),
+    ])
+    func hostileBody_failsWithAClearError(_ body: String, _ kind: TencentError.Kind) {
+        #expect { try decoder.listPage(Array(body.utf8)) } throws: { ($0 as? TencentError)?.kind == kind }
+    }
+
+    @Test func hugeAmount_isASkippedPackage() throws {
+        let page = try decoder.listPage(TencentFixture.page([TencentFixture.package(["TotalAmount": "1" + String(repeating: "0", count: 5_000)])]))
+        #expect(page.packages.isEmpty)
+        #expect(page.skipped.first?.field == "TotalAmount")
+    }
+
+    /// Strings are repaired, not rejected, and the raw bytes kept for audit are exactly the bytes received.
+    @Test func invalidUTF8AndBrokenSurrogates_decode_rawBytesKeptExactly() throws {
+        let object: [UInt8] = Array(#"{"TrafficPackageId":"tfp-1","TrafficPackageName":"a"#.utf8) + [0xFF, 0xC3]
+            + Array(#"\ud800\u0041","Status":"AVAILABLE","TotalAmount":1,"UsedAmount":0,"CreatedTime":"2022-08-31T11:42:37Z","Deadline":"2022-09-30T11:42:36Z"}"#.utf8)
+        let body = Array(#"{"Response":{"TotalCount":1,"TrafficPackageSet":[ "#.utf8) + object + Array(#" ],"RequestId":"r"}}"#.utf8)
+        let p = try #require(try decoder.listPage(body).packages.first)
+        #expect(p.name == "a\u{FFFD}\u{FFFD}\u{FFFD}A")
+        #expect(p.raw == object)
+    }
+
+    /// Duplicate members resolve to the last one, at every level (as the tree parser's lookup did).
+    @Test func duplicateMembers_lastOneWins() throws {
+        let first = TencentFixture.package(["TrafficPackageId": #""tfp-first""#])
+        let body = #"""
+            {"Response":{"TotalCount":9,"TrafficPackageSet":[],"RequestId":"old"},
+             "Response":{"TotalCount":"x","TotalCount":1,"TrafficPackageSet":7,"TrafficPackageSet":[\#(first)],"Error":{"Code":"X"},"Error":null,"RequestId":"new"}}
+            """#
+        let page = try decoder.listPage(Array(body.utf8))
+        #expect(page.totalCount == 1)
+        #expect(page.packages.map(\.id) == ["tfp-first"])
+        #expect(page.requestID == "new")
+        let twice = TencentFixture.package(["TrafficPackageId": #""tfp-a","TrafficPackageId":"tfp-b""#, "UsedAmount": #""x","UsedAmount":2"#])
+        let p = try #require(try decoder.listPage(TencentFixture.page([twice])).packages.first)
+        #expect(p.id == "tfp-b")
+        #expect(p.usedBytes == 2 << 30)
+    }
+
+    /// A non-null `Error` of any shape is a service error; a body read after it still has to be JSON.
+    @Test(arguments: [
+        (#"{"Response":{"Error":"boom","RequestId":"r"}}"#, TencentError.Kind.service, "UnknownError"),
+        (#"{"Response":{"Error":{"Message":"m"},"RequestId":"r"}}"#, .service, "UnknownError"),
+        (#"{"Response":{"Error":{"Code":"LimitExceeded","Code":"InternalError"}}}"#, .service, "InternalError"),
+        (#"{"Response":{"Error":{"Code":"InternalError"}},"#, .malformed, nil),
+        (#"{"Response":[],"Other":{}}"#, .malformed, nil),
+    ] as [(String, TencentError.Kind, String?)])
+    func errorMember_anyShape(_ body: String, _ kind: TencentError.Kind, _ code: String?) {
+        do {
+            _ = try decoder.listPage(Array(body.utf8))
+            Issue.record("no error")
+        } catch {
+            #expect(error.kind == kind)
+            if let code { #expect(error.code == code) }
+        }
+    }
+
+    @Test func createAnswer_rejectsNonIds_andNonArrays() {
+        let d = TencentWireDecoder(source: TencentFixture.source, operation: "create")
+        for (body, message) in [
+            (#"{"Response":{"TrafficPackageSet":["tfp-1",""],"RequestId":"r"}}"#, "TrafficPackageSet[1]: expected a package id, got string"),
+            (#"{"Response":{"TrafficPackageSet":["tfp-1",{}],"RequestId":"r"}}"#, "TrafficPackageSet[1]: expected a package id, got object"),
+            (#"{"Response":{"TrafficPackageSet":"tfp-1","RequestId":"r"}}"#, "TrafficPackageSet: expected an array of ids"),
+            (#"{"Response":{"RequestId":"r"}}"#, "TrafficPackageSet: expected an array of ids"),
+        ] {
+            #expect { try d.createdIDs(Array(body.utf8)) } throws: { ($0 as? TencentError)?.message == message }
+        }
+    }
 }

@@ -27,16 +27,7 @@ package enum RFC3339 {
     package static func parse(_ string: String) -> Date? {
         let b = Array(string.utf8)
         guard b.count >= 20 else { return nil }
-        func num(_ from: Int, _ len: Int) -> Int? {
-            guard from + len <= b.count else { return nil }
-            var v = 0
-            for i in from..<(from + len) {
-                let c = b[i]
-                guard c >= 48 && c <= 57 else { return nil }
-                v = v * 10 + Int(c - 48)
-            }
-            return v
-        }
+        func num(_ from: Int, _ len: Int) -> Int? { digits(b, from, len) }
         guard let year = num(0, 4), b[4] == UInt8(ascii: "-"), let month = num(5, 2), b[7] == UInt8(ascii: "-"),
               let day = num(8, 2), b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") || b[10] == UInt8(ascii: " "),
               let hour = num(11, 2), b[13] == UInt8(ascii: ":"), let minute = num(14, 2), b[16] == UInt8(ascii: ":"),
@@ -72,6 +63,31 @@ package enum RFC3339 {
         let days = daysFromCivil(year: year, month: month, day: day)
         let secs = days * 86400 + hour * 3600 + minute * 60 + second - offset
         return Date(timeIntervalSince1970: Double(secs) + fraction)
+    }
+
+    /// `YYYY-MM-DDThh:mm:ssZ` exactly, read from the bytes (the form cloud APIs send; no String or copy), else nil:
+    /// callers fall back to `parse`, which gives the same value for this form.
+    package static func parsePlainUTC(_ b: UnsafeBufferPointer<UInt8>) -> Date? {
+        guard b.count == 20, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == UInt8(ascii: "T"),
+              b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"), b[19] == UInt8(ascii: "Z") else { return nil }
+        func num(_ from: Int, _ len: Int) -> Int? { digits(b, from, len) }
+        guard let year = num(0, 4), let month = num(5, 2), let day = num(8, 2), let hour = num(11, 2), let minute = num(14, 2),
+              let second = num(17, 2), (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        return Date(timeIntervalSince1970: Double(days * 86400 + hour * 3600 + minute * 60 + second))
+    }
+
+    /// The decimal number in `b[from..<from + len]`; nil when it runs past the end or holds anything but digits.
+    private static func digits<C: RandomAccessCollection<UInt8>>(_ b: C, _ from: Int, _ len: Int) -> Int? where C.Index == Int {
+        guard from >= b.startIndex, from + len <= b.endIndex else { return nil }
+        var v = 0
+        for i in from..<(from + len) {
+            let c = b[i]
+            guard c >= 0x30 && c <= 0x39 else { return nil }
+            v = v * 10 + Int(c - 0x30)
+        }
+        return v
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).

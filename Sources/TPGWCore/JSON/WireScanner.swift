@@ -1,11 +1,17 @@
-import TPGWCore
-/// A forward-only, strict JSON scanner over UTF-8 bytes that decodes only what its caller asks for.
+/// A forward-only, strict JSON scanner (RFC 8259) over UTF-8 bytes that decodes only what its caller asks for:
+/// the one reader of cloud API bodies (Baidu and Tencent), where numbers must stay exact and a package's raw bytes
+/// are kept for audit.
 ///
-/// `JSONParser` builds a `WireJSON` tree (a boxed enum, an array of `(String, WireJSON)` per object); for a
-/// list page of 1,000 packages that is tens of thousands of allocations. The list decoder instead walks the
-/// bytes once with this scanner: keys are compared as bytes, values come back as `WireScalar` byte ranges, and
-/// containers it does not need are skipped (but still fully validated, so malformed JSON is always an error).
+/// No tree is built (for a list page of 1,000 packages a tree is tens of thousands of allocations): keys are
+/// compared as bytes, values come back as `WireScalar` byte ranges, and containers the caller does not need are
+/// skipped (but still fully validated, so malformed JSON is always an error, nesting deeper than 64 too).
 /// Only valid inside the `withUnsafeBufferPointer` call that provides `bytes`.
+///
+/// Everything is `@inlinable`, so the decoders in other modules compile the scanner into their own code: a call
+/// per token across the module boundary made BCE list decoding ~40% slower (bench/RESULTS.md, "`WireScanner` in
+/// TPGWCore"). The type, its stored properties and `StringToken`/`Failure` are `public` only for that: Swift 6.3
+/// does not inline `@inlinable` members of a `package` type into another module (it calls them), and internal
+/// inlinable helpers may only touch public state. The package builds no library product, so nothing leaves it.
 /// ```swift
 /// try body.withUnsafeBufferPointer { buf in
 ///     var s = WireScanner(buf)
@@ -16,27 +22,49 @@ import TPGWCore
 ///     try s.end()
 /// }
 /// ```
-struct WireScanner {
-    let bytes: UnsafeBufferPointer<UInt8>
-    /// The offset of the next unread byte.
-    private(set) var offset = 0
-    private var depth = 0
-    /// Per open object: whether its first member is still to come.
-    private var firstMember: [Bool] = []
+public struct WireScanner {
+    /// Malformed JSON: where and why.
+    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        public var offset: Int
+        public var reason: String
+        public var description: String { "malformed JSON at byte \(offset): \(reason)" }
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        @inlinable
+        public init(offset: Int, reason: String) {
+            self.offset = offset
+            self.reason = reason
+        }
+    }
+
+    public let bytes: UnsafeBufferPointer<UInt8>
+    /// The offset of the next unread byte (only the scanner moves it).
+    public var offset = 0
+    @usableFromInline var depth = 0
+    /// Per open container: whether its first member or element is still to come.
+    @usableFromInline var firstMember: [Bool] = []
+
+    @inlinable
+    package init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
     /// A string token: the raw bytes between the quotes, and whether they contain escapes.
-    struct StringToken {
-        var range: Range<Int>
-        var escaped: Bool
+    public struct StringToken {
+        public var range: Range<Int>
+        public var escaped: Bool
+
+        @inlinable
+        package init(range: Range<Int>, escaped: Bool) {
+            self.range = range
+            self.escaped = escaped
+        }
     }
 
-    private func fail(_ reason: String) -> JSONParser.Failure { JSONParser.Failure(offset: offset, reason: reason) }
+    @inlinable
+    func fail(_ reason: String) -> Failure { Failure(offset: offset, reason: reason) }
 
-    mutating func skipSpace() {
+    @inlinable
+    package mutating func skipSpace() {
         while offset < bytes.count {
             let c = bytes[offset]
             guard c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 else { return }
@@ -45,7 +73,8 @@ struct WireScanner {
     }
 
     /// The JSON type name of the value that starts at the current offset (after whitespace), for error messages.
-    mutating func peekTypeName() -> String {
+    @inlinable
+    package mutating func peekTypeName() -> String {
         skipSpace()
         guard offset < bytes.count else { return "nothing" }
         switch bytes[offset] {
@@ -59,13 +88,15 @@ struct WireScanner {
     }
 
     /// True when the next value (after whitespace) starts with `c`.
-    mutating func peek(_ c: UInt8) -> Bool {
+    @inlinable
+    package mutating func peek(_ c: UInt8) -> Bool {
         skipSpace()
         return offset < bytes.count && bytes[offset] == c
     }
 
     /// Requires that only whitespace is left.
-    mutating func end() throws(JSONParser.Failure) {
+    @inlinable
+    package mutating func end() throws(Failure) {
         skipSpace()
         guard offset == bytes.count else { throw fail("trailing characters") }
     }
@@ -73,7 +104,8 @@ struct WireScanner {
     // MARK: Containers
 
     /// Consumes `{`; members follow through `nextKey()`.
-    mutating func beginObject() throws(JSONParser.Failure) {
+    @inlinable
+    package mutating func beginObject() throws(Failure) {
         skipSpace()
         guard offset < bytes.count, bytes[offset] == UInt8(ascii: "{") else { throw fail("expected '{'") }
         try enter()
@@ -83,7 +115,8 @@ struct WireScanner {
 
     /// The next member name of the innermost object, with the offset moved past its `:`;
     /// nil (and the `}` consumed) when the object ends.
-    mutating func nextKey() throws(JSONParser.Failure) -> StringToken? {
+    @inlinable
+    package mutating func nextKey() throws(Failure) -> StringToken? {
         skipSpace()
         guard offset < bytes.count else { throw fail("unexpected end") }
         let first = firstMember[firstMember.count - 1]
@@ -109,7 +142,8 @@ struct WireScanner {
     }
 
     /// Consumes `[`; elements follow through `nextElement()`.
-    mutating func beginArray() throws(JSONParser.Failure) {
+    @inlinable
+    package mutating func beginArray() throws(Failure) {
         skipSpace()
         guard offset < bytes.count, bytes[offset] == UInt8(ascii: "[") else { throw fail("expected '['") }
         try enter()
@@ -119,7 +153,8 @@ struct WireScanner {
 
     /// True when another element of the innermost array follows (the offset then sits at its first byte);
     /// false (and the `]` consumed) when the array ends.
-    mutating func nextElement() throws(JSONParser.Failure) -> Bool {
+    @inlinable
+    package mutating func nextElement() throws(Failure) -> Bool {
         skipSpace()
         guard offset < bytes.count else { throw fail("unexpected end") }
         let first = firstMember[firstMember.count - 1]
@@ -140,7 +175,8 @@ struct WireScanner {
         return true
     }
 
-    private mutating func enter() throws(JSONParser.Failure) {
+    @inlinable
+    mutating func enter() throws(Failure) {
         depth += 1
         guard depth <= 64 else { throw fail("nesting too deep") }
     }
@@ -148,7 +184,8 @@ struct WireScanner {
     // MARK: Values
 
     /// Reads any value: scalars as byte ranges, containers skipped (validated) and reported by kind.
-    mutating func scalar() throws(JSONParser.Failure) -> WireScalar {
+    @inlinable
+    package mutating func scalar() throws(Failure) -> WireScalar {
         skipSpace()
         guard offset < bytes.count else { throw fail("unexpected end") }
         switch bytes[offset] {
@@ -169,7 +206,8 @@ struct WireScanner {
     }
 
     /// Skips one complete value, validating it.
-    mutating func skipValue() throws(JSONParser.Failure) {
+    @inlinable
+    package mutating func skipValue() throws(Failure) {
         skipSpace()
         guard offset < bytes.count else { throw fail("unexpected end") }
         switch bytes[offset] {
@@ -187,7 +225,8 @@ struct WireScanner {
         }
     }
 
-    private mutating func literal(_ word: StaticString) throws(JSONParser.Failure) {
+    @inlinable
+    mutating func literal(_ word: StaticString) throws(Failure) {
         let n = word.utf8CodeUnitCount
         guard offset + n <= bytes.count else { throw fail("unexpected end") }
         let w = UnsafeBufferPointer(start: word.utf8Start, count: n)
@@ -195,7 +234,8 @@ struct WireScanner {
         offset += n
     }
 
-    private mutating func numberToken() throws(JSONParser.Failure) -> Range<Int> {
+    @inlinable
+    mutating func numberToken() throws(Failure) -> Range<Int> {
         let start = offset
         if offset < bytes.count, bytes[offset] == UInt8(ascii: "-") { offset += 1 }
         guard offset < bytes.count, isDigit(bytes[offset]) else { throw fail("invalid value") }
@@ -214,14 +254,17 @@ struct WireScanner {
         return start..<offset
     }
 
-    private mutating func skipDigits() {
+    @inlinable
+    mutating func skipDigits() {
         while offset < bytes.count, isDigit(bytes[offset]) { offset += 1 }
     }
 
-    private func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+    @inlinable
+    func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
     /// Consumes a string (offset at its opening quote), validating escapes; returns its raw content.
-    mutating func stringToken() throws(JSONParser.Failure) -> StringToken {
+    @inlinable
+    package mutating func stringToken() throws(Failure) -> StringToken {
         offset += 1
         let start = offset
         var escaped = false
@@ -259,7 +302,8 @@ struct WireScanner {
 
     /// Skips 8 bytes at a time while none of them is `"`, `\\` or a control character (SWAR tests; the
     /// byte loop in `stringToken` handles the rest, so this only ever skips bytes that need no attention).
-    private mutating func skipPlainStringBytes() {
+    @inlinable
+    mutating func skipPlainStringBytes() {
         guard let base = bytes.baseAddress else { return }
         let raw = UnsafeRawPointer(base)
         let ones: UInt64 = 0x0101_0101_0101_0101
@@ -279,13 +323,17 @@ struct WireScanner {
     // MARK: Reading tokens
 
     /// The bytes of `range` (no copy).
-    func slice(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+    @inlinable
+    package func slice(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(rebasing: bytes[range])
     }
 
     /// True when the token's text is exactly `name` (compared as bytes; escaped tokens are decoded first).
-    func text(_ token: StringToken, is name: StaticString) -> Bool {
-        guard !token.escaped else { return string(token) == name.description }
+    /// Always inlined: with `name` a literal the length test folds to a constant, which is most of the cost of
+    /// matching member names (a call per key from the decoders' modules cost BCE list decoding ~40%).
+    @inlinable @inline(__always)
+    package func text(_ token: StringToken, is name: StaticString) -> Bool {
+        guard !token.escaped else { return escapedText(token, is: name) }
         let n = name.utf8CodeUnitCount
         guard token.range.count == n else { return false }
         let w = name.utf8Start
@@ -297,11 +345,16 @@ struct WireScanner {
         return true
     }
 
+    @usableFromInline @inline(never)
+    func escapedText(_ token: StringToken, is name: StaticString) -> Bool { string(token) == name.description }
+
     /// True when the member name is `name`.
-    func key(_ token: StringToken, is name: StaticString) -> Bool { text(token, is: name) }
+    @inlinable @inline(__always)
+    package func key(_ token: StringToken, is name: StaticString) -> Bool { text(token, is: name) }
 
     /// The token's text, escapes decoded (the token was validated when scanned).
-    func string(_ token: StringToken) -> String {
+    @inlinable
+    package func string(_ token: StringToken) -> String {
         if !token.escaped { return String(decoding: slice(token.range), as: UTF8.self) }
         var out: [UInt8] = []
         out.reserveCapacity(token.range.count)
@@ -339,13 +392,15 @@ struct WireScanner {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private func hex4(at i: Int) -> UInt32 {
+    @inlinable
+    func hex4(at i: Int) -> UInt32 {
         var v: UInt32 = 0
         for k in 0..<4 { v = v << 4 | UInt32(hexValue(bytes[i + k]) ?? 0) }
         return v
     }
 
-    private func hexValue(_ c: UInt8) -> UInt8? {
+    @inlinable
+    func hexValue(_ c: UInt8) -> UInt8? {
         switch c {
         case 0x30...0x39: c - 0x30
         case 0x41...0x46: c - 0x41 + 10

@@ -1,6 +1,5 @@
-import TPGWCore
 /// One member value as `WireScanner` saw it: scalars as byte ranges into the scanned body, containers by kind.
-enum WireScalar {
+public enum WireScalar {
     /// The member was not present.
     case missing
     case null
@@ -12,8 +11,9 @@ enum WireScalar {
     case object
     case array
 
-    /// A short name of the JSON type, for error messages (as `WireJSON.typeName`).
-    var typeName: String {
+    /// A short name of the JSON type, for error messages.
+    @inlinable
+    package var typeName: String {
         switch self {
         case .missing: "nothing"
         case .null: "null"
@@ -26,7 +26,8 @@ enum WireScalar {
     }
 
     /// The string token, when this is a string.
-    var stringToken: WireScanner.StringToken? {
+    @inlinable
+    package var stringToken: WireScanner.StringToken? {
         if case .string(let r, let e) = self { WireScanner.StringToken(range: r, escaped: e) } else { nil }
     }
 }
