@@ -15,13 +15,13 @@ package struct DemandCurve: Sendable {
     private var units: [Double]
     private var squares: [Double]
     /// Spread model: log-scale sigma^2 = floor + level + noise / units + (trend se x days)^2.
-    let sigmaFloor2: Double
-    let sigmaLevel2: Double
-    let sigmaNoise2: Double
+    package let sigmaFloor2: Double
+    package let sigmaLevel2: Double
+    package let sigmaNoise2: Double
     /// Day-to-day variance of the daily level (log scale), 0 when unknown: the noise floor of a horizon of `h` hours is
     /// this x 24 / h.
-    let sigmaDay2: Double
-    let trendSE: Double
+    package let sigmaDay2: Double
+    package let trendSE: Double
 
     /// - Parameters:
     ///   - level: demand per unit of profile per hour now.
@@ -159,7 +159,7 @@ package struct DemandCurve: Sendable {
     }
 
     /// Demand of scenario z through `hours` after `start` (linear inside an hour).
-    func drawn(throughHours h: Double, z: Double) -> Double {
+    package func drawn(throughHours h: Double, z: Double) -> Double {
         guard h > 0 else { return 0 }
         let capped = min(h, 1e6)
         let slotEnd = capped <= firstFraction ? 1 : Int((capped - firstFraction).rounded(.up)) + 1
