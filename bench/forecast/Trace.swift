@@ -52,6 +52,7 @@ func calibration(family: SyntheticFamily, count: Int, seed: UInt64) {
     var zSum = [Double](repeating: 0, count: buckets.count)
     var zSquares = [Double](repeating: 0, count: buckets.count)
     var sigmaSum = [Double](repeating: 0, count: buckets.count)
+    var zInside = [Int](repeating: 0, count: buckets.count)
     let rule = ExhaustionHysteresis(withinHours: 24, confidence: 0.9)
     for (index, s) in SyntheticWorkload.series(family, count: count, seed: seed).enumerated() {
         var features = ForecastFeatures()
@@ -83,6 +84,7 @@ func calibration(family: SyntheticFamily, count: Int, seed: UInt64) {
                         zSum[b] += z
                         zSquares[b] += z * z
                         sigmaSum[b] += sigma
+                        if abs(z) <= NormalQuantile.z90 { zInside[b] += 1 }
                     }
                 }
             }
@@ -108,9 +110,9 @@ func calibration(family: SyntheticFamily, count: Int, seed: UInt64) {
     for b in buckets.indices where total[b] > 0 {
         let n = Double(total[b])
         let mean = zSum[b] / n
-        print(String(format: "runway <= %3.0f h: %6d points, below P10 %5.1f%%, above P90 %5.1f%%, covered %5.1f%%; demand z mean %+.2f sd %.2f, sigma %.4f", buckets[b], total[b],
+        print(String(format: "runway <= %3.0f h: %6d points, below P10 %5.1f%%, above P90 %5.1f%%, covered %5.1f%% (in demand %5.1f%%); demand z mean %+.2f sd %.2f, sigma %.4f", buckets[b], total[b],
                      100 * Double(below[b]) / Double(total[b]), 100 * Double(above[b]) / Double(total[b]),
-                     100 * Double(total[b] - below[b] - above[b]) / Double(total[b]), mean, (max(0, zSquares[b] / n - mean * mean)).squareRoot(), sigmaSum[b] / n))
+                     100 * Double(total[b] - below[b] - above[b]) / Double(total[b]), 100 * Double(zInside[b]) / n, mean, (max(0, zSquares[b] / n - mean * mean)).squareRoot(), sigmaSum[b] / n))
     }
 }
 
