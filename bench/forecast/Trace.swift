@@ -129,3 +129,24 @@ func terms(family: SyntheticFamily, index: Int, seed: UInt64) {
         print(String(format: "%d floor %.6f level %.6f noise %.5f day %.6f trendSE %.5f lh %.0f lw %.1f", i, c.sigmaFloor2, c.sigmaLevel2, c.sigmaNoise2, c.sigmaDay2, c.trendSE, Double(features.levelHours), features.levelWeight), "sigma 24/72/168:", sig.joined(separator: " "))
     }
 }
+
+/// `tpgw-bench-forecast days <family> <index>`: each Beijing day's bytes in the series and in the features' daily ring.
+func days(family: SyntheticFamily, index: Int, seed: UInt64) {
+    let s = SyntheticWorkload.series(family, count: index + 1, seed: seed)[index]
+    var features = ForecastFeatures()
+    for i in 0..<min(500, s.usedBytes.count) { features.update(observedUsedBytes: s.usedBytes[i], at: s.start.addingTimeInterval(Double(i) * 3600)) }
+    let ring = features.buffer[ForecastFeatures.ringHours...].map { String(format: "%.3f", Double($0) / 1e9) }
+    print("ring (GB):", ring.joined(separator: " "))
+    var totals: [Double] = []
+    var current = 0.0
+    var day = BeijingHour.day(BeijingHour.index(s.start.timeIntervalSince1970))
+    for i in 0..<min(500, s.usedBytes.count - 1) {
+        let h = BeijingHour.index(s.start.timeIntervalSince1970) + Int64(i)
+        if BeijingHour.day(h) != day { totals.append(current); current = 0; day = BeijingHour.day(h) }
+        current += Double(s.usedBytes[i + 1] - s.usedBytes[i])
+    }
+    print("true (GB): ", totals.suffix(14).map { String(format: "%.3f", $0 / 1e9) }.joined(separator: " "))
+    let logs = totals.dropFirst().dropLast().map { log($0) }
+    let m = logs.reduce(0, +) / Double(logs.count)
+    print(String(format: "true daily log sd %.4f; model dailySigma %.4f", (logs.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(logs.count - 1)).squareRoot(), features.dailySigma ?? -1))
+}
