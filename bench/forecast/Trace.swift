@@ -43,10 +43,16 @@ func dumpShape(family: SyntheticFamily, index: Int, hours: Int, seed: UInt64) {
 /// `tpgw-bench-forecast calibration <family> [count]`: tail shares by true-runway bucket (below P10, above P90) and every
 /// false or missed warning with the quantiles at the time (tuning aid).
 func calibration(family: SyntheticFamily, count: Int, seed: UInt64) {
-    let buckets: [Double] = [12, 24, 36, 48, 72, 96, 168]
+    let buckets: [Double] = [6, 12, 18, 24, 30, 36, 48, 72, 96, 120, 168]
     var below = [Int](repeating: 0, count: buckets.count)
     var above = [Int](repeating: 0, count: buckets.count)
     var total = [Int](repeating: 0, count: buckets.count)
+    // Standardised log error of the forecast demand over the true runway: log(remaining / median demand) / sigma,
+    // N(0, 1) when calibrated (byte space: no snapping of quantile times to an off-peak window's edges).
+    var zSum = [Double](repeating: 0, count: buckets.count)
+    var zSquares = [Double](repeating: 0, count: buckets.count)
+    var sigmaSum = [Double](repeating: 0, count: buckets.count)
+    var zInside = [Int](repeating: 0, count: buckets.count)
     let rule = ExhaustionHysteresis(withinHours: 24, confidence: 0.9)
     for (index, s) in SyntheticWorkload.series(family, count: count, seed: seed).enumerated() {
         var features = ForecastFeatures()
@@ -68,7 +74,19 @@ func calibration(family: SyntheticFamily, count: Int, seed: UInt64) {
                 total[b] += 1
                 if let p10 = f.exhaustsAtP10, exhausted! < p10 { below[b] += 1 }
                 if let p90 = f.exhaustsAtP90, exhausted! > p90 { above[b] += 1 }
-                if f.exhaustsAtP90 == nil { }
+                if let curve = ProbabilisticForecaster.curve(features: features, policy: s.policy, start: now, now: now, offPeak: s.offPeak) {
+                    let mid = curve.drawn(throughHours: t, z: 0)
+                    let up = curve.drawn(throughHours: t, z: 1)
+                    let remaining = Double(s.capacityBytes - s.usedBytes[i])
+                    if mid > 0, up > mid, remaining > 0 {
+                        let sigma = log(up / mid)
+                        let z = log(remaining / mid) / sigma
+                        zSum[b] += z
+                        zSquares[b] += z * z
+                        sigmaSum[b] += sigma
+                        if abs(z) <= NormalQuantile.z90 { zInside[b] += 1 }
+                    }
+                }
             }
             let r = rule.runways(f, expiresAt: s.expiresAt, now: now)
             if !firing, rule.breaches(r) {
@@ -90,8 +108,45 @@ func calibration(family: SyntheticFamily, count: Int, seed: UInt64) {
         _ = warned
     }
     for b in buckets.indices where total[b] > 0 {
-        print(String(format: "runway <= %3.0f h: %6d points, below P10 %5.1f%%, above P90 %5.1f%%, covered %5.1f%%", buckets[b], total[b],
+        let n = Double(total[b])
+        let mean = zSum[b] / n
+        print(String(format: "runway <= %3.0f h: %6d points, below P10 %5.1f%%, above P90 %5.1f%%, covered %5.1f%% (in demand %5.1f%%); demand z mean %+.2f sd %.2f, sigma %.4f", buckets[b], total[b],
                      100 * Double(below[b]) / Double(total[b]), 100 * Double(above[b]) / Double(total[b]),
-                     100 * Double(total[b] - below[b] - above[b]) / Double(total[b])))
+                     100 * Double(total[b] - below[b] - above[b]) / Double(total[b]), 100 * Double(zInside[b]) / n, mean, (max(0, zSquares[b] / n - mean * mean)).squareRoot(), sigmaSum[b] / n))
     }
+}
+
+/// `tpgw-bench-forecast terms <family> <index>`: the spread's terms every 24 hours of one package (debugging aid).
+func terms(family: SyntheticFamily, index: Int, seed: UInt64) {
+    let s = SyntheticWorkload.series(family, count: index + 1, seed: seed)[index]
+    var features = ForecastFeatures()
+    for i in s.usedBytes.indices {
+        let now = s.start.addingTimeInterval(Double(i) * 3600)
+        features.update(observedUsedBytes: s.usedBytes[i], at: now)
+        if s.usedBytes[i] >= s.capacityBytes { break }
+        guard i >= 168, i % 24 == 0, let c = ProbabilisticForecaster.curve(features: features, policy: s.policy, start: now, now: now, offPeak: s.offPeak) else { continue }
+        let sig = [24.0, 72, 168].map { h in String(format: "%.4f", log(c.drawn(throughHours: h, z: 1) / c.drawn(throughHours: h, z: 0))) }
+        print(String(format: "%d floor %.6f level %.6f noise %.5f day %.6f trendSE %.5f lh %.0f lw %.1f", i, c.sigmaFloor2, c.sigmaLevel2, c.sigmaNoise2, c.sigmaDay2, c.trendSE, Double(features.levelHours), features.levelWeight), "sigma 24/72/168:", sig.joined(separator: " "))
+    }
+}
+
+/// `tpgw-bench-forecast days <family> <index>`: each Beijing day's bytes in the series and in the features' daily ring.
+func days(family: SyntheticFamily, index: Int, seed: UInt64) {
+    let s = SyntheticWorkload.series(family, count: index + 1, seed: seed)[index]
+    var features = ForecastFeatures()
+    for i in 0..<min(500, s.usedBytes.count) { features.update(observedUsedBytes: s.usedBytes[i], at: s.start.addingTimeInterval(Double(i) * 3600)) }
+    let ring = features.buffer[ForecastFeatures.ringHours...].map { String(format: "%.3f", Double($0) / 1e9) }
+    print("ring (GB):", ring.joined(separator: " "))
+    var totals: [Double] = []
+    var current = 0.0
+    var day = BeijingHour.day(BeijingHour.index(s.start.timeIntervalSince1970))
+    for i in 0..<min(500, s.usedBytes.count - 1) {
+        let h = BeijingHour.index(s.start.timeIntervalSince1970) + Int64(i)
+        if BeijingHour.day(h) != day { totals.append(current); current = 0; day = BeijingHour.day(h) }
+        current += Double(s.usedBytes[i + 1] - s.usedBytes[i])
+    }
+    print("true (GB): ", totals.suffix(14).map { String(format: "%.3f", $0 / 1e9) }.joined(separator: " "))
+    let logs = totals.dropFirst().dropLast().map { log($0) }
+    let m = logs.reduce(0, +) / Double(logs.count)
+    print(String(format: "true daily log sd %.4f; model dailySigma %.4f", (logs.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(logs.count - 1)).squareRoot(), features.dailySigma ?? -1))
 }

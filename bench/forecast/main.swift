@@ -16,6 +16,14 @@ if arguments.first == "shape", let family = SyntheticFamily(rawValue: arguments.
               hours: arguments.dropFirst(3).first.flatMap(Int.init) ?? 400, seed: 20261202)
     exit(0)
 }
+if arguments.first == "days", let family = SyntheticFamily(rawValue: arguments.dropFirst().first ?? "") {
+    days(family: family, index: arguments.dropFirst(2).first.flatMap(Int.init) ?? 0, seed: 20261202)
+    exit(0)
+}
+if arguments.first == "terms", let family = SyntheticFamily(rawValue: arguments.dropFirst().first ?? "") {
+    terms(family: family, index: arguments.dropFirst(2).first.flatMap(Int.init) ?? 0, seed: 20261202)
+    exit(0)
+}
 if arguments.first == "calibration", let family = SyntheticFamily(rawValue: arguments.dropFirst().first ?? "") {
     calibration(family: family, count: arguments.dropFirst(2).first.flatMap(Int.init) ?? 200, seed: 20261202)
     exit(0)

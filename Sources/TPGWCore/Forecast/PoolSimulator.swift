@@ -119,7 +119,7 @@ package enum PoolSimulator {
     /// The same simulation under three demand scenarios: the median `demand`, and `demand` scaled by
     /// exp(+-1.28 x `sigma`) for the P10 (more traffic: empty sooner) and P90 (less traffic) empty instants.
     /// - Parameter sigma: log-scale spread of the pool's demand over the runway (from its forecast features,
-    ///   ``DemandCurve/sigma(effectiveHours:hours:)``); 0 gives three equal answers.
+    ///   ``DemandCurve/sigma(units:effectiveHours:meanAge:)``); 0 gives three equal answers.
     package static func simulateQuantiles(
         source: SourceID, packages: [PackageState], demand: PoolDemand, sigma: Double, now: Date,
         horizon: TimeInterval = defaultHorizon, rules: PoolRules = .bce

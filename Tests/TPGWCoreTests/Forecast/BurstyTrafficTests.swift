@@ -100,4 +100,29 @@ import Testing
             #expect(days[5] / weekdays.min()! < 0.4, "day factors \(days)")
         }
     }
+
+    @Test func offPeakWindow_hoursInsideItAreShrunkTowardTheirOwnMean_andTheWindowIsKept() {
+        // Forecast accuracy run 5: the shrink toward flat keeps a real pattern whole, and with it the noise of the
+        // hours inside it; the hours above the mean are shrunk toward their own mean first.
+        let noisy = BurstyTrafficTests.traffic(hours: 24 * 21, level: 1e9, bursts: false, seed: 7)
+        var f = ForecastFeatures()
+        var used: Int64 = 0
+        f.update(observedUsedBytes: 0, at: start)
+        for (i, v) in noisy.enumerated() {
+            let h = BeijingHour.index((start + Double(i) * hour).timeIntervalSince1970)
+            used += BeijingHour.isOffPeak(h) ? Int64(v) : 0
+            f.update(observedUsedBytes: used, at: start + Double(i + 1) * hour)
+        }
+        let t = f.shapeTable()
+        // Hour of day as learned (the cells averaged over the week) and as the shape table has it (Monday's row).
+        let raw = (0..<8).map { h in (0..<7).map { Double(ForecastFeatures.widen(f.profile[$0 * 24 + h])) }.reduce(0, +) / 7 }
+        let shaped = (0..<8).map { t[$0] }
+        func relativeSpread(_ x: [Double]) -> Double {
+            let mean = x.reduce(0, +) / Double(x.count)
+            return (x.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(x.count)).squareRoot() / mean
+        }
+        #expect(relativeSpread(shaped) < 0.8 * relativeSpread(raw), "window hours \(shaped), learned \(raw)")
+        #expect(abs(shaped.reduce(0, +) / 8 - 3) < 0.1, "\(shaped)")
+        #expect((8..<24).allSatisfy { t[$0] < 0.05 }, "\(Array(t[8..<24]))")
+    }
 }

@@ -20,6 +20,9 @@ import Testing
         ([0, 100, 200, 210], 210, 2.1),  // 10 left of an hour drawing 100: a tenth of it
         ([0, 100, 200, 350], 350, 3.0),  // more left than the hour before drew: the sample's time
         ([0, 100, 100, 150], 150, 3.0),  // an idle hour before: no rate to go by, the sample's time
+        // Equal to the capacity but read past it later: not a stopped meter, the sample is the instant (an off-peak
+        // workload that ran out as its window closed; run 5).
+        ([0, 100, 200, 250, 250, 250, 300], 250, 3.0),
     ]
 
     @Test(arguments: meterCases)

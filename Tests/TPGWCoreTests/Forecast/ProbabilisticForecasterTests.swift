@@ -46,6 +46,30 @@ import Testing
         }
     }
 
+    @Test func offPeakScenarios_standStillBetweenWindows_andASpreadAgesWithItsDemand() throws {
+        // Forecast accuracy run 5: the spread's horizon terms advance with the demand drawn, not the clock, so a
+        // scenario does not move while an off-peak package draws nothing (it used to, and could cross its bytes there).
+        var noise = SeededRandom(seed: 5)
+        let (f, p) = fed(hours: 24 * 21, capacity: 900 * GiB, policy: .offPeak) { i in
+            BeijingHour.isOffPeak(BeijingHour.index((self.start + Double(i) * hour).timeIntervalSince1970))
+                ? Double(GiB) * (0.85 + 0.3 * noise.unit()) : 0
+        }
+        let now = p.observedAt  // 00:00 UTC = 08:00 Beijing: the window has just closed
+        let curve = try #require(ProbabilisticForecaster.curve(features: f, policy: .offPeak, start: now, now: now))
+        for z in [-NormalQuantile.z90, 0, NormalQuantile.z90] {
+            // Tomorrow's window is 16-24 h ahead: nothing is drawn before it, nor between it and the next.
+            #expect(curve.drawn(throughHours: 1, z: z) == 0)
+            let endOfWindow = curve.drawn(throughHours: 24, z: z)
+            #expect(endOfWindow > 0)
+            for h in [25.0, 30, 39.5] { #expect(abs(curve.drawn(throughHours: h, z: z) / endOfWindow - 1) < 1e-12, "z \(z) at \(h) h") }
+        }
+        // A full-time package's spread narrows from a day to days ahead (more hours, more days drawn).
+        let (g, q) = fed(hours: 24 * 21, capacity: 900 * GiB) { _ in Double(GiB) * (0.85 + 0.3 * noise.unit()) }
+        let flat = try #require(ProbabilisticForecaster.curve(features: g, policy: .fullTime, start: q.observedAt, now: q.observedAt))
+        let spread = [24.0, 72, 168].map { log(flat.drawn(throughHours: $0, z: 1) / flat.drawn(throughHours: $0, z: 0)) }
+        #expect(spread[0] > spread[1] && spread[0] > spread[2], "\(spread)")
+    }
+
     @Test func littleHistory_fallsBackToTheLifetimeAverage_andSaysSo() {
         let (f, p) = fed(hours: 3, capacity: 100 * GiB) { _ in Double(GiB) }
         let fc = ProbabilisticForecaster.forecast(package: p, features: f, now: p.observedAt)

@@ -38,14 +38,17 @@ package struct BacktestSeries: Sendable {
     /// A meter stops at the capacity, so the sample that reaches it usually reads exactly the capacity: the hour's
     /// draw is then unknown (only "at least what was left"), and interpolating to that sample would put every
     /// exhaustion at the end of its hour (half an hour late on average). The hour is then taken to draw what the
-    /// hour before drew (when that is more than what was left).
+    /// hour before drew (when that is more than what was left). Only when the meter stopped there: a later sample
+    /// past the capacity shows it was not clamped, so the one equal to it is the exact instant (an off-peak workload
+    /// that ran out at the end of its window and drew nothing until the next).
     package var exhaustedAt: Date? {
         guard capacityBytes > 0 else { return nil }
         for i in usedBytes.indices where usedBytes[i] >= capacityBytes {
             guard i > 0 else { return start }
             let before = Double(usedBytes[i - 1])
             var after = Double(usedBytes[i])
-            if usedBytes[i] == capacityBytes, i >= 2, usedBytes[i - 1] >= usedBytes[i - 2] {
+            let clamped = usedBytes[i] == capacityBytes && !usedBytes[(i + 1)...].contains { $0 > capacityBytes }
+            if clamped, i >= 2, usedBytes[i - 1] >= usedBytes[i - 2] {
                 after = max(after, before + Double(usedBytes[i - 1]) - Double(usedBytes[i - 2]))
             }
             let f = after > before ? (Double(capacityBytes) - before) / (after - before) : 1

@@ -14,14 +14,20 @@ package struct DemandCurve: Sendable {
     private var cum: [Double]
     private var units: [Double]
     private var squares: [Double]
-    /// Spread model: log-scale sigma^2 = floor + level + noise / units + (trend se x days)^2.
-    let sigmaFloor2: Double
-    let sigmaLevel2: Double
-    let sigmaNoise2: Double
-    /// Day-to-day variance of the daily level (log scale), 0 when unknown: the noise floor of a horizon of `h` hours is
-    /// this x 24 / h.
-    let sigmaDay2: Double
-    let trendSE: Double
+    /// Sum of units x the hour (from `start`, slot midpoint) they are drawn at: over `units`, the mean age of the demand.
+    private var ages: [Double]
+    /// Spread model: log-scale sigma^2 = floor + level + max(noise / effective hours, day / days drawn)
+    /// + (trend se x mean age of the demand in days)^2. The horizon terms advance only with what the curve draws:
+    /// an off-peak package's idle hours neither average its noise nor age its demand, so a scenario stays flat
+    /// between windows like the median (with clock hours its spread moved there, and a quantile could cross its
+    /// bytes outside the window or a second time).
+    package let sigmaFloor2: Double
+    package let sigmaLevel2: Double
+    package let sigmaNoise2: Double
+    /// Day-to-day variance of the daily level (log scale), 0 when unknown: the noise floor of a horizon that has drawn
+    /// `u` units (a day draws 24: the profile's mean is 1) is this x 24 / u, and this itself under a day's units.
+    package let sigmaDay2: Double
+    package let trendSE: Double
 
     /// - Parameters:
     ///   - level: demand per unit of profile per hour now.
@@ -41,6 +47,7 @@ package struct DemandCurve: Sendable {
         var cum = [Double](repeating: 0, count: n + 1)
         var units = [Double](repeating: 0, count: n + 1)
         var squares = [Double](repeating: 0, count: n + 1)
+        var ages = [Double](repeating: 0, count: n + 1)
         // One pass, no calendar per hour: the hour of the week and of the UTC day advance with k, and the trend
         // factor exp(g x min(k, stepped) / 24) is a running product.
         var how = BeijingHour.hourOfWeek(h0)
@@ -48,7 +55,7 @@ package struct DemandCurve: Sendable {
         let step = g == 0 ? 1 : exp(g / 24)
         var growth = 1.0
         let level = level.isFinite ? max(0, level) : 0
-        var c = 0.0, uu = 0.0, qq = 0.0
+        var c = 0.0, uu = 0.0, qq = 0.0, aa = 0.0
         for k in 0..<n {
             var u = max(0, table[how])
             if let windowShare { u *= windowShare[utcHour] }
@@ -56,9 +63,11 @@ package struct DemandCurve: Sendable {
             c += level * u * growth
             uu += u
             qq += u * u
+            aa += u * (k == 0 ? first / 2 : first + Double(k) - 0.5)
             cum[k + 1] = c
             units[k + 1] = uu
             squares[k + 1] = qq
+            ages[k + 1] = aa
             how = how == 167 ? 0 : how + 1
             utcHour = utcHour == 23 ? 0 : utcHour + 1
             if k < Self.steppedHours { growth *= step }
@@ -66,6 +75,7 @@ package struct DemandCurve: Sendable {
         self.cum = cum
         self.units = units
         self.squares = squares
+        self.ages = ages
         self.sigmaFloor2 = sigmaFloor2
         self.sigmaLevel2 = sigmaLevel2
         self.sigmaNoise2 = sigmaNoise2
@@ -76,36 +86,50 @@ package struct DemandCurve: Sendable {
     /// Hours from `start` to the end of slot k-1.
     func hours(slot k: Int) -> Double { k == 0 ? 0 : firstFraction + Double(k - 1) }
 
-    /// Cumulative demand and units through slot boundary k (k may exceed the stepped part: weeks repeat).
-    private func value(_ k: Int) -> (cum: Double, effectiveHours: Double) {
+    /// Cumulative demand through slot boundary k, with its units, effective independent hours and the demand's mean
+    /// age in hours (k may exceed the stepped part: weeks repeat).
+    private func value(_ k: Int) -> (cum: Double, units: Double, effectiveHours: Double, meanAge: Double) {
         let s = Self.steppedHours
         let u: Double
         let q: Double
         let c: Double
+        let a: Double
         if k <= s + 168 {
-            (c, u, q) = (cum[k], units[k], squares[k])
+            (c, u, q, a) = (cum[k], units[k], squares[k], ages[k])
         } else {
-            let weeks = Double((k - s) / 168)
+            let w = (k - s) / 168
+            let weeks = Double(w)
             let rest = (k - s) % 168
+            let weekUnits = units[s + 168] - units[s]
             c = cum[s] + weeks * (cum[s + 168] - cum[s]) + (cum[s + rest] - cum[s])
-            u = units[s] + weeks * (units[s + 168] - units[s]) + (units[s + rest] - units[s])
+            u = units[s] + weeks * weekUnits + (units[s + rest] - units[s])
             q = squares[s] + weeks * (squares[s + 168] - squares[s]) + (squares[s + rest] - squares[s])
+            // Week j (0-based) of the repeat is the last stepped week drawn again 168 x (j + 1) hours later.
+            a = ages[s] + weeks * (ages[s + 168] - ages[s]) + 168 * weekUnits * weeks * (weeks + 1) / 2
+                + (ages[s + rest] - ages[s]) + 168 * (weeks + 1) * (units[s + rest] - units[s])
         }
-        return (c, q > 0 ? u * u / q : 0)
+        return (c, u, q > 0 ? u * u / q : 0, u > 0 ? a / u : 0)
     }
 
-    /// Log-scale sigma of the cumulative demand over `effectiveHours` independent hours and `hours` hours (capped at 1.5).
-    func sigma(effectiveHours: Double, hours: Double) -> Double {
-        let days = hours / 24
-        let noise = max(sigmaNoise2 / max(effectiveHours, 0.5), sigmaDay2 * 24 / max(hours, 1))
-        let s2 = sigmaFloor2 + sigmaLevel2 + noise + trendSE * trendSE * days * days
+    /// Log-scale sigma of a cumulative demand that has drawn `units` over `effectiveHours` independent hours with its
+    /// demand `meanAge` hours ahead on average (capped at 1.5).
+    ///
+    /// A day draws 24 units, so `units / 24` is the days the sum rests on: the day-to-day spread averages down over
+    /// several days, but part of a day carries at most the day's own spread (the spread of its hours is the noise
+    /// term; with 24 / hours, a few quiet night hours had up to 14 times a day's spread). A trend misjudged by δ a day moves the
+    /// demand of an hour t hours ahead by δ t / 24 (log) and the sum by δ x its demand-weighted mean age: half the
+    /// horizon for an even draw (the trend's error used to count half of the horizon's days by a constant).
+    func sigma(units: Double, effectiveHours: Double, meanAge: Double) -> Double {
+        let ageDays = meanAge / 24
+        let noise = max(sigmaNoise2 / max(effectiveHours, 0.5), sigmaDay2 * 24 / max(units, 24))
+        let s2 = sigmaFloor2 + sigmaLevel2 + noise + trendSE * trendSE * ageDays * ageDays
         return min(s2.squareRoot(), 1.5)
     }
 
     /// Demand of the scenario z (z > 0: more demand) through slot boundary k.
     private func scenario(_ k: Int, z: Double) -> Double {
         let v = value(k)
-        return v.cum * exp(z * sigma(effectiveHours: v.effectiveHours, hours: hours(slot: k)))
+        return v.cum * exp(z * sigma(units: v.units, effectiveHours: v.effectiveHours, meanAge: v.meanAge))
     }
 
     /// Hours from `start` until scenario z has drawn `bytes`; nil when not within `maxHours`.
@@ -159,7 +183,7 @@ package struct DemandCurve: Sendable {
     }
 
     /// Demand of scenario z through `hours` after `start` (linear inside an hour).
-    func drawn(throughHours h: Double, z: Double) -> Double {
+    package func drawn(throughHours h: Double, z: Double) -> Double {
         guard h > 0 else { return 0 }
         let capped = min(h, 1e6)
         let slotEnd = capped <= firstFraction ? 1 : Int((capped - firstFraction).rounded(.up)) + 1

@@ -22,10 +22,6 @@ package enum ProbabilisticForecaster {
     package static let changePointSigma = 0.12
     /// Trend error assumed when no trend is fitted (log per day).
     package static let defaultTrendSE = 0.002
-    /// Share of the trend's standard error carried into the spread: the error of a trend fitted on at most 14 daily
-    /// levels, extrapolated days ahead, counts half (at full weight a calm package's week-ahead interval was twice
-    /// as wide as its errors: coverage 91-94 % at runways of 4-7 days in the backtest).
-    package static let trendErrorWeight = 0.5
     /// Weight of the day-to-day spread (measured on the package's own daily levels) in the noise and level terms.
     /// 0.75 until forecast accuracy run 4: with the bursty family's spread carried by its own tail term, 0.6 brings
     /// the calm families (steady 85.2 %) and off-peak (88.6 %) closer to an 80 % interval.
@@ -82,7 +78,7 @@ package enum ProbabilisticForecaster {
             sigmaLevel2: max(noise2 / max(levelHours, 1), daily2 / max(levelDays, 1)),
             sigmaNoise2: noise2 * noiseInflation * noiseInflation,
             sigmaDay2: daily2,
-            trendSE: max(trend.standardError, g == 0 ? defaultTrendSE : 0) * trendErrorWeight)
+            trendSE: max(trend.standardError, g == 0 ? defaultTrendSE : 0))
     }
 
     /// Basis of a forecast made from `f`.
