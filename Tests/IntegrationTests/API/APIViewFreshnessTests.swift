@@ -36,7 +36,7 @@ import TPGWStore
         try await GatewayHarness.with { gw in
             let bj = SourceID(account: "prod", region: "bj"), gz = SourceID(account: "prod", region: "gz")
             let view = gw.app.views.current
-            let gzBuilt = try #require(view.segment(gz)).builtAt
+            let gzBefore = try #require(view.segment(gz))
             let bjBuilt = try #require(view.segment(bj)).builtAt
             let first = try #require(view.segment(bj)?.packages.first(where: { $0.status == .active }))
 
@@ -56,7 +56,12 @@ import TPGWStore
             #expect(seen, "the change is served within the version probe interval")
             let after = gw.app.views.current
             #expect(try #require(after.segment(bj)).builtAt > bjBuilt)
-            #expect(try #require(after.segment(gz)).builtAt == gzBuilt, "the other source's segment was not rebuilt")
+            // The gateway's own poller may still finish its first poll of gz after the harness's refresh (a start polls
+            // every due source): that moves gz's version and rightly rebuilds it. What must not happen is a rebuild of
+            // gz for bj's write.
+            let gzAfter = try #require(after.segment(gz))
+            #expect(gzAfter.builtAt == gzBefore.builtAt || gzAfter.version != gzBefore.version,
+                    "the other source's segment was rebuilt although its stored version did not move")
         }
     }
 }
