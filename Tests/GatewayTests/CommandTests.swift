@@ -38,7 +38,10 @@ import Testing
         #expect(try Command.parse(["forecast", "backtest"], environment: [:]) == .forecastBacktest(configPath: nil, query: .init()))
         #expect(try Command.parse(["forecast", "backtest", "--days", "7", "--horizon", "2d", "--config", "c.json"], environment: [:])
             == .forecastBacktest(configPath: "c.json", query: .init(days: 7, horizonHours: 48)))
-        for bad in [["forecast"], ["forecast", "backtest", "--days", "29"], ["forecast", "backtest", "--horizon", "0h"]] {
+        #expect(try Command.parse(["forecast", "backtest", "--confidence", "0.95"], environment: [:])
+            == .forecastBacktest(configPath: nil, query: .init(confidence: 0.95)))
+        for bad in [["forecast"], ["forecast", "backtest", "--days", "29"], ["forecast", "backtest", "--horizon", "0h"],
+                    ["forecast", "backtest", "--confidence", "1.5"]] {
             #expect(throws: UsageError.self) { try Command.parse(bad, environment: [:]) }
         }
     }

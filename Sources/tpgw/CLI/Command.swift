@@ -78,6 +78,12 @@ enum Command: Equatable {
                 }
                 query.horizonHours = h
             }
+            if let text = options.take(value: "--confidence") {
+                guard let c = ForecastAccuracyQuery.confidence(text) else {
+                    throw UsageError("forecast backtest: --confidence \(ForecastAccuracyQuery.confidenceMessage)")
+                }
+                query.confidence = c
+            }
             command = .forecastBacktest(configPath: options.config, query: query)
         case "silences":
             command = .query(try Self.silences(&options, environment: environment))
@@ -192,7 +198,7 @@ struct Options {
     static let valued: Set<String> = [
         "--config", "--name", "--scope", "--url", "--key-file", "--output", "-o", "--limit", "--provider", "--account", "--region",
         "--status", "--policy", "--sort", "--expiresBefore", "--minUsedRatio", "--group-by", "--state", "--budget", "--subject", "--requestedBy",
-        "--kind", "--package", "--duration", "--ends-at", "--starts-at", "--comment", "--days", "--horizon",
+        "--kind", "--package", "--duration", "--ends-at", "--starts-at", "--comment", "--days", "--horizon", "--confidence",
     ]
 
     init(_ args: [String], environment: [String: String]) throws {

@@ -43,14 +43,15 @@ enum HelpText {
               resource), 3 missing, unknown or insufficient API key.
             """
         case "forecast": """
-            tpgw forecast backtest [--days 14] [--horizon 24h] [--config FILE]
+            tpgw forecast backtest [--days 14] [--horizon 24h] [--confidence 0.9] [--config FILE]
               Replays the stored history: at every past hour of the last DAYS days (1-28; the 7 days before
               warm the forecast up) each package is forecast from what was known then and compared with what
               happened. Prints, overall and per account, region and policy: MdAPE of time-to-exhaustion (runs
               out within 7 days), P10-P90 coverage, the share of exhaustions warned at least HORIZON ahead
-              (1h-168h, or days: 2d) by an exhaustion rule at confidence 0.9, and the share of false warnings
+              (1h-168h, or days: 2d) by an exhaustion rule at CONFIDENCE (0.5-0.99, default 0.9: fires on
+              the P10 runway; higher warns earlier and more often falsely), and the share of false warnings
               (true runway above 1.5 x HORIZON). At most 2,000 packages (a fixed sample). Same as
-              GET /v1/forecast/accuracy?days=&horizon=.
+              GET /v1/forecast/accuracy?days=&horizon=&confidence=.
             """
         default: """
             tpgw — Traffic Package Gateway
@@ -60,7 +61,7 @@ enum HelpText {
               tpgw migrate [--config FILE]                apply migrations and exit
               tpgw keys create --name NAME --scope read,write|admin | list | revoke NAME
               tpgw check-config [--config FILE]           validate configuration, list every problem
-              tpgw forecast backtest [--days 14] [--horizon 24h] [--config FILE]
+              tpgw forecast backtest [--days 14] [--horizon 24h] [--confidence 0.9] [--config FILE]
                                                           replay the stored history through the forecaster
               tpgw packages|summary|sources|alerts|purchases|silences [--url URL] [--output table|json] ...
                                                           ask a running gateway (see tpgw packages --help)

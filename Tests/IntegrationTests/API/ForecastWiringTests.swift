@@ -82,8 +82,13 @@ struct ForecastWiringTests {
                 #expect((accuracy.json["packages"] as? Int ?? 0) > 0)
                 #expect(accuracy.json["overall"] is [String: Any])
                 #expect((accuracy.json["byRegion"] as? [String: Any])?["bj"] != nil)
+                #expect(accuracy.json["confidence"] as? Double == 0.9)
+                // The replayed rule at the confidence asked for (what a budget's rule would do at it).
+                let cautious = try await get("/v1/forecast/accuracy?days=3&horizon=24h&confidence=0.99")
+                #expect(cautious.status == 200, "\(cautious.text)")
+                #expect(cautious.json["confidence"] as? Double == 0.99)
 
-                for bad in ["days=29", "days=0", "horizon=0h", "horizon=169h", "horizon=8d", "horizon=024h", "days=x", "depth=3"] {
+                for bad in ["days=29", "days=0", "horizon=0h", "horizon=169h", "horizon=8d", "horizon=024h", "days=x", "depth=3", "confidence=1", "confidence=0.4"] {
                     let r = try await get("/v1/forecast/accuracy?\(bad)")
                     #expect(r.status == 422, "\(bad): \(r.status)")
                 }

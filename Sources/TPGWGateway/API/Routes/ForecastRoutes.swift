@@ -12,7 +12,7 @@ struct ForecastRoutes: Sendable {
         router.get("/v1/forecast/accuracy", use: auth.require(.read, accuracy))
     }
 
-    /// GET /v1/forecast/accuracy?days=&horizon=
+    /// GET /v1/forecast/accuracy?days=&horizon=&confidence=
     func accuracy(_ request: HTTPRequest, _ context: RequestContext, _ principal: Principal) async throws -> HTTPResponse {
         let query = try ForecastAccuracyQuery(queryItems: request.queryItems)
         let result = try await runner.run(query, now: now())

@@ -41,7 +41,7 @@ package final class ForecastAccuracyRunner: Sendable {
                     expiresAt: h.expiresAt, observations: h.observations, offPeak: (rules[h.key.account] ?? .bce).offPeak)
             }
             let backtest = ForecastBacktest(
-                horizonHours: Double(query.horizonHours), confidence: AlertRule.defaultConfidence, warmupHours: Self.warmupHours)
+                horizonHours: Double(query.horizonHours), confidence: query.confidence, warmupHours: Self.warmupHours)
             let report = await withCheckedContinuation { (c: CheckedContinuation<ForecastAccuracyReport, Never>) in
                 queue.async { c.resume(returning: backtest.run(series)) }
             }
