@@ -1,6 +1,5 @@
 import Foundation
 import TPGWCore
-import TPGWHTTPClient
 
 /// Every failure of a Tencent VPC call. Never contains secrets (the key, the token, the Authorization).
 package struct TencentError: Error, Sendable, CustomStringConvertible, Equatable {
@@ -59,17 +58,6 @@ package struct TencentError: Error, Sendable, CustomStringConvertible, Equatable
         self.curlCode = curlCode
         self.attemptedAt = attemptedAt
         self.order = order
-    }
-
-    /// Builds the error for a transport failure.
-    package init(_ error: HTTPClientError, source: SourceID, operation: String) {
-        let kind: Kind
-        switch error.kind {
-        case .timeout: kind = .timeout
-        case .connect, .transport, .forbiddenAddress: kind = .connection
-        case .responseTooLarge, .invalidRequest, .shutdown: kind = .client
-        }
-        self.init(kind: kind, source: source, operation: operation, message: error.description, curlCode: error.curlCode)
     }
 
     /// The retry class of this error.

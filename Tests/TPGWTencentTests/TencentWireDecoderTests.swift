@@ -174,6 +174,20 @@ enum TencentFixture {
         #expect(page.skipped.allSatisfy { $0.id == nil })
     }
 
+    /// An id that cannot be part of a `PackageKey` (':' splits the key, control characters break logs and PostgreSQL
+    /// text) is skipped by position, escaped or not; the neighbours still decode (found by scripts/fuzz-tencent-list,
+    /// `fuzz/seeds-tencent/regression-id-colon`).
+    @Test(arguments: [#""tfp-a:b""#, #""tfp-a\u003ab""#, #""tfp-\u0000x""#, #""tfp-\nx""#, #""tfp-\u007fx""#, #"":""#])
+    func packageWithIdUnusableInAKey_isSkippedByPosition(_ id: String) throws {
+        let page = try decoder.listPage(TencentFixture.page([TencentFixture.package(["TrafficPackageId": id]), TencentFixture.package()]))
+        #expect(page.packages.map(\.id) == ["tfp-g67jlh1j"])
+        #expect(page.skipped.count == 1)
+        #expect(page.skipped.first?.index == 0)
+        #expect(page.skipped.first?.id == nil)
+        #expect(page.skipped.first?.field == "TrafficPackageId")
+        #expect(page.received == 2)
+    }
+
     @Test func unknownFields_areIgnored() throws {
         let json = TencentFixture.package(["NewField": #"{"x":[1,2,{"y":null}]}"#, "Region": #""ap-guangzhou""#])
         let page = try decoder.listPage(Array(#"{"Response":{"Extra":true,"TotalCount":1,"TrafficPackageSet":[\#(json)],"RequestId":"r"}}"#.utf8))
