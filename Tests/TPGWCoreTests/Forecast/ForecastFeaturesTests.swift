@@ -102,3 +102,30 @@ import Testing
         #expect(abs((f.currentLevel ?? 0) / 1e9 - 1) < 0.05)
     }
 }
+
+/// The level's weights are re-expressed in the current shape table at every closed hour; the closed form must equal
+/// the hour-by-hour sum it replaces.
+@Suite struct DecayedShapeTests {
+    @Test(arguments: [1, 5, 167, 168, 169, 335, 500, 2_000, 100_000])
+    func closedForm_equalsTheHourByHourSum(_ hours: Int) {
+        let table = (0..<ForecastFeatures.profileHours).map { 0.2 + Double(($0 * 37) % 101) / 40 }
+        let last: Int64 = 493_117
+        for tau in [ForecastFeatures.levelTau, ForecastFeatures.longLevelTau] {
+            let beta = exp(-1 / tau)
+            var sum = 0.0, squares = 0.0
+            for age in 0..<min(hours, 20_000) {
+                let t = table[BeijingHour.hourOfWeek(last - Int64(age))]
+                sum += pow(beta, Double(age)) * t
+                squares += pow(beta, Double(2 * age)) * t * t
+            }
+            let closed = ForecastFeatures.decayedShape(table: table, lastHour: last, hours: hours, beta: beta)
+            #expect(abs(closed.sum - sum) <= 1e-9 * sum, "tau \(tau), \(hours) h: \(closed.sum) vs \(sum)")
+            #expect(abs(closed.squares - squares) <= 1e-9 * squares, "tau \(tau), \(hours) h: \(closed.squares) vs \(squares)")
+        }
+    }
+
+    @Test func noHours_weighNothing() {
+        let closed = ForecastFeatures.decayedShape(table: [Double](repeating: 1, count: 168), lastHour: 0, hours: 0, beta: 0.99)
+        #expect(closed.sum == 0 && closed.squares == 0)
+    }
+}

@@ -64,6 +64,9 @@ package struct ForecastFeatures: Sendable, Equatable {
     /// The hour being filled and its bytes so far.
     package internal(set) var openHour: Int64 = 0
     var openBytes: Double = 0
+    /// The level (τ = ``levelTau``): decayed bytes over decayed shape. The shape sums are re-expressed in the current
+    /// shape table at every closed hour (``decayedShape(table:lastHour:hours:beta:)``), so the level never divides
+    /// by shapes of a profile that has since been learned differently.
     var sumBytes: Double = 0
     var sumShape: Double = 0
     var sumShapeSquares: Double = 0
@@ -199,6 +202,13 @@ package struct ForecastFeatures: Sendable, Equatable {
         longShape = longShape * longBeta + unit
         longShapeSquares = longShapeSquares * longBeta * longBeta + unit * unit
         levelHours = levelHours &+ 1
+        if level != nil {
+            // The level's weights in units of the current table: the sums above added each hour's shape as the table
+            // was when it closed, so while the profile is learning (the first weeks) the level and the table
+            // disagree.
+            (sumShape, sumShapeSquares) = Self.decayedShape(table: table, lastHour: h, hours: Int(levelHours), beta: beta)
+            (longShape, longShapeSquares) = Self.decayedShape(table: table, lastHour: h, hours: Int(levelHours), beta: longBeta)
+        }
         if openObserved { historyHours = historyHours &+ 1 }
         buffer[Self.ringSlot(h)] = Float(min(bytes, 3e38))
         let d = BeijingHour.day(h)
@@ -210,6 +220,30 @@ package struct ForecastFeatures: Sendable, Equatable {
         dayHours &+= 1
         detectChange(at: h, table: table)
         learnProfile(at: h)
+    }
+
+    /// Sum over the `hours` hours ending at `lastHour` of beta^age x their shape in `table`, and of beta^(2 age) x
+    /// shape^2: the weights of an exponential level as if every hour had been weighted with this table. The hours
+    /// repeat weekly, so each of the 168 cells' geometric series is summed in closed form: O(168), four `pow`s.
+    static func decayedShape(table: [Double], lastHour: Int64, hours n: Int, beta: Double) -> (sum: Double, squares: Double) {
+        let period = profileHours
+        guard n > 0 else { return (0, 0) }
+        // Cell j (age j, j + 168, ...) holds q + 1 hours for j < r and q hours after, with n = q x 168 + r.
+        let q = Double(n / period), r = n % period
+        let cycle = pow(beta, Double(period)), cycle2 = cycle * cycle
+        let long = (1 - pow(cycle, q + 1)) / (1 - cycle), short = (1 - pow(cycle, q)) / (1 - cycle)
+        let long2 = (1 - pow(cycle2, q + 1)) / (1 - cycle2), short2 = (1 - pow(cycle2, q)) / (1 - cycle2)
+        var sum = 0.0, squares = 0.0
+        var w = 1.0
+        var cell = BeijingHour.hourOfWeek(lastHour)
+        for j in 0..<min(n, period) {
+            let t = table[cell]
+            sum += t * w * (j < r ? long : short)
+            squares += t * t * w * w * (j < r ? long2 : short2)
+            w *= beta
+            cell = cell == 0 ? period - 1 : cell - 1
+        }
+        return (sum, squares)
     }
 
     /// The ring slot of Beijing hour `h`.
