@@ -209,9 +209,7 @@ extension BCEWireDecoder {
     private func packageID(_ v: WireScalar, _ s: WireScanner) throws(FieldProblem) -> String {
         let token = try requiredToken(v, "id")
         func check<C: Collection<UInt8>>(_ bytes: C) throws(FieldProblem) {
-            for c in bytes where c < 0x20 || c == UInt8(ascii: ":") || c == 0x7F {
-                throw FieldProblem("id", "contains ':' or a control character")
-            }
+            guard PackageKey.isUsableID(bytes) else { throw FieldProblem("id", PackageKey.unusableIDReason) }
         }
         // Checked on the wire bytes when unescaped (the common case: no String walk). The length is the decoded
         // id's: invalid UTF-8 is repaired to U+FFFD, which can make it longer than the wire bytes.

@@ -252,8 +252,8 @@ package struct TencentWireDecoder: Sendable {
         // The id is part of a `PackageKey` (`tencent:account:region:id`, split on ':') and a PostgreSQL text value
         // (no NUL): an id holding ':' or a control character is skipped, as BCE's are (found by
         // scripts/fuzz-tencent-list).
-        if id.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: ":") || $0 == 0x7F }) {
-            return .failure(TencentSkippedPackage(index: index, id: nil, field: "TrafficPackageId", reason: "contains ':' or a control character"))
+        guard PackageKey.isUsableID(id.utf8) else {
+            return .failure(TencentSkippedPackage(index: index, id: nil, field: "TrafficPackageId", reason: PackageKey.unusableIDReason))
         }
         func skip(_ field: String, _ reason: String) -> Result<TencentPackage, TencentSkippedPackage> {
             .failure(TencentSkippedPackage(index: index, id: id, field: field, reason: reason))

@@ -11,10 +11,6 @@ package struct Fingerprint: Sendable, Hashable, Codable, CustomStringConvertible
     /// The FNV-1a 64 hash.
     package let bits: UInt64
 
-    package init(bits: UInt64) {
-        self.bits = bits
-    }
-
     /// Parses the text form (exactly 16 lowercase hex digits); nil for anything else.
     package init?(_ text: String) {
         guard text.utf8.count == 16 else { return nil }

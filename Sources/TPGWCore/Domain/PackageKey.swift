@@ -22,6 +22,15 @@ package struct PackageKey: Hashable, Sendable, Codable, CustomStringConvertible,
         self.init(provider: text(parts[0]), account: text(parts[1]), region: text(parts[2]), id: text(parts[3]))
     }
 
+    /// Whether `bytes` can be a key's id: no `:` (the separator, `init?(_:)` splits on it) and no control character
+    /// (a key is stored as PostgreSQL text, which holds no NUL). Both clouds' decoders skip a package whose id is not.
+    package static func isUsableID<C: Collection<UInt8>>(_ bytes: C) -> Bool {
+        !bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: ":") || $0 == 0x7F }
+    }
+
+    /// Why an id failed ``isUsableID(_:)``, as a skipped package's reason.
+    package static let unusableIDReason = "contains ':' or a control character"
+
     /// Hashes the id and region only (a package id is unique per region upstream; equal keys still compare every
     /// field): half the hashing work for the view's 100,000-key dictionaries.
     package func hash(into hasher: inout Hasher) {
