@@ -15,15 +15,6 @@ package struct BCEPackage: Sendable, Equatable {
     /// The package's JSON object exactly as received.
     package var raw: [UInt8]
 
-    /// The largest byte count accepted from upstream: 1 EiB, 1,024 times the largest package BCE sells (1P).
-    /// Anything above is not a real package; the bound also keeps `capacity - used` and sums of a few such
-    /// packages far from `Int64` overflow (sums saturate anyway).
-    package static let maxBytes: Int64 = 1 << 60
-    /// Times accepted from upstream: 2000-01-01 up to (not including) 2200-01-01 UTC.
-    package static let dates = Date(timeIntervalSince1970: 946_684_800)..<Date(timeIntervalSince1970: 7_258_118_400)
-    /// The longest package id accepted, in UTF-8 bytes.
-    package static let maxIDLength = 128
-
     package init(
         id: String, deductPolicy: PackagePolicy, packageType: String = "WebOutBytes", status: PackageStatus, capacity: Int64,
         usedCapacity: Int64, createTime: Date, activeTime: Date?, expireTime: Date, raw: [UInt8] = []

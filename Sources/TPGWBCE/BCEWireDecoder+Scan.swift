@@ -8,8 +8,8 @@ import TPGWCore
 /// is checked on them too).
 ///
 /// Malformed JSON fails the whole body. A well-formed package that tpgw cannot represent (a missing id, a
-/// byte count that is not a number, negative or above `BCEPackage.maxBytes`, a date outside
-/// `BCEPackage.dates`...) is skipped and reported as a `SkippedPackage` naming the package and the field; an
+/// byte count that is not a number, negative or above `UpstreamBounds.maxBytes`, a date outside
+/// `UpstreamBounds.dates`...) is skipped and reported as a `SkippedPackage` naming the package and the field; an
 /// unknown status or deduct policy is not a problem: it maps to `.unknown`.
 extension BCEWireDecoder {
     /// Runs a scanner step; malformed JSON becomes a `.decoding` error.
@@ -204,7 +204,7 @@ extension BCEWireDecoder {
             raw: Array(s.slice(raw)))
     }
 
-    /// The package id: a non-empty string of at most `BCEPackage.maxIDLength` bytes, without `:` (it is part of a
+    /// The package id: a non-empty string of at most `UpstreamBounds.maxIDLength` bytes, without `:` (it is part of a
     /// `PackageKey`) or control characters.
     private func packageID(_ v: WireScalar, _ s: WireScanner) throws(FieldProblem) -> String {
         let token = try requiredToken(v, "id")
@@ -216,7 +216,7 @@ extension BCEWireDecoder {
         if !token.escaped { try check(s.slice(token.range)) }
         let id = s.string(token)
         if token.escaped { try check(id.utf8) }
-        guard id.utf8.count <= BCEPackage.maxIDLength else { throw FieldProblem("id", "longer than \(BCEPackage.maxIDLength) bytes") }
+        guard id.utf8.count <= UpstreamBounds.maxIDLength else { throw FieldProblem("id", UpstreamBounds.idTooLongReason) }
         return id
     }
 
@@ -263,7 +263,7 @@ extension BCEWireDecoder {
     }
 
     /// Byte counts arrive as numbers (JSON examples) or numeric strings (reference tables, Go SDK). Accepted:
-    /// integers in `0...BCEPackage.maxBytes` (an integral `1.073741824E10` or `10737418240.0` too).
+    /// integers in `0...UpstreamBounds.maxBytes` (an integral `1.073741824E10` or `10737418240.0` too).
     private func bytes(_ v: WireScalar, _ key: String, _ s: WireScanner) throws(FieldProblem) -> Int64 {
         let range: Range<Int>
         switch v {
@@ -288,7 +288,7 @@ extension BCEWireDecoder {
     private func bytes(text: String, _ key: String) throws(FieldProblem) -> Int64 {
         if let n = Int64(text) {
             guard n >= 0 else { throw FieldProblem(key, "negative") }
-            guard n <= BCEPackage.maxBytes else { throw FieldProblem(key, "out of range") }
+            guard n <= UpstreamBounds.maxBytes else { throw FieldProblem(key, "out of range") }
             return n
         }
         guard let d = Double(text), d.isFinite else {
@@ -300,11 +300,11 @@ extension BCEWireDecoder {
         }
         guard d >= 0 else { throw FieldProblem(key, "negative") }
         guard d.rounded() == d else { throw FieldProblem(key, "not an integer") }
-        guard d <= Double(BCEPackage.maxBytes) else { throw FieldProblem(key, "out of range") }
+        guard d <= Double(UpstreamBounds.maxBytes) else { throw FieldProblem(key, "out of range") }
         return Int64(saturating: d)
     }
 
-    /// A time (nil when absent, null or empty) within `BCEPackage.dates`. The common `YYYY-MM-DDThh:mm:ssZ` is read
+    /// A time (nil when absent, null or empty) within `UpstreamBounds.dates`. The common `YYYY-MM-DDThh:mm:ssZ` is read
     /// from the bytes; anything else goes through `RFC3339.parse`.
     private func date(_ v: WireScalar, _ key: String, _ s: WireScanner) throws(FieldProblem) -> Date? {
         switch v {
@@ -317,7 +317,7 @@ extension BCEWireDecoder {
                 guard let parsed = RFC3339.parse(s.string(.init(range: r, escaped: e))) else { throw FieldProblem(key, "not a UTC time") }
                 d = parsed
             }
-            guard BCEPackage.dates.contains(d) else { throw FieldProblem(key, "out of range") }
+            guard UpstreamBounds.dates.contains(d) else { throw FieldProblem(key, "out of range") }
             return d
         case .missing, .null: return nil
         default: throw FieldProblem(key, "expected a string, got \(v.typeName)")

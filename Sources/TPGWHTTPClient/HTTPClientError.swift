@@ -1,6 +1,6 @@
 /// A transfer that produced no HTTP response. Never carries a query string or credentials.
 package struct HTTPClientError: Error, Sendable, CustomStringConvertible, Equatable {
-    package enum Kind: String, Sendable, Equatable {
+    package enum Kind: String, Sendable, Equatable, CaseIterable {
         /// Could not connect (refused, DNS, TLS handshake).
         case connect
         /// Connect or total timeout elapsed.
@@ -33,6 +33,26 @@ package struct HTTPClientError: Error, Sendable, CustomStringConvertible, Equata
         self.operation = operation
         self.url = RedactedURL.redact(url)
         self.detail = detail
+    }
+
+    /// What a failed transfer says about the far end, as both clouds' errors (`BCEError`, `TencentError`) take it.
+    package enum Failure: Sendable, Equatable {
+        /// The connect or total timeout elapsed.
+        case timeout
+        /// The service could not be reached, or the connection broke (`connect`, `transport`, `forbiddenAddress`).
+        case connection
+        /// The fault is on this side: the request could not be built, the client was shut down, or the answer was
+        /// larger than this client takes.
+        case client
+    }
+
+    /// This failure's `Failure`: the one place a transport kind is classified for both clouds.
+    package var failure: Failure {
+        switch kind {
+        case .timeout: .timeout
+        case .connect, .transport, .forbiddenAddress: .connection
+        case .responseTooLarge, .invalidRequest, .shutdown: .client
+        }
     }
 
     package var description: String {

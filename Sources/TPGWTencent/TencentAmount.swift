@@ -1,9 +1,12 @@
+import TPGWCore
+
 /// GB amounts (binary: 1 GB = 1024³ bytes) to bytes. Pure, checked: never traps.
 package enum TencentAmount {
     package static let bytesPerGB: Int64 = 1 << 30
 
-    /// Bytes of a JSON number's text in GB: `round(GB × 1073741824)`; nil with a reason when the text is not a
-    /// finite, non-negative number whose byte count fits in `Int64` (NaN, ±inf, `1e400`, negative, 1e10 GB…).
+    /// Bytes of a JSON number's text in GB: `round(GB × 1073741824)`; a reason instead when the text is not a
+    /// finite, non-negative number whose byte count is at most `UpstreamBounds.maxBytes` (NaN, ±inf, `1e400`,
+    /// negative, more than 1073741824 GB…).
     package static func bytes(gigabytesText text: String) -> Result<Int64, Problem> {
         guard let gb = Double(text) else { return .failure(.notANumber(text)) }
         return bytes(gigabytes: gb, text: text)
@@ -16,8 +19,8 @@ package enum TencentAmount {
         guard gb >= 0 else { return .failure(.negative(shown)) }
         // × 2^30 is exact in binary floating point; only the rounding to whole bytes remains.
         let b = (gb * Double(bytesPerGB)).rounded(.toNearestOrAwayFromZero)
-        // 0x1p63 is Int64.max + 1; anything at or above it does not fit.
-        guard b < 0x1p63 else { return .failure(.tooLarge(shown)) }
+        // `maxBytes` (2^60) is exact as a Double, so the comparison is too; below it the conversion cannot trap.
+        guard b <= Double(UpstreamBounds.maxBytes) else { return .failure(.tooLarge(shown)) }
         return .success(Int64(b))
     }
 
@@ -31,6 +34,7 @@ package enum TencentAmount {
         case notANumber(String)
         case notFinite(String)
         case negative(String)
+        /// Above `UpstreamBounds.maxBytes` once in bytes.
         case tooLarge(String)
 
         package var description: String {
@@ -38,7 +42,7 @@ package enum TencentAmount {
             case .notANumber(let s): "\(s) is not a number"
             case .notFinite(let s): "\(s) GB is not finite"
             case .negative(let s): "\(s) GB is negative"
-            case .tooLarge(let s): "\(s) GB does not fit in 64-bit bytes"
+            case .tooLarge(let s): "\(s) GB is above \(UpstreamBounds.maxBytesText)"
             }
         }
     }

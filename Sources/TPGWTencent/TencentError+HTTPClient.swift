@@ -2,13 +2,12 @@ import TPGWCore
 import TPGWHTTPClient
 
 extension TencentError {
-    /// Builds the error for a transport failure.
+    /// Builds the error for a transport failure, of the kind its `HTTPClientError.failure` names.
     package init(_ error: HTTPClientError, source: SourceID, operation: String) {
-        let kind: Kind
-        switch error.kind {
-        case .timeout: kind = .timeout
-        case .connect, .transport, .forbiddenAddress: kind = .connection
-        case .responseTooLarge, .invalidRequest, .shutdown: kind = .client
+        let kind: Kind = switch error.failure {
+        case .timeout: .timeout
+        case .connection: .connection
+        case .client: .client
         }
         self.init(kind: kind, source: source, operation: operation, message: error.description, curlCode: error.curlCode)
     }

@@ -2,8 +2,9 @@ import Foundation
 import TPGWCore
 
 /// Decodes Tencent VPC answers: `{"Response": {…, "RequestId": "…"}}`, success or `Response.Error`.
-/// Unknown fields are ignored. A package that cannot be represented is skipped and reported; only an answer
-/// whose envelope or paging fields are wrong fails.
+/// Unknown fields are ignored. A package that cannot be represented (an id unusable in a `PackageKey`, an amount,
+/// a time or an id outside `UpstreamBounds`, a field of the wrong type…) is skipped and reported, naming the field;
+/// only an answer whose envelope or paging fields are wrong fails.
 ///
 /// Bodies are read field by field with `WireScanner` (no JSON tree), the reader BCE bodies use too: malformed JSON
 /// (nesting deeper than 64 included) fails the whole body as `.malformed`, duplicate members resolve to the last,
@@ -255,6 +256,10 @@ package struct TencentWireDecoder: Sendable {
         guard PackageKey.isUsableID(id.utf8) else {
             return .failure(TencentSkippedPackage(index: index, id: nil, field: "TrafficPackageId", reason: PackageKey.unusableIDReason))
         }
+        // Within `UpstreamBounds`, as BCE's: the length is the decoded id's (a repaired byte can make it longer).
+        guard id.utf8.count <= UpstreamBounds.maxIDLength else {
+            return .failure(TencentSkippedPackage(index: index, id: nil, field: "TrafficPackageId", reason: UpstreamBounds.idTooLongReason))
+        }
         func skip(_ field: String, _ reason: String) -> Result<TencentPackage, TencentSkippedPackage> {
             .failure(TencentSkippedPackage(index: index, id: id, field: field, reason: reason))
         }
@@ -314,7 +319,7 @@ package struct TencentWireDecoder: Sendable {
         var text: String
     }
 
-    /// A GB amount in bytes; nil when absent or null.
+    /// A GB amount in bytes (at most `UpstreamBounds.maxBytes`); nil when absent or null.
     private func amount(_ v: WireScalar, _ s: WireScanner) -> Result<Int64?, Problem> {
         switch v {
         case .missing, .null: return .success(nil)
@@ -327,12 +332,13 @@ package struct TencentWireDecoder: Sendable {
         }
     }
 
-    /// A required RFC 3339 time; the common `YYYY-MM-DDThh:mm:ssZ` is read from the bytes.
+    /// A required RFC 3339 time within `UpstreamBounds.dates`; the common `YYYY-MM-DDThh:mm:ssZ` is read from the bytes.
     private func date(_ v: WireScalar, _ s: WireScanner) -> Result<Date, Problem> {
         guard case .string(let r, let e) = v else { return .failure(Problem(text: missingOr("expected a string", v))) }
-        if !e, let d = RFC3339.parsePlainUTC(s.slice(r)) { return .success(d) }
+        if !e, let d = RFC3339.parsePlainUTC(s.slice(r)), UpstreamBounds.dates.contains(d) { return .success(d) }
         let text = s.string(.init(range: r, escaped: e))
         guard let d = RFC3339.parse(text) else { return .failure(Problem(text: "\(JSONString.quote(text)) is not a UTC timestamp")) }
+        guard UpstreamBounds.dates.contains(d) else { return .failure(Problem(text: "\(JSONString.quote(text)) is outside \(UpstreamBounds.datesText)")) }
         return .success(d)
     }
 

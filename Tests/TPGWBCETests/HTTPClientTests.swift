@@ -18,6 +18,32 @@ import TPGWHTTPClient
         await http.shutdown()
     }
 
+    /// How both clouds' errors take a transfer that got no answer: a timeout, the service unreachable (these count
+    /// against the circuit breaker) or a fault on this side. Every kind is classified.
+    static let failures: [(HTTPClientError.Kind, HTTPClientError.Failure)] = [
+        (.timeout, .timeout), (.connect, .connection), (.transport, .connection), (.forbiddenAddress, .connection),
+        (.responseTooLarge, .client), (.invalidRequest, .client), (.shutdown, .client),
+    ]
+
+    @Test(arguments: failures)
+    func transportFailure_isClassifiedOnceForBothClouds(_ kind: HTTPClientError.Kind, _ failure: HTTPClientError.Failure) {
+        #expect(HTTPClientError(kind: kind, operation: "GET", url: "http://h/", detail: "").failure == failure)
+    }
+
+    @Test func transportFailureTable_coversEveryKind() {
+        #expect(Set(Self.failures.map(\.0)) == Set(HTTPClientError.Kind.allCases))
+    }
+
+    /// `BCEError` takes the class's kind (`TencentError` too, in its own tests) and keeps curl's code and text.
+    @Test(arguments: HTTPClientError.Kind.allCases)
+    func transportFailure_becomesTheBCEErrorOfItsClass(_ kind: HTTPClientError.Kind) {
+        let transport = HTTPClientError(kind: kind, curlCode: 7, operation: "GET", url: "http://h/", detail: "boom")
+        let error = BCEError(transport, source: SourceID(account: "prod", region: "bj"), operation: "list")
+        #expect("\(error.kind)" == "\(transport.failure)")
+        #expect(error.curlCode == 7)
+        #expect(error.message == transport.description)
+    }
+
     @Test func redactedURL_keepsSchemeHostPortOnly() {
         #expect(RedactedURL.redact("https://a:b@h.example:8443/x/y?k=v#f") == "https://h.example:8443/…")
         #expect(RedactedURL.redact("http://h/p") == "http://h/…")

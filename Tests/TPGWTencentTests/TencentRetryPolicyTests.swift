@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TPGWCore
+import TPGWHTTPClient
 @testable import TPGWTencent
 
 @Suite struct TencentRetryPolicyTests {
@@ -10,6 +11,19 @@ import TPGWCore
 
     static func kind(_ kind: TencentError.Kind) -> TencentError {
         TencentError(kind: kind, source: TencentFixture.source, operation: "describe", message: "")
+    }
+
+    /// A transfer that got no answer becomes the kind its `HTTPClientError.failure` names, as `BCEError` does (the
+    /// classification's table is in TPGWBCETests' `HTTPClientTests`): timeouts and connection failures are transient
+    /// (they count against the breaker), a fault on this side is not.
+    @Test(arguments: HTTPClientError.Kind.allCases)
+    func transportFailure_becomesTheTencentErrorOfItsClass(_ kind: HTTPClientError.Kind) {
+        let transport = HTTPClientError(kind: kind, curlCode: 7, operation: "POST", url: "https://vpc.tencentcloudapi.com/", detail: "boom")
+        let error = TencentError(transport, source: TencentFixture.source, operation: "describe")
+        #expect("\(error.kind)" == "\(transport.failure)")
+        #expect(error.isUnavailability == (transport.failure != .client))
+        #expect(error.curlCode == 7)
+        #expect(error.message == transport.description)
     }
 
     @Test(arguments: [

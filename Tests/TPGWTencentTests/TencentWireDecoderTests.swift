@@ -64,13 +64,13 @@ enum TencentFixture {
     @Test(arguments: [
         ("10", Int64(10) << 30), ("0", 0), ("0.5", Int64(1) << 29), ("1.25", Int64(5) << 28), ("3072", Int64(3) << 40),
         ("307200", Int64(300) << 40), ("0.0001", 107_374), ("9.3132e-10", 1), ("1e-12", 0), ("2.5E3", Int64(2500) << 30),
-        ("8589934591.999999", 9_223_372_036_854_774_784),
+        ("1073741824", Int64(1) << 60), ("1073741823.9999999", 1_152_921_504_606_846_848),
     ])
     func gigabytes_becomeRoundedBinaryBytes(_ text: String, _ bytes: Int64) {
         #expect(TencentAmount.bytes(gigabytesText: text) == .success(bytes))
     }
 
-    @Test(arguments: ["1e400", "-1", "-0.0001", "8589934592", "1e30", "nan", "inf", "abc"])
+    @Test(arguments: ["1e400", "-1", "-0.0001", "8589934592", "8589934591.999999", "1073741824.000001", "1e30", "nan", "inf", "abc"])
     func unrepresentableGigabytes_areRejectedWithoutTrapping(_ text: String) {
         if case .success(let v) = TencentAmount.bytes(gigabytesText: text) { Issue.record("\(text) gave \(v)") }
     }
@@ -186,6 +186,71 @@ enum TencentFixture {
         #expect(page.skipped.first?.id == nil)
         #expect(page.skipped.first?.field == "TrafficPackageId")
         #expect(page.received == 2)
+    }
+
+    /// The bounds BCE's decoder applies too (`UpstreamBounds`): an amount above 1 EiB, a time outside 2000-2199 UTC or an
+    /// id longer than 128 bytes skips the package, naming the field and why (an over-long id by position, as BCE's);
+    /// its neighbours still decode.
+    @Test(arguments: [
+        ("TotalAmount", "1073741824.000001", "tfp-bad00001", "1073741824.000001 GB is above 1 EiB"),
+        ("TotalAmount", "8589934591", "tfp-bad00001", "8589934591 GB is above 1 EiB"),
+        ("UsedAmount", "2e9", "tfp-bad00001", "2e9 GB is above 1 EiB"),
+        ("RemainingAmount", "1073741825", "tfp-bad00001", "1073741825 GB is above 1 EiB"),
+        ("CreatedTime", #""1999-12-31T23:59:59Z""#, "tfp-bad00001", #""1999-12-31T23:59:59Z" is outside 2000-2199 (UTC)"#),
+        ("CreatedTime", #""2000-01-01T07:59:59+08:00""#, "tfp-bad00001", #""2000-01-01T07:59:59+08:00" is outside 2000-2199 (UTC)"#),
+        ("CreatedTime", #""0000-01-01T00:00:00Z""#, "tfp-bad00001", #""0000-01-01T00:00:00Z" is outside 2000-2199 (UTC)"#),
+        ("Deadline", #""2200-01-01T00:00:00Z""#, "tfp-bad00001", #""2200-01-01T00:00:00Z" is outside 2000-2199 (UTC)"#),
+        ("Deadline", #""2199-12-31T23:59:59-00:01""#, "tfp-bad00001", #""2199-12-31T23:59:59-00:01" is outside 2000-2199 (UTC)"#),
+        ("Deadline", #""9999-12-31T23:59:59Z""#, "tfp-bad00001", #""9999-12-31T23:59:59Z" is outside 2000-2199 (UTC)"#),
+        ("TrafficPackageId", "\"\(String(repeating: "x", count: 129))\"", nil, "longer than 128 bytes"),
+        ("TrafficPackageId", "\"\(String(repeating: "é", count: 65))\"", nil, "longer than 128 bytes"),
+        ("TrafficPackageId", "\"\(String(repeating: #"\u00e9"#, count: 65))\"", nil, "longer than 128 bytes"),
+    ] as [(String, String, String?, String)])
+    func packageOutsideTheUpstreamBounds_isSkippedNamingFieldAndReason(_ field: String, _ value: String, _ id: String?, _ reason: String) throws {
+        var overrides: [String: String?] = ["TrafficPackageId": #""tfp-bad00001""#]
+        overrides[field] = value
+        let page = try decoder.listPage(TencentFixture.page([TencentFixture.package(overrides), TencentFixture.package()]))
+        #expect(page.packages.map(\.id) == ["tfp-g67jlh1j"])
+        #expect(page.skipped == [TencentSkippedPackage(index: 0, id: id, field: field, reason: reason)])
+    }
+
+    /// The bounds' edges are inside: exactly 1 EiB, 2000-01-01T00:00:00Z, the last second of 2199, an id of exactly
+    /// 128 bytes (ASCII, or two-byte characters, escaped or not). Each field is shown as decoded.
+    @Test(arguments: [
+        ("TotalAmount", "1073741824", "1152921504606846976"),
+        ("UsedAmount", "1073741824", "1152921504606846976"),
+        ("RemainingAmount", "1.073741824e9", "1152921504606846976"),
+        ("CreatedTime", #""2000-01-01T00:00:00Z""#, "2000-01-01T00:00:00Z"),
+        ("CreatedTime", #""2000-01-01T08:00:00+08:00""#, "2000-01-01T00:00:00Z"),
+        ("Deadline", #""2199-12-31T23:59:59Z""#, "2199-12-31T23:59:59Z"),
+        ("TrafficPackageId", "\"\(String(repeating: "x", count: 128))\"", String(repeating: "x", count: 128)),
+        ("TrafficPackageId", "\"\(String(repeating: "é", count: 64))\"", String(repeating: "é", count: 64)),
+        ("TrafficPackageId", "\"\(String(repeating: #"\u00e9"#, count: 64))\"", String(repeating: "é", count: 64)),
+    ])
+    func packageAtTheUpstreamBoundsEdges_isKept(_ field: String, _ value: String, _ decoded: String) throws {
+        let page = try decoder.listPage(TencentFixture.page([TencentFixture.package([field: value])]))
+        #expect(page.skipped.isEmpty)
+        let p = try #require(page.packages.first)
+        let shown: String? = switch field {
+        case "TotalAmount": "\(p.totalBytes)"
+        case "UsedAmount": "\(p.usedBytes)"
+        case "RemainingAmount": p.remainingBytes.map { "\($0)" }
+        case "CreatedTime": RFC3339.format(p.createdAt)
+        case "Deadline": RFC3339.format(p.deadline)
+        default: p.id
+        }
+        #expect(shown == decoded)
+    }
+
+    /// An id is measured as decoded: 124 wire bytes whose 4 invalid bytes are each repaired to U+FFFD (3 bytes) make
+    /// 132, too long (as BCE's `idOfInvalidUTF8_isMeasuredAfterRepair`).
+    @Test func idOfInvalidUTF8_isMeasuredAfterRepair() throws {
+        let object = Array(#"{"TrafficPackageId":""#.utf8) + Array(repeating: UInt8(ascii: "a"), count: 120) + [0xFF, 0xFF, 0xFF, 0xFF]
+            + Array(#"","Status":"AVAILABLE","TotalAmount":1,"UsedAmount":0,"CreatedTime":"2022-08-31T11:42:37Z","Deadline":"2022-09-30T11:42:36Z"}"#.utf8)
+        let body = Array(#"{"Response":{"TotalCount":1,"TrafficPackageSet":["#.utf8) + object + Array(#"],"RequestId":"r"}}"#.utf8)
+        let page = try decoder.listPage(body)
+        #expect(page.packages.isEmpty)
+        #expect(page.skipped == [TencentSkippedPackage(index: 0, id: nil, field: "TrafficPackageId", reason: "longer than 128 bytes")])
     }
 
     @Test func unknownFields_areIgnored() throws {
