@@ -2,9 +2,9 @@
 // sources.
 //
 // Oracle: besides not crashing (no trap on any number, date, escape or shape), every package a decoded page keeps
-// is within what tpgw represents (an id usable in a PackageKey: non-empty, no ':' or control character, the key
-// round-trips; byte amounts in 0...Int64.max as TencentAmount gives them; dates finite and from the 4-digit years
-// RFC 3339 has; the raw object kept), every skipped one names a field and a reason, and the kept packages turn into
+// is within what tpgw represents (an id usable in a PackageKey: non-empty, at most UpstreamBounds.maxIDLength bytes,
+// no ':' or control character, the key round-trips; byte amounts in 0...UpstreamBounds.maxBytes; dates in
+// UpstreamBounds.dates; the raw object kept), every skipped one names a field and a reason, and the kept packages turn into
 // PackageStates that forecast, summarise and estimate pool demand without trapping. A page whose elements were all
 // accounted for counts them (`received`). The create decoder runs on the same input, and any TencentError either
 // decoder throws (Response.Error included) classifies and renders without trapping.
@@ -14,15 +14,14 @@ import TPGWCore
 let decoder = TencentWireDecoder(source: SourceID(provider: "tencent", account: "fuzz", region: "ap-guangzhou"), operation: "describe")
 let creator = TencentWireDecoder(source: decoder.source, operation: "create")
 let observedAt = Date(timeIntervalSince1970: 1_795_000_000)
-/// 0000-01-01T00:00:00+23:59 up to 9999-12-31T23:59:60-23:59: every instant `RFC3339.parse` can give.
-let rfc3339Instants = -62_167_305_540.0...253_402_387_200.0
+let bytesBound = 0...UpstreamBounds.maxBytes
 
 func check(_ p: TencentPackage) {
-    precondition(!p.id.isEmpty, "empty id kept")
+    precondition(!p.id.isEmpty && p.id.utf8.count <= UpstreamBounds.maxIDLength, "id length out of range: \(p.id.utf8.count)")
     precondition(!p.id.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: ":") || $0 == 0x7F }, "id not usable in a key: \(p.id.debugDescription)")
-    precondition(p.totalBytes >= 0 && p.usedBytes >= 0 && (p.remainingBytes ?? 0) >= 0, "negative amount kept")
+    for b in [p.totalBytes, p.usedBytes, p.remainingBytes ?? 0] { precondition(bytesBound.contains(b), "amount out of range: \(b)") }
     for d in [p.createdAt, p.deadline] {
-        precondition(rfc3339Instants.contains(d.timeIntervalSince1970), "date out of range: \(d.timeIntervalSince1970)")
+        precondition(UpstreamBounds.dates.contains(d), "date out of range: \(d.timeIntervalSince1970)")
     }
     precondition(!p.raw.isEmpty && p.raw.first == UInt8(ascii: "{") && p.raw.last == UInt8(ascii: "}"), "raw is not the object")
     for t in p.tags { _ = t.key.utf8.count + t.value.utf8.count }
