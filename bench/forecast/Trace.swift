@@ -42,7 +42,7 @@ func dumpShape(family: SyntheticFamily, index: Int, hours: Int, seed: UInt64) {
 
 /// `tpgw-bench-forecast calibration <family> [count]`: tail shares by true-runway bucket (below P10, above P90) and every
 /// false or missed warning with the quantiles at the time (tuning aid).
-func calibration(family: SyntheticFamily, count: Int, seed: UInt64) {
+func calibration(family: SyntheticFamily, count: Int, seed: UInt64, confidence: Double = 0.9) {
     let buckets: [Double] = [6, 12, 18, 24, 30, 36, 48, 72, 96, 120, 168]
     var below = [Int](repeating: 0, count: buckets.count)
     var above = [Int](repeating: 0, count: buckets.count)
@@ -53,7 +53,7 @@ func calibration(family: SyntheticFamily, count: Int, seed: UInt64) {
     var zSquares = [Double](repeating: 0, count: buckets.count)
     var sigmaSum = [Double](repeating: 0, count: buckets.count)
     var zInside = [Int](repeating: 0, count: buckets.count)
-    let rule = ExhaustionHysteresis(withinHours: 24, confidence: 0.9)
+    let rule = ExhaustionHysteresis(withinHours: 24, confidence: confidence)
     for (index, s) in SyntheticWorkload.series(family, count: count, seed: seed).enumerated() {
         var features = ForecastFeatures()
         let exhausted = s.exhaustedAt
@@ -97,6 +97,7 @@ func calibration(family: SyntheticFamily, count: Int, seed: UInt64) {
                 }
             } else if firing, !rule.holds(r) {
                 firing = false
+                print("resolve \(index) i=\(i) how=\(BeijingHour.hourOfWeek(BeijingHour.index(now.timeIntervalSince1970))) true=\(trueHours.map { String(format: "%.1f", $0) } ?? "never") p10=\(h(f.exhaustsAtP10)) p50=\(h(f.exhaustsAt)) hold=\(String(format: "%.1f", r.hold)) fire=\(String(format: "%.1f", r.fire))")
             }
             if let t = trueHours, t < 25, t >= 24 {
                 warned = firing

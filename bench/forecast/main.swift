@@ -25,7 +25,22 @@ if arguments.first == "terms", let family = SyntheticFamily(rawValue: arguments.
     exit(0)
 }
 if arguments.first == "calibration", let family = SyntheticFamily(rawValue: arguments.dropFirst().first ?? "") {
-    calibration(family: family, count: arguments.dropFirst(2).first.flatMap(Int.init) ?? 200, seed: 20261202)
+    calibration(family: family, count: arguments.dropFirst(2).first.flatMap(Int.init) ?? 200, seed: 20261202,
+                confidence: arguments.dropFirst(3).first.flatMap(Double.init) ?? 0.9)
+    exit(0)
+}
+if arguments.first == "decompose", let family = SyntheticFamily(rawValue: arguments.dropFirst().first ?? "") {
+    decompose(family: family, count: arguments.dropFirst(2).first.flatMap(Int.init) ?? 100, seed: 20261202)
+    exit(0)
+}
+if arguments.first == "bound", let family = SyntheticFamily(rawValue: arguments.dropFirst().first ?? "") {
+    oracleBound(family: family, count: arguments.dropFirst(2).first.flatMap(Int.init) ?? 200,
+                paths: arguments.dropFirst(3).first.flatMap(Int.init) ?? 2000, seed: 20261202)
+    exit(0)
+}
+if arguments.first == "oracle" {
+    oracle(count: arguments.dropFirst().first.flatMap(Int.init) ?? 200,
+           paths: arguments.dropFirst(2).first.flatMap(Int.init) ?? 2000, seed: 20261202)
     exit(0)
 }
 let perFamily = arguments.first.flatMap(Int.init) ?? 200

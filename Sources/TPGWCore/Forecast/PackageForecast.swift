@@ -27,6 +27,10 @@ package struct PackageForecast: Sendable, Equatable, Codable {
     /// Log-scale spread (one sigma) of the demand over the next 3 days; what pools combine into their quantiles.
     /// Not part of the JSON.
     package var demandSigma: Double = 0
+    /// The runway's early quantiles (P0.5-P5) that rules with a confidence fire and resolve on, from the same demand
+    /// curve as P10; nil for a plain or lifetime-average forecast (then extrapolated from P10 and P50). Not part of
+    /// the JSON.
+    package var tail: RunwayTail?
 
     /// No forecast: nothing burns, runs out or is wasted (a package tpgw does not know how to forecast).
     package static let none = PackageForecast(burnBytesPerHour: 0, exhaustsAt: nil, exhaustsBeforeExpiry: false, unusedAtExpiryBytes: 0)
@@ -72,12 +76,12 @@ package struct PackageForecast: Sendable, Equatable, Codable {
         }
     }
 
-    /// The instant by which the package has run out with probability `q` (0.1 = ``exhaustsAtP10``), interpolated
-    /// between the three quantiles on log runway from `now` (normal in z, so any q in 0.01...0.99 works); nil when
-    /// that quantile does not run out. Without quantiles, the median for every q.
+    /// The instant by which the package has run out with probability `q` (0.1 = ``exhaustsAtP10``): exact at the
+    /// quantiles held (``tail``, P10, P50, P90), interpolated on log runway from `now` between them (see
+    /// ``RunwayQuantiles``); nil when that quantile does not run out. Without quantiles, the median for every q.
     package func exhaustsAt(quantile q: Double, now: Date) -> Date? {
         guard basis != nil else { return exhaustsAt }
-        return RunwayQuantiles.at(quantile: q, p10: exhaustsAtP10, p50: exhaustsAt, p90: exhaustsAtP90, now: now)
+        return RunwayQuantiles.at(quantile: q, p10: exhaustsAtP10, p50: exhaustsAt, p90: exhaustsAtP90, tail: tail, now: now)
     }
 
     /// Unused bytes at expiry with probability `q` of fewer (0.9 = ``unusedAtExpiryBytesP90``), interpolated

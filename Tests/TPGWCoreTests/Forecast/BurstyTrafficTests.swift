@@ -27,6 +27,18 @@ import Testing
 
     func features(_ deltas: [Double]) -> ForecastFeatures { .fed(deltas, from: start) }
 
+    @Test(arguments: [2, 4])
+    func firstWeeksOfBursts_areNotSteps(_ index: Int) {
+        // The hour noise waits for an hour of the week seen once, so in the first 8 days the change-point test rested
+        // on a default or on a handful of hours, and these two packages of the backtest's bursty family restarted
+        // their level at a burst (Forecast accuracy run 8). Until the noise rests on a day of hours, the test also
+        // takes the noise of the hours it tests.
+        let s = SyntheticWorkload.series(.bursty, count: index + 1, seed: 20261202)[index]
+        var f = ForecastFeatures()
+        for i in 0..<(24 * 14) { f.update(observedUsedBytes: s.usedBytes[i], at: s.start + Double(i) * hour) }
+        #expect(f.changePointHour == nil)
+    }
+
     @Test(arguments: [(bursts: false, heavy: false), (bursts: true, heavy: true)])
     func tailVariance_isTheBursts_notTheHourNoise(_ c: (bursts: Bool, heavy: Bool)) {
         let f = features(Self.traffic(hours: 24 * 28, level: 1e9, bursts: c.bursts, seed: 7))

@@ -46,6 +46,38 @@ import Testing
         }
     }
 
+    @Test func offPeakPackage_oneWindowFromEmpty_earlyQuantilesComeFromItsCurve() throws {
+        // The rules' early quantiles (P0.5-P5) are scenarios of the demand curve, like P10. Extrapolated from P10 and
+        // P50 they missed that a package may run out at the end of tonight's window while P10 is in tomorrow's: a
+        // rule at confidence 0.99 did not fire (Forecast accuracy run 8).
+        var noise = SeededRandom(seed: 11)
+        let (f, p0) = fed(hours: 24 * 21, capacity: 10_000 * GiB, policy: .offPeak) { i in
+            BeijingHour.isOffPeak(BeijingHour.index((self.start + Double(i) * hour).timeIntervalSince1970))
+                ? Double(GiB) * (0.85 + 0.3 * noise.unit()) : 0
+        }
+        let now = p0.observedAt  // 08:00 Beijing: a window just closed, the next is 16-24 h away
+        let curve = try #require(ProbabilisticForecaster.curve(features: f, policy: .offPeak, start: now, now: now))
+        let tonight = curve.drawn(throughHours: 24, z: 0)
+        let windowEnd = now + 24 * hour
+        var jumps = 0
+        for r in stride(from: 1.0, through: 1.3, by: 0.01) {
+            let p = PackageState.make(policy: .offPeak, capacity: p0.usedBytes + Int64(tonight * r), used: p0.usedBytes,
+                                      createdAt: start, expiresAt: start + 90 * day, observedAt: now)
+            let fc = ProbabilisticForecaster.forecast(package: p, features: f, now: now)
+            let tail = try #require(fc.tail)
+            let ordered = [tail.p005, tail.p01, tail.p025, tail.p05, fc.exhaustsAtP10, fc.exhaustsAt].compactMap { $0 }
+            #expect(ordered.count == 6 && ordered == ordered.sorted())
+            for t in ordered { #expect(OffPeakWindow.contains(t - 1) || OffPeakWindow.contains(t), "\(t)") }
+            #expect(fc.exhaustsAt(quantile: 0.01, now: now) == tail.p01)
+            if let p01 = tail.p01, p01 <= windowEnd, let p10 = fc.exhaustsAtP10, p10 > windowEnd,
+               let guessed = RunwayQuantiles.at(quantile: 0.01, p10: p10, p50: fc.exhaustsAt, p90: fc.exhaustsAtP90, now: now),
+               guessed > windowEnd {
+                jumps += 1
+            }
+        }
+        #expect(jumps > 0)
+    }
+
     @Test func offPeakScenarios_standStillBetweenWindows_andASpreadAgesWithItsDemand() throws {
         // Forecast accuracy run 5: the spread's horizon terms advance with the demand drawn, not the clock, so a
         // scenario does not move while an off-peak package draws nothing (it used to, and could cross its bytes there).

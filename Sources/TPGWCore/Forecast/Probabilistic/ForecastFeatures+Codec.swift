@@ -19,14 +19,16 @@ extension ForecastFeatures {
     package enum Codec {
         /// Bump on any change of the fields below or of what they mean. 2: the profile in half precision (version 1
         /// stored it as Float32 in the buffer's first 168 slots; such rows are outdated and rebuilt from history).
-        package static let version: UInt16 = 2
+        /// 3: no `dayShape` (a day's seen share comes from the current table), and the daily ring holds each day's
+        /// own bytes (version 2 scaled days of the first weeks by up to 1.2): rows of 2 are rebuilt from history.
+        package static let version: UInt16 = 3
         static let magic: [UInt8] = Array("TPFF".utf8)
 
         // MARK: The fields (the one place to extend; key paths are immutable, so sharing them is safe)
 
         nonisolated(unsafe) static let doubles: [WritableKeyPath<ForecastFeatures, Double>] = [
             \.openBytes, \.sumBytes, \.sumShape, \.sumShapeSquares, \.longBytes, \.longShape, \.longShapeSquares,
-            \.noiseVar, \.noiseWeight, \.robustVar, \.profileSum, \.dayBytes, \.dayShape,
+            \.noiseVar, \.noiseWeight, \.robustVar, \.profileSum, \.dayBytes,
         ]
         nonisolated(unsafe) static let int64s: [WritableKeyPath<ForecastFeatures, Int64>] = [\.lastUsedBytes, \.openHour, \.day]
         nonisolated(unsafe) static let int32s: [WritableKeyPath<ForecastFeatures, Int32>] = [\.historyHours, \.levelHours]

@@ -80,7 +80,6 @@ package struct ForecastFeatures: Sendable, Equatable {
     var profileSum: Double = 0
     var day: Int64 = .min
     var dayBytes: Double = 0
-    var dayShape: Double = 0
     /// Closed hours with observed traffic (the history the forecast rests on).
     package internal(set) var historyHours: Int32 = 0
     /// Closed hours since the level (re)started.
@@ -216,7 +215,6 @@ package struct ForecastFeatures: Sendable, Equatable {
             finishDay(next: d, table: table)
         }
         dayBytes += bytes
-        dayShape += s
         dayHours &+= 1
         detectChange(at: h, table: table)
         learnProfile(at: h)
@@ -291,8 +289,12 @@ package struct ForecastFeatures: Sendable, Equatable {
     /// still being learned (the first weeks) do not look like day-to-day noise.
     private mutating func finishDay(next: Int64, table: [Double]) {
         if day != .min {
+            // The day's seen hours (its last `dayHours`: hours close in order, a gap restarts the day) and the whole
+            // day in the same table: a share summed as each hour closed came from tables still learning and scaled
+            // whole days by up to 1.2 in the first weeks.
             let whole = Self.dayShape(day, table: table)
-            let value: Float = dayHours >= 20 && dayShape > 2 ? Float(min(dayBytes * whole / dayShape, 3e38)) : .nan
+            let seen = Self.dayShape(day, table: table, lastHours: Int(dayHours))
+            let value: Float = dayHours >= 20 && seen > 2 ? Float(min(dayBytes * whole / seen, 3e38)) : .nan
             let base = Self.ringHours
             let steps = min(max(1, next.saturatingSubtracting(day)), Int64(Self.trendDays))
             for _ in 0..<steps {
@@ -303,7 +305,6 @@ package struct ForecastFeatures: Sendable, Equatable {
         }
         day = next
         dayBytes = 0
-        dayShape = 0
         dayHours = 0
     }
 
@@ -381,7 +382,11 @@ package struct ForecastFeatures: Sendable, Equatable {
             let va = qCum[k] / (ea * ea)
             let vb = (qCum[n] - qCum[k]) / (eb * eb)
             let tail = noiseWeight >= 6 ? max(0, (noiseVar - vCum[k]) / keep[k] - 2 * robust) : 0
-            let sigma = max((robust + tail).squareRoot(), 0.05)
+            // Until the hour noise rests on a day of hours (it waits for an hour of the week seen once, so the first
+            // week has none), the hours tested also say how noisy they are: the residual of the two-level fit. Six
+            // hours of noise between bursts of 3-5x made every burst a step.
+            let unknown = noiseWeight >= 24 ? 0 : sse(k) / Double(max(n - 2, 1)) / max(qCum[n] / Double(n), 1e-6)
+            let sigma = max((robust + tail + unknown).squareRoot(), 0.05)
             let z = abs(a - b) / (sigma * ref * (va + vb).squareRoot())
             if z >= Self.changeZ {
                 let e = sse(k)
@@ -641,11 +646,12 @@ package struct ForecastFeatures: Sendable, Equatable {
     package var dailySigma: Double? { trendFit(table: shapeTable()).residualSigma }
 
     /// Sum of the shape table over the 24 hours of Beijing day `d` (the day's expected traffic in level units).
-    static func dayShape(_ d: Int64, table: [Double]) -> Double {
+    /// With `lastHours`, over that day's last hours only.
+    static func dayShape(_ d: Int64, table: [Double], lastHours: Int = 24) -> Double {
         // Beijing day 0 (1970-01-01) was a Thursday: day of week 3 with Monday 0.
         let first = Int(((d % 7) + 7 + 3) % 7) * 24
         var sum = 0.0
-        for h in 0..<24 { sum += table[(first + h) % profileHours] }
+        for h in (24 - min(max(lastHours, 0), 24))..<24 { sum += table[(first + h) % profileHours] }
         return sum
     }
 
@@ -684,9 +690,16 @@ package struct ForecastFeatures: Sendable, Equatable {
         let residual = (ss / max(n - 2, 1)).squareRoot()
         let se = (ss / max(n - 2, 1) / sxx).squareRoot()
         let sigma: Double? = residual.isFinite ? residual : nil
-        guard slope.isFinite, se.isFinite, abs(slope) > 2.5 * se else { return (0, se.isFinite ? se : 0, sigma) }
+        guard slope.isFinite, se.isFinite, abs(slope) > Self.trendCritical[min(xs.count - 2, Self.trendCritical.count - 1)] * se
+        else { return (0, se.isFinite ? se : 0, sigma) }
         return (min(max(slope, -0.15), 0.15), se, sigma)
     }
+
+    /// How many standard errors a slope fitted on n days must stand from 0 to count as a trend, by n - 2 (the
+    /// residuals' degrees of freedom): Student's t at the level of 2.5 normal standard errors (two-sided 98.8 %). A
+    /// flat 2.5 took noise for a trend on a few days (after a change point the ring starts again at 4): bursty
+    /// traffic, which has none, was given one in 1 hour in 8, and a trend moves the level by its mean age in days.
+    static let trendCritical: [Double] = [.infinity, 51.25, 8.89, 5.40, 4.32, 3.82, 3.53, 3.34, 3.21, 3.11, 3.04, 2.98, 2.94]
 
     /// Hours the level has accumulated since its last restart, weighted like the level (its mean age in hours).
     package var levelMeanAge: Double {

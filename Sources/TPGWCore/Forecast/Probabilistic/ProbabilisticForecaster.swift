@@ -22,10 +22,6 @@ package enum ProbabilisticForecaster {
     package static let changePointSigma = 0.12
     /// Trend error assumed when no trend is fitted (log per day).
     package static let defaultTrendSE = 0.002
-    /// Weight of the day-to-day spread (measured on the package's own daily levels) in the noise and level terms.
-    /// 0.75 until forecast accuracy run 4: with the bursty family's spread carried by its own tail term, 0.6 brings
-    /// the calm families (steady 85.2 %) and off-peak (88.6 %) closer to an 80 % interval.
-    package static let dayWeight = 0.6
     /// Extra weight of the heavy-tail part of the hour noise (``ForecastFeatures/tailVariance``) in sums of hours:
     /// E[L^2] / E[L] - 1 for bursts of L hours; 0.67 for bursts of 1-2 hours.
     package static let burstCorrelation = 0.67
@@ -65,7 +61,9 @@ package enum ProbabilisticForecaster {
         // Bursts last more than an hour: a burst of L hours adds L^2, not L, to the variance of a sum of hours, so
         // the heavy tail of the hour noise counts (1 + burstCorrelation) times.
         let noise2 = f.noiseSigma * f.noiseSigma + burstCorrelation * f.tailVariance
-        let daily2 = (trend.residualSigma.map { $0 * $0 } ?? 0) * dayWeight
+        // The day-to-day spread at its measured value. It was weighted 0.75, then 0.6, while the daily ring scaled days
+        // of the first weeks by up to 1.2 and so measured more spread than the traffic had (Forecast accuracy run 8).
+        let daily2 = trend.residualSigma.map { $0 * $0 } ?? 0
         let sinceChange = f.changePointHour.map { Double(startHour - $0) } ?? .infinity
         let changeBoost = sinceChange < 48 ? changePointSigma * changePointSigma * (1 - sinceChange / 48) : 0
         // The window is daily in UTC: the share of each UTC hour of the day inside it.
@@ -132,6 +130,8 @@ package enum ProbabilisticForecaster {
             burnBytesPerHour: burn, exhaustsAt: p50, exhaustsBeforeExpiry: before, unusedAtExpiryBytes: before ? 0 : unused(0))
         f.exhaustsAtP10 = p10
         f.exhaustsAtP90 = p90
+        // The early quantiles rules use, each a scenario of the same curve (z > 0: more demand).
+        f.tail = RunwayTail(p005: at(-RunwayTail.z[0]), p01: at(-RunwayTail.z[1]), p025: at(-RunwayTail.z[2]), p05: at(-RunwayTail.z[3]))
         f.unusedAtExpiryBytesP10 = unused(z)
         f.unusedAtExpiryBytesP90 = unused(-z)
         f.basis = basis
