@@ -200,3 +200,38 @@ func oracleBound(family: SyntheticFamily, count: Int, paths: Int, seed: UInt64) 
                  family.rawValue, bounds.count, mean * 100, (sorted.isEmpty ? 0 : sorted[sorted.count / 2]) * 100,
                  100 * Double(bounds.filter { $0 >= 0.97 }.count) / Double(max(bounds.count, 1))))
 }
+
+/// `tpgw-bench-forecast weekhours <family> [packages]`: the forecaster's 24-hour demand error (median over the
+/// oracle's expectation, log) by the Beijing day of the week the 24 hours start on, at 08:00 (tuning aid).
+func weekHours(family: SyntheticFamily, count: Int, seed: UInt64) {
+    var byDay = [[Double]](repeating: [], count: 7)
+    for (index, p) in SyntheticWorkload.processes(family, count: count, seed: seed).enumerated() {
+        let s = p.series
+        var features = ForecastFeatures()
+        for i in s.usedBytes.indices {
+            let now = s.start.addingTimeInterval(Double(i) * 3600)
+            features.update(observedUsedBytes: s.usedBytes[i], at: now)
+            let h = BeijingHour.index(now.timeIntervalSince1970)
+            guard i >= 336, i + 24 < s.usedBytes.count, s.usedBytes[i + 24] < s.capacityBytes,
+                  BeijingHour.hourOfWeek(h) % 24 == 8,
+                  let curve = ProbabilisticForecaster.curve(features: features, policy: s.policy, start: now, now: now, offPeak: s.offPeak)
+            else { continue }
+            let median = curve.drawn(throughHours: 24, z: 0)
+            var rng = SeededRandom(seed: UInt64(index) &* 7919 &+ UInt64(i))
+            var expected = 0.0
+            for _ in 0..<200 {
+                var state = p.states[i]
+                for j in i..<(i + 24) { expected += p.process.delta(hour: j, state: &state, rng: &rng) }
+            }
+            expected /= 200
+            guard median > 0, expected > 0 else { continue }
+            byDay[Int(BeijingHour.hourOfWeek(h) / 24)].append(log(median / expected))
+        }
+    }
+    for d in 0..<7 where !byDay[d].isEmpty {
+        let v = byDay[d]
+        let m = v.reduce(0, +) / Double(v.count)
+        let sd = (v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(v.count)).squareRoot()
+        print(String(format: "day %d (Mon=0) from 08:00: %4d points, median/expected mean %+.4f sd %.4f", d, v.count, m, sd))
+    }
+}

@@ -38,6 +38,10 @@ if arguments.first == "bound", let family = SyntheticFamily(rawValue: arguments.
                 paths: arguments.dropFirst(3).first.flatMap(Int.init) ?? 2000, seed: 20261202)
     exit(0)
 }
+if arguments.first == "weekhours", let family = SyntheticFamily(rawValue: arguments.dropFirst().first ?? "") {
+    weekHours(family: family, count: arguments.dropFirst(2).first.flatMap(Int.init) ?? 100, seed: 20261202)
+    exit(0)
+}
 if arguments.first == "oracle" {
     oracle(count: arguments.dropFirst().first.flatMap(Int.init) ?? 200,
            paths: arguments.dropFirst(2).first.flatMap(Int.init) ?? 2000, seed: 20261202)

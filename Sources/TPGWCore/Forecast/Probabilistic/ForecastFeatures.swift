@@ -594,6 +594,7 @@ package struct ForecastFeatures: Sendable, Equatable {
             }
             let dow = dayWeight > 1e-9 ? daySum / dayWeight : 1
             hod[48 + d] = dow
+            hod[24 + d] = dayWeight > 1e-9 ? 1 : 0  // seen (the hour counts in 24..<48 are no longer needed)
             if dayWeight > 1e-9 {
                 dows += dow
                 dowSquares += dow * dow
@@ -604,13 +605,34 @@ package struct ForecastFeatures: Sendable, Equatable {
         // cellVariance x sum(hod^2) / sum(hod)^2, 1/24 of a cell's when flat, 1/8 when 8 hours carry the day (off-peak).
         if cellVariance > 0, days > 1 {
             let mean = dows / days
-            let spreadDays = dowSquares - days * mean * mean
             var s1 = 0.0, s2 = 0.0
             for h in 0..<24 {
                 s1 += hod[h]
                 s2 += hod[h] * hod[h]
             }
-            let noise = days * cellVariance * mean * mean * (s1 > 1e-12 ? s2 / (s1 * s1) : 1.0 / 24)
+            let dayVariance = cellVariance * (s1 > 1e-12 ? s2 / (s1 * s1) : 1.0 / 24)
+            // Within the pattern first, as for the hours: the days above the mean and those below it (workdays and a
+            // weekend), each group shrunk toward its own mean by its days' noise. The weekend's real step made the
+            // shrink toward flat keep the workdays' noise: five equal workdays learned 29.5-32.2 (Forecast accuracy
+            // run 9), and the level swung with the week (Monday-Wednesday +1.4-2.1 %, Friday -3.6 %).
+            func inGroup(_ d: Int, _ above: Bool) -> Bool { hod[24 + d] > 0 && (hod[48 + d] > mean) == above }
+            for above in [true, false] {
+                var n = 0.0, sum = 0.0
+                for d in 0..<7 where inGroup(d, above) {
+                    n += 1
+                    sum += hod[48 + d]
+                }
+                guard n >= 2 else { continue }
+                let groupMean = sum / n
+                var groupSpread = 0.0
+                for d in 0..<7 where inGroup(d, above) { groupSpread += (hod[48 + d] - groupMean) * (hod[48 + d] - groupMean) }
+                guard groupSpread > 0 else { continue }
+                let k = max(0, 1 - n * dayVariance * groupMean * groupMean / groupSpread)
+                for d in 0..<7 where inGroup(d, above) { hod[48 + d] = groupMean + k * (hod[48 + d] - groupMean) }
+            }
+            var spreadDays = 0.0
+            for d in 0..<7 where hod[24 + d] > 0 { spreadDays += (hod[48 + d] - mean) * (hod[48 + d] - mean) }
+            let noise = days * dayVariance * mean * mean
             let k = spreadDays > 0 ? max(0, 1 - noise / spreadDays) : 0
             for d in 0..<7 { hod[48 + d] = mean + k * (hod[48 + d] - mean) }
         }

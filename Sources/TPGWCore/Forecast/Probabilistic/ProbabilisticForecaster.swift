@@ -17,7 +17,7 @@ package enum ProbabilisticForecaster {
     /// Spread tuning (log-scale): floor, multiplier on the hour noise, extra floor right after a change point. The
     /// floor was 0.015 until forecast accuracy run 3: with the profile and daily levels learned cleanly it made calm
     /// packages' intervals too wide (coverage 88 %).
-    package static let sigmaFloor = 0.008
+    package static let sigmaFloor = 0.005
     package static let noiseInflation = 1.0
     package static let changePointSigma = 0.12
     /// Trend error assumed when no trend is fitted (log per day).
