@@ -56,6 +56,9 @@ package struct PoolForecast: Sendable, Equatable, Codable {
     /// with quantiles or beyond the horizon.
     package var emptyAtP10: Date?
     package var emptyAtP90: Date?
+    /// The early quantiles (P0.5-P5) that pool rules with a confidence fire and resolve on: P1 and P5 each a simulation
+    /// of its own, like P10, P0.5 and P2.5 interpolated on them; nil without quantiles. Not part of the JSON.
+    package var tail: RunwayTail?
     /// The source was never read successfully: what the pool holds is unknown (not zero), so it has no forecast.
     package var unknown = false
 
@@ -93,7 +96,7 @@ package struct PoolForecast: Sendable, Equatable, Codable {
     /// without quantiles.
     package func emptyAt(quantile q: Double, now: Date) -> Date? {
         guard emptyAtP10 != nil || emptyAtP90 != nil else { return emptyAt }
-        return RunwayQuantiles.at(quantile: q, p10: emptyAtP10, p50: emptyAt, p90: emptyAtP90, now: now)
+        return RunwayQuantiles.at(quantile: q, p10: emptyAtP10, p50: emptyAt, p90: emptyAtP90, tail: tail, now: now)
     }
 
     /// Hours until the fire and hold quantiles of `rule` empty the pool (infinity: never within the horizon).

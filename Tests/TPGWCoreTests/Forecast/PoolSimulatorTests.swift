@@ -85,6 +85,27 @@ import Testing
     /// Day 1 GiB/h, window 2 GiB/h; off-peak O 10 GiB, full-time F 100 GiB.
     /// 08-16 F pays 8 (92 left). 16:00 window: O pays 2/h, empty at 21:00; F pays 21-24 (6, 86 left).
     /// Then F pays 32 per day: 54 at 11-24 00:00, 22 at 11-25 00:00, 6 at 16:00, empty at 19:00.
+    @Test func quantiles_theRulesEarlyOnesAreSimulatedToo() throws {
+        // 25 GiB at 1 GiB an hour, spread 0.1: P1 and P5 are the simulations under demand x exp(z x 0.1); P0.5 and
+        // P2.5 are interpolated on them, which for one full-time package is exact too.
+        let f = PoolSimulator.simulateQuantiles(
+            source: source, packages: [.make(id: "F", capacity: 25 * GiB, expiresAt: now + 60 * day)],
+            demand: .flat(g), sigma: 0.1, now: now)
+        let tail = try #require(f.tail)
+        let ordered = [tail.p005, tail.p01, tail.p025, tail.p05, f.emptyAtP10, f.emptyAt, f.emptyAtP90].compactMap { $0 }
+        #expect(ordered.count == 7 && ordered == ordered.sorted())
+        for (q, at) in zip(RunwayTail.quantiles, [tail.p005, tail.p01, tail.p025, tail.p05]) {
+            let hours = try #require(at).timeIntervalSince(now) / 3600
+            #expect(abs(hours - 25 / exp(-NormalQuantile.z(q) * 0.1)) < 0.02, "q \(q): \(hours) h")
+            #expect(f.emptyAt(quantile: q, now: now) == at)
+        }
+        // Without a spread every quantile is the median.
+        let flat = PoolSimulator.simulateQuantiles(
+            source: source, packages: [.make(id: "F", capacity: 25 * GiB, expiresAt: now + 60 * day)],
+            demand: .flat(g), sigma: 0, now: now)
+        #expect(flat.tail?.p01 == flat.emptyAt && flat.emptyAtP10 == flat.emptyAt)
+    }
+
     @Test func offPeakIsDrawnFirstInsideTheWindow() {
         let f = simulate([
             .make(id: "F", capacity: 100 * GiB, expiresAt: now + 60 * day),
