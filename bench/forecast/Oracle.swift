@@ -141,12 +141,7 @@ func decompose(family: SyntheticFamily, count: Int, seed: UInt64) {
             let sigma = log(curve.drawn(throughHours: 72, z: 1) / median)
             let realised = Double(s.usedBytes[i + 72] - s.usedBytes[i])
             var rng = SeededRandom(seed: UInt64(index) &* 7919 &+ UInt64(i))
-            var expected = 0.0
-            for _ in 0..<400 {
-                var state = p.states[i]
-                for j in i..<(i + 72) { expected += p.process.delta(hour: j, state: &state, rng: &rng) }
-            }
-            expected /= 400
+            let expected = p.process.expectedDemand(fromHour: i, state: p.states[i], hours: 72, redraws: 400, rng: &rng)
             guard median > 0, realised > 0, expected > 0 else { continue }
             own.append(log(realised / expected))
             model.append(log(median / expected))
@@ -218,12 +213,7 @@ func weekHours(family: SyntheticFamily, count: Int, seed: UInt64) {
             else { continue }
             let median = curve.drawn(throughHours: 24, z: 0)
             var rng = SeededRandom(seed: UInt64(index) &* 7919 &+ UInt64(i))
-            var expected = 0.0
-            for _ in 0..<200 {
-                var state = p.states[i]
-                for j in i..<(i + 24) { expected += p.process.delta(hour: j, state: &state, rng: &rng) }
-            }
-            expected /= 200
+            let expected = p.process.expectedDemand(fromHour: i, state: p.states[i], hours: 24, redraws: 200, rng: &rng)
             guard median > 0, expected > 0 else { continue }
             byDay[Int(BeijingHour.hourOfWeek(h) / 24)].append(log(median / expected))
         }

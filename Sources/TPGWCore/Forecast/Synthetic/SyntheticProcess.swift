@@ -103,6 +103,17 @@ package struct SyntheticProcess: Sendable {
         return .infinity
     }
 
+    /// Mean bytes drawn over `hours` from the start of hour `i` (with `state` the draw state before it), over
+    /// `redraws` redrawn futures: the expectation a forecast is measured against (benchmark aids).
+    package func expectedDemand(fromHour i: Int, state: State, hours: Int, redraws: Int, rng: inout SeededRandom) -> Double {
+        var total = 0.0
+        for _ in 0..<redraws {
+            var s = state
+            for j in i..<(i + hours) { total += delta(hour: j, state: &s, rng: &rng) }
+        }
+        return total / Double(max(redraws, 1))
+    }
+
     /// What hour `i` would draw without the stop (the `stops` family's capacity is reckoned on it).
     func referenceDelta(hour i: Int) -> Double {
         rate * Self.business(hourOfDay: BeijingHour.hourOfWeek(startHour + Int64(i)) % 24)
