@@ -109,20 +109,25 @@ package enum AlertEvaluator {
             active = activeAt.count == all.count ? all : activeAt.map { all[$0] }
             activeForecasts = activeAt.count == all.count ? alignedForecasts : activeAt.map { alignedForecasts[$0] }
             var bySource: [SourceID: ArraySlice<PackageState>] = [:]
+            var gathered: [SourceID: [PackageState]] = [:]
             var start = 0
             // `all` is ordered by key, so each source's packages are one run, a slice of `active` (no copy); a source
-            // in several runs (input out of order) is gathered into one array.
+            // in several runs (input out of order) is gathered into one array, appended in place (rebuilding it at
+            // every run made unordered input quadratic: 7.7 s for 100,000 packages interleaved over 30 sources).
             while start < active.count {
                 let source = active[start].key.source
                 var end = start + 1
                 while end < active.count, active[end].key.source == source { end += 1 }
-                if let earlier = bySource[source] {
-                    bySource[source] = ArraySlice(Array(earlier) + active[start..<end])
+                if gathered[source] != nil {
+                    gathered[source]!.append(contentsOf: active[start..<end])
+                } else if let earlier = bySource.removeValue(forKey: source) {
+                    gathered[source] = Array(earlier) + active[start..<end]
                 } else {
                     bySource[source] = active[start..<end]
                 }
                 start = end
             }
+            for (source, packages) in gathered { bySource[source] = packages[...] }
             activeBySource = bySource
             if previousStatuses.isEmpty {
                 changed = []
