@@ -44,5 +44,29 @@ enum AlertEvaluatorBenchmark {
         try Bench.check(count > 0, "no condition")
         Bench.report("alert_evaluator_8_rules_\(n)_packages_ms_median5", String(format: "%.1f", ms))
         Bench.report("alert_evaluator_conditions", "\(count)")
+
+        // The gateway's forecasts are probabilistic: the forecast rules read their quantiles (P10, P5, ...) through
+        // `RunwayQuantiles` for every active package, which plain forecasts skip. The same packages with quantiles:
+        let basis = ForecastBasis(historyHours: 500, model: "weekly-profile", changePointAt: nil)
+        for (key, f) in forecasts {
+            var q = f
+            let median = f.exhaustsAt!.timeIntervalSince(now)
+            func at(_ factor: Double) -> Date { now + median * factor }
+            q.exhaustsAtP10 = at(0.8)
+            q.exhaustsAtP90 = at(1.25)
+            q.tail = RunwayTail(p005: at(0.6), p01: at(0.65), p025: at(0.7), p05: at(0.75))
+            q.unusedAtExpiryBytesP10 = f.unusedAtExpiryBytes / 2
+            q.unusedAtExpiryBytesP90 = f.unusedAtExpiryBytes * 2
+            q.basis = basis
+            forecasts[key] = q
+        }
+        var probabilistic = 0
+        let msQuantiles = await Bench.median(5) {
+            probabilistic = AlertEvaluator.evaluate(budget: budget, packages: packages, forecasts: forecasts, pools: pools, sources: sources,
+                                                    previousStatuses: previous, now: now).count
+        }
+        try Bench.check(probabilistic > 0, "no condition with quantiles")
+        Bench.report("alert_evaluator_8_rules_\(n)_probabilistic_forecasts_ms_median5", String(format: "%.1f", msQuantiles))
+        Bench.report("alert_evaluator_conditions_probabilistic", "\(probabilistic)")
     }
 }

@@ -385,11 +385,12 @@ package struct ForecastFeatures: Sendable, Equatable {
             // Until the hour noise rests on a day of hours (it waits for an hour of the week seen once, so the first
             // week has none), the hours tested also say how noisy they are: the residual of the two-level fit. Six
             // hours of noise between bursts of 3-5x made every burst a step.
-            let unknown = noiseWeight >= 24 ? 0 : sse(k) / Double(max(n - 2, 1)) / max(qCum[n] / Double(n), 1e-6)
+            let fit: Double? = noiseWeight >= 24 ? nil : sse(k)
+            let unknown = fit.map { $0 / Double(max(n - 2, 1)) / max(qCum[n] / Double(n), 1e-6) } ?? 0
             let sigma = max((robust + tail + unknown).squareRoot(), 0.05)
             let z = abs(a - b) / (sigma * ref * (va + vb).squareRoot())
             if z >= Self.changeZ {
-                let e = sse(k)
+                let e = fit ?? sse(k)
                 if e < (best?.sse ?? .infinity) { best = (z, k, e) }
             }
         }
